@@ -1,0 +1,175 @@
+//! Decoding values as Compose does: escapes in double quotes, then interpolation with the
+//! lookup order of COMPOSE-SEMANTICS.md §2.11 (the caller's environment first, then the keys
+//! already read from this file).
+
+use std::collections::HashMap;
+
+use super::{Document, Entry, ParseError, ParseErrorKind, Quote, scan};
+use crate::interpolate;
+use crate::position::Position;
+
+/// One decoded assignment, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The key.
+    pub key: String,
+    /// The value as Compose would hand it on.
+    pub value: String,
+    /// Where the statement starts.
+    pub position: Position,
+}
+
+/// Expands the escapes Compose recognises inside double quotes (§2.10 table).
+pub fn expand_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let Some(c) = after.chars().next() else {
+            out.push('\\');
+            rest = "";
+            break;
+        };
+        let consumed = match c {
+            'a' => push(&mut out, '\u{07}'),
+            'b' => push(&mut out, '\u{08}'),
+            'f' => push(&mut out, '\u{0C}'),
+            'n' => push(&mut out, '\n'),
+            'r' => push(&mut out, '\r'),
+            't' => push(&mut out, '\t'),
+            'v' => push(&mut out, '\u{0B}'),
+            '\\' => push(&mut out, '\\'),
+            '"' => push(&mut out, '"'),
+            '$' => {
+                out.push_str("$$");
+                1
+            }
+            '0' => {
+                let digits: String = after[1..]
+                    .chars()
+                    .take(3)
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                let code = (digits.len() == 3)
+                    .then(|| u32::from_str_radix(&digits, 8).ok())
+                    .flatten()
+                    .filter(|&v| v <= 255)
+                    .and_then(char::from_u32);
+                match code {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        out.push('\\');
+                        out.push_str(&digits);
+                    }
+                }
+                1 + digits.len()
+            }
+            // `\c` is matched and rejected by Compose; everything else is not an escape.
+            _ => {
+                out.push('\\');
+                0
+            }
+        };
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn push(out: &mut String, c: char) -> usize {
+    out.push(c);
+    1
+}
+
+impl Entry {
+    /// Decodes this entry's value with `lookup` (already combining the environment and the
+    /// keys read so far). `Ok(None)` is a bare key that is not found, which Compose omits.
+    fn decode<F>(&self, lookup: &F) -> Result<Option<String>, ParseError>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let Some(v) = &self.value else {
+            return Ok(lookup(&self.key));
+        };
+        let raw = &self.text[v.range.clone()];
+        let template = match v.quote {
+            Quote::Single => return Ok(Some(scan::unquote(&raw[1..], '\'').0)),
+            Quote::Double => expand_escapes(&scan::unquote(&raw[1..], '"').0),
+            Quote::None => raw.to_string(),
+        };
+        interpolate::substitute(&template, lookup)
+            .map(Some)
+            .map_err(|e| {
+                // An unquoted value is the template itself, so the offset is exact; inside
+                // quotes escapes shift it, so blame the value's start.
+                let position = if v.quote == Quote::None {
+                    Position {
+                        line: v.position.line,
+                        column: v.position.column + template[..e.offset()].chars().count(),
+                    }
+                } else {
+                    v.position
+                };
+                ParseError {
+                    position,
+                    kind: ParseErrorKind::Template(e),
+                }
+            })
+    }
+}
+
+impl Document {
+    /// Decodes every statement in order, as Compose does: each value is interpolated with
+    /// `env` first and the keys already read second; a bare key takes its value the same way
+    /// or is left out. Duplicates all appear; the last one is the one that wins.
+    pub fn resolve<F>(&self, env: &F) -> Result<Vec<Binding>, ParseError>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        for entry in self.entries() {
+            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
+            if let Some(value) = entry.decode(&lookup)? {
+                seen.insert(entry.key.clone(), value.clone());
+                out.push(Binding {
+                    key: entry.key.clone(),
+                    value,
+                    position: entry.position,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The final map of keys to values (last assignment wins), decoded with `env`.
+    pub fn to_map<F>(&self, env: &F) -> Result<HashMap<String, String>, ParseError>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        Ok(self
+            .resolve(env)?
+            .into_iter()
+            .map(|b| (b.key, b.value))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_compose_table() {
+        assert_eq!(expand_escapes(r"a\tb\nc"), "a\tb\nc");
+        assert_eq!(expand_escapes(r"\$X"), "$$X");
+        assert_eq!(expand_escapes(r"\0123"), "S");
+        assert_eq!(expand_escapes(r"\0"), r"\");
+        assert_eq!(expand_escapes(r"\012"), r"\12");
+        assert_eq!(expand_escapes(r"\01234"), "S4");
+        assert_eq!(expand_escapes(r"\0400"), r"\400");
+        assert_eq!(expand_escapes(r"\c\x07\'"), r"\c\x07\'");
+        assert_eq!(expand_escapes("\\\\n"), "\\n");
+    }
+}

@@ -1,0 +1,288 @@
+//! The `.env` file as a lossless document, read exactly as Docker Compose reads it.
+//!
+//! [`parse`] turns text into a [`Document`] of entries and the trivia between them (blank
+//! lines, comments, whitespace); [`Document::render`] gives back the same bytes. Entries keep
+//! their position. [`Document::resolve`] decodes values as Compose does (quotes, escapes and
+//! interpolation with a caller-supplied lookup, COMPOSE-SEMANTICS.md §2), and the `edit`
+//! functions rewrite one entry at a time with the quoting its new value needs.
+//!
+//! This module is pure: it takes text and returns documents and values. It must not read
+//! files, the process environment or the clock.
+
+mod decode;
+mod edit;
+mod scan;
+
+use std::ops::Range;
+
+use crate::interpolate::{self, Reference};
+use crate::position::{LineIndex, Position};
+
+pub use decode::{Binding, expand_escapes};
+pub use edit::{encode_value, is_portable};
+
+/// How an entry's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quote {
+    /// `KEY=value`
+    None,
+    /// `KEY='value'`
+    Single,
+    /// `KEY="value"`
+    Double,
+}
+
+/// One statement of a `.env` file: `KEY=value`, `KEY: value`, `export KEY=value` or a bare
+/// `KEY` that inherits from the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Exact source text of the statement (from the key, or `export`, to the end of the
+    /// value; an unquoted value's line includes its inline comment).
+    text: String,
+    key: String,
+    value: Option<ValueSpan>,
+    position: Position,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ValueSpan {
+    /// The value token within `Entry::text`, quotes included.
+    range: Range<usize>,
+    quote: Quote,
+    position: Position,
+}
+
+impl Entry {
+    /// The key as Compose reads it (trailing whitespace trimmed).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Where the statement starts.
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
+    /// Where the value starts (the key's position for a bare key).
+    pub fn value_position(&self) -> Position {
+        self.value.as_ref().map_or(self.position, |v| v.position)
+    }
+
+    /// The exact source text of the statement.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// True for a bare `KEY` line, which takes its value from the environment.
+    pub fn is_bare(&self) -> bool {
+        self.value.is_none()
+    }
+
+    /// How the value is quoted (`None` also for a bare key).
+    pub fn quote(&self) -> Quote {
+        self.value.as_ref().map_or(Quote::None, |v| v.quote)
+    }
+
+    /// The value token as written, quotes included (empty for a bare key).
+    pub fn raw_value(&self) -> &str {
+        self.value
+            .as_ref()
+            .map_or("", |v| &self.text[v.range.clone()])
+    }
+
+    /// The value after quote processing and before interpolation: what the template engine
+    /// sees. `None` for single-quoted values, which are never interpolated, and bare keys.
+    pub fn template(&self) -> Option<String> {
+        let v = self.value.as_ref()?;
+        let raw = &self.text[v.range.clone()];
+        match v.quote {
+            Quote::None => Some(raw.to_string()),
+            Quote::Single => None,
+            Quote::Double => Some(expand_escapes(&scan::unquote(&raw[1..], '"').0)),
+        }
+    }
+
+    /// The interpolation references inside this entry's value (`URL=postgres://${USER}@…`).
+    pub fn references(&self) -> Vec<Reference> {
+        self.template()
+            .and_then(|t| interpolate::references(&t).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A piece of a document: a statement, or the text between statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// Whitespace, blank lines and comments, exactly as written.
+    Trivia(String),
+    /// A statement.
+    Entry(Entry),
+}
+
+/// A parsed `.env` file that renders back to exactly the bytes it was parsed from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    bom: bool,
+    items: Vec<Item>,
+}
+
+/// What is wrong with a `.env` file, as Compose would reject it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseErrorKind {
+    /// A character that may not appear in a key.
+    #[error("unexpected character {0:?} in variable name")]
+    UnexpectedCharacter(char),
+    /// An ASCII space inside a key (`FOO BAR=1`).
+    #[error("variable name cannot contain a space")]
+    SpaceInKey,
+    /// A quoted value with no closing quote.
+    #[error("unterminated quoted value (no closing {0})")]
+    UnterminatedQuote(char),
+    /// A value whose interpolation fails (malformed `${`, or `${X:?}` with X missing).
+    #[error("{0}")]
+    Template(interpolate::TemplateError),
+}
+
+/// A `.env` error with the position Compose would blame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{position}: {kind}")]
+pub struct ParseError {
+    /// Where it is.
+    pub position: Position,
+    /// What it is.
+    pub kind: ParseErrorKind,
+}
+
+/// Parses `.env` text. Errors are the syntax errors that make Compose reject the whole file;
+/// interpolation errors surface later, from [`Document::resolve`], because they depend on the
+/// lookup.
+pub fn parse(input: &str) -> Result<Document, ParseError> {
+    let (bom, text) = match input.strip_prefix('\u{feff}') {
+        Some(rest) => (true, rest),
+        None => (false, input),
+    };
+    let index = LineIndex::new(text);
+    let mut items = Vec::new();
+    let mut trivia_start = 0;
+    let mut pos = 0;
+    while let Some(start) = scan::statement_start(text, pos) {
+        let stmt = scan::statement(text, start).map_err(|(offset, kind)| ParseError {
+            position: index.position(text, offset),
+            kind,
+        })?;
+        if trivia_start < start {
+            items.push(Item::Trivia(text[trivia_start..start].to_string()));
+        }
+        let entry_text = &text[start..stmt.end];
+        let value = stmt.value.map(|(range, quote)| ValueSpan {
+            position: index.position(text, range.start),
+            range: range.start - start..range.end - start,
+            quote,
+        });
+        items.push(Item::Entry(Entry {
+            text: entry_text.to_string(),
+            key: stmt.key,
+            value,
+            position: index.position(text, stmt.key_offset),
+        }));
+        trivia_start = stmt.end;
+        pos = stmt.next;
+    }
+    if trivia_start < text.len() {
+        items.push(Item::Trivia(text[trivia_start..].to_string()));
+    }
+    Ok(Document { bom, items })
+}
+
+impl Document {
+    /// The exact text: for an unchanged document, the bytes it was parsed from.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        for item in &self.items {
+            match item {
+                Item::Trivia(t) => out.push_str(t),
+                Item::Entry(e) => out.push_str(&e.text),
+            }
+        }
+        out
+    }
+
+    /// The items in file order.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The statements in file order (duplicates included).
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Entry(e) => Some(e),
+            Item::Trivia(_) => None,
+        })
+    }
+
+    /// The statement that wins for `key`: the last one, as in Compose.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries().filter(|e| e.key == key).last()
+    }
+
+    /// The distinct keys in order of first appearance.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.entries()
+            .map(Entry::key)
+            .filter(|k| seen.insert(*k))
+            .collect()
+    }
+
+    /// The line ending the document uses (`\r\n` when its first line ends so).
+    pub fn line_ending(&self) -> &'static str {
+        let text = self.items.iter().find_map(|i| {
+            let t = match i {
+                Item::Trivia(t) => t,
+                Item::Entry(e) => &e.text,
+            };
+            t.find('\n').map(|at| t[..at].ends_with('\r'))
+        });
+        if text == Some(true) { "\r\n" } else { "\n" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_gives_back_every_byte() {
+        let inputs = [
+            "",
+            "\u{feff}A=1\r\nB='x'\r\n",
+            "# c\n\n  export A = \"multi\nline\" # after\nB=2 # inline\nC\n",
+            "A=1\nFOO",
+            "K: v\n\t\n",
+        ];
+        for input in inputs {
+            assert_eq!(parse(input).unwrap().render(), input, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn entries_keep_positions() {
+        let doc = parse("# head\nA=1\n  B = 'two'\n").unwrap();
+        let b = doc.get("B").unwrap();
+        assert_eq!(b.position(), Position { line: 3, column: 3 });
+        assert_eq!(b.value_position(), Position { line: 3, column: 7 });
+        assert_eq!(b.quote(), Quote::Single);
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let err = parse("A=1\nB=\"open\nC=2\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 2, column: 3 });
+        assert_eq!(err.kind, ParseErrorKind::UnterminatedQuote('"'));
+        let err = parse("GOOD=1\nBAD$KEY=2\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 2, column: 4 });
+    }
+}

@@ -1,0 +1,190 @@
+//! The statement scanner: a cursor over the whole text, as Compose's dotenv parser is.
+//!
+//! It does not split the text into lines first, because quoted values span lines and text
+//! after a closing quote starts the next statement.
+
+use std::ops::Range;
+
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+use super::{ParseErrorKind, Quote};
+
+/// Go's `unicode.IsSpace` minus `\n`: the parser's horizontal space.
+pub(super) fn is_hspace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{85}' | '\u{A0}'
+    )
+}
+
+/// Go's `unicode.IsLetter || unicode.IsNumber`: general categories L and N.
+fn is_letter_or_number(c: char) -> bool {
+    use GeneralCategory as G;
+    matches!(
+        get_general_category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+            | G::DecimalNumber
+            | G::LetterNumber
+            | G::OtherNumber
+    )
+}
+
+/// The offset where the next statement starts at or after `pos`, skipping whitespace
+/// (newlines included) and `#` comment lines; `None` at the end of the text.
+pub(super) fn statement_start(text: &str, mut pos: usize) -> Option<usize> {
+    loop {
+        let rest = &text[pos..];
+        let skipped = rest.find(|c: char| !c.is_whitespace())?;
+        pos += skipped;
+        if !text[pos..].starts_with('#') {
+            return Some(pos);
+        }
+        pos += text[pos..].find('\n')?;
+    }
+}
+
+/// One statement as found in the text. Offsets are into the whole text.
+pub(super) struct Statement {
+    pub key: String,
+    pub key_offset: usize,
+    /// The value token (quotes included) and its quoting; `None` for a bare key.
+    pub value: Option<(Range<usize>, Quote)>,
+    /// End of the statement's own text.
+    pub end: usize,
+    /// Where scanning resumes.
+    pub next: usize,
+}
+
+/// `^export\s+` with Go's `\s` = `[\t\n\f\r ]`.
+fn export_prefix_len(s: &str) -> usize {
+    if let Some(after) = s.strip_prefix("export")
+        && after.starts_with(['\t', '\n', '\u{0C}', '\r', ' '])
+    {
+        let skipped = after.find(|c: char| !is_hspace(c)).unwrap_or(after.len());
+        return 6 + skipped;
+    }
+    0
+}
+
+/// Scans the statement starting at `start`. Errors carry the offset to blame.
+pub(super) fn statement(text: &str, start: usize) -> Result<Statement, (usize, ParseErrorKind)> {
+    let key_offset = start + export_prefix_len(&text[start..]);
+    let src = &text[key_offset..];
+    let mut found = None;
+    for (i, c) in src.char_indices() {
+        if is_hspace(c) {
+            continue;
+        }
+        match c {
+            '=' | ':' | '\n' => {
+                found = Some((i, c));
+                break;
+            }
+            '_' | '.' | '-' | '[' | ']' => {}
+            c if is_letter_or_number(c) => {}
+            c => return Err((key_offset + i, ParseErrorKind::UnexpectedCharacter(c))),
+        }
+    }
+    let Some((sep_at, sep)) = found else {
+        // Compose quirk: a last line with no separator and no newline becomes the *value* of
+        // the empty key.
+        return value(text, key_offset, String::new(), key_offset);
+    };
+    let key = src[..sep_at].trim_end().to_string();
+    if key.contains(' ') {
+        return Err((key_offset, ParseErrorKind::SpaceInKey));
+    }
+    if sep == '\n' {
+        let end = key_offset + src[..sep_at].trim_end().len();
+        return Ok(Statement {
+            key,
+            key_offset,
+            value: None,
+            end,
+            next: key_offset + sep_at + 1,
+        });
+    }
+    let after_sep = key_offset + sep_at + 1;
+    let value_start = after_sep
+        + text[after_sep..]
+            .find(|c: char| !is_hspace(c))
+            .unwrap_or(text.len() - after_sep);
+    value(text, value_start, key, key_offset)
+}
+
+fn value(
+    text: &str,
+    value_start: usize,
+    key: String,
+    key_offset: usize,
+) -> Result<Statement, (usize, ParseErrorKind)> {
+    let rest = &text[value_start..];
+    let quote = match rest.chars().next() {
+        Some('\'') => Some('\''),
+        Some('"') => Some('"'),
+        _ => None,
+    };
+    if let Some(q) = quote {
+        let (_, close) = unquote(&rest[1..], q);
+        let Some(close) = close else {
+            return Err((value_start, ParseErrorKind::UnterminatedQuote(q)));
+        };
+        let end = value_start + 1 + close + 1;
+        let quote = if q == '"' {
+            Quote::Double
+        } else {
+            Quote::Single
+        };
+        return Ok(Statement {
+            key,
+            key_offset,
+            value: Some((value_start..end, quote)),
+            end,
+            next: end,
+        });
+    }
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line = &rest[..line_end];
+    let cut = line.find(" #").unwrap_or(line.len());
+    let value_len = line[..cut].trim_end().len();
+    Ok(Statement {
+        key,
+        key_offset,
+        value: Some((value_start..value_start + value_len, Quote::None)),
+        end: value_start + line_end,
+        next: value_start + line_end,
+    })
+}
+
+/// Scans a quoted value that starts just after its opening quote `q`. Returns the text with
+/// Compose's quote rule applied (an escaped `q` gives `q`; any other escaped character keeps
+/// its backslash) and the offset of the closing quote, if any.
+pub(super) fn unquote(s: &str, q: char) -> (String, Option<usize>) {
+    let mut out = String::with_capacity(s.len());
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if c != q {
+            if !escaped && c == '\\' {
+                escaped = true;
+                continue;
+            }
+            if escaped {
+                escaped = false;
+                out.push('\\');
+            }
+            out.push(c);
+            continue;
+        }
+        if escaped {
+            escaped = false;
+            out.push(c);
+            continue;
+        }
+        return (out, Some(i));
+    }
+    (out, None)
+}

@@ -1,0 +1,513 @@
+//! The `${…}` interpolation engine, exactly as Docker Compose evaluates it.
+//!
+//! One engine serves compose-file strings and `.env` values (COMPOSE-SEMANTICS.md §3). It
+//! owns two operations over a template string: [`substitute`] (evaluate it against a lookup)
+//! and [`references`] (list every variable it reads, with its form and byte span, without
+//! evaluating anything). It never touches the environment itself: lookups are supplied by the
+//! caller, so the same engine serves the project environment, `.env` files and tests.
+
+use std::ops::Range;
+
+/// How a reference is written, which decides when it is required and what it yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// `$NAME`
+    Bare,
+    /// `${NAME}`
+    Braced,
+    /// `${NAME:-word}`: word when unset or empty.
+    DefaultIfEmpty,
+    /// `${NAME-word}`: word when unset.
+    DefaultIfUnset,
+    /// `${NAME:?message}`: error when unset or empty.
+    RequiredNonEmpty,
+    /// `${NAME?message}`: error when unset.
+    Required,
+    /// `${NAME:+word}`: word when set and not empty, else empty.
+    AltIfNonEmpty,
+    /// `${NAME+word}`: word when set, else empty.
+    AltIfSet,
+}
+
+impl Form {
+    /// The operator as written between the name and the word (empty for `$X` and `${X}`).
+    pub fn operator(self) -> &'static str {
+        match self {
+            Form::Bare | Form::Braced => "",
+            Form::DefaultIfEmpty => ":-",
+            Form::DefaultIfUnset => "-",
+            Form::RequiredNonEmpty => ":?",
+            Form::Required => "?",
+            Form::AltIfNonEmpty => ":+",
+            Form::AltIfSet => "+",
+        }
+    }
+
+    /// A short label for reports: `$X`, `${X}`, `:-`, `-`, `:?`, `?`, `:+`, `+`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Bare => "$X",
+            Form::Braced => "${X}",
+            other => other.operator(),
+        }
+    }
+
+    /// Whether a reference of this form needs the variable set: no default and not a `+` form.
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Form::Bare | Form::Braced | Form::RequiredNonEmpty | Form::Required
+        )
+    }
+
+    /// Whether the word is a default value (`:-` or `-`).
+    pub fn has_default(self) -> bool {
+        matches!(self, Form::DefaultIfEmpty | Form::DefaultIfUnset)
+    }
+}
+
+/// The operators in Compose's order of precedence when two start at the same place.
+const OPERATORS: [(&str, Form); 6] = [
+    (":?", Form::RequiredNonEmpty),
+    ("?", Form::Required),
+    (":-", Form::DefaultIfEmpty),
+    ("-", Form::DefaultIfUnset),
+    (":+", Form::AltIfNonEmpty),
+    ("+", Form::AltIfSet),
+];
+
+/// Why a template could not be evaluated. Offsets are byte offsets into the template given to
+/// the top-level call. Messages never repeat the template text, which may hold a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// A `${` that does not form a valid expression (`${`, `${1A}`, `${A.B}`, `${A:=x}` …).
+    #[error(
+        "malformed variable expression: `${{` must be followed by a name and `}}`, or a name, one of :- - :? ? :+ + and `}}`"
+    )]
+    Invalid {
+        /// Where the bad `${` starts.
+        offset: usize,
+    },
+    /// A `${NAME:?message}` or `${NAME?message}` whose variable is missing.
+    #[error("required variable {name} is missing a value{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
+    MissingRequired {
+        /// Where the expression starts.
+        offset: usize,
+        /// The variable.
+        name: String,
+        /// The author's message after interpolation (not a value).
+        message: String,
+    },
+}
+
+impl TemplateError {
+    /// Byte offset of the error in the template.
+    pub fn offset(&self) -> usize {
+        match self {
+            TemplateError::Invalid { offset } | TemplateError::MissingRequired { offset, .. } => {
+                *offset
+            }
+        }
+    }
+
+    fn shifted(self, by: usize) -> Self {
+        match self {
+            TemplateError::Invalid { offset } => TemplateError::Invalid {
+                offset: offset + by,
+            },
+            TemplateError::MissingRequired {
+                offset,
+                name,
+                message,
+            } => TemplateError::MissingRequired {
+                offset: offset + by,
+                name,
+                message,
+            },
+        }
+    }
+}
+
+/// One variable reference found in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The variable name as written (lookups are case-sensitive).
+    pub name: String,
+    /// How it is written.
+    pub form: Form,
+    /// The raw word after the operator (default, message or replacement), before evaluation.
+    pub word: Option<String>,
+    /// Byte range of the whole expression (`$X` or `${…}`) in the top-level template.
+    pub span: Range<usize>,
+    /// True when the reference sits inside another reference's word, so Compose reads it only
+    /// when that word is used.
+    pub nested: bool,
+}
+
+impl Reference {
+    /// Required as Compose sees it: no default, not a `+` form, and not inside a word that is
+    /// only evaluated conditionally.
+    pub fn is_required(&self) -> bool {
+        self.form.is_required() && !self.nested
+    }
+
+    /// The default text for `:-` and `-` forms.
+    pub fn default(&self) -> Option<&str> {
+        if self.form.has_default() {
+            self.word.as_deref()
+        } else {
+            None
+        }
+    }
+}
+
+/// `(?i)[_a-z]`: Go's case folding also admits `ſ` (U+017F) and the Kelvin sign (U+212A).
+fn is_name_start(c: char) -> bool {
+    c == '_' || c.is_ascii_alphabetic() || c == '\u{17F}' || c == '\u{212A}'
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c) || c.is_ascii_digit()
+}
+
+/// Length in bytes of the name at the start of `s` (0 when there is none).
+fn name_len(s: &str) -> usize {
+    let mut chars = s.char_indices();
+    match chars.next() {
+        Some((_, c)) if is_name_start(c) => {}
+        _ => return 0,
+    }
+    for (i, c) in chars {
+        if !is_name_char(c) {
+            return i;
+        }
+    }
+    s.len()
+}
+
+/// One `$` token as the Compose pattern matches it.
+enum Token<'a> {
+    /// `$$`
+    Escaped,
+    /// `$NAME`
+    Named(&'a str),
+    /// `${…}`: the expression up to its closing brace, and the rest of the greedy match that
+    /// must be substituted again after it.
+    Braced {
+        name: &'a str,
+        form: Form,
+        word: &'a str,
+        word_offset: usize,
+        rest: &'a str,
+        rest_offset: usize,
+    },
+    /// A `$` that starts nothing: kept literally.
+    Literal,
+}
+
+/// Matches the token starting at `s[0] == '$'`. Returns the token and its length in bytes.
+fn match_token(s: &str) -> Result<(Token<'_>, usize), TemplateError> {
+    let after = &s[1..];
+    if after.starts_with('$') {
+        return Ok((Token::Escaped, 2));
+    }
+    let n = name_len(after);
+    if n > 0 {
+        return Ok((Token::Named(&after[..n]), 1 + n));
+    }
+    if !after.starts_with('{') {
+        return Ok((Token::Literal, 1));
+    }
+    let invalid = TemplateError::Invalid { offset: 0 };
+    let inner = &after[1..];
+    let n = name_len(inner);
+    if n == 0 {
+        return Err(invalid);
+    }
+    let name = &inner[..n];
+    let tail = &inner[n..];
+    if tail.starts_with('}') {
+        let len = 2 + n + 1;
+        return Ok((
+            Token::Braced {
+                name,
+                form: Form::Braced,
+                word: "",
+                word_offset: len,
+                rest: "",
+                rest_offset: len,
+            },
+            len,
+        ));
+    }
+    let op_len = usize::from(tail.starts_with(':'));
+    if !matches!(tail[op_len..].chars().next(), Some('-' | '+' | '?')) {
+        return Err(invalid);
+    }
+    // `(.*)\}` is greedy and `.` stops at a newline: the match runs to the last `}` on the line.
+    let line_end = tail.find('\n').unwrap_or(tail.len());
+    let Some(last_brace) = tail[op_len + 1..line_end].rfind('}') else {
+        return Err(invalid);
+    };
+    let matched_len = 2 + n + op_len + 1 + last_brace + 1;
+    let matched = &s[..matched_len];
+    // The operator whose first occurrence comes first; ties go to the listed order.
+    let mut form = Form::Braced;
+    let mut best = usize::MAX;
+    for (op, f) in OPERATORS {
+        if let Some(at) = matched.find(op)
+            && at < best
+        {
+            best = at;
+            form = f;
+        }
+    }
+    // Narrow the greedy match to its closing brace: each `{` opens a level and skips the next
+    // character; the first `}` that closes the outer level ends the expression.
+    let bytes = matched.as_bytes();
+    let mut depth = 0usize;
+    let mut end = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let expr_end = end.unwrap_or(matched_len - 1);
+    let body = &matched[2..expr_end];
+    let op = form.operator();
+    let Some(op_at) = body.find(op) else {
+        return Err(invalid);
+    };
+    if &body[..op_at] != name {
+        return Err(invalid);
+    }
+    let word_offset = 2 + op_at + op.len();
+    Ok((
+        Token::Braced {
+            name,
+            form,
+            word: &body[op_at + op.len()..],
+            word_offset,
+            rest: &matched[expr_end + 1..],
+            rest_offset: expr_end + 1,
+        },
+        matched_len,
+    ))
+}
+
+/// Evaluates `template` as Compose does. `lookup` returns `None` for an unset variable and
+/// `Some("")` for one set to the empty string. Looked-up values are never re-interpolated.
+pub fn substitute<F>(template: &str, lookup: &F) -> Result<String, TemplateError>
+where
+    F: Fn(&str) -> Option<String> + ?Sized,
+{
+    let mut out = String::with_capacity(template.len());
+    let mut pos = 0;
+    while let Some(found) = template[pos..].find('$') {
+        let start = pos + found;
+        out.push_str(&template[pos..start]);
+        let (token, len) = match_token(&template[start..]).map_err(|e| e.shifted(start))?;
+        match token {
+            Token::Escaped | Token::Literal => out.push('$'),
+            Token::Named(name) => out.push_str(&lookup(name).unwrap_or_default()),
+            Token::Braced {
+                name,
+                form,
+                word,
+                word_offset,
+                rest,
+                rest_offset,
+            } => {
+                let value = lookup(name);
+                let eval_word =
+                    || substitute(word, lookup).map_err(|e| e.shifted(start + word_offset));
+                let piece = match form {
+                    Form::Bare | Form::Braced => value.unwrap_or_default(),
+                    Form::DefaultIfEmpty => match value {
+                        Some(v) if !v.is_empty() => v,
+                        _ => eval_word()?,
+                    },
+                    Form::DefaultIfUnset => match value {
+                        Some(v) => v,
+                        None => eval_word()?,
+                    },
+                    Form::RequiredNonEmpty | Form::Required => match value {
+                        Some(v) if !(v.is_empty() && form == Form::RequiredNonEmpty) => v,
+                        _ => {
+                            return Err(TemplateError::MissingRequired {
+                                offset: start,
+                                name: name.to_string(),
+                                message: eval_word()?,
+                            });
+                        }
+                    },
+                    Form::AltIfNonEmpty => match value {
+                        Some(v) if !v.is_empty() => eval_word()?,
+                        _ => String::new(),
+                    },
+                    Form::AltIfSet => match value {
+                        Some(_) => eval_word()?,
+                        None => String::new(),
+                    },
+                };
+                out.push_str(&piece);
+                if !rest.is_empty() {
+                    let tail =
+                        substitute(rest, lookup).map_err(|e| e.shifted(start + rest_offset))?;
+                    out.push_str(&tail);
+                }
+            }
+        }
+        pos = start + len;
+    }
+    out.push_str(&template[pos..]);
+    Ok(out)
+}
+
+/// Lists every reference in `template`, in order, including those nested in defaults and
+/// replacements, without evaluating anything. `$$` escapes yield none. A malformed `${` is an
+/// error, as it would be when Compose evaluates the string.
+pub fn references(template: &str) -> Result<Vec<Reference>, TemplateError> {
+    let mut out = Vec::new();
+    collect(template, 0, false, &mut out)?;
+    Ok(out)
+}
+
+fn collect(
+    template: &str,
+    base: usize,
+    nested: bool,
+    out: &mut Vec<Reference>,
+) -> Result<(), TemplateError> {
+    let mut pos = 0;
+    while let Some(found) = template[pos..].find('$') {
+        let start = pos + found;
+        let (token, len) = match_token(&template[start..]).map_err(|e| e.shifted(base + start))?;
+        match token {
+            Token::Escaped | Token::Literal => {}
+            Token::Named(name) => out.push(Reference {
+                name: name.to_string(),
+                form: Form::Bare,
+                word: None,
+                span: base + start..base + start + len,
+                nested,
+            }),
+            Token::Braced {
+                name,
+                form,
+                word,
+                word_offset,
+                rest,
+                rest_offset,
+            } => {
+                let expr_len = if rest.is_empty() { len } else { rest_offset };
+                out.push(Reference {
+                    name: name.to_string(),
+                    form,
+                    word: (form != Form::Braced).then(|| word.to_string()),
+                    span: base + start..base + start + expr_len,
+                    nested,
+                });
+                if form != Form::Braced {
+                    collect(word, base + start + word_offset, true, out)?;
+                }
+                if !rest.is_empty() {
+                    collect(rest, base + start + rest_offset, nested, out)?;
+                }
+            }
+        }
+        pos = start + len;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    fn sub(t: &str, e: &HashMap<String, String>) -> Result<String, TemplateError> {
+        substitute(t, &|k: &str| e.get(k).cloned())
+    }
+
+    #[test]
+    fn forms_follow_the_compose_table() {
+        let e = env(&[("E", ""), ("V", "v")]);
+        let cases = [
+            ("${U:-w}", "w"),
+            ("${E:-w}", "w"),
+            ("${V:-w}", "v"),
+            ("${U-w}", "w"),
+            ("${E-w}", ""),
+            ("${U:+w}", ""),
+            ("${E:+w}", ""),
+            ("${V:+w}", "w"),
+            ("${U+w}", ""),
+            ("${E+w}", "w"),
+            ("${E?w}", ""),
+            ("$$V", "$V"),
+            ("$1 $- $", "$1 $- $"),
+            ("${U:-a}b${V:-c}", "abv"),
+            ("${U:-{a}}", "{a}"),
+            ("${U:-}}", "}"),
+        ];
+        for (t, want) in cases {
+            assert_eq!(sub(t, &e).as_deref(), Ok(want), "{t}");
+        }
+        assert!(matches!(
+            sub("${E:?need it}", &e),
+            Err(TemplateError::MissingRequired { .. })
+        ));
+        assert!(matches!(
+            sub("x ${A.B}", &e),
+            Err(TemplateError::Invalid { offset: 2 })
+        ));
+    }
+
+    #[test]
+    fn references_carry_form_span_and_nesting() {
+        let t = "a ${A:-${B:-x}} $$C $D";
+        let refs = references(t).unwrap();
+        let names: Vec<_> = refs
+            .iter()
+            .map(|r| (r.name.as_str(), r.form, r.nested, &t[r.span.clone()]))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("A", Form::DefaultIfEmpty, false, "${A:-${B:-x}}"),
+                ("B", Form::DefaultIfEmpty, true, "${B:-x}"),
+                ("D", Form::Bare, false, "$D"),
+            ]
+        );
+        assert!(!refs[0].is_required());
+        assert!(refs[2].is_required());
+        assert_eq!(refs[0].default(), Some("${B:-x}"));
+    }
+
+    #[test]
+    fn error_messages_never_repeat_the_template() {
+        let err = references("${password-is-hunter2").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}
