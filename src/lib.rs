@@ -3,6 +3,7 @@
 //! The crate is a pure core (reading `.env` and compose files, analysing, planning changes)
 //! with thin edges (the command line, the terminal UI, the filesystem).
 
+pub mod compose;
 pub mod dotenv;
 pub mod interpolate;
 pub mod position;

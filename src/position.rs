@@ -39,6 +39,12 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The byte offset where 1-based `line` starts (`None` past the last line).
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        line.checked_sub(1)
+            .and_then(|i| self.starts.get(i).copied())
+    }
+
     /// The position of byte `offset` in `text` (the text this index was built from).
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
