@@ -5,5 +5,6 @@
 
 pub mod compose;
 pub mod dotenv;
+pub mod generate;
 pub mod interpolate;
 pub mod position;
