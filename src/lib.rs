@@ -8,3 +8,6 @@ pub mod dotenv;
 pub mod generate;
 pub mod interpolate;
 pub mod position;
+pub mod report;
+
+pub mod cli;

@@ -1,0 +1,125 @@
+//! The command line: arguments, dispatch, exit codes and the one place errors are printed.
+//!
+//! Arguments are parsed in two stages, as in ripgrep and fd: clap turns what was typed into
+//! [`Cli`], and [`workspace`] resolves it into paths and loaded files before any command runs.
+//! Every command returns `Result<ExitCode, Error>`; [`main`] prints an error once, as
+//! `error: FILE:LINE:COL: what is wrong`, and exits 2.
+
+mod error;
+mod refs;
+pub mod source;
+pub mod workspace;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use error::Error;
+
+/// How a run ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// No errors found.
+    Clean = 0,
+    /// The run worked and found errors (or refused to act without confirmation).
+    Findings = 1,
+    /// envward could not do its job: arguments, unreadable or invalid input.
+    Failure = 2,
+}
+
+/// Keeps a Docker Compose project's .env complete, strong and safe.
+#[derive(Debug, Parser)]
+#[command(name = "envward", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every command accepts.
+// Doc comments here are `--help` text, where backticks would show literally.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Run as if started in DIR.
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+    /// Compose file to read (repeatable); default: COMPOSE_FILE, else discovery.
+    #[arg(short = 'f', long = "file", value_name = "FILE", global = true)]
+    pub files: Vec<PathBuf>,
+    /// The live env file (replaces .env, as in docker compose --env-file).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub env_file: Option<PathBuf>,
+    /// The example file; default: .env.example (or .env.sample, env.example …).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub example: Option<PathBuf>,
+    /// Never colour the output (also NO_COLOR, or when stdout is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// Output format of `refs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RefsFormat {
+    /// Grouped by variable, for people.
+    #[default]
+    Text,
+    /// An array of references, for programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every variable reference in the compose files, grouped by variable.
+    Refs {
+        /// Only these variables.
+        #[arg(value_name = "VAR")]
+        vars: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: RefsFormat,
+    },
+}
+
+/// `envward --check` is `envward check`: the flag is rewritten to the subcommand so both
+/// spellings share one definition.
+fn normalise_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    args.into_iter()
+        .map(|a| if a == "--check" { "check".into() } else { a })
+        .collect()
+}
+
+/// Runs envward with the process arguments and returns the exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse_from(normalise_args(std::env::args_os().collect())) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            // Help and version go to stdout; a usage error to stderr with exit 2.
+            let _ = e.print();
+            return std::process::ExitCode::from(code);
+        }
+    };
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::Clean,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            ExitCode::Failure
+        }
+    };
+    std::process::ExitCode::from(code as u8)
+}
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Some(Command::Refs { vars, format }) => refs::run(&cli.global, &vars, format),
+        None => Err(Error::Usage(
+            "no command given; try `envward refs` (see `envward --help`)".to_string(),
+        )),
+    }
+}

@@ -1,0 +1,5 @@
+//! Output formats: turning loaded projects and analyses into text for people and programs.
+//!
+//! Renderers are pure functions from data to `String`; the commands decide where it goes.
+
+pub mod refs;
