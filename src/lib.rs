@@ -10,4 +10,6 @@ pub mod interpolate;
 pub mod position;
 pub mod report;
 
+pub mod analysis;
 pub mod cli;
+pub mod config;

@@ -143,6 +143,48 @@ impl Document {
         Ok(out)
     }
 
+    /// Like [`Document::resolve`], but a statement whose interpolation fails is left out and
+    /// its error collected, so one bad value does not hide the others from the analysis.
+    pub fn resolve_lenient<F>(&self, env: &F) -> Vec<Binding>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        for entry in self.entries() {
+            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
+            if let Ok(Some(value)) = entry.decode(&lookup) {
+                seen.insert(entry.key.clone(), value.clone());
+                out.push(Binding {
+                    key: entry.key.clone(),
+                    value,
+                    position: entry.position,
+                });
+            }
+        }
+        out
+    }
+
+    /// The interpolation errors of every statement, in order.
+    pub fn interpolation_errors<F>(&self, env: &F) -> Vec<ParseError>
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        for entry in self.entries() {
+            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
+            match entry.decode(&lookup) {
+                Ok(Some(value)) => {
+                    seen.insert(entry.key.clone(), value);
+                }
+                Ok(None) => {}
+                Err(e) => out.push(e),
+            }
+        }
+        out
+    }
+
     /// The final map of keys to values (last assignment wins), decoded with `env`.
     pub fn to_map<F>(&self, env: &F) -> Result<HashMap<String, String>, ParseError>
     where

@@ -157,19 +157,46 @@ pub struct ParseError {
 /// interpolation errors surface later, from [`Document::resolve`], because they depend on the
 /// lookup.
 pub fn parse(input: &str) -> Result<Document, ParseError> {
+    let (doc, errors) = parse_inner(input, false);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(doc),
+    }
+}
+
+/// Parses as much as possible: a statement Compose would reject becomes trivia up to the end
+/// of its line and its error is collected, and parsing goes on. The document still renders
+/// to the exact input. For reports that should show every syntax error and analyse the rest.
+pub fn parse_recovering(input: &str) -> (Document, Vec<ParseError>) {
+    parse_inner(input, true)
+}
+
+fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
     let (bom, text) = match input.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
         None => (false, input),
     };
     let index = LineIndex::new(text);
     let mut items = Vec::new();
+    let mut errors = Vec::new();
     let mut trivia_start = 0;
     let mut pos = 0;
     while let Some(start) = scan::statement_start(text, pos) {
-        let stmt = scan::statement(text, start).map_err(|(offset, kind)| ParseError {
-            position: index.position(text, offset),
-            kind,
-        })?;
+        let stmt = match scan::statement(text, start) {
+            Ok(stmt) => stmt,
+            Err((offset, kind)) => {
+                errors.push(ParseError {
+                    position: index.position(text, offset),
+                    kind,
+                });
+                if !recover {
+                    break;
+                }
+                // Skip the rest of the offending line; it stays in the text as trivia.
+                pos = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
+                continue;
+            }
+        };
         if trivia_start < start {
             items.push(Item::Trivia(text[trivia_start..start].to_string()));
         }
@@ -191,7 +218,7 @@ pub fn parse(input: &str) -> Result<Document, ParseError> {
     if trivia_start < text.len() {
         items.push(Item::Trivia(text[trivia_start..].to_string()));
     }
-    Ok(Document { bom, items })
+    (Document { bom, items }, errors)
 }
 
 impl Document {
@@ -275,6 +302,17 @@ mod tests {
         assert_eq!(b.position(), Position { line: 3, column: 3 });
         assert_eq!(b.value_position(), Position { line: 3, column: 7 });
         assert_eq!(b.quote(), Quote::Single);
+    }
+
+    #[test]
+    fn recovering_parse_keeps_going_and_stays_lossless() {
+        let input = "A=1\nBAD KEY=2\nB=\"open\nC=3\n";
+        let (doc, errors) = parse_recovering(input);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position.line, 2);
+        assert_eq!(errors[1].position.line, 3);
+        assert_eq!(doc.keys(), ["A", "C"]);
+        assert_eq!(doc.render(), input);
     }
 
     #[test]

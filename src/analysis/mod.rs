@@ -1,0 +1,394 @@
+//! The analysis: one pure function from what was read to an [`Inventory`].
+//!
+//! [`analyze`] takes the example file, the live env file, the compose project, the
+//! built-in knowledge, the project's configuration, the policy, facts about the live file
+//! (mode, git status) and the current time, and returns one entry per variable with its
+//! status, class, kind and uses, plus every finding. The TUI, `check`, `fill` and later
+//! commands all read this same Inventory, so they cannot disagree.
+//!
+//! It reads no file, no clock and no environment: all of that is passed in.
+
+pub mod facts;
+pub mod knowledge;
+pub mod rules;
+pub mod strength;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compose::Project;
+use crate::config::Config;
+use crate::dotenv::{Document, ParseError};
+use crate::generate::{Constraints, Kind};
+use crate::position::Position;
+
+pub use knowledge::Knowledge;
+pub use strength::{Policy, PolicyLevel};
+
+/// Whether a variable holds a secret, and of which sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// A secret envward can generate.
+    Secret,
+    /// A secret a provider issues: never generated, only checked.
+    External,
+    /// Not a secret: shown in clear, never judged weak.
+    Config,
+}
+
+impl Class {
+    /// `secret`, `external` or `config`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Secret => "secret",
+            Class::External => "external",
+            Class::Config => "config",
+        }
+    }
+
+    /// Whether values of this class are hidden from output.
+    pub fn is_sensitive(self) -> bool {
+        self != Class::Config
+    }
+}
+
+/// A variable's overall state; the first that applies, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Required, and absent or empty in the live file.
+    Missing,
+    /// Still a placeholder (or the example's value, for a secret).
+    Placeholder,
+    /// A secret that fails the policy.
+    Weak,
+    /// A provider token that does not have its known format, or a value an image rejects.
+    Invalid,
+    /// Only in the live file.
+    Unused,
+    /// Nothing to fix.
+    Ok,
+}
+
+impl Status {
+    /// Every status, in precedence order.
+    pub const ALL: [Status; 6] = [
+        Status::Missing,
+        Status::Placeholder,
+        Status::Weak,
+        Status::Invalid,
+        Status::Unused,
+        Status::Ok,
+    ];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Missing => "missing",
+            Status::Placeholder => "placeholder",
+            Status::Weak => "weak",
+            Status::Invalid => "invalid",
+            Status::Unused => "unused",
+            Status::Ok => "ok",
+        }
+    }
+
+    /// Whether `fill` can fix it for a secret by generating a value.
+    pub fn is_fixable(self) -> bool {
+        matches!(self, Status::Missing | Status::Placeholder | Status::Weak)
+    }
+}
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails `check`.
+    Error,
+    /// Fails `check --strict`.
+    Warning,
+}
+
+macro_rules! rule_ids {
+    ($($variant:ident => $id:literal, $desc:literal;)*) => {
+        /// A rule's identity: the same id in `--skip`, JSON, SARIF and messages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId { $(#[doc = $desc] $variant,)* }
+
+        impl RuleId {
+            /// Every rule, in report order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The id as users type it.
+            pub fn as_str(self) -> &'static str {
+                match self { $(RuleId::$variant => $id,)* }
+            }
+
+            /// One sentence on what the rule checks.
+            pub fn description(self) -> &'static str {
+                match self { $(RuleId::$variant => $desc,)* }
+            }
+        }
+
+        impl FromStr for RuleId {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($id => Ok(RuleId::$variant),)*
+                    other => Err(format!(
+                        "unknown rule {other:?}; rules are: {}",
+                        [$($id),*].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+rule_ids! {
+    Missing => "missing", "A required variable is absent or empty in the live file.";
+    Placeholder => "placeholder", "A variable still holds a placeholder or the example's value.";
+    Weak => "weak", "A secret fails the strength policy.";
+    Invalid => "invalid", "A provider token does not have its known format, or a value breaks an image's constraints.";
+    UnsafeInUri => "unsafe-in-uri", "A value interpolated inside a URI contains characters that break the URI.";
+    Hardcoded => "hardcoded", "A secret is written as a literal in a compose file instead of coming from the env file.";
+    Permissions => "permissions", "The live env file is readable or writable by group or others.";
+    NotIgnored => "not-ignored", "Inside a git work tree, the live env file is not ignored.";
+    Tracked => "tracked", "The live env file is tracked by git.";
+    Undocumented => "undocumented", "Compose requires a variable the example file does not list.";
+    Unused => "unused", "A variable only the live file has.";
+    Duplicate => "duplicate", "A key is defined twice in one file; the last one wins.";
+    Syntax => "syntax", "A line Docker Compose would reject.";
+    WeakDefault => "weak-default", "A secret is unset, so compose falls back to a weak or placeholder default.";
+    Reused => "reused", "One secret value is shared by variables that are not meant to be the same.";
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem, located. The message never contains a secret value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Which rule.
+    pub rule: RuleId,
+    /// How much it matters.
+    pub severity: Severity,
+    /// The variable, when the finding is about one.
+    pub variable: Option<String>,
+    /// The file to look at.
+    pub file: PathBuf,
+    /// Where in it.
+    #[serde(flatten)]
+    pub position: Position,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Where a variable is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Use {
+    /// The service (or top-level section).
+    pub service: String,
+    /// The compose file.
+    pub file: PathBuf,
+    /// Where.
+    #[serde(flatten)]
+    pub position: Position,
+    /// Inside a `scheme://…` URI.
+    pub in_uri: bool,
+}
+
+/// One variable, as every face of envward sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    /// The name.
+    pub name: String,
+    /// Its state.
+    pub status: Status,
+    /// Secret, external or config.
+    pub class: Class,
+    /// How a value would be generated (secrets), or its shape.
+    pub kind: Option<Kind>,
+    /// Must be set.
+    pub required: bool,
+    /// Set in the live file.
+    pub in_env: bool,
+    /// Listed in the example file.
+    pub in_example: bool,
+    /// Compose uses.
+    pub used_by: Vec<Use>,
+    /// Indices into [`Inventory::findings`] about this variable.
+    pub findings: Vec<usize>,
+    /// Estimated strength of the live value in bits (secrets with a value).
+    pub strength_bits: Option<f64>,
+    /// What a generated value must satisfy (URI use, image constraints).
+    pub constraints: Constraints,
+    /// The example's section heading this variable sits under.
+    pub section: Option<String>,
+    /// Where it is set in the live file (the winning statement).
+    pub env_position: Option<Position>,
+    /// Where the example lists it.
+    pub example_position: Option<Position>,
+    /// Why its class and kind are what they are (template, image, config, annotation).
+    pub classified_by: String,
+}
+
+/// The analysis of one project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inventory {
+    /// The live env file, as shown to the user.
+    pub env_file: PathBuf,
+    /// The example file, as shown to the user.
+    pub example_file: PathBuf,
+    /// The compose files read.
+    pub compose_files: Vec<PathBuf>,
+    /// The policy applied.
+    pub policy: Policy,
+    /// Every variable, ordered as the example lists them, then the others by name.
+    pub variables: Vec<Variable>,
+    /// Every finding, ordered by rule then place.
+    pub findings: Vec<Finding>,
+}
+
+impl Inventory {
+    /// The variable called `name`.
+    pub fn get(&self, name: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    /// Findings of severity error.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Findings of severity warning.
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// How many variables have each status.
+    pub fn status_counts(&self) -> Vec<(Status, usize)> {
+        Status::ALL
+            .iter()
+            .map(|s| (*s, self.variables.iter().filter(|v| v.status == *s).count()))
+            .collect()
+    }
+
+    /// The findings of one variable.
+    pub fn findings_of<'a>(&'a self, var: &'a Variable) -> impl Iterator<Item = &'a Finding> {
+        var.findings.iter().filter_map(|i| self.findings.get(*i))
+    }
+}
+
+/// A `.env`-syntax file as the analysis sees it: parsed as far as possible, with the
+/// statements Compose would reject listed.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvInput<'a> {
+    /// The path as shown to the user.
+    pub path: &'a Path,
+    /// The statements that parsed.
+    pub document: &'a Document,
+    /// The syntax errors.
+    pub errors: &'a [ParseError],
+}
+
+/// Facts about the live file that only the filesystem and git know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Unix permission bits, when the file exists.
+    pub mode: Option<u32>,
+    /// Git status, when the file is inside a work tree.
+    pub git: Option<GitFacts>,
+}
+
+/// The live file's standing in git.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GitFacts {
+    /// A `.gitignore` rule covers it.
+    pub ignored: bool,
+    /// It is in the index.
+    pub tracked: bool,
+}
+
+/// Everything [`analyze`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The example file, if any.
+    pub example: Option<EnvInput<'a>>,
+    /// Where the example is or would be (for messages).
+    pub example_path: &'a Path,
+    /// The live env file, if it exists.
+    pub live: Option<EnvInput<'a>>,
+    /// Where the live file is or would be.
+    pub live_path: &'a Path,
+    /// The compose project.
+    pub project: &'a Project,
+    /// The OS environment (for interpolation inside values, as Compose does).
+    pub env: &'a HashMap<String, String>,
+    /// Mode and git facts of the live file.
+    pub live_facts: FileFacts,
+    /// Built-in knowledge.
+    pub knowledge: &'a Knowledge,
+    /// The project's `envward.toml`.
+    pub config: &'a Config,
+    /// The policy.
+    pub policy: Policy,
+    /// The current time (for rotation schedules).
+    pub now: jiff::Timestamp,
+}
+
+/// Analyses a project. Pure: the same input always gives the same inventory.
+pub fn analyze(input: &Input<'_>) -> Inventory {
+    let cx = facts::Context::new(input);
+    let mut findings = Vec::new();
+    for rule in rules::registry() {
+        rule.check(&cx, &mut findings);
+    }
+    findings.sort_by(|a, b| {
+        (a.rule, &a.file, a.position, &a.variable).cmp(&(b.rule, &b.file, b.position, &b.variable))
+    });
+    let variables = cx
+        .vars
+        .iter()
+        .map(|v| {
+            let mine = findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.variable.as_deref() == Some(v.name.as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            v.to_variable(mine)
+        })
+        .collect();
+    Inventory {
+        env_file: input.live_path.to_path_buf(),
+        example_file: input.example_path.to_path_buf(),
+        compose_files: input.project.files.clone(),
+        policy: input.policy,
+        variables,
+        findings,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testkit;

@@ -1,0 +1,81 @@
+//! `not-ignored`: inside a git work tree, no `.gitignore` rule covers the live file, so one
+//! `git add .` commits every secret.
+
+use super::{Rule, RuleId};
+use crate::analysis::facts::Context;
+use crate::analysis::{Finding, Severity};
+use crate::position::Position;
+
+/// See the module docs.
+pub struct NotIgnored;
+
+impl Rule for NotIgnored {
+    fn id(&self) -> RuleId {
+        RuleId::NotIgnored
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(git) = cx.input.live_facts.git else {
+            return;
+        };
+        if git.ignored || cx.input.live.is_none() {
+            return;
+        }
+        let file = cx.input.live_path;
+        out.push(Finding {
+            rule: self.id(),
+            severity: Severity::Error,
+            variable: None,
+            file: file.to_path_buf(),
+            position: Position { line: 1, column: 1 },
+            message: format!(
+                "{} is inside a git work tree and not ignored; add it to .gitignore",
+                file.display()
+            ),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testkit::{Fixture, count_of};
+    use crate::analysis::{FileFacts, GitFacts, RuleId};
+
+    #[test]
+    fn truth_table() {
+        let cases = [
+            (None, 0),
+            (
+                Some(GitFacts {
+                    ignored: true,
+                    tracked: false,
+                }),
+                0,
+            ),
+            (
+                Some(GitFacts {
+                    ignored: false,
+                    tracked: false,
+                }),
+                1,
+            ),
+            (
+                Some(GitFacts {
+                    ignored: false,
+                    tracked: true,
+                }),
+                1,
+            ),
+        ];
+        for (git, want) in cases {
+            let inv = Fixture::new()
+                .live("A=1\n")
+                .facts(FileFacts {
+                    mode: Some(0o600),
+                    git,
+                })
+                .run();
+            assert_eq!(count_of(&inv, RuleId::NotIgnored), want, "{git:?}");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! `weak`: a secret that fails the strength policy (a warning under the dev policy).
+
+use super::{Rule, RuleId, about, weak_severity};
+use crate::analysis::Finding;
+use crate::analysis::facts::{Context, Verdict};
+
+/// See the module docs.
+pub struct Weak;
+
+impl Rule for Weak {
+    fn id(&self) -> RuleId {
+        RuleId::Weak
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for var in &cx.vars {
+            if let Verdict::Weak {
+                weaknesses,
+                via_default: None,
+            } = &var.verdict
+            {
+                let kind = var
+                    .kind
+                    .map_or_else(|| "secret".to_string(), |k| k.to_string());
+                let reasons: Vec<String> = weaknesses.iter().map(ToString::to_string).collect();
+                let message = format!("{} is a weak {kind}: {}", var.name, reasons.join("; "));
+                out.push(about(
+                    self.id(),
+                    weak_severity(cx),
+                    var,
+                    var.location(cx),
+                    message,
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testkit::{Fixture, vars_of};
+    use crate::analysis::{RuleId, Severity};
+
+    #[test]
+    fn truth_table() {
+        let cases: [(&str, &[&str]); 5] = [
+            ("DB_PASSWORD=postgres\n", &["DB_PASSWORD"]),
+            ("DB_PASSWORD=short-but-random-Xk3\n", &["DB_PASSWORD"]),
+            (
+                "DB_PASSWORD=Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl\n",
+                &[],
+            ),
+            ("DB_USER=postgres\n", &[]),
+            ("STRIPE_SECRET_KEY=abc\n", &[]),
+        ];
+        for (live, want) in cases {
+            let inv = Fixture::new().live(live).run();
+            assert_eq!(vars_of(&inv, RuleId::Weak), want, "{live:?}");
+        }
+    }
+
+    #[test]
+    fn dev_policy_makes_it_a_warning() {
+        let inv = Fixture::new().live("DB_PASSWORD=postgres\n").dev().run();
+        let f = inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Weak)
+            .unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+    }
+}

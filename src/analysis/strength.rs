@@ -1,0 +1,339 @@
+//! Judging a secret's strength against the policy.
+//!
+//! The estimate is the lower of two views: the character-set entropy of the value (length ×
+//! log2 of the pool its character classes span) and zxcvbn's guess count, which catches
+//! words, keyboard runs and repeats that character counting misses. Values of a shaped kind
+//! (`uuid`, `hex:N`, `base64:N`) that have that shape are judged by it instead: a random
+//! 16-byte hex salt is 128 bits whatever zxcvbn thinks of its digits. zxcvbn never clears a
+//! placeholder: placeholders are recognised before strength is judged.
+
+use serde::Deserialize;
+
+use super::knowledge::Knowledge;
+use crate::generate::Kind;
+
+/// Which policy applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyLevel {
+    /// Development: `weak` is a warning.
+    Dev,
+    /// Production: `weak` is an error.
+    #[default]
+    Prod,
+}
+
+impl PolicyLevel {
+    /// The policy a live file's name implies: dev for `.env.dev`, `.env.development` and
+    /// `.env.local`, prod otherwise.
+    pub fn for_file_name(name: &str) -> PolicyLevel {
+        match name {
+            ".env.dev" | ".env.development" | ".env.local" => PolicyLevel::Dev,
+            _ => PolicyLevel::Prod,
+        }
+    }
+
+    /// `dev` or `prod`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyLevel::Dev => "dev",
+            PolicyLevel::Prod => "prod",
+        }
+    }
+}
+
+/// The thresholds a secret must meet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    /// Dev or prod.
+    pub level: PolicyLevel,
+    /// Shortest acceptable secret.
+    pub min_length: usize,
+    /// Least acceptable estimated strength in bits.
+    pub min_bits: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            level: PolicyLevel::Prod,
+            min_length: 32,
+            min_bits: 128.0,
+        }
+    }
+}
+
+/// Why a secret is weak. Never holds the value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Weakness {
+    /// Shorter than the policy allows.
+    TooShort {
+        /// Its length.
+        length: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// Estimated strength below the policy.
+    LowEntropy {
+        /// The estimate.
+        bits: f64,
+        /// The minimum.
+        min: f64,
+    },
+    /// A well-known default or dictionary password.
+    DefaultPassword,
+    /// Contains a development marker.
+    DevMarker(String),
+    /// Published in a well-known template.
+    Public,
+}
+
+impl std::fmt::Display for Weakness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Weakness::TooShort { length, min } => {
+                write!(f, "{length} characters (at least {min} required)")
+            }
+            Weakness::LowEntropy { bits, min } => {
+                write!(
+                    f,
+                    "about {bits:.0} bits of strength (at least {min:.0} required)"
+                )
+            }
+            Weakness::DefaultPassword => write!(f, "a well-known default or dictionary password"),
+            Weakness::DevMarker(m) => write!(f, "contains the development marker {m:?}"),
+            Weakness::Public => write!(f, "published in a public template, so not secret"),
+        }
+    }
+}
+
+/// The verdict on one value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strength {
+    /// Estimated strength in bits.
+    pub bits: f64,
+    /// Everything that falls short; empty when the value is strong.
+    pub weaknesses: Vec<Weakness>,
+}
+
+impl Strength {
+    /// Whether the value meets the policy.
+    pub fn is_strong(&self) -> bool {
+        self.weaknesses.is_empty()
+    }
+}
+
+/// Character-set entropy: length × log2(size of the pool the value's classes span).
+pub fn charset_bits(value: &str) -> f64 {
+    let (mut lower, mut upper, mut digit, mut symbol, mut other) =
+        (false, false, false, false, false);
+    for c in value.chars() {
+        match c {
+            'a'..='z' => lower = true,
+            'A'..='Z' => upper = true,
+            '0'..='9' => digit = true,
+            c if c.is_ascii_graphic() => symbol = true,
+            _ => other = true,
+        }
+    }
+    let pool = u32::from(lower) * 26
+        + u32::from(upper) * 26
+        + u32::from(digit) * 10
+        + u32::from(symbol) * 33
+        + u32::from(other) * 100;
+    if pool == 0 {
+        return 0.0;
+    }
+    #[allow(clippy::cast_precision_loss)] // lengths are far below 2^52
+    let len = value.chars().count() as f64;
+    len * f64::from(pool).log2()
+}
+
+/// Window zxcvbn scores at a time. Its guess counts are u64 and its optimiser treats a long
+/// saturated stretch as brute force, so words inside a 40-character value go unseen; eight
+/// characters stay far below saturation.
+const WINDOW: usize = 8;
+
+/// Strength as the sum over windows of zxcvbn's matches: structured parts (words, runs,
+/// repeats, dates) cost what zxcvbn guesses for them, random parts their character-set
+/// entropy (zxcvbn's own brute-force estimate assumes ten symbols and undervalues them).
+fn structured_bits(value: &str) -> f64 {
+    let chars: Vec<char> = value.chars().collect();
+    #[allow(clippy::cast_precision_loss)]
+    let pool_bits = charset_bits(value) / chars.len().max(1) as f64;
+    chars
+        .chunks(WINDOW)
+        .map(|w| {
+            let window: String = w.iter().collect();
+            zxcvbn::zxcvbn(&window, &[])
+                .sequence()
+                .iter()
+                .map(|m| match (&m.pattern, m.guesses) {
+                    (zxcvbn::matching::patterns::MatchPattern::BruteForce, _) | (_, None) => {
+                        #[allow(clippy::cast_precision_loss)]
+                        let n = m.token.chars().count() as f64;
+                        n * pool_bits
+                    }
+                    #[allow(clippy::cast_precision_loss)]
+                    (_, Some(g)) => (g.max(1) as f64)
+                        .log2()
+                        .min(m.token.chars().count() as f64 * pool_bits),
+                })
+                .sum::<f64>()
+        })
+        .sum()
+}
+
+/// Bits of a value that has the shape of its kind, or `None` when it does not.
+fn shaped_bits(value: &str, kind: Kind) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    let len = value.len() as f64;
+    let distinct = {
+        let mut chars: Vec<char> = value.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars.len()
+    };
+    // A shaped value that repeats one or two characters is not random, whatever its shape.
+    if distinct <= 2 {
+        return None;
+    }
+    match kind {
+        Kind::Uuid => {
+            let ok = value.len() == 36
+                && value.chars().enumerate().all(|(i, c)| {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        c == '-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
+            ok.then_some(122.0)
+        }
+        Kind::Hex(_) => {
+            (value.len() >= 2 && value.chars().all(|c| c.is_ascii_hexdigit())).then_some(len * 4.0)
+        }
+        Kind::Base64(_) => {
+            let body = value.trim_end_matches('=');
+            let ok = body.len() >= 4
+                && body
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_'));
+            #[allow(clippy::cast_precision_loss)]
+            ok.then_some(body.len() as f64 * 6.0)
+        }
+        Kind::Password | Kind::Token(_) => None,
+    }
+}
+
+/// Judges a secret value of `kind` against `policy`.
+pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Knowledge) -> Strength {
+    let mut weaknesses = Vec::new();
+    if knowledge.is_public(value) {
+        weaknesses.push(Weakness::Public);
+    }
+    if knowledge.is_default_password(value) {
+        weaknesses.push(Weakness::DefaultPassword);
+    }
+    if let Some(m) = knowledge.dev_marker(value) {
+        weaknesses.push(Weakness::DevMarker(m.to_string()));
+    }
+    if let Some(bits) = kind.and_then(|k| shaped_bits(value, k)) {
+        // A shaped kind is judged by its own size: uuid is 122 bits by construction.
+        let needed = if kind == Some(Kind::Uuid) {
+            122.0
+        } else {
+            policy.min_bits
+        };
+        if bits < needed {
+            weaknesses.push(Weakness::LowEntropy { bits, min: needed });
+        }
+        return Strength { bits, weaknesses };
+    }
+    let length = value.chars().count();
+    if length < policy.min_length {
+        weaknesses.push(Weakness::TooShort {
+            length,
+            min: policy.min_length,
+        });
+    }
+    let mut bits = charset_bits(value);
+    // zxcvbn is the costly part: only ask it about values that pass the cheap checks.
+    if bits >= policy.min_bits && weaknesses.is_empty() {
+        bits = bits.min(structured_bits(value));
+    }
+    if bits < policy.min_bits {
+        weaknesses.push(Weakness::LowEntropy {
+            bits,
+            min: policy.min_bits,
+        });
+    }
+    Strength { bits, weaknesses }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truth_table() {
+        let k = Knowledge::builtin().unwrap();
+        let p = Policy::default();
+        let strong = "Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl";
+        let cases: [(&str, Option<Kind>, bool); 10] = [
+            (strong, Some(Kind::Password), true),
+            ("postgres", Some(Kind::Password), false),
+            ("dev_password_only_for_local", Some(Kind::Password), false),
+            (
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                Some(Kind::Password),
+                false,
+            ),
+            (
+                "correcthorsebatterystaplecorrecthorse",
+                Some(Kind::Password),
+                false,
+            ),
+            (
+                "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c",
+                Some(Kind::Hex(32)),
+                true,
+            ),
+            ("3f9a1c7e5b2d8f4a", Some(Kind::Hex(32)), false),
+            (
+                "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                Some(Kind::Uuid),
+                true,
+            ),
+            (
+                "6c1fe4e407b8911c104518103505b218",
+                Some(Kind::Hex(16)),
+                false,
+            ),
+            (
+                "q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wR=",
+                Some(Kind::Base64(32)),
+                true,
+            ),
+        ];
+        for (value, kind, strong) in cases {
+            let s = assess(value, kind, &p, &k);
+            assert_eq!(s.is_strong(), strong, "{value}: {:?}", s.weaknesses);
+        }
+    }
+
+    #[test]
+    fn messages_never_hold_the_value() {
+        let k = Knowledge::builtin().unwrap();
+        let s = assess("hunter2", Some(Kind::Password), &Policy::default(), &k);
+        for w in &s.weaknesses {
+            assert!(!w.to_string().contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn policy_by_file_name() {
+        assert_eq!(PolicyLevel::for_file_name(".env.local"), PolicyLevel::Dev);
+        assert_eq!(PolicyLevel::for_file_name(".env"), PolicyLevel::Prod);
+    }
+}

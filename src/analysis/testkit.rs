@@ -1,0 +1,142 @@
+//! Test fixtures for the analysis: a project built from strings, analysed in memory.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{FileFacts, Input, Inventory, Knowledge, Policy, PolicyLevel, RuleId, analyze};
+use crate::compose::{self, ReadError, Source};
+use crate::config::Config;
+use crate::dotenv;
+
+/// Files in memory.
+pub(crate) struct MemSource(pub HashMap<PathBuf, String>);
+
+impl Source for MemSource {
+    fn read(&self, path: &Path) -> Result<String, ReadError> {
+        self.0.get(path).cloned().ok_or(ReadError::NotFound)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
+/// A project described by its file contents.
+pub(crate) struct Fixture {
+    example: Option<String>,
+    live: Option<String>,
+    compose: String,
+    facts: FileFacts,
+    policy: Policy,
+    config: Config,
+}
+
+impl Fixture {
+    pub(crate) fn new() -> Self {
+        Fixture {
+            example: None,
+            live: None,
+            compose: "services: {}\n".to_string(),
+            facts: FileFacts {
+                mode: Some(0o600),
+                git: None,
+            },
+            policy: Policy::default(),
+            config: Config::default(),
+        }
+    }
+
+    pub(crate) fn example(mut self, text: &str) -> Self {
+        self.example = Some(text.to_string());
+        self
+    }
+
+    pub(crate) fn live(mut self, text: &str) -> Self {
+        self.live = Some(text.to_string());
+        self
+    }
+
+    pub(crate) fn compose(mut self, text: &str) -> Self {
+        self.compose = text.to_string();
+        self
+    }
+
+    pub(crate) fn facts(mut self, facts: FileFacts) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    pub(crate) fn dev(mut self) -> Self {
+        self.policy.level = PolicyLevel::Dev;
+        self
+    }
+
+    pub(crate) fn config(mut self, text: &str) -> Self {
+        self.config = crate::config::parse(text).expect("fixture config parses");
+        self
+    }
+
+    pub(crate) fn run(self) -> Inventory {
+        let dir = PathBuf::from("/project");
+        let mut files = HashMap::new();
+        files.insert(dir.join("compose.yaml"), self.compose.clone());
+        let options = compose::Options {
+            cwd: dir.clone(),
+            ..compose::Options::default()
+        };
+        // The live file is analysed on its own; compose sees it only for interpolation.
+        let project = compose::load(&options, &MemSource(files)).expect("fixture compose loads");
+        let parse = |t: &Option<String>| t.as_deref().map(dotenv::parse_recovering);
+        let example = parse(&self.example);
+        let live = parse(&self.live);
+        let knowledge = Knowledge::builtin().expect("templates parse");
+        let env = HashMap::new();
+        let example_path = PathBuf::from(".env.example");
+        let live_path = PathBuf::from(".env");
+        let input = Input {
+            example: example.as_ref().map(|(d, e)| super::EnvInput {
+                path: &example_path,
+                document: d,
+                errors: e,
+            }),
+            example_path: &example_path,
+            live: live.as_ref().map(|(d, e)| super::EnvInput {
+                path: &live_path,
+                document: d,
+                errors: e,
+            }),
+            live_path: &live_path,
+            project: &project,
+            env: &env,
+            live_facts: self.facts,
+            knowledge: &knowledge,
+            config: &self.config,
+            policy: self.policy,
+            now: jiff::Timestamp::UNIX_EPOCH,
+        };
+        analyze(&input)
+    }
+}
+
+/// The variables a rule reported, in order.
+pub(crate) fn vars_of(inv: &Inventory, rule: RuleId) -> Vec<String> {
+    inv.findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .filter_map(|f| f.variable.clone())
+        .collect()
+}
+
+/// The lines a rule reported, in order.
+pub(crate) fn lines_of(inv: &Inventory, rule: RuleId) -> Vec<usize> {
+    inv.findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.position.line)
+        .collect()
+}
+
+/// How many findings a rule made.
+pub(crate) fn count_of(inv: &Inventory, rule: RuleId) -> usize {
+    inv.findings.iter().filter(|f| f.rule == rule).count()
+}
