@@ -2,7 +2,8 @@
 //!
 //! Built with `--features failpoints`, the writer calls [`hit`] at each step, and when the
 //! environment variable [`ENV`] names that step the process aborts on the spot, as a power
-//! cut would stop it. The crash tests (`tests/store_crash.rs`, run by CI with
+//! cut would stop it (`ENVWARD_FAILPOINT=after-fsync`, or `after-fsync:3` for the third
+//! time the step is reached). The crash tests (`tests/store_crash.rs`, run by CI with
 //! `cargo test --all-features`) re-execute the test binary with the variable set and then
 //! check that the target holds the whole old or the whole new content.
 //!
@@ -24,10 +25,22 @@ pub const AFTER_RENAME: &str = "after-rename";
 /// Every step, in the order the writer reaches them.
 pub const ALL: [&str; 4] = [BEFORE_TEMP, AFTER_TEMP_WRITE, AFTER_FSYNC, AFTER_RENAME];
 
-/// Aborts the process if [`ENV`] names `step`.
+/// Aborts the process if [`ENV`] names `step`: either `STEP` (abort the first time the step
+/// is reached) or `STEP:N` (abort the `N`-th time, counting from 1), so a test can crash
+/// the third write of a save rather than the first.
 #[cfg(feature = "failpoints")]
 pub fn hit(step: &str) {
-    if std::env::var_os(ENV).is_some_and(|wanted| wanted == step) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+
+    let Some(wanted) = std::env::var(ENV).ok() else {
+        return;
+    };
+    let (name, nth) = match wanted.split_once(':') {
+        Some((name, nth)) => (name, nth.parse::<usize>().unwrap_or(1)),
+        None => (wanted.as_str(), 1),
+    };
+    if name == step && HITS.fetch_add(1, Ordering::SeqCst) + 1 == nth {
         std::process::abort();
     }
 }
