@@ -2,14 +2,19 @@
 //!
 //! The crate is a pure core (reading `.env` and compose files, analysing, planning changes)
 //! with thin edges (the command line, the terminal UI, the filesystem).
+//!
+//! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
+//! [`analysis`], [`generate`], [`config`], [`position`].
+//! Edges: [`cli`], [`report`], [`store`].
 
+pub mod analysis;
 pub mod compose;
+pub mod config;
 pub mod dotenv;
 pub mod generate;
 pub mod interpolate;
 pub mod position;
-pub mod report;
 
-pub mod analysis;
 pub mod cli;
-pub mod config;
+pub mod report;
+pub mod store;

@@ -1,0 +1,258 @@
+//! Saving the live file so that no version is ever lost.
+//!
+//! [`save_with_backup`] keeps two promises from the design: before a version of the live
+//! file is replaced it exists in an encrypted backup, and after a save the newest backup
+//! equals the live file. Every backup is written and verified *before* the live file is
+//! touched, so if any backup step fails the live file is left exactly as it was and the
+//! error says why ([`StoreError::BackupFailed`]).
+//!
+//! The steps:
+//! 1. resolve the target (a symbolic link is refused unless following was asked for) and
+//!    read its current content, refusing if it changed since the caller read it;
+//! 2. back up the current content unless the newest backup already holds it;
+//! 3. back up the new content unless that backup would repeat the newest one;
+//! 4. write the new content atomically; if that fails, remove the backup of step 3 so the
+//!    newest backup again equals the live file;
+//! 5. prune old backups (a failure here is reported, not fatal: the save happened).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use zeroize::Zeroizing;
+
+use super::StoreError;
+use super::atomic::{WriteOptions, resolve_target, write_atomic};
+use super::backup::{self, DEFAULT_KEEP};
+use super::identity::Identity;
+use super::read::{Snapshot, read_bytes};
+use super::recipients::Recipient;
+
+/// Everything a save needs besides the path and the content.
+#[derive(Debug)]
+pub struct SaveContext<'a> {
+    /// The project's recipients; the identity's own recipient is always added.
+    pub recipients: &'a [Recipient],
+    /// The user's identity, which verifies every backup (and can always restore it).
+    pub identity: &'a Identity,
+    /// The time that names the backups.
+    pub now: Timestamp,
+    /// Write backups as ASCII armor instead of binary age.
+    pub armor: bool,
+    /// How many backups to keep (at least one is always kept).
+    pub keep: usize,
+    /// The expected snapshot and symbolic-link choice for the live file (`create_new` is
+    /// ignored).
+    pub write: WriteOptions,
+}
+
+impl<'a> SaveContext<'a> {
+    /// A context with the default backup count, binary backups and no expectation about
+    /// the live file.
+    pub fn new(recipients: &'a [Recipient], identity: &'a Identity, now: Timestamp) -> Self {
+        SaveContext {
+            recipients,
+            identity,
+            now,
+            armor: false,
+            keep: DEFAULT_KEEP,
+            write: WriteOptions::default(),
+        }
+    }
+}
+
+/// What [`save_with_backup`] did.
+#[derive(Debug)]
+pub struct SaveReport {
+    /// The live file as named by the caller.
+    pub live: PathBuf,
+    /// The file actually written (the end of a followed symbolic link, or `live`).
+    pub written: PathBuf,
+    /// The backups written by this save, oldest first (zero, one or two).
+    pub backups: Vec<PathBuf>,
+    /// The old file's permission bits when they let the group or others in.
+    pub previous_mode: Option<u32>,
+    /// Old backups removed by pruning.
+    pub pruned: Vec<PathBuf>,
+    /// Pruning failed after a successful save; the save itself stands.
+    pub prune_error: Option<StoreError>,
+}
+
+/// Writes `new_content` to `live_path` atomically (mode 0600) with encrypted backups before
+/// and after, as described in the module documentation.
+///
+/// Backups are placed next to `live_path` as the caller named it, even when it is a
+/// followed symbolic link.
+pub fn save_with_backup(
+    live_path: &Path,
+    new_content: &[u8],
+    context: &SaveContext<'_>,
+) -> Result<SaveReport, StoreError> {
+    let target = resolve_target(live_path, context.write.follow_symlinks)?;
+    let current: Option<(Zeroizing<Vec<u8>>, Snapshot)> = match read_bytes(&target) {
+        Ok(read) => Some(read),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(err) => return Err(backup_failed(live_path, err)),
+    };
+    let current_snapshot = current
+        .as_ref()
+        .map_or_else(Snapshot::absent, |(_, snapshot)| snapshot.clone());
+    if let Some(expected) = &context.write.expected
+        && !expected.same_content(&current_snapshot)
+    {
+        return Err(StoreError::ChangedOnDisk { path: target });
+    }
+
+    let mut written_backups = Vec::new();
+    let newest =
+        newest_content(live_path, context.identity).map_err(|err| backup_failed(live_path, err))?;
+    let mut newest: Option<Zeroizing<Vec<u8>>> = newest;
+
+    if let Some((content, _)) = &current
+        && newest.as_deref() != Some(&**content)
+    {
+        let path = make_backup(live_path, content, context)?;
+        written_backups.push(path);
+        newest = Some(content.clone());
+    }
+    let mut new_backup = None;
+    if newest.as_deref().map(Vec::as_slice) != Some(new_content) {
+        let path = make_backup(live_path, new_content, context)?;
+        written_backups.push(path.clone());
+        new_backup = Some(path);
+    }
+
+    let options = WriteOptions {
+        // Our own read, which already matched the caller's expectation, guards the window
+        // between reading and writing.
+        expected: Some(current_snapshot),
+        follow_symlinks: context.write.follow_symlinks,
+        create_new: false,
+    };
+    let report = match write_atomic(live_path, new_content, &options) {
+        Ok(report) => report,
+        Err(err) => {
+            if let Some(path) = new_backup {
+                // The new content was not saved, so its backup must not pose as the newest.
+                let _ = fs::remove_file(path);
+            }
+            return Err(err);
+        }
+    };
+
+    let (pruned, prune_error) = match backup::prune(live_path, context.keep) {
+        Ok(pruned) => (pruned, None),
+        Err(err) => (Vec::new(), Some(err)),
+    };
+    Ok(SaveReport {
+        live: live_path.to_path_buf(),
+        written: report.written,
+        backups: written_backups,
+        previous_mode: report.previous_mode,
+        pruned,
+        prune_error,
+    })
+}
+
+/// The decrypted content of the newest backup, or `None` when there is none or it cannot
+/// be decrypted with `identity` (then it cannot stand for the live file either).
+fn newest_content(
+    live_path: &Path,
+    identity: &Identity,
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+    let Some(newest) = backup::list(live_path)?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(backup::read_backup(&newest.path, identity).ok())
+}
+
+fn make_backup(
+    live_path: &Path,
+    content: &[u8],
+    context: &SaveContext<'_>,
+) -> Result<PathBuf, StoreError> {
+    backup::backup_now(
+        live_path,
+        content,
+        context.recipients,
+        context.identity,
+        context.now,
+        context.armor,
+    )
+    .map_err(|err| backup_failed(live_path, err))
+}
+
+fn backup_failed(live_path: &Path, source: StoreError) -> StoreError {
+    StoreError::BackupFailed {
+        live: live_path.to_path_buf(),
+        source: Box::new(source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (tempfile::TempDir, PathBuf, Identity) {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join(".env");
+        (dir, live, Identity::generate())
+    }
+
+    fn newest_plain(live: &Path, identity: &Identity) -> Vec<u8> {
+        let newest = backup::list(live).unwrap().remove(0);
+        backup::read_backup(&newest.path, identity)
+            .unwrap()
+            .to_vec()
+    }
+
+    #[test]
+    fn first_save_backs_up_the_new_content_only() {
+        let (_dir, live, identity) = setup();
+        let context = SaveContext::new(&[], &identity, Timestamp::from_second(1).unwrap());
+        let report = save_with_backup(&live, b"A=1\n", &context).unwrap();
+        assert_eq!(report.backups.len(), 1);
+        assert_eq!(fs::read(&live).unwrap(), b"A=1\n");
+        assert_eq!(newest_plain(&live, &identity), b"A=1\n");
+    }
+
+    #[test]
+    fn unbacked_old_content_is_backed_up_first() {
+        let (_dir, live, identity) = setup();
+        fs::write(&live, "OLD=1\n").unwrap();
+        let context = SaveContext::new(&[], &identity, Timestamp::from_second(1).unwrap());
+        let report = save_with_backup(&live, b"NEW=1\n", &context).unwrap();
+        assert_eq!(report.backups.len(), 2);
+        let all = backup::list(&live).unwrap();
+        assert_eq!(
+            backup::read_backup(&all[1].path, &identity)
+                .unwrap()
+                .as_slice(),
+            b"OLD=1\n"
+        );
+        assert_eq!(newest_plain(&live, &identity), b"NEW=1\n");
+    }
+
+    #[test]
+    fn saving_the_same_content_twice_adds_no_backup() {
+        let (_dir, live, identity) = setup();
+        let context = SaveContext::new(&[], &identity, Timestamp::from_second(1).unwrap());
+        save_with_backup(&live, b"A=1\n", &context).unwrap();
+        let again = save_with_backup(&live, b"A=1\n", &context).unwrap();
+        assert!(again.backups.is_empty());
+        assert_eq!(backup::list(&live).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn prunes_to_keep() {
+        let (_dir, live, identity) = setup();
+        for i in 0..5 {
+            let mut context =
+                SaveContext::new(&[], &identity, Timestamp::from_second(100 + i).unwrap());
+            context.keep = 3;
+            save_with_backup(&live, format!("A={i}\n").as_bytes(), &context).unwrap();
+        }
+        assert_eq!(backup::list(&live).unwrap().len(), 3);
+        assert_eq!(newest_plain(&live, &identity), b"A=4\n");
+    }
+}
