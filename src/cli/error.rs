@@ -20,6 +20,17 @@ pub enum Error {
         /// What and where.
         error: ParseError,
     },
+    /// `envward.toml` is invalid.
+    #[error("{}:{}", file.display(), error)]
+    Config {
+        /// The file (as shown to the user).
+        file: PathBuf,
+        /// What and where.
+        error: crate::config::ConfigError,
+    },
+    /// The built-in templates are broken (a build defect, never user input).
+    #[error("{0}")]
+    Templates(#[from] crate::analysis::knowledge::TemplateFileError),
     /// A file could not be read.
     #[error("{}", read_message(file, error))]
     Read {

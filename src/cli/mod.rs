@@ -5,6 +5,7 @@
 //! Every command returns `Result<ExitCode, Error>`; [`main`] prints an error once, as
 //! `error: FILE:LINE:COL: what is wrong`, and exits 2.
 
+pub mod check;
 mod error;
 mod refs;
 pub mod source;
@@ -14,6 +15,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{PolicyLevel, RuleId};
 
 pub use error::Error;
 
@@ -55,9 +58,45 @@ pub struct GlobalArgs {
     /// The example file; default: .env.example (or .env.sample, env.example …).
     #[arg(long, value_name = "FILE", global = true)]
     pub example: Option<PathBuf>,
+    /// Strength policy: dev makes weak secrets warnings (default: prod, or dev for
+    /// .env.dev, .env.development and .env.local).
+    #[arg(long, value_enum, global = true)]
+    pub policy: Option<PolicyArg>,
     /// Never colour the output (also NO_COLOR, or when stdout is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+}
+
+/// `--policy` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Development: weak secrets are warnings.
+    Dev,
+    /// Production: weak secrets are errors.
+    Prod,
+}
+
+impl From<PolicyArg> for PolicyLevel {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::Dev => PolicyLevel::Dev,
+            PolicyArg::Prod => PolicyLevel::Prod,
+        }
+    }
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    /// Grouped by status, aligned, coloured on a terminal.
+    #[default]
+    Text,
+    /// envward's JSON, schema version 1.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Output format of `refs`.
@@ -73,6 +112,21 @@ pub enum RefsFormat {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check the env file: missing, placeholder, weak and unsafe values (never prints them).
+    ///
+    /// Exit 0 without errors, 1 with errors, 2 when envward could not do its job.
+    /// `envward --check` is the same command.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: CheckFormat,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Leave out a rule (repeatable), e.g. --skip unused.
+        #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+        skip: Vec<RuleId>,
+    },
     /// List every variable reference in the compose files, grouped by variable.
     Refs {
         /// Only these variables.
@@ -82,6 +136,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: RefsFormat,
     },
+}
+
+fn parse_rule(s: &str) -> Result<RuleId, String> {
+    s.parse()
 }
 
 /// `envward --check` is `envward check`: the flag is rewritten to the subcommand so both
@@ -118,6 +176,18 @@ pub fn main() -> std::process::ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Some(Command::Refs { vars, format }) => refs::run(&cli.global, &vars, format),
+        Some(Command::Check {
+            format,
+            strict,
+            skip,
+        }) => check::run(
+            &cli.global,
+            &check::CheckOptions {
+                format,
+                strict,
+                skip,
+            },
+        ),
         None => Err(Error::Usage(
             "no command given; try `envward refs` (see `envward --help`)".to_string(),
         )),

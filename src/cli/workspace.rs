@@ -5,8 +5,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Error, GlobalArgs, source};
+use crate::analysis::{
+    self, EnvInput, FileFacts, GitFacts, Input, Inventory, Knowledge, Policy, PolicyLevel,
+};
 use crate::compose::{self, Project, display_path, resolve_path};
-use crate::dotenv::{self, Document};
+use crate::config::{self, Config};
+use crate::dotenv::{self, Document, ParseError};
 
 /// Example file names tried in order when `--example` is not given.
 pub const EXAMPLE_NAMES: [&str; 9] = [
@@ -30,8 +34,10 @@ pub struct EnvFile {
     pub display: PathBuf,
     /// The exact text.
     pub text: String,
-    /// The parsed document.
+    /// The parsed document (what parses, when read tolerantly).
     pub document: Document,
+    /// Syntax errors (only when read tolerantly; otherwise they fail the load).
+    pub errors: Vec<ParseError>,
 }
 
 /// Everything a command reads.
@@ -47,7 +53,14 @@ pub struct Workspace {
     pub example_path: PathBuf,
     /// The live env file, when it exists.
     pub live: Option<EnvFile>,
+    /// `envward.toml` (defaults when absent).
+    pub config: Config,
+    /// The OS environment of this run.
+    pub os_env: HashMap<String, String>,
 }
+
+/// The project configuration file, in the working directory.
+pub const CONFIG_NAME: &str = "envward.toml";
 
 impl Workspace {
     /// A path as the user should see it.
@@ -65,34 +78,48 @@ pub fn cwd(global: &GlobalArgs) -> Result<PathBuf, Error> {
     })
 }
 
-/// Reads and parses a `.env`-syntax file.
-pub fn read_env_file(cwd: &Path, path: &Path) -> Result<EnvFile, Error> {
+/// Reads and parses a `.env`-syntax file. Tolerant reading keeps what parses and lists the
+/// syntax errors; strict reading fails on the first.
+pub fn read_env_file(cwd: &Path, path: &Path, tolerant: bool) -> Result<EnvFile, Error> {
     let display = display_path(cwd, path);
     let text = source::read_text(path).map_err(|error| Error::Read {
         file: display.clone(),
         error,
     })?;
-    let document = dotenv::parse(&text).map_err(|error| Error::Env {
-        file: display.clone(),
-        error,
-    })?;
+    let (document, errors) = if tolerant {
+        dotenv::parse_recovering(&text)
+    } else {
+        let document = dotenv::parse(&text).map_err(|error| Error::Env {
+            file: display.clone(),
+            error,
+        })?;
+        (document, Vec::new())
+    };
     Ok(EnvFile {
         path: path.to_path_buf(),
         display,
         text,
         document,
+        errors,
     })
 }
 
-/// Loads the project the global flags describe.
+/// Loads the project the global flags describe; `.env` syntax errors fail the load.
 pub fn load(global: &GlobalArgs) -> Result<Workspace, Error> {
+    load_with(global, false)
+}
+
+/// Loads the project; with `tolerant`, `.env` syntax errors are kept for the analysis to
+/// report instead of failing the load.
+pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error> {
     let cwd = cwd(global)?;
     let os_env: HashMap<String, String> = std::env::vars().collect();
     let options = compose::Options {
         cwd: cwd.clone(),
         files: global.files.clone(),
         env_file: global.env_file.clone(),
-        os_env,
+        os_env: os_env.clone(),
+        tolerate_env_errors: tolerant,
     };
     let project = compose::load(&options, &source::FsSource)?;
     let example_path = match &global.example {
@@ -104,14 +131,27 @@ pub fn load(global: &GlobalArgs) -> Result<Workspace, Error> {
             .unwrap_or_else(|| project.working_dir.join(EXAMPLE_NAMES[0])),
     };
     let example = if global.example.is_some() || example_path.is_file() {
-        Some(read_env_file(&cwd, &example_path)?)
+        Some(read_env_file(&cwd, &example_path, tolerant)?)
     } else {
         None
     };
     let live = if project.env_file_exists {
-        Some(read_env_file(&cwd, &project.env_file)?)
+        Some(read_env_file(&cwd, &project.env_file, tolerant)?)
     } else {
         None
+    };
+    let config_path = project.working_dir.join(CONFIG_NAME);
+    let config = if config_path.is_file() {
+        let text = source::read_text(&config_path).map_err(|error| Error::Read {
+            file: display_path(&cwd, &config_path),
+            error,
+        })?;
+        config::parse(&text).map_err(|error| Error::Config {
+            file: display_path(&cwd, &config_path),
+            error,
+        })?
+    } else {
+        Config::default()
     };
     Ok(Workspace {
         cwd,
@@ -119,5 +159,110 @@ pub fn load(global: &GlobalArgs) -> Result<Workspace, Error> {
         example,
         example_path,
         live,
+        config,
+        os_env,
     })
+}
+
+/// Mode and git standing of a file (`None` parts where they cannot be known).
+pub fn file_facts(path: &Path) -> FileFacts {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let git = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+    };
+    let inside = git(&["rev-parse".as_ref(), "--is-inside-work-tree".as_ref()])
+        .is_some_and(|o| o.status.success() && o.stdout.starts_with(b"true"));
+    let git_facts = inside.then(|| {
+        let name = path.file_name().unwrap_or_default();
+        let ignored = git(&["check-ignore".as_ref(), "-q".as_ref(), "--".as_ref(), name])
+            .is_some_and(|o| o.status.success());
+        let tracked = git(&[
+            "ls-files".as_ref(),
+            "--error-unmatch".as_ref(),
+            "--".as_ref(),
+            name,
+        ])
+        .is_some_and(|o| o.status.success());
+        GitFacts { ignored, tracked }
+    });
+    FileFacts {
+        mode,
+        git: git_facts,
+    }
+}
+
+impl Workspace {
+    /// The policy: `--policy`, else `envward.toml`'s default, else by the live file's name.
+    pub fn policy(&self, level: Option<super::PolicyArg>) -> Policy {
+        let name = self
+            .project
+            .env_file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut policy = Policy {
+            level: level
+                .map(PolicyLevel::from)
+                .or(self.config.policy.default)
+                .unwrap_or_else(|| PolicyLevel::for_file_name(&name)),
+            ..Policy::default()
+        };
+        if let Some(n) = self.config.policy.min_length {
+            policy.min_length = n;
+        }
+        if let Some(b) = self.config.policy.min_bits {
+            policy.min_bits = b;
+        }
+        policy
+    }
+
+    /// Runs the analysis on what was loaded.
+    pub fn analyze(&self, knowledge: &Knowledge, policy: Policy) -> Inventory {
+        let live_display = self.display(&self.project.env_file);
+        let example_display = self.display(&self.example_path);
+        let as_input = |f: &'_ EnvFile| -> (Document, Vec<ParseError>) {
+            (f.document.clone(), f.errors.clone())
+        };
+        let example = self.example.as_ref().map(as_input);
+        let live = self.live.as_ref().map(as_input);
+        let facts = if self.live.is_some() {
+            file_facts(&self.project.env_file)
+        } else {
+            FileFacts::default()
+        };
+        let input = Input {
+            example: example.as_ref().map(|(d, e)| EnvInput {
+                path: &example_display,
+                document: d,
+                errors: e,
+            }),
+            example_path: &example_display,
+            live: live.as_ref().map(|(d, e)| EnvInput {
+                path: &live_display,
+                document: d,
+                errors: e,
+            }),
+            live_path: &live_display,
+            project: &self.project,
+            env: &self.os_env,
+            live_facts: facts,
+            knowledge,
+            config: &self.config,
+            policy,
+            now: jiff::Timestamp::now(),
+        };
+        analysis::analyze(&input)
+    }
 }

@@ -70,6 +70,9 @@ pub struct Options {
     pub env_file: Option<PathBuf>,
     /// The OS environment of the run: it always wins over env files.
     pub os_env: HashMap<String, String>,
+    /// Read what parses of an invalid env file instead of failing (for reports that list
+    /// syntax errors as findings).
+    pub tolerate_env_errors: bool,
 }
 
 /// How a variable is used.

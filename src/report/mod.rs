@@ -2,4 +2,5 @@
 //!
 //! Renderers are pure functions from data to `String`; the commands decide where it goes.
 
+pub mod check;
 pub mod refs;

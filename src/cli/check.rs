@@ -1,0 +1,63 @@
+//! `envward check` (also `envward --check`): the analysis for scripts and CI.
+//!
+//! Exit 0 without errors, 1 with errors (or warnings under `--strict`), 2 when envward could
+//! not do its job. Output never contains a secret value.
+
+use std::io::{IsTerminal, Write};
+
+use super::{CheckFormat, Error, ExitCode, GlobalArgs, workspace};
+use crate::analysis::{Knowledge, RuleId, Severity};
+use crate::report;
+
+/// What `check` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Output format.
+    pub format: CheckFormat,
+    /// Warnings fail too.
+    pub strict: bool,
+    /// Rules left out.
+    pub skip: Vec<RuleId>,
+}
+
+/// Whether to colour text output: a terminal, and neither `--no-color` nor `NO_COLOR`.
+pub fn use_color(global: &GlobalArgs) -> bool {
+    !global.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// Runs the check.
+pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Error> {
+    let ws = workspace::load_with(global, true)?;
+    let knowledge = Knowledge::builtin()?;
+    let mut inv = ws.analyze(&knowledge, ws.policy(global.policy));
+    if !options.skip.is_empty() {
+        inv.findings.retain(|f| !options.skip.contains(&f.rule));
+        // Findings moved: re-point each variable at its own.
+        for var in &mut inv.variables {
+            var.findings = inv
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.variable.as_deref() == Some(var.name.as_str()))
+                .map(|(i, _)| i)
+                .collect();
+        }
+    }
+    let out = match options.format {
+        CheckFormat::Text => report::check::text(&inv, use_color(global)),
+        CheckFormat::Json => report::check::json(&inv),
+        CheckFormat::Sarif => report::check::sarif(&inv),
+        CheckFormat::Github => report::check::github(&inv),
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    let failing = inv.findings.iter().any(|f| {
+        f.severity == Severity::Error || (options.strict && f.severity == Severity::Warning)
+    });
+    Ok(if failing {
+        ExitCode::Findings
+    } else {
+        ExitCode::Clean
+    })
+}
