@@ -4,7 +4,7 @@
 //! with thin edges (the command line, the terminal UI, the filesystem).
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
-//! [`analysis`], [`generate`], [`config`], [`position`].
+//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`].
 //! Edges: [`cli`], [`report`], [`store`].
 
 pub mod analysis;
@@ -13,6 +13,7 @@ pub mod config;
 pub mod dotenv;
 pub mod generate;
 pub mod interpolate;
+pub mod plan;
 pub mod position;
 
 pub mod cli;

@@ -39,6 +39,9 @@ pub enum Error {
         /// Why.
         error: ReadError,
     },
+    /// Writing, backing up or encrypting failed (the store names the file).
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     /// The arguments do not make sense together.
     #[error("{0}")]
     Usage(String),

@@ -8,6 +8,7 @@
 pub mod check;
 mod error;
 mod refs;
+pub mod save;
 pub mod source;
 pub mod workspace;
 

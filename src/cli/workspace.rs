@@ -11,6 +11,7 @@ use crate::analysis::{
 use crate::compose::{self, Project, display_path, resolve_path};
 use crate::config::{self, Config};
 use crate::dotenv::{self, Document, ParseError};
+use crate::store::read::Snapshot;
 
 /// Example file names tried in order when `--example` is not given.
 pub const EXAMPLE_NAMES: [&str; 9] = [
@@ -25,8 +26,8 @@ pub const EXAMPLE_NAMES: [&str; 9] = [
     "sample.env",
 ];
 
-/// A `.env`-syntax file that was read and parsed.
-#[derive(Debug, Clone)]
+/// A `.env`-syntax file that was read and parsed. Its `Debug` leaves the text out.
+#[derive(Clone)]
 pub struct EnvFile {
     /// Absolute path.
     pub path: PathBuf,
@@ -38,6 +39,17 @@ pub struct EnvFile {
     pub document: Document,
     /// Syntax errors (only when read tolerantly; otherwise they fail the load).
     pub errors: Vec<ParseError>,
+    /// What the file looked like when read, so a save can refuse if it changed since.
+    pub snapshot: Snapshot,
+}
+
+impl std::fmt::Debug for EnvFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvFile")
+            .field("path", &self.path)
+            .field("document", &self.document)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything a command reads.
@@ -82,10 +94,11 @@ pub fn cwd(global: &GlobalArgs) -> Result<PathBuf, Error> {
 /// syntax errors; strict reading fails on the first.
 pub fn read_env_file(cwd: &Path, path: &Path, tolerant: bool) -> Result<EnvFile, Error> {
     let display = display_path(cwd, path);
-    let text = source::read_text(path).map_err(|error| Error::Read {
+    let loaded = source::read_loaded(path).map_err(|error| Error::Read {
         file: display.clone(),
         error,
     })?;
+    let (text, snapshot) = (loaded.text, loaded.snapshot);
     let (document, errors) = if tolerant {
         dotenv::parse_recovering(&text)
     } else {
@@ -101,6 +114,7 @@ pub fn read_env_file(cwd: &Path, path: &Path, tolerant: bool) -> Result<EnvFile,
         text,
         document,
         errors,
+        snapshot,
     })
 }
 

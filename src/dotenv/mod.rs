@@ -33,8 +33,9 @@ pub enum Quote {
 }
 
 /// One statement of a `.env` file: `KEY=value`, `KEY: value`, `export KEY=value` or a bare
-/// `KEY` that inherits from the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `KEY` that inherits from the environment. Its `Debug` shows the key and position only:
+/// values are secrets and must not reach logs or panic messages.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Exact source text of the statement (from the key, or `export`, to the end of the
     /// value; an unquoted value's line includes its inline comment).
@@ -44,12 +45,21 @@ pub struct Entry {
     position: Position,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 struct ValueSpan {
     /// The value token within `Entry::text`, quotes included.
     range: Range<usize>,
     quote: Quote,
     position: Position,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("position", &self.position)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Entry {
@@ -293,6 +303,12 @@ mod tests {
         for input in inputs {
             assert_eq!(parse(input).unwrap().render(), input, "{input:?}");
         }
+    }
+
+    #[test]
+    fn debug_output_never_shows_values() {
+        let doc = parse("PASSWORD=hunter2-canary\n").unwrap();
+        assert!(!format!("{doc:?}").contains("hunter2-canary"));
     }
 
     #[test]
