@@ -66,6 +66,13 @@ pub struct GlobalArgs {
     /// Never colour the output (also NO_COLOR, or when stdout is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// age identity for backups (default: ENVWARD_IDENTITY, else
+    /// ~/.config/envward/identity.txt, created on first use).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub identity: Option<PathBuf>,
+    /// Write through a symlinked live file instead of refusing.
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
 }
 
 /// `--policy` values.
@@ -153,6 +160,8 @@ fn normalise_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
 
 /// Runs envward with the process arguments and returns the exit code.
 pub fn main() -> std::process::ExitCode {
+    // Files envward creates are private from the start, whatever the caller's umask.
+    crate::store::set_private_umask();
     let cli = match Cli::try_parse_from(normalise_args(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {

@@ -242,8 +242,24 @@ impl Workspace {
         policy
     }
 
-    /// Runs the analysis on what was loaded.
+    /// Runs the analysis on what was loaded, with fresh file facts and the current time.
     pub fn analyze(&self, knowledge: &Knowledge, policy: Policy) -> Inventory {
+        let facts = if self.live.is_some() {
+            file_facts(&self.project.env_file)
+        } else {
+            FileFacts::default()
+        };
+        self.analyze_with(knowledge, policy, facts, jiff::Timestamp::now())
+    }
+
+    /// Runs the analysis with the file facts and time given: pure, for the TUI's update.
+    pub fn analyze_with(
+        &self,
+        knowledge: &Knowledge,
+        policy: Policy,
+        facts: FileFacts,
+        now: jiff::Timestamp,
+    ) -> Inventory {
         let live_display = self.display(&self.project.env_file);
         let example_display = self.display(&self.example_path);
         let as_input = |f: &'_ EnvFile| -> (Document, Vec<ParseError>) {
@@ -251,11 +267,6 @@ impl Workspace {
         };
         let example = self.example.as_ref().map(as_input);
         let live = self.live.as_ref().map(as_input);
-        let facts = if self.live.is_some() {
-            file_facts(&self.project.env_file)
-        } else {
-            FileFacts::default()
-        };
         let input = Input {
             example: example.as_ref().map(|(d, e)| EnvInput {
                 path: &example_display,
@@ -275,7 +286,7 @@ impl Workspace {
             knowledge,
             config: &self.config,
             policy,
-            now: jiff::Timestamp::now(),
+            now,
         };
         analysis::analyze(&input)
     }
