@@ -42,6 +42,9 @@ pub enum Error {
     /// Writing, backing up or encrypting failed (the store names the file).
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    /// A value could not be generated under its constraints.
+    #[error("{0}")]
+    Generate(#[from] crate::generate::GenerateError),
     /// The arguments do not make sense together.
     #[error("{0}")]
     Usage(String),

@@ -7,6 +7,8 @@
 
 pub mod check;
 mod error;
+pub mod fill;
+mod generate;
 mod refs;
 pub mod save;
 pub mod source;
@@ -17,7 +19,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::{PolicyLevel, RuleId};
+use crate::analysis::{PolicyLevel, RuleId, Status};
+use crate::generate::Kind;
 
 pub use error::Error;
 
@@ -135,6 +138,32 @@ pub enum Command {
         #[arg(long, value_name = "RULE", value_parser = parse_rule)]
         skip: Vec<RuleId>,
     },
+    /// Generate a strong value for every secret that is missing, a placeholder or weak, and
+    /// save .env (mode 0600, with an encrypted backup). Prints names and reasons, never values.
+    Fill {
+        /// Show the plan; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Which statuses to fix.
+        #[arg(long, value_delimiter = ',', value_parser = parse_status,
+              default_value = "missing,placeholder,weak")]
+        only: Vec<Status>,
+        /// Write without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Print freshly generated values: password (default), base64:N, hex:N, uuid, token:N.
+    Generate {
+        /// What to generate.
+        #[arg(default_value = "password", value_parser = parse_kind)]
+        kind: Kind,
+        /// How many values.
+        #[arg(long, short = 'n', default_value_t = 1)]
+        count: usize,
+        /// Only RFC 3986 unreserved characters (for values inside URIs).
+        #[arg(long)]
+        uri_safe: bool,
+    },
     /// List every variable reference in the compose files, grouped by variable.
     Refs {
         /// Only these variables.
@@ -148,6 +177,22 @@ pub enum Command {
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
     s.parse()
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    match s {
+        "missing" => Ok(Status::Missing),
+        "placeholder" => Ok(Status::Placeholder),
+        "weak" => Ok(Status::Weak),
+        other => Err(format!(
+            "fill fixes missing, placeholder or weak values, not {other:?}"
+        )),
+    }
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+        .map_err(|e: crate::generate::KindError| e.to_string())
 }
 
 /// `envward --check` is `envward check`: the flag is rewritten to the subcommand so both
@@ -186,6 +231,14 @@ pub fn main() -> std::process::ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Some(Command::Refs { vars, format }) => refs::run(&cli.global, &vars, format),
+        Some(Command::Fill { dry_run, only, yes }) => {
+            fill::run(&cli.global, &fill::FillOptions { dry_run, only, yes })
+        }
+        Some(Command::Generate {
+            kind,
+            count,
+            uri_safe,
+        }) => generate::run(kind, count, uri_safe),
         Some(Command::Check {
             format,
             strict,
