@@ -5,6 +5,7 @@
 //! Every command returns `Result<ExitCode, Error>`; [`main`] prints an error once, as
 //! `error: FILE:LINE:COL: what is wrong`, and exits 2.
 
+mod backup;
 pub mod check;
 mod error;
 pub mod fill;
@@ -120,7 +121,8 @@ pub enum RefsFormat {
     Json,
 }
 
-/// The commands.
+/// The commands. Doc comments here are `--help` text, where backticks would show literally.
+#[allow(clippy::doc_markdown)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the env file: missing, placeholder, weak and unsafe values (never prints them).
@@ -163,6 +165,55 @@ pub enum Command {
         /// Only RFC 3986 unreserved characters (for values inside URIs).
         #[arg(long)]
         uri_safe: bool,
+    },
+    /// Print your age public key: the recipient to give others for shared backups.
+    Key,
+    /// Encrypt the live file now, next to it, as <name>.<UTC time>.age.
+    Backup {
+        /// ASCII-armored output.
+        #[arg(long)]
+        armor: bool,
+    },
+    /// List the backups of the live file: time, size, and which equals the live file.
+    Backups,
+    /// Restore the live file from a backup (the newest by default), backing up the current.
+    Restore {
+        /// The backup to restore.
+        file: Option<PathBuf>,
+        /// Show which variables would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Encrypt a file with age (for upload): to recipients, or with a passphrase.
+    Encrypt {
+        /// The file to encrypt.
+        file: PathBuf,
+        /// An age or SSH public key (repeatable).
+        #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT")]
+        recipients: Vec<String>,
+        /// A file of recipients, one per line (repeatable).
+        #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
+        recipients_files: Vec<PathBuf>,
+        /// Encrypt with a passphrase (asked on the terminal, or ENVWARD_PASSPHRASE).
+        #[arg(long)]
+        passphrase: bool,
+        /// ASCII-armored output.
+        #[arg(long, short = 'a')]
+        armor: bool,
+        /// Output file (default: FILE.age).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// Decrypt an age file (after download).
+    Decrypt {
+        /// The file to decrypt.
+        file: PathBuf,
+        /// Identity file (repeatable; default: your envward identity).
+        #[arg(short = 'i', long = "identity-file", value_name = "IDENTITY")]
+        identities: Vec<PathBuf>,
+        /// Output file, or - for standard output.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
     },
     /// List every variable reference in the compose files, grouped by variable.
     Refs {
@@ -234,6 +285,35 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Fill { dry_run, only, yes }) => {
             fill::run(&cli.global, &fill::FillOptions { dry_run, only, yes })
         }
+        Some(Command::Key) => backup::key(&cli.global),
+        Some(Command::Backup { armor }) => backup::backup(&cli.global, armor),
+        Some(Command::Backups) => backup::backups(&cli.global),
+        Some(Command::Restore { file, dry_run }) => {
+            backup::restore(&cli.global, file.as_deref(), dry_run)
+        }
+        Some(Command::Encrypt {
+            file,
+            recipients,
+            recipients_files,
+            passphrase,
+            armor,
+            output,
+        }) => backup::encrypt(
+            &cli.global,
+            &file,
+            &backup::EncryptOptions {
+                recipients,
+                recipients_files,
+                passphrase,
+                armor,
+                output,
+            },
+        ),
+        Some(Command::Decrypt {
+            file,
+            identities,
+            output,
+        }) => backup::decrypt(&cli.global, &file, &identities, output.as_deref()),
         Some(Command::Generate {
             kind,
             count,

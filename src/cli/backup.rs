@@ -1,0 +1,361 @@
+//! Encrypted backups and age files: `key`, `backup`, `backups`, `restore`, `encrypt`,
+//! `decrypt`.
+//!
+//! Plaintext never touches disk except as the live file itself or an output the user named
+//! with `-o`; every file written is 0600 and atomic. Passphrases come from the terminal
+//! without echo, or from `ENVWARD_PASSPHRASE`; never from the command line.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use super::save::{self, SaveOptions};
+use super::{Error, ExitCode, GlobalArgs, workspace};
+use crate::dotenv;
+use crate::store::{self, Identity, Recipient, WriteOptions, crypto};
+
+/// The environment variable a passphrase may come from (for scripts).
+pub const PASSPHRASE_ENV: &str = "ENVWARD_PASSPHRASE";
+
+fn crypto_err(path: &Path, source: crypto::CryptoError) -> Error {
+    Error::Store(store::StoreError::Crypto {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `envward key`: the public key to give to others (creating the identity on first use).
+pub fn key(global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let (identity, notice) = save::identity(global.identity.as_deref())?;
+    if let Some(n) = notice {
+        writeln!(std::io::stderr(), "{n}")?;
+    }
+    writeln!(std::io::stdout(), "{}", identity.public_key())?;
+    Ok(ExitCode::Clean)
+}
+
+/// `envward backup`: encrypt the live file now.
+pub fn backup(global: &GlobalArgs, armor: bool) -> Result<ExitCode, Error> {
+    let ws = workspace::load(global)?;
+    let Some(live) = &ws.live else {
+        return Err(Error::Usage(format!(
+            "{}: no such file; nothing to back up",
+            ws.display(&ws.project.env_file).display()
+        )));
+    };
+    let (identity, notice) = save::identity(global.identity.as_deref())?;
+    if let Some(n) = notice {
+        writeln!(std::io::stderr(), "{n}")?;
+    }
+    let recipients = save::recipients(&ws, &identity)?;
+    let path = store::backup::backup_now(
+        &live.path,
+        live.text.as_bytes(),
+        &recipients,
+        &identity,
+        jiff::Timestamp::now(),
+        armor,
+    )?;
+    let keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
+    let pruned = store::backup::prune(&live.path, keep)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "backup {} ({} recipient{})",
+        ws.display(&path).display(),
+        recipients.len(),
+        if recipients.len() == 1 { "" } else { "s" }
+    )?;
+    for p in pruned {
+        writeln!(out, "pruned {}", ws.display(&p).display())?;
+    }
+    Ok(ExitCode::Clean)
+}
+
+/// `envward backups`: list backups with time, size and which equals the live file.
+pub fn backups(global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let ws = workspace::load(global)?;
+    let list = store::backup::list(&ws.project.env_file)?;
+    let mut out = std::io::stdout().lock();
+    if list.is_empty() {
+        writeln!(
+            out,
+            "no backups of {}",
+            ws.display(&ws.project.env_file).display()
+        )?;
+        return Ok(ExitCode::Clean);
+    }
+    // Which one equals the live file needs the identity; without it, say so and go on.
+    let equal = match (&ws.live, load_identity(global.identity.as_deref()).ok()) {
+        (Some(live), Some(identity)) => {
+            store::backup::find_equal(&live.path, live.text.as_bytes(), &identity)?.map(|b| b.path)
+        }
+        _ => None,
+    };
+    for b in &list {
+        let mark = if equal.as_ref() == Some(&b.path) {
+            "  = live file"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}  {}  {:>7} bytes{mark}",
+            b.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            ws.display(&b.path).display(),
+            b.size
+        )?;
+    }
+    Ok(ExitCode::Clean)
+}
+
+/// The names whose values differ between two env texts (never the values).
+fn differing(old: &str, new: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let map = |t: &str| -> BTreeMap<String, String> {
+        dotenv::parse_recovering(t)
+            .0
+            .resolve_lenient(&|_: &str| None)
+            .into_iter()
+            .map(|b| (b.key, b.value))
+            .collect()
+    };
+    let (a, b) = (map(old), map(new));
+    let changed = a
+        .iter()
+        .filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let removed = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
+    let added = b.keys().filter(|k| !a.contains_key(*k)).cloned().collect();
+    (changed, removed, added)
+}
+
+/// `envward restore [FILE]`: bring back a backup (the newest by default).
+pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Result<ExitCode, Error> {
+    let ws = workspace::load_with(global, true)?;
+    let backup = match file {
+        Some(f) => workspace::cwd(global).map(|cwd| crate::compose::resolve_path(&cwd, f))?,
+        None => store::backup::list(&ws.project.env_file)?
+            .into_iter()
+            .next()
+            .map(|b| b.path)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "no backups of {} to restore",
+                    ws.display(&ws.project.env_file).display()
+                ))
+            })?,
+    };
+    let identity = load_identity(global.identity.as_deref())?;
+    let plain = store::backup::read_backup(&backup, &identity)?;
+    let text = std::str::from_utf8(&plain).map_err(|_| {
+        Error::Usage(format!(
+            "{}: decrypts to something that is not UTF-8 text; not an env file backup",
+            ws.display(&backup).display()
+        ))
+    })?;
+    let current = ws.live.as_ref().map_or("", |l| l.text.as_str());
+    let mut out = std::io::stdout().lock();
+    let live = ws.display(&ws.project.env_file);
+    if current == text {
+        writeln!(
+            out,
+            "{} already equals {}",
+            live.display(),
+            ws.display(&backup).display()
+        )?;
+        return Ok(ExitCode::Clean);
+    }
+    let (changed, removed, added) = differing(current, text);
+    writeln!(
+        out,
+        "restoring {} from {}",
+        live.display(),
+        ws.display(&backup).display()
+    )?;
+    for (label, names) in [
+        ("changes", &changed),
+        ("brings back", &added),
+        ("removes", &removed),
+    ] {
+        if !names.is_empty() {
+            writeln!(out, "  {label}: {}", names.join(", "))?;
+        }
+    }
+    if changed.is_empty() && added.is_empty() && removed.is_empty() {
+        writeln!(out, "  (same values; layout or comments differ)")?;
+    }
+    if dry_run {
+        writeln!(out, "dry run: nothing written")?;
+        return Ok(ExitCode::Clean);
+    }
+    drop(out);
+    let saved = save::save(
+        &ws,
+        text,
+        &SaveOptions {
+            identity: global.identity.clone(),
+            follow_symlinks: global.follow_symlinks,
+        },
+    )?;
+    super::fill::report_save(&ws, &saved)?;
+    Ok(ExitCode::Clean)
+}
+
+fn load_identity(arg: Option<&Path>) -> Result<Identity, Error> {
+    let path = store::identity::resolve_identity_path(arg)?;
+    Ok(Identity::load(&path.path)?)
+}
+
+/// A passphrase from `ENVWARD_PASSPHRASE` or the terminal (twice when `confirm`).
+fn passphrase(confirm: bool) -> Result<SecretString, Error> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        if p.is_empty() {
+            return Err(Error::Usage(format!("{PASSPHRASE_ENV} is empty")));
+        }
+        return Ok(SecretString::from(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(format!(
+            "a passphrase is needed: run in a terminal or set {PASSPHRASE_ENV}"
+        )));
+    }
+    let first = rpassword::prompt_password("passphrase: ")?;
+    if first.is_empty() {
+        return Err(Error::Usage("empty passphrase".to_string()));
+    }
+    if confirm {
+        let second = rpassword::prompt_password("passphrase again: ")?;
+        if first != second {
+            return Err(Error::Usage("the passphrases differ".to_string()));
+        }
+    }
+    Ok(SecretString::from(first))
+}
+
+/// Options of `envward encrypt`.
+#[derive(Debug, Clone, Default)]
+pub struct EncryptOptions {
+    /// `-r RECIPIENT`.
+    pub recipients: Vec<String>,
+    /// `-R FILE`.
+    pub recipients_files: Vec<PathBuf>,
+    /// `--passphrase`.
+    pub passphrase: bool,
+    /// `--armor`.
+    pub armor: bool,
+    /// `-o OUT`.
+    pub output: Option<PathBuf>,
+}
+
+/// `envward encrypt FILE`: encrypt for upload. Without `-r`/`-R`/`--passphrase` it encrypts
+/// to the user's key and the project's recipients.
+pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<ExitCode, Error> {
+    let cwd = workspace::cwd(global)?;
+    let input = crate::compose::resolve_path(&cwd, file);
+    let (plain, _) = store::read::read_bytes(&input)?;
+    let mut recipients: Vec<Recipient> = Vec::new();
+    for (i, r) in o.recipients.iter().enumerate() {
+        recipients.extend(store::recipients::from_config(
+            Path::new("-r"),
+            [(i + 1, r.as_str())],
+        )?);
+    }
+    for f in &o.recipients_files {
+        recipients.extend(store::recipients::read_recipients_file(
+            &crate::compose::resolve_path(&cwd, f),
+        )?);
+    }
+    let output = o.output.as_ref().map_or_else(
+        || {
+            let mut name = input.clone().into_os_string();
+            name.push(".age");
+            PathBuf::from(name)
+        },
+        |p| crate::compose::resolve_path(&cwd, p),
+    );
+    let cipher = if o.passphrase {
+        if !recipients.is_empty() {
+            return Err(Error::Usage(
+                "--passphrase cannot be combined with -r or -R".to_string(),
+            ));
+        }
+        let p = passphrase(true)?;
+        crypto::encrypt_passphrase(&plain, &p, o.armor).map_err(|e| crypto_err(&output, e))?
+    } else {
+        if recipients.is_empty() {
+            let ws = workspace::load(global)?;
+            let (identity, notice) = save::identity(global.identity.as_deref())?;
+            if let Some(n) = notice {
+                writeln!(std::io::stderr(), "{n}")?;
+            }
+            recipients = save::recipients(&ws, &identity)?;
+        }
+        crypto::encrypt(&plain, &recipients, o.armor).map_err(|e| crypto_err(&output, e))?
+    };
+    store::write_atomic(&output, &cipher, &WriteOptions::default())?;
+    writeln!(
+        std::io::stdout(),
+        "encrypted {} to {}",
+        crate::compose::display_path(&cwd, &input).display(),
+        crate::compose::display_path(&cwd, &output).display()
+    )?;
+    Ok(ExitCode::Clean)
+}
+
+/// `envward decrypt FILE`: decrypt after download. Writes `-o OUT` (0600, atomic), or
+/// standard output with `-o -`, or when standard output is not a terminal; it will not print
+/// secrets onto a terminal unasked.
+pub fn decrypt(
+    global: &GlobalArgs,
+    file: &Path,
+    identities: &[PathBuf],
+    output: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let cwd = workspace::cwd(global)?;
+    let input = crate::compose::resolve_path(&cwd, file);
+    let (cipher, _) = store::read::read_bytes(&input)?;
+    let to_stdout = match output {
+        Some(p) => p == Path::new("-"),
+        None => {
+            if std::io::stdout().is_terminal() {
+                return Err(Error::Usage(
+                    "not printing decrypted secrets on the terminal; use -o FILE (or -o - to insist)"
+                        .to_string(),
+                ));
+            }
+            true
+        }
+    };
+    let encrypted_with_passphrase =
+        crypto::is_passphrase_encrypted(&cipher).map_err(|e| crypto_err(&input, e))?;
+    let plain = if encrypted_with_passphrase {
+        let p = passphrase(false)?;
+        crypto::decrypt_passphrase(&cipher, &p).map_err(|e| crypto_err(&input, e))?
+    } else {
+        let ids: Vec<Identity> = if identities.is_empty() {
+            vec![load_identity(global.identity.as_deref())?]
+        } else {
+            identities
+                .iter()
+                .map(|p| Identity::load(&crate::compose::resolve_path(&cwd, p)))
+                .collect::<Result<_, _>>()?
+        };
+        crypto::decrypt(&cipher, ids.iter()).map_err(|e| crypto_err(&input, e))?
+    };
+    if to_stdout {
+        std::io::stdout().lock().write_all(&plain)?;
+    } else if let Some(out) = output {
+        let out = crate::compose::resolve_path(&cwd, out);
+        store::write_atomic(&out, &plain, &WriteOptions::default())?;
+        writeln!(
+            std::io::stdout(),
+            "decrypted {} to {} (mode 0600)",
+            crate::compose::display_path(&cwd, &input).display(),
+            crate::compose::display_path(&cwd, &out).display()
+        )?;
+    }
+    Ok(ExitCode::Clean)
+}
