@@ -310,21 +310,21 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         let text = source
             .read(&env_file)
             .map_err(|e| err_at(&env_file, None, ComposeErrorKind::Read(e)))?;
-        let doc = dotenv::parse(&text).map_err(|e| {
-            err_at(
-                &env_file,
-                Some(e.position),
-                ComposeErrorKind::EnvFile(e.kind),
-            )
-        })?;
         let os = &options.os_env;
-        let bindings = doc.resolve(&|k: &str| os.get(k).cloned()).map_err(|e| {
-            err_at(
-                &env_file,
-                Some(e.position),
-                ComposeErrorKind::EnvFile(e.kind),
-            )
-        })?;
+        let lookup = |k: &str| os.get(k).cloned();
+        let bindings = if options.tolerate_env_errors {
+            dotenv::parse_recovering(&text).0.resolve_lenient(&lookup)
+        } else {
+            dotenv::parse(&text)
+                .and_then(|doc| doc.resolve(&lookup))
+                .map_err(|e| {
+                    err_at(
+                        &env_file,
+                        Some(e.position),
+                        ComposeErrorKind::EnvFile(e.kind),
+                    )
+                })?
+        };
         for b in bindings {
             if !os.contains_key(&b.key) {
                 environment.insert(b.key, b.value);

@@ -1,0 +1,374 @@
+//! `envward check`: statuses a careful reviewer would give, every format, exit codes, and
+//! never a secret value in any output.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::format_push_string
+)] // Test code.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::TestProject;
+use serde_json::Value;
+
+const STRONG: &str = "Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl";
+
+/// The must-show project: missing, placeholder, weak, external, hardcoded, URI-embedded,
+/// duplicated and unused variables; `.env` mode 0644 in a git work tree with no .gitignore.
+fn mixed_project() -> TestProject {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n\
+             \x20 db:\n\
+             \x20   image: postgres:16\n\
+             \x20   environment:\n\
+             \x20     POSTGRES_PASSWORD: ${DB_PASSWORD}\n\
+             \x20     POSTGRES_USER: ${DB_USER:-app}\n\
+             \x20 api:\n\
+             \x20   image: example/api\n\
+             \x20   environment:\n\
+             \x20     DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app\n\
+             \x20     REDIS_URL: redis://:${REDIS_PASSWORD}@redis:6379\n\
+             \x20     JWT_SIGNING_KEY: ${JWT_SIGNING_KEY}\n\
+             \x20     TELEGRAM_BOT_TOKEN: ${TELEGRAM_BOT_TOKEN}\n\
+             \x20     SESSION_SECRET: ${SESSION_SECRET}\n\
+             \x20     ADMIN_PASSWORD: hunter2hunter2\n\
+             \x20     SMTP_HOST: ${SMTP_HOST}\n",
+        )
+        .file(
+            ".env.example",
+            "# Database\nDB_USER=app\nDB_PASSWORD=change_me\n\n# Cache\nREDIS_PASSWORD=change_me\n\n# Auth\nJWT_SIGNING_KEY=generate_strong_key_here\nTELEGRAM_BOT_TOKEN=your_bot_token_here\nSESSION_SECRET=\n",
+        )
+        .file(
+            ".env",
+            format!(
+                "DB_USER=app\nDB_PASSWORD=changeme\nREDIS_PASSWORD={STRONG}@x\nJWT_SIGNING_KEY=deadbeef1234\nTELEGRAM_BOT_TOKEN=123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1\nDB_USER=app\nLEFTOVER=1\n"
+            ),
+        );
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(p.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    p
+}
+
+fn json_of(p: &TestProject, args: &[&str]) -> (Value, i32) {
+    let out = p.cmd().args(args).output().unwrap();
+    let code = out.status.code().unwrap();
+    (serde_json::from_slice(&out.stdout).unwrap(), code)
+}
+
+fn status_of<'a>(doc: &'a Value, name: &str) -> &'a str {
+    doc["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in variables"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+fn findings<'a>(doc: &'a Value, rule: &str) -> Vec<&'a Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+#[test]
+fn mixed_project_gets_the_statuses_a_reviewer_would_give() {
+    let p = mixed_project();
+    let (doc, code) = json_of(&p, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["env_file"], ".env");
+    assert_eq!(doc["compose_files"], serde_json::json!(["compose.yaml"]));
+    for (name, status) in [
+        ("DB_USER", "ok"),
+        ("DB_PASSWORD", "placeholder"),
+        ("REDIS_PASSWORD", "ok"),
+        ("JWT_SIGNING_KEY", "weak"),
+        ("TELEGRAM_BOT_TOKEN", "ok"),
+        ("SESSION_SECRET", "missing"),
+        ("SMTP_HOST", "missing"),
+        ("LEFTOVER", "unused"),
+    ] {
+        assert_eq!(status_of(&doc, name), status, "{name}");
+    }
+    let var = doc["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "TELEGRAM_BOT_TOKEN")
+        .unwrap();
+    assert_eq!(var["class"], "external");
+    let db = doc["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "DB_PASSWORD")
+        .unwrap();
+    assert_eq!(db["kind"], "password");
+    assert_eq!(db["used_by"].as_array().unwrap().len(), 2);
+    assert_eq!(db["used_by"][1]["in_uri"], true);
+
+    let perm = findings(&doc, "permissions");
+    assert_eq!(perm.len(), 1);
+    assert_eq!(perm[0]["file"], ".env");
+    assert_eq!(findings(&doc, "not-ignored").len(), 1);
+    let hard = findings(&doc, "hardcoded");
+    assert_eq!(hard.len(), 1);
+    assert_eq!(hard[0]["variable"], "ADMIN_PASSWORD");
+    assert_eq!(
+        (hard[0]["file"].as_str(), hard[0]["line"].as_u64()),
+        (Some("compose.yaml"), Some(15))
+    );
+    let uri = findings(&doc, "unsafe-in-uri");
+    assert_eq!(uri.len(), 1);
+    assert_eq!(uri[0]["variable"], "REDIS_PASSWORD");
+    assert_eq!(uri[0]["line"], 11);
+    let undoc = findings(&doc, "undocumented");
+    assert_eq!(undoc.len(), 1);
+    assert_eq!(undoc[0]["variable"], "SMTP_HOST");
+    assert_eq!(undoc[0]["line"], 16);
+    let dup = findings(&doc, "duplicate");
+    assert_eq!(dup.len(), 1);
+    assert_eq!(
+        (dup[0]["variable"].as_str(), dup[0]["line"].as_u64()),
+        (Some("DB_USER"), Some(6))
+    );
+    assert_eq!(
+        doc["summary"]["errors"].as_u64().unwrap() as usize,
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count()
+    );
+}
+
+#[test]
+fn dash_dash_check_is_check() {
+    let p = mixed_project();
+    let a = p
+        .cmd()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let b = p
+        .cmd()
+        .args(["--check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.status.code(), b.status.code());
+    let text = p.cmd().arg("--check").output().unwrap();
+    assert_eq!(text.status.code(), Some(1));
+    let s = String::from_utf8(text.stdout).unwrap();
+    assert!(s.contains("placeholder"), "{s}");
+    assert!(s.contains("errors"), "{s}");
+    assert!(!s.contains('\x1b'), "no colour outside a terminal");
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rule_ids_and_locations() {
+    let p = mixed_project();
+    let (doc, code) = json_of(&p, &["check", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        assert!(rules.contains(&id));
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], id);
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].is_string());
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(matches!(r["level"].as_str(), Some("error" | "warning")));
+    }
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let p = mixed_project();
+    let out = p
+        .cmd()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.is_empty());
+    for line in text.lines() {
+        assert!(
+            line.starts_with("::error file=") || line.starts_with("::warning file="),
+            "{line}"
+        );
+        assert!(
+            line.contains(",line=") && line.contains(",col=") && line.contains(",title="),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn exit_codes_strict_and_skip() {
+    let clean = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  a:\n    image: x\n    environment:\n      P: ${APP_PASSWORD}\n",
+        )
+        .file(".env.example", "APP_PASSWORD=change_me\n")
+        .file(".env", format!("APP_PASSWORD={STRONG}\nSTRAY=1\n"));
+    std::fs::set_permissions(clean.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    clean.cmd().arg("check").assert().code(0);
+    clean.cmd().args(["check", "--strict"]).assert().code(1);
+    clean
+        .cmd()
+        .args(["check", "--strict", "--skip", "unused"])
+        .assert()
+        .code(0);
+    clean
+        .cmd()
+        .args(["check", "--skip", "nonsense"])
+        .assert()
+        .code(2);
+    let broken = TestProject::new().file("compose.yaml", "services: [\n");
+    broken.cmd().arg("check").assert().code(2);
+}
+
+#[test]
+fn dev_policy_turns_weak_into_a_warning() {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  a:\n    image: x\n    environment:\n      P: ${APP_PASSWORD}\n",
+        )
+        .file(".env.example", "APP_PASSWORD=\n")
+        .file(".env.local", "APP_PASSWORD=short-dev-pass\n");
+    std::fs::set_permissions(p.join(".env.local"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (doc, code) = json_of(
+        &p,
+        &["--env-file", ".env.local", "check", "--format", "json"],
+    );
+    assert_eq!(findings(&doc, "weak")[0]["severity"], "warning");
+    assert_eq!(code, 0);
+    let (doc, code) = json_of(
+        &p,
+        &[
+            "--env-file",
+            ".env.local",
+            "--policy",
+            "prod",
+            "check",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(findings(&doc, "weak")[0]["severity"], "error");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn syntax_errors_are_findings_with_positions() {
+    let p = TestProject::new()
+        .file("compose.yaml", "services: {}\n")
+        .file(".env", "A=1\nB=\"open\n");
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (doc, code) = json_of(&p, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    let syntax = findings(&doc, "syntax");
+    assert_eq!(
+        (syntax[0]["line"].as_u64(), syntax[0]["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+}
+
+/// A unique canary in every variable of the fixture (live file, example and compose
+/// literals, defaults included) never appears in any output of `check` or `refs`.
+#[test]
+fn no_secret_value_in_any_output() {
+    let canary = |i: usize| format!("CANARYv4lue{i}zq");
+    let mut live = String::new();
+    let mut example = String::new();
+    let names = [
+        "DB_PASSWORD",
+        "REDIS_PASSWORD",
+        "API_TOKEN",
+        "JWT_SECRET",
+        "SMTP_PASSWORD",
+        "TELEGRAM_BOT_TOKEN",
+        "DB_USER",
+        "STRAY_SECRET",
+    ];
+    for (i, n) in names.iter().enumerate() {
+        live.push_str(&format!("{n}={}@:/\n", canary(i)));
+        example.push_str(&format!("{n}={}\n", canary(100 + i)));
+    }
+    live.push_str(&format!("DB_PASSWORD={}\n", canary(50)));
+    live.push_str("BAD LINE\n");
+    let compose = format!(
+        "services:\n  a:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: {}\n      URL: postgres://u:${{DB_PASSWORD}}@db\n      R: redis://:${{REDIS_PASSWORD:-{}}}@r\n      T: ${{API_TOKEN:?{}}}\n      J: ${{JWT_SECRET}}\n      S: ${{SMTP_PASSWORD-{}}}\n",
+        canary(200),
+        canary(201),
+        "need it",
+        canary(203)
+    );
+    let p = TestProject::new()
+        .file("compose.yaml", compose)
+        .file(".env.example", example)
+        .file(".env", live);
+    let mut runs: Vec<Vec<&str>> = ["text", "json", "sarif", "github"]
+        .iter()
+        .map(|f| vec!["check", "--format", f])
+        .collect();
+    runs.push(vec!["refs"]);
+    runs.push(vec!["refs", "--format", "json"]);
+    runs.push(vec!["fill", "--dry-run"]);
+    for args in runs {
+        let out = p.cmd().args(&args).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.is_empty(), "{args:?} printed nothing");
+        assert!(!all.contains("CANARY"), "{args:?} leaked a value:\n{all}");
+    }
+}
+
+#[test]
+fn example_project_json_is_pinned() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all");
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            std::fs::read(root.join("compose.yaml")).unwrap(),
+        )
+        .file(
+            ".env.example",
+            std::fs::read(root.join(".env.example")).unwrap(),
+        );
+    let (doc, code) = json_of(&p, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    insta::assert_json_snapshot!("chat4all_check", doc);
+}
