@@ -233,6 +233,14 @@ mod tests {
     }
 
     #[test]
+    fn empty_value_on_a_crlf_line_keeps_the_line_ending() {
+        let mut doc = parse("A=\r\nB=  \r\n").unwrap();
+        doc.set("A", "x", None);
+        doc.set("B", "y", None);
+        assert_eq!(doc.render(), "A=x\r\nB=  y\r\n");
+    }
+
+    #[test]
     fn bare_key_gains_a_value() {
         let mut doc = parse("A\nB=1\n").unwrap();
         doc.set("A", "v", None);

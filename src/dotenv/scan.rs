@@ -109,10 +109,17 @@ pub(super) fn statement(text: &str, start: usize) -> Result<Statement, (usize, P
         });
     }
     let after_sep = key_offset + sep_at + 1;
-    let value_start = after_sep
+    let mut value_start = after_sep
         + text[after_sep..]
             .find(|c: char| !is_hspace(c))
             .unwrap_or(text.len() - after_sep);
+    // An empty value on a CRLF line: Compose skipped the `\r` as space, but the value's place
+    // is before it, so that writing a value there keeps the line ending intact.
+    if matches!(text.as_bytes().get(value_start), None | Some(b'\n')) {
+        while value_start > after_sep && text.as_bytes()[value_start - 1] == b'\r' {
+            value_start -= 1;
+        }
+    }
     value(text, value_start, key, key_offset)
 }
 

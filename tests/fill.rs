@@ -1,0 +1,367 @@
+//! `envward fill`: strong values for every generatable secret, written 0600 and atomically,
+//! untouched lines kept byte for byte, readable back identically by Compose's rules and by
+//! dotenvy; created from the example when there is no `.env`.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::collections::HashMap;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use common::TestProject;
+use serde_json::Value;
+
+const COMPOSE: &str = "services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${DB_USER:-app}
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+  api:
+    image: example/api
+    environment:
+      DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app
+      REDIS_URL: redis://:${REDIS_PASSWORD}@redis:6379/0
+      JWT_SIGNING_KEY: ${JWT_SIGNING_KEY}
+      SESSION_SECRET: ${SESSION_SECRET}
+      WEBHOOK_VERIFY_TOKEN: ${WEBHOOK_VERIFY_TOKEN}
+      TELEGRAM_BOT_TOKEN: ${TELEGRAM_BOT_TOKEN}
+      OPENAI_API_KEY: ${OPENAI_API_KEY}
+";
+
+const EXAMPLE: &str = "# Database
+DB_USER=app
+DB_PASSWORD=change_me
+
+# Cache
+REDIS_PASSWORD=change_me
+
+# Keys
+JWT_SIGNING_KEY=generate_strong_key_here
+SESSION_SECRET=
+WEBHOOK_VERIFY_TOKEN=your_verify_token
+
+# Providers (from their consoles)
+TELEGRAM_BOT_TOKEN=your_bot_token_here
+OPENAI_API_KEY=sk-your-openai-key
+";
+
+const LIVE: &str = "# Local settings: keep this comment exactly.
+DB_USER=app
+DB_PASSWORD=change_me # still the template value
+REDIS_PASSWORD=redis123
+
+JWT_SIGNING_KEY=
+TELEGRAM_BOT_TOKEN=your_bot_token_here
+OPENAI_API_KEY='sk-your-openai-key'
+# trailing comment
+EXTRA='keep me'
+";
+
+const GENERATED: [&str; 5] = [
+    "DB_PASSWORD",
+    "REDIS_PASSWORD",
+    "JWT_SIGNING_KEY",
+    "SESSION_SECRET",
+    "WEBHOOK_VERIFY_TOKEN",
+];
+
+/// A project plus a private home for the age identity.
+struct Setup {
+    project: TestProject,
+    home: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new(live: Option<&str>) -> Self {
+        let mut project = TestProject::new()
+            .file("compose.yaml", COMPOSE)
+            .file(".env.example", EXAMPLE);
+        if let Some(l) = live {
+            project = project.file(".env", l);
+            std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o644))
+                .unwrap();
+        }
+        Setup {
+            project,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> assert_cmd::Command {
+        let mut c = self.project.cmd();
+        c.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env_remove("ENVWARD_IDENTITY");
+        c
+    }
+
+    fn check(&self) -> Value {
+        let out = self
+            .cmd()
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn compose_map(path: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    envward::dotenv::parse(&text)
+        .unwrap()
+        .to_map(&|_: &str| None)
+        .unwrap()
+}
+
+fn dotenvy_map(path: &Path) -> HashMap<String, String> {
+    dotenvy::from_path_iter(path)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn generatable_findings(doc: &Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            matches!(
+                f["rule"].as_str(),
+                Some("missing" | "placeholder" | "weak" | "weak-default")
+            )
+        })
+        .filter(|f| GENERATED.contains(&f["variable"].as_str().unwrap_or("")))
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn fill_fixes_every_generatable_secret_and_nothing_else() {
+    let s = Setup::new(Some(LIVE));
+    let out = s.cmd().args(["fill", "--yes"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("it was 0644"), "{stdout}");
+    let env = s.project.join(".env");
+    assert_eq!(std::fs::metadata(&env).unwrap().mode() & 0o777, 0o600);
+
+    let doc = s.check();
+    assert!(
+        generatable_findings(&doc).is_empty(),
+        "{:?}",
+        generatable_findings(&doc)
+    );
+    for external in ["TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY"] {
+        assert!(
+            doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["variable"] == external && f["rule"] == "placeholder"),
+            "{external} must still be flagged"
+        );
+    }
+
+    // Untouched lines, comments included, keep their bytes and order.
+    let new = s.project.read(".env");
+    let untouched: Vec<&str> = LIVE
+        .lines()
+        .filter(|l| !GENERATED.iter().any(|k| l.starts_with(&format!("{k}="))))
+        .collect();
+    let kept: Vec<&str> = new
+        .lines()
+        .filter(|l| !GENERATED.iter().any(|k| l.starts_with(&format!("{k}="))))
+        .collect();
+    assert_eq!(kept, untouched);
+    assert!(new.contains("DB_PASSWORD=") && new.contains(" # still the template value\n"));
+
+    // Values inside URIs are made of RFC 3986 unreserved characters only.
+    let values = compose_map(&env);
+    for k in ["DB_PASSWORD", "REDIS_PASSWORD"] {
+        assert!(
+            values[k]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)),
+            "{k} is not URI-safe"
+        );
+        assert!(values[k].len() >= 32);
+    }
+    // Compose's rules and dotenvy read every value identically.
+    assert_eq!(compose_map(&env), dotenvy_map(&env));
+
+    // A second fill changes nothing.
+    let before = s.project.read(".env");
+    s.cmd().args(["fill", "--yes"]).assert().success();
+    assert_eq!(s.project.read(".env"), before);
+}
+
+#[test]
+fn without_env_fill_creates_it_from_the_example() {
+    let s = Setup::new(None);
+    s.cmd().args(["fill", "--yes"]).assert().success();
+    let created = s.project.read(".env");
+    let comments = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with('#') || l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(comments(&created), comments(EXAMPLE));
+    let keys = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+            .collect()
+    };
+    assert_eq!(keys(&created), keys(EXAMPLE));
+    assert!(created.contains("DB_USER=app\n"));
+    assert!(created.contains("TELEGRAM_BOT_TOKEN=your_bot_token_here\n"));
+    assert_eq!(
+        std::fs::metadata(s.project.join(".env")).unwrap().mode() & 0o777,
+        0o600
+    );
+    assert!(generatable_findings(&s.check()).is_empty());
+}
+
+#[test]
+fn crlf_lines_stay_crlf() {
+    let live = LIVE.replace('\n', "\r\n");
+    let s = Setup::new(Some(&live));
+    s.cmd().args(["fill", "--yes"]).assert().success();
+    let new = s.project.read(".env");
+    assert!(
+        !new.replace("\r\n", "").contains('\n'),
+        "every line still ends in CRLF"
+    );
+    assert!(new.contains("# Local settings: keep this comment exactly.\r\n"));
+}
+
+#[test]
+fn without_terminal_or_yes_nothing_is_written() {
+    let s = Setup::new(Some(LIVE));
+    let before = s.project.snapshot();
+    s.cmd().arg("fill").assert().code(1);
+    assert_eq!(s.project.snapshot(), before);
+    let out = s.cmd().args(["fill", "--dry-run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(s.project.snapshot(), before);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for k in GENERATED {
+        assert!(text.contains(k), "the plan names {k}");
+    }
+}
+
+#[test]
+fn umask_000_still_gives_0600() {
+    let s = Setup::new(None);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{}' -C '{}' fill --yes",
+            env!("CARGO_BIN_EXE_envward"),
+            s.project.path().display()
+        ))
+        .env("HOME", s.home.path())
+        .env("XDG_CONFIG_HOME", s.home.path().join(".config"))
+        .env_remove("ENVWARD_IDENTITY")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for entry in std::fs::read_dir(s.project.path()).unwrap() {
+        let e = entry.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".env") && name != ".env.example" {
+            assert_eq!(e.metadata().unwrap().mode() & 0o777, 0o600, "{name}");
+        }
+    }
+}
+
+#[test]
+fn symlinked_env_is_refused_unless_followed() {
+    let s = Setup::new(None);
+    s.project.write("real.env", LIVE);
+    std::os::unix::fs::symlink("real.env", s.project.join(".env")).unwrap();
+    let before = s.project.snapshot();
+    let out = s.cmd().args(["fill", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("error: ") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert_eq!(s.project.snapshot(), before);
+    s.cmd()
+        .args(["--follow-symlinks", "fill", "--yes"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(s.project.join(".env"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_ne!(s.project.read("real.env"), LIVE);
+    assert_eq!(
+        std::fs::metadata(s.project.join("real.env"))
+            .unwrap()
+            .mode()
+            & 0o777,
+        0o600
+    );
+}
+
+/// Aborts `envward fill` at every step of every write of a save (old-content backup,
+/// new-content backup, live file) and checks the live file is always the old or the new
+/// content, whole, and nothing is left readable by others.
+#[cfg(feature = "failpoints")]
+#[test]
+fn crash_at_any_step_leaves_old_or_new_whole() {
+    use std::os::unix::process::ExitStatusExt;
+    for step in [
+        "before-temp",
+        "after-temp-write",
+        "after-fsync",
+        "after-rename",
+    ] {
+        for n in 1..=3 {
+            let s = Setup::new(Some(LIVE));
+            // The identity is created outside the crash, by a first harmless command.
+            s.cmd().arg("key").assert().success();
+            let out = s
+                .cmd()
+                .args(["fill", "--yes"])
+                .env("ENVWARD_FAILPOINT", format!("{step}:{n}"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.signal(), Some(6), "{step}:{n} should abort");
+            let now = s.project.read(".env");
+            if now != LIVE {
+                // The new content, whole: it parses and fixes every generatable secret.
+                envward::dotenv::parse(&now).unwrap();
+                assert!(generatable_findings(&s.check()).is_empty(), "{step}:{n}");
+                assert!(
+                    step == "after-rename" && n == 3,
+                    "{step}:{n} replaced the live file early"
+                );
+            }
+            for entry in std::fs::read_dir(s.project.path()).unwrap() {
+                let e = entry.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.contains("envward-tmp") || name.contains(".age") {
+                    assert_eq!(
+                        e.metadata().unwrap().mode() & 0o077,
+                        0,
+                        "{name} at {step}:{n}"
+                    );
+                }
+            }
+        }
+    }
+}
