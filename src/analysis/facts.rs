@@ -4,13 +4,13 @@
 //! `missing`, `placeholder`, `weak`, `weak-default`, `invalid` and `unused` rules all come
 //! from the one [`Verdict`] computed here, so they can never disagree.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::knowledge::{Knowledge, ValueRules};
 use super::strength::{self, Weakness};
 use super::{Class, EnvInput, Input, Status, Use, Variable};
 use crate::compose::{ComposeRef, Usage, display_path};
-use crate::dotenv::{Document, Item};
+use crate::dotenv::{Document, Item, ParseError};
 use crate::generate::{Alphabet, Constraints, Kind};
 use crate::interpolate;
 use crate::position::Position;
@@ -185,30 +185,40 @@ pub struct Context<'a> {
     pub input: &'a Input<'a>,
     /// Every variable, in report order.
     pub vars: Vec<Var>,
+    /// Values of the live file whose interpolation fails (Compose rejects the file).
+    pub live_interpolation_errors: Vec<ParseError>,
+    /// The same for the example file.
+    pub example_interpolation_errors: Vec<ParseError>,
 }
 
-/// Decodes each statement of a file (tolerating interpolation errors per statement).
-fn entries(input: &EnvInput<'_>, env: &HashMap<String, String>) -> BTreeMap<String, EntryFacts> {
-    let mut out: BTreeMap<String, EntryFacts> = BTreeMap::new();
-    let bindings = input
+/// Decodes each statement of a file (tolerating interpolation errors per statement, which
+/// are returned for the `syntax` rule).
+fn entries(
+    input: &EnvInput<'_>,
+    env: &HashMap<String, String>,
+) -> (HashMap<String, EntryFacts>, Vec<ParseError>) {
+    let mut out: HashMap<String, EntryFacts> = HashMap::with_capacity(input.document.items().len());
+    let (bindings, errors) = input
         .document
-        .resolve_lenient(&|k: &str| env.get(k).cloned());
-    let values: HashMap<&str, &str> = bindings
-        .iter()
-        .map(|b| (b.key.as_str(), b.value.as_str()))
-        .collect();
+        .resolve_collecting(&|k: &str| env.get(k).cloned());
+    let mut values: HashMap<&str, &str> = HashMap::with_capacity(bindings.len());
+    values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
     for entry in input.document.entries() {
-        let template = entry.template();
-        let refs = entry
-            .references()
-            .into_iter()
-            .map(|r| {
-                let uri = template
-                    .as_deref()
-                    .is_some_and(|t| crate::compose::in_uri(t, r.span.start));
-                (r.name, uri)
-            })
-            .collect();
+        let refs = if entry.raw_value().contains('$') {
+            let template = entry.template();
+            entry
+                .references()
+                .into_iter()
+                .map(|r| {
+                    let uri = template
+                        .as_deref()
+                        .is_some_and(|t| crate::compose::in_uri(t, r.span.start));
+                    (r.name, uri)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let facts = out.entry(entry.key().to_string()).or_insert(EntryFacts {
             position: entry.position(),
             value: None,
@@ -220,7 +230,7 @@ fn entries(input: &EnvInput<'_>, env: &HashMap<String, String>) -> BTreeMap<Stri
         facts.refs = refs;
         facts.value = values.get(entry.key()).map(|v| (*v).to_string());
     }
-    out
+    (out, errors)
 }
 
 /// Section headings of the example: the last comment line of a comment block that follows a
@@ -404,11 +414,11 @@ fn feeds(input: &Input<'_>) -> HashMap<String, Vec<(String, String)>> {
 impl<'a> Context<'a> {
     /// Gathers the facts of every variable.
     pub fn new(input: &'a Input<'a>) -> Self {
-        let example = input
+        let (example, example_interpolation_errors) = input
             .example
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
-        let live = input
+        let (live, live_interpolation_errors) = input
             .live
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
@@ -454,11 +464,12 @@ impl<'a> Context<'a> {
             .example
             .map(|e| e.document.keys().into_iter().map(str::to_string).collect())
             .unwrap_or_default();
+        let listed: HashSet<&String> = names.iter().collect();
         let mut rest: Vec<String> = live
             .keys()
             .cloned()
             .chain(refs.keys().map(|k| (*k).to_string()))
-            .filter(|n| !names.contains(n))
+            .filter(|n| !listed.contains(n))
             .collect();
         rest.sort();
         rest.dedup();
@@ -517,7 +528,12 @@ impl<'a> Context<'a> {
             })
             .collect();
         vars.shrink_to_fit();
-        Context { input, vars }
+        Context {
+            input,
+            vars,
+            live_interpolation_errors,
+            example_interpolation_errors,
+        }
     }
 
     /// The variable called `name`.

@@ -124,10 +124,48 @@ struct ProviderFile {
     format: String,
 }
 
+/// A `*` glob compiled to the cheapest test that decides it (names are matched by the
+/// thousand, so the common `*_SUFFIX` form must cost one comparison).
+#[derive(Debug, Clone)]
+enum Glob {
+    Exact(String),
+    Suffix(String),
+    Prefix(String),
+    Contains(String),
+    General(String),
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        let p = pattern.to_ascii_uppercase();
+        let stars = p.matches('*').count();
+        match (stars, p.strip_prefix('*'), p.strip_suffix('*')) {
+            (0, _, _) => Glob::Exact(p),
+            (1, Some(rest), _) => Glob::Suffix(rest.to_string()),
+            (1, _, Some(rest)) => Glob::Prefix(rest.to_string()),
+            (2, Some(inner), _) if inner.ends_with('*') => {
+                Glob::Contains(inner.trim_end_matches('*').to_string())
+            }
+            _ => Glob::General(p),
+        }
+    }
+
+    /// Matches an upper-case name.
+    fn matches(&self, n: &str) -> bool {
+        match self {
+            Glob::Exact(p) => n == p,
+            Glob::Suffix(s) => n.ends_with(s.as_str()),
+            Glob::Prefix(s) => n.starts_with(s.as_str()),
+            Glob::Contains(s) => n.contains(s.as_str()),
+            Glob::General(p) => glob_match_upper(p, n),
+        }
+    }
+}
+
 /// A class and kind chosen by a name pattern.
 #[derive(Debug, Clone)]
 struct NameRule {
-    patterns: Vec<String>,
+    patterns: Vec<Glob>,
     class: Class,
     kind: Option<Kind>,
 }
@@ -164,20 +202,23 @@ pub struct Knowledge {
 
 /// `*` glob, ignoring ASCII case.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let p = pattern.to_ascii_uppercase();
-    let n = name.to_ascii_uppercase();
-    let parts: Vec<&str> = p.split('*').collect();
-    if parts.len() == 1 {
+    glob_match_upper(&pattern.to_ascii_uppercase(), &name.to_ascii_uppercase())
+}
+
+/// [`glob_match`] on a pattern and name already in upper case: no allocation, for the
+/// thousands of matches one analysis makes.
+fn glob_match_upper(p: &str, n: &str) -> bool {
+    let Some((first, rest)) = p.split_once('*') else {
         return p == n;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    };
+    let (middle, last) = rest.rsplit_once('*').unwrap_or(("", rest));
     if !n.starts_with(first) || n.len() < first.len() + last.len() || !n.ends_with(last) {
         return false;
     }
-    let mut rest = &n[first.len()..n.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
-        match rest.find(mid) {
-            Some(at) => rest = &rest[at + mid.len()..],
+    let mut hay = &n[first.len()..n.len() - last.len()];
+    for mid in middle.split('*').filter(|m| !m.is_empty()) {
+        match hay.find(mid) {
+            Some(at) => hay = &hay[at + mid.len()..],
             None => return false,
         }
     }
@@ -225,7 +266,7 @@ impl Knowledge {
         for r in names_file.rule {
             name_rules.push(NameRule {
                 kind: parse_kind(names.0, r.kind.as_ref())?,
-                patterns: r.patterns,
+                patterns: r.patterns.iter().map(|p| Glob::new(p)).collect(),
                 class: r.class,
             });
         }
@@ -284,9 +325,10 @@ impl Knowledge {
 
     /// Class and kind by the variable's name alone (`None`: config, no kind).
     pub fn by_name(&self, name: &str) -> Option<(Class, Option<Kind>)> {
+        let upper = name.to_ascii_uppercase();
         self.names
             .iter()
-            .find(|r| r.patterns.iter().any(|p| glob_match(p, name)))
+            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
             .map(|r| (r.class, r.kind))
     }
 
@@ -459,6 +501,29 @@ mod tests {
                 .unwrap()
                 .accepts("AC0123456789abcdef0123456789abcdef")
         );
+    }
+
+    #[test]
+    fn compiled_globs_agree_with_the_general_matcher() {
+        for p in [
+            "*_PASSWORD",
+            "JWT_*",
+            "*SECRET*",
+            "JWT_*KEY*",
+            "GITHUB_TOKEN",
+            "A*B",
+        ] {
+            for n in [
+                "DB_PASSWORD",
+                "JWT_SIGNING_KEY",
+                "MY_SECRET_X",
+                "GITHUB_TOKEN",
+                "AXB",
+                "PASSWORD",
+            ] {
+                assert_eq!(Glob::new(p).matches(n), glob_match(p, n), "{p} {n}");
+            }
+        }
     }
 
     #[test]

@@ -367,18 +367,16 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     findings.sort_by(|a, b| {
         (a.rule, &a.file, a.position, &a.variable).cmp(&(b.rule, &b.file, b.position, &b.variable))
     });
+    let mut by_var: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(v) = &f.variable {
+            by_var.entry(v.as_str()).or_default().push(i);
+        }
+    }
     let variables = cx
         .vars
         .iter()
-        .map(|v| {
-            let mine = findings
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.variable.as_deref() == Some(v.name.as_str()))
-                .map(|(i, _)| i)
-                .collect();
-            v.to_variable(mine)
-        })
+        .map(|v| v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default()))
         .collect();
     Inventory {
         env_file: input.live_path.to_path_buf(),

@@ -149,6 +149,52 @@ pub fn charset_bits(value: &str) -> f64 {
     len * f64::from(pool).log2()
 }
 
+/// Whether a value has none of the structure zxcvbn looks for, so its dictionary scan (the
+/// costly part of judging a value) can be skipped: lower, upper case and digits all present,
+/// mostly distinct characters, no run of more than five letters of one case (a word), no
+/// run of more than four digits (a date or sequence) and no character three times in a row.
+/// Generated secrets almost always pass; passphrases and keyboard walks do not.
+fn looks_random(value: &str) -> bool {
+    let chars: Vec<char> = value.chars().collect();
+    let has = |f: fn(&char) -> bool| chars.iter().any(f);
+    if !(has(char::is_ascii_lowercase)
+        && has(char::is_ascii_uppercase)
+        && has(char::is_ascii_digit))
+    {
+        return false;
+    }
+    let mut distinct = chars.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() * 2 < chars.len() {
+        return false;
+    }
+    let class = |c: char| -> u8 {
+        match c {
+            'a'..='z' => 1,
+            'A'..='Z' => 2,
+            '0'..='9' => 3,
+            _ => 0,
+        }
+    };
+    let mut run = 0;
+    for (i, c) in chars.iter().enumerate() {
+        run = if i > 0 && class(*c) == class(chars[i - 1]) {
+            run + 1
+        } else {
+            1
+        };
+        let limit = if class(*c) == 3 { 4 } else { 5 };
+        if class(*c) != 0 && run > limit {
+            return false;
+        }
+        if i >= 2 && chars[i - 1] == *c && chars[i - 2] == *c {
+            return false;
+        }
+    }
+    true
+}
+
 /// Window zxcvbn scores at a time. Its guess counts are u64 and its optimiser treats a long
 /// saturated stretch as brute force, so words inside a 40-character value go unseen; eight
 /// characters stay far below saturation.
@@ -259,7 +305,9 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
     }
     let mut bits = charset_bits(value);
     // zxcvbn is the costly part: only ask it about values that pass the cheap checks.
-    if bits >= policy.min_bits && weaknesses.is_empty() {
+    // zxcvbn is the costly part: only ask it about values that pass the cheap checks and
+    // show some structure.
+    if bits >= policy.min_bits && weaknesses.is_empty() && !looks_random(value) {
         bits = bits.min(structured_bits(value));
     }
     if bits < policy.min_bits {
@@ -320,6 +368,15 @@ mod tests {
             let s = assess(value, kind, &p, &k);
             assert_eq!(s.is_strong(), strong, "{value}: {:?}", s.weaknesses);
         }
+    }
+
+    #[test]
+    fn random_looking_values_skip_the_dictionary_scan_and_words_do_not() {
+        assert!(looks_random("Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl"));
+        assert!(!looks_random("CorrectHorseBatteryStaple1CorrectHorse"));
+        assert!(!looks_random("Xk2password9Lw9ZbN4rT7yUe1MfHs6DpQa0Cg"));
+        assert!(!looks_random("Aa1aaaXk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5"));
+        assert!(!looks_random("Ab3202511242359Lw9ZbN4rT7yUe1MfHs6DpQa"));
     }
 
     #[test]

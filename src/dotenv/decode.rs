@@ -143,46 +143,39 @@ impl Document {
         Ok(out)
     }
 
-    /// Like [`Document::resolve`], but a statement whose interpolation fails is left out and
-    /// its error collected, so one bad value does not hide the others from the analysis.
+    /// Like [`Document::resolve`], but a statement whose interpolation fails is left out, so
+    /// one bad value does not hide the others from the analysis.
     pub fn resolve_lenient<F>(&self, env: &F) -> Vec<Binding>
     where
         F: Fn(&str) -> Option<String>,
     {
-        let mut seen: HashMap<String, String> = HashMap::new();
-        let mut out = Vec::new();
-        for entry in self.entries() {
-            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
-            if let Ok(Some(value)) = entry.decode(&lookup) {
-                seen.insert(entry.key.clone(), value.clone());
-                out.push(Binding {
-                    key: entry.key.clone(),
-                    value,
-                    position: entry.position,
-                });
-            }
-        }
-        out
+        self.resolve_collecting(env).0
     }
 
-    /// The interpolation errors of every statement, in order.
-    pub fn interpolation_errors<F>(&self, env: &F) -> Vec<ParseError>
+    /// [`Document::resolve_lenient`] plus the interpolation errors it skipped, in order.
+    pub fn resolve_collecting<F>(&self, env: &F) -> (Vec<Binding>, Vec<ParseError>)
     where
         F: Fn(&str) -> Option<String>,
     {
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut out = Vec::new();
+        let mut errors = Vec::new();
         for entry in self.entries() {
             let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
             match entry.decode(&lookup) {
                 Ok(Some(value)) => {
-                    seen.insert(entry.key.clone(), value);
+                    seen.insert(entry.key.clone(), value.clone());
+                    out.push(Binding {
+                        key: entry.key.clone(),
+                        value,
+                        position: entry.position,
+                    });
                 }
                 Ok(None) => {}
-                Err(e) => out.push(e),
+                Err(e) => errors.push(e),
             }
         }
-        out
+        (out, errors)
     }
 
     /// The final map of keys to values (last assignment wins), decoded with `env`.

@@ -114,6 +114,9 @@ impl Entry {
 
     /// The interpolation references inside this entry's value (`URL=postgres://${USER}@…`).
     pub fn references(&self) -> Vec<Reference> {
+        if !self.raw_value().contains('$') {
+            return Vec::new();
+        }
         self.template()
             .and_then(|t| interpolate::references(&t).ok())
             .unwrap_or_default()

@@ -13,12 +13,13 @@ impl Rule for Syntax {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let env = cx.input.env;
-        for file in [cx.input.live, cx.input.example].into_iter().flatten() {
-            let interpolation = file
-                .document
-                .interpolation_errors(&|k: &str| env.get(k).cloned());
-            for e in file.errors.iter().chain(&interpolation) {
+        let files = [
+            (cx.input.live, &cx.live_interpolation_errors),
+            (cx.input.example, &cx.example_interpolation_errors),
+        ];
+        for (file, interpolation) in files {
+            let Some(file) = file else { continue };
+            for e in file.errors.iter().chain(interpolation) {
                 out.push(Finding {
                     rule: self.id(),
                     severity: Severity::Error,
