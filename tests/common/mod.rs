@@ -1,0 +1,134 @@
+//! Shared helpers for the integration tests: a throwaway project directory and a command that
+//! runs the real `envward` binary in it.
+//!
+//! ```ignore
+//! mod common;
+//! use common::TestProject;
+//!
+//! let project = TestProject::new()
+//!     .file("compose.yaml", "services:\n  db:\n    image: postgres\n")
+//!     .file(".env", "A=1\n");
+//! let before = project.snapshot();
+//! project.cmd().args(["refs", "--format", "json"]).assert().success();
+//! assert_eq!(project.snapshot(), before, "refs writes nothing");
+//! ```
+//!
+//! Each test binary includes this module with `mod common;` and uses only part of it.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A temporary project directory, deleted when dropped.
+#[derive(Debug)]
+pub struct TestProject {
+    dir: tempfile::TempDir,
+}
+
+impl Default for TestProject {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestProject {
+    /// An empty project directory.
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("envward-test-")
+            .tempdir()
+            .expect("create a temporary directory");
+        TestProject { dir }
+    }
+
+    /// Adds a file (text or bytes), creating its parent directories. Builder form.
+    #[must_use]
+    pub fn file(self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Self {
+        self.write(path, contents);
+        self
+    }
+
+    /// Writes (or overwrites) a file, creating its parent directories.
+    pub fn write(&self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) {
+        let full = self.path().join(path.as_ref());
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create parent directories");
+        }
+        std::fs::write(&full, contents).expect("write a project file");
+    }
+
+    /// Adds an empty directory. Builder form.
+    #[must_use]
+    pub fn dir(self, path: impl AsRef<Path>) -> Self {
+        std::fs::create_dir_all(self.path().join(path.as_ref())).expect("create a directory");
+        self
+    }
+
+    /// The project directory (absolute).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The absolute path of a file inside the project.
+    pub fn join(&self, path: impl AsRef<Path>) -> PathBuf {
+        self.path().join(path.as_ref())
+    }
+
+    /// Reads a project file as text.
+    pub fn read(&self, path: impl AsRef<Path>) -> String {
+        std::fs::read_to_string(self.join(path)).expect("read a project file")
+    }
+
+    /// The `envward` binary, run as `envward -C <project dir> …`, with `NO_COLOR=1` and no
+    /// `COMPOSE_*` variables from the environment running the tests. Add arguments with
+    /// `.arg`/`.args` and set variables with `.env`.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_envward"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("COMPOSE_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("NO_COLOR", "1");
+        cmd.current_dir(self.path());
+        cmd.arg("-C").arg(self.path());
+        cmd
+    }
+
+    /// Every file under the project with its bytes, keyed by relative path, to check that a
+    /// run wrote nothing. Directories are listed with an empty `Vec` and a trailing `/`; files
+    /// over 1 MiB are summarised by their length and a hash of their bytes.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("list a project directory") {
+                let entry = entry.expect("read a directory entry");
+                let path = entry.path();
+                let rel = path
+                    .strip_prefix(self.path())
+                    .expect("inside the project")
+                    .to_path_buf();
+                let kind = entry.file_type().expect("file type");
+                if kind.is_dir() {
+                    out.insert(rel.join(""), Vec::new());
+                    stack.push(path);
+                } else if kind.is_file() {
+                    let bytes = std::fs::read(&path).expect("read a project file");
+                    let value = if bytes.len() > 1024 * 1024 {
+                        use std::hash::{DefaultHasher, Hash, Hasher};
+                        let mut h = DefaultHasher::new();
+                        bytes.hash(&mut h);
+                        format!("<{} bytes, hash {:016x}>", bytes.len(), h.finish()).into_bytes()
+                    } else {
+                        bytes
+                    };
+                    out.insert(rel, value);
+                } else {
+                    out.insert(rel, b"<other>".to_vec());
+                }
+            }
+        }
+        out
+    }
+}
