@@ -358,7 +358,7 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         parsed: HashMap::new(),
     };
     for file in &files {
-        loader.load_file(file, &mut Vec::new())?;
+        loader.load_file(file, &working_dir, &mut Vec::new())?;
     }
     let Loader {
         files: loaded,
@@ -459,7 +459,15 @@ impl Loader<'_> {
             .map_err(|e| self.error(path, Some(node.position), ComposeErrorKind::Template(e)))
     }
 
-    fn load_file(&mut self, path: &Path, stack: &mut Vec<PathBuf>) -> Result<(), ComposeError> {
+    /// Loads one compose file. `project_dir` is where its relative `env_file:` paths resolve:
+    /// the working directory for the project's own files, the included project's directory for
+    /// an included file (COMPOSE-SEMANTICS.md §6, §10).
+    fn load_file(
+        &mut self,
+        path: &Path,
+        project_dir: &Path,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), ComposeError> {
         if stack.iter().any(|p| p == path) {
             return Err(self.error(path, None, ComposeErrorKind::Cycle("include")));
         }
@@ -502,20 +510,34 @@ impl Loader<'_> {
 
         if let Some(include) = root.get("include") {
             stack.push(path.to_path_buf());
-            for item in include_paths(include) {
-                let value = self.eval(path, item)?;
-                let target = resolve_path(&base_dir, Path::new(&value));
-                self.load_file(&target, stack)?;
+            for (items, dir_node) in include_paths(include) {
+                let mut targets = Vec::new();
+                for item in items {
+                    let value = self.eval(path, item)?;
+                    targets.push(resolve_path(&base_dir, Path::new(&value)));
+                }
+                // The included project's directory: `project_directory`, else the directory of
+                // its first file.
+                let dir = match dir_node {
+                    Some(node) => resolve_path(&base_dir, Path::new(&self.eval(path, node)?)),
+                    None => targets
+                        .first()
+                        .and_then(|t| t.parent())
+                        .map_or_else(|| base_dir.clone(), Path::to_path_buf),
+                };
+                for target in &targets {
+                    self.load_file(target, &dir, stack)?;
+                }
             }
             stack.pop();
         }
 
         if let Some(services) = root.get("services") {
             for (name, _, node) in services.entries() {
-                let mut service = self.service(path, &display, name, node)?;
+                let mut service = self.service(path, &display, name, node, project_dir)?;
                 if let Some(ext) = node.get("extends") {
                     let mut seen = vec![(path.to_path_buf(), name.clone())];
-                    let base = self.extends(path, name, ext, &mut seen)?;
+                    let base = self.extends(path, project_dir, name, ext, &mut seen)?;
                     service = merge_service(base, service);
                 }
                 match self.services.iter_mut().find(|s| s.name == *name) {
@@ -531,10 +553,13 @@ impl Loader<'_> {
     }
 
     /// Resolves `extends:` of service `name` in `path`: the base service merged recursively,
-    /// with the base's references attributed to the extending service.
+    /// with the base's references attributed to the extending service. A base in another file
+    /// resolves its relative paths against that file's directory; one in the same file, against
+    /// `project_dir` like the extending service.
     fn extends(
         &mut self,
         path: &Path,
+        project_dir: &Path,
         name: &str,
         ext: &yaml::Node,
         seen: &mut Vec<(PathBuf, String)>,
@@ -549,15 +574,19 @@ impl Loader<'_> {
             ),
             _ => (ext.as_str().unwrap_or_default().to_string(), None),
         };
-        let base_path = match file {
+        let (base_path, base_dir) = match file {
             Some(f) => {
                 let value = self.eval(path, f)?;
-                resolve_path(
+                let base_path = resolve_path(
                     path.parent().unwrap_or(&self.working_dir),
                     Path::new(&value),
-                )
+                );
+                let base_dir = base_path
+                    .parent()
+                    .map_or_else(|| project_dir.to_path_buf(), Path::to_path_buf);
+                (base_path, base_dir)
             }
-            None => path.to_path_buf(),
+            None => (path.to_path_buf(), project_dir.to_path_buf()),
         };
         if seen.iter().any(|(p, n)| *p == base_path && *n == base_name) {
             return Err(self.error(path, Some(ext.position), ComposeErrorKind::Cycle("extends")));
@@ -584,9 +613,9 @@ impl Loader<'_> {
         )
         .map_err(|(p, e)| self.error(&base_path, Some(p), ComposeErrorKind::Template(e)))?;
         self.references.extend(found);
-        let mut base = self.service(&base_path, &display, name, base_node)?;
+        let mut base = self.service(&base_path, &display, name, base_node, &base_dir)?;
         if let Some(next) = base_node.get("extends") {
-            let deeper = self.extends(&base_path, name, next, seen)?;
+            let deeper = self.extends(&base_path, &base_dir, name, next, seen)?;
             base = merge_service(deeper, base);
         }
         Ok(base)
@@ -598,6 +627,7 @@ impl Loader<'_> {
         display: &Path,
         name: &str,
         node: &yaml::Node,
+        project_dir: &Path,
     ) -> Result<Service, ComposeError> {
         let mut service = Service {
             name: name.to_string(),
@@ -628,7 +658,7 @@ impl Loader<'_> {
                 if let Some(p) = path_node {
                     let value = self.eval(path, p)?;
                     service.env_files.push(EnvFileRef {
-                        path: resolve_path(&self.working_dir, Path::new(&value)),
+                        path: resolve_path(project_dir, Path::new(&value)),
                         required,
                         raw,
                     });
@@ -639,8 +669,9 @@ impl Loader<'_> {
     }
 }
 
-/// The path nodes of an `include:` block: strings, or `path:` as a string or a list.
-fn include_paths(include: &yaml::Node) -> Vec<&yaml::Node> {
+/// The items of an `include:` block: each one's path nodes (a string, or `path:` as a string
+/// or a list) and its `project_directory:` node.
+fn include_paths(include: &yaml::Node) -> Vec<(Vec<&yaml::Node>, Option<&yaml::Node>)> {
     let items: Vec<&yaml::Node> = match &include.kind {
         yaml::Kind::Seq(items) => items.iter().collect(),
         _ => vec![include],
@@ -648,12 +679,18 @@ fn include_paths(include: &yaml::Node) -> Vec<&yaml::Node> {
     let mut out = Vec::new();
     for item in items {
         match &item.kind {
-            yaml::Kind::Map(_) => match item.get("path").map(|p| &p.kind) {
-                Some(yaml::Kind::Seq(paths)) => out.extend(paths.iter()),
-                Some(_) => out.extend(item.get("path")),
-                None => {}
-            },
-            yaml::Kind::Str(_) => out.push(item),
+            yaml::Kind::Map(_) => {
+                let paths = match item.get("path") {
+                    Some(yaml::Node {
+                        kind: yaml::Kind::Seq(paths),
+                        ..
+                    }) => paths.iter().collect(),
+                    Some(p) => vec![p],
+                    None => continue,
+                };
+                out.push((paths, item.get("project_directory")));
+            }
+            yaml::Kind::Str(_) => out.push((vec![item], None)),
             _ => {}
         }
     }
