@@ -33,7 +33,11 @@ pub enum ReadError {
     #[error("is a directory, not a file")]
     IsDirectory,
     /// The file exceeds the size envward reads.
-    #[error("file is too large ({size} bytes; envward reads at most {limit} bytes)")]
+    #[error(
+        "file is too large ({}); envward reads files of at most {}",
+        byte_size(*size),
+        byte_size(*limit)
+    )]
     TooLarge {
         /// The file's size.
         size: u64,
@@ -51,12 +55,29 @@ pub enum ReadError {
     Io(String),
 }
 
+/// A size for messages: bytes below 1 MiB, else MiB with one decimal.
+fn byte_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes < MIB {
+        format!("{bytes} bytes")
+    } else {
+        let tenths = bytes.saturating_mul(10) / MIB;
+        format!("{}.{} MiB", tenths / 10, tenths % 10)
+    }
+}
+
 /// Read access to project files, supplied by the caller.
 pub trait Source {
     /// Reads a whole text file.
     fn read(&self, path: &Path) -> Result<String, ReadError>;
     /// Whether `path` is an existing regular file.
     fn is_file(&self, path: &Path) -> bool;
+    /// Whether anything exists at `path` (a directory too). Compose's file discovery takes
+    /// the first name that exists, so a directory called `compose.yaml` is found and then
+    /// fails to read, rather than being skipped. Defaults to [`Source::is_file`].
+    fn exists(&self, path: &Path) -> bool {
+        self.is_file(path)
+    }
 }
 
 /// What to load, as the user asked for it.
@@ -265,10 +286,13 @@ pub fn resolve_path(base: &Path, path: &Path) -> PathBuf {
     out
 }
 
-/// `path` relative to `base` when it is inside it, for display.
+/// `path` relative to `base` when it is inside it (`.` for `base` itself), for display.
 pub fn display_path(base: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    match path.strip_prefix(base) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 const MAIN_FILES: [&str; 4] = [
@@ -378,20 +402,21 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
 }
 
 /// Default discovery: the first main file in the working directory or its nearest parent that
-/// has one, plus the first override file beside it.
+/// has one, plus the first override file beside it. A name counts when anything exists there,
+/// as in Compose, so a directory in its place is reported rather than silently skipped.
 fn discover(dir: &Path, source: &dyn Source) -> Option<Vec<PathBuf>> {
     let mut current = Some(dir);
     while let Some(d) = current {
         if let Some(main) = MAIN_FILES
             .iter()
             .map(|n| d.join(n))
-            .find(|p| source.is_file(p))
+            .find(|p| source.exists(p))
         {
             let mut files = vec![main];
             if let Some(o) = OVERRIDE_FILES
                 .iter()
                 .map(|n| d.join(n))
-                .find(|p| source.is_file(p))
+                .find(|p| source.exists(p))
             {
                 files.push(o);
             }
