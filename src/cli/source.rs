@@ -48,4 +48,8 @@ impl Source for FsSource {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
     }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
 }

@@ -33,7 +33,11 @@ pub enum ReadError {
     #[error("is a directory, not a file")]
     IsDirectory,
     /// The file exceeds the size envward reads.
-    #[error("file is too large ({size} bytes; envward reads at most {limit} bytes)")]
+    #[error(
+        "file is too large ({}); envward reads files of at most {}",
+        byte_size(*size),
+        byte_size(*limit)
+    )]
     TooLarge {
         /// The file's size.
         size: u64,
@@ -51,12 +55,29 @@ pub enum ReadError {
     Io(String),
 }
 
+/// A size for messages: bytes below 1 MiB, else MiB with one decimal.
+fn byte_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes < MIB {
+        format!("{bytes} bytes")
+    } else {
+        let tenths = bytes.saturating_mul(10) / MIB;
+        format!("{}.{} MiB", tenths / 10, tenths % 10)
+    }
+}
+
 /// Read access to project files, supplied by the caller.
 pub trait Source {
     /// Reads a whole text file.
     fn read(&self, path: &Path) -> Result<String, ReadError>;
     /// Whether `path` is an existing regular file.
     fn is_file(&self, path: &Path) -> bool;
+    /// Whether anything exists at `path` (a directory too). Compose's file discovery takes
+    /// the first name that exists, so a directory called `compose.yaml` is found and then
+    /// fails to read, rather than being skipped. Defaults to [`Source::is_file`].
+    fn exists(&self, path: &Path) -> bool {
+        self.is_file(path)
+    }
 }
 
 /// What to load, as the user asked for it.
@@ -268,10 +289,13 @@ pub fn resolve_path(base: &Path, path: &Path) -> PathBuf {
     out
 }
 
-/// `path` relative to `base` when it is inside it, for display.
+/// `path` relative to `base` when it is inside it (`.` for `base` itself), for display.
 pub fn display_path(base: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    match path.strip_prefix(base) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 const MAIN_FILES: [&str; 4] = [
@@ -361,7 +385,7 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         parsed: HashMap::new(),
     };
     for file in &files {
-        loader.load_file(file, &mut Vec::new())?;
+        loader.load_file(file, &working_dir, &mut Vec::new())?;
     }
     let Loader {
         files: loaded,
@@ -381,20 +405,21 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
 }
 
 /// Default discovery: the first main file in the working directory or its nearest parent that
-/// has one, plus the first override file beside it.
+/// has one, plus the first override file beside it. A name counts when anything exists there,
+/// as in Compose, so a directory in its place is reported rather than silently skipped.
 fn discover(dir: &Path, source: &dyn Source) -> Option<Vec<PathBuf>> {
     let mut current = Some(dir);
     while let Some(d) = current {
         if let Some(main) = MAIN_FILES
             .iter()
             .map(|n| d.join(n))
-            .find(|p| source.is_file(p))
+            .find(|p| source.exists(p))
         {
             let mut files = vec![main];
             if let Some(o) = OVERRIDE_FILES
                 .iter()
                 .map(|n| d.join(n))
-                .find(|p| source.is_file(p))
+                .find(|p| source.exists(p))
             {
                 files.push(o);
             }
@@ -462,7 +487,15 @@ impl Loader<'_> {
             .map_err(|e| self.error(path, Some(node.position), ComposeErrorKind::Template(e)))
     }
 
-    fn load_file(&mut self, path: &Path, stack: &mut Vec<PathBuf>) -> Result<(), ComposeError> {
+    /// Loads one compose file. `project_dir` is where its relative `env_file:` paths resolve:
+    /// the working directory for the project's own files, the included project's directory for
+    /// an included file (COMPOSE-SEMANTICS.md §6, §10).
+    fn load_file(
+        &mut self,
+        path: &Path,
+        project_dir: &Path,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), ComposeError> {
         if stack.iter().any(|p| p == path) {
             return Err(self.error(path, None, ComposeErrorKind::Cycle("include")));
         }
@@ -505,20 +538,34 @@ impl Loader<'_> {
 
         if let Some(include) = root.get("include") {
             stack.push(path.to_path_buf());
-            for item in include_paths(include) {
-                let value = self.eval(path, item)?;
-                let target = resolve_path(&base_dir, Path::new(&value));
-                self.load_file(&target, stack)?;
+            for (items, dir_node) in include_paths(include) {
+                let mut targets = Vec::new();
+                for item in items {
+                    let value = self.eval(path, item)?;
+                    targets.push(resolve_path(&base_dir, Path::new(&value)));
+                }
+                // The included project's directory: `project_directory`, else the directory of
+                // its first file.
+                let dir = match dir_node {
+                    Some(node) => resolve_path(&base_dir, Path::new(&self.eval(path, node)?)),
+                    None => targets
+                        .first()
+                        .and_then(|t| t.parent())
+                        .map_or_else(|| base_dir.clone(), Path::to_path_buf),
+                };
+                for target in &targets {
+                    self.load_file(target, &dir, stack)?;
+                }
             }
             stack.pop();
         }
 
         if let Some(services) = root.get("services") {
             for (name, _, node) in services.entries() {
-                let mut service = self.service(path, &display, name, node)?;
+                let mut service = self.service(path, &display, name, node, project_dir)?;
                 if let Some(ext) = node.get("extends") {
                     let mut seen = vec![(path.to_path_buf(), name.clone())];
-                    let base = self.extends(path, name, ext, &mut seen)?;
+                    let base = self.extends(path, project_dir, name, ext, &mut seen)?;
                     service = merge_service(base, service);
                 }
                 match self.services.iter_mut().find(|s| s.name == *name) {
@@ -534,10 +581,13 @@ impl Loader<'_> {
     }
 
     /// Resolves `extends:` of service `name` in `path`: the base service merged recursively,
-    /// with the base's references attributed to the extending service.
+    /// with the base's references attributed to the extending service. A base in another file
+    /// resolves its relative paths against that file's directory; one in the same file, against
+    /// `project_dir` like the extending service.
     fn extends(
         &mut self,
         path: &Path,
+        project_dir: &Path,
         name: &str,
         ext: &yaml::Node,
         seen: &mut Vec<(PathBuf, String)>,
@@ -552,15 +602,19 @@ impl Loader<'_> {
             ),
             _ => (ext.as_str().unwrap_or_default().to_string(), None),
         };
-        let base_path = match file {
+        let (base_path, base_dir) = match file {
             Some(f) => {
                 let value = self.eval(path, f)?;
-                resolve_path(
+                let base_path = resolve_path(
                     path.parent().unwrap_or(&self.working_dir),
                     Path::new(&value),
-                )
+                );
+                let base_dir = base_path
+                    .parent()
+                    .map_or_else(|| project_dir.to_path_buf(), Path::to_path_buf);
+                (base_path, base_dir)
             }
-            None => path.to_path_buf(),
+            None => (path.to_path_buf(), project_dir.to_path_buf()),
         };
         if seen.iter().any(|(p, n)| *p == base_path && *n == base_name) {
             return Err(self.error(path, Some(ext.position), ComposeErrorKind::Cycle("extends")));
@@ -587,9 +641,9 @@ impl Loader<'_> {
         )
         .map_err(|(p, e)| self.error(&base_path, Some(p), ComposeErrorKind::Template(e)))?;
         self.references.extend(found);
-        let mut base = self.service(&base_path, &display, name, base_node)?;
+        let mut base = self.service(&base_path, &display, name, base_node, &base_dir)?;
         if let Some(next) = base_node.get("extends") {
-            let deeper = self.extends(&base_path, name, next, seen)?;
+            let deeper = self.extends(&base_path, &base_dir, name, next, seen)?;
             base = merge_service(deeper, base);
         }
         Ok(base)
@@ -601,6 +655,7 @@ impl Loader<'_> {
         display: &Path,
         name: &str,
         node: &yaml::Node,
+        project_dir: &Path,
     ) -> Result<Service, ComposeError> {
         let mut service = Service {
             name: name.to_string(),
@@ -631,7 +686,7 @@ impl Loader<'_> {
                 if let Some(p) = path_node {
                     let value = self.eval(path, p)?;
                     service.env_files.push(EnvFileRef {
-                        path: resolve_path(&self.working_dir, Path::new(&value)),
+                        path: resolve_path(project_dir, Path::new(&value)),
                         required,
                         raw,
                     });
@@ -642,8 +697,9 @@ impl Loader<'_> {
     }
 }
 
-/// The path nodes of an `include:` block: strings, or `path:` as a string or a list.
-fn include_paths(include: &yaml::Node) -> Vec<&yaml::Node> {
+/// The items of an `include:` block: each one's path nodes (a string, or `path:` as a string
+/// or a list) and its `project_directory:` node.
+fn include_paths(include: &yaml::Node) -> Vec<(Vec<&yaml::Node>, Option<&yaml::Node>)> {
     let items: Vec<&yaml::Node> = match &include.kind {
         yaml::Kind::Seq(items) => items.iter().collect(),
         _ => vec![include],
@@ -651,12 +707,18 @@ fn include_paths(include: &yaml::Node) -> Vec<&yaml::Node> {
     let mut out = Vec::new();
     for item in items {
         match &item.kind {
-            yaml::Kind::Map(_) => match item.get("path").map(|p| &p.kind) {
-                Some(yaml::Kind::Seq(paths)) => out.extend(paths.iter()),
-                Some(_) => out.extend(item.get("path")),
-                None => {}
-            },
-            yaml::Kind::Str(_) => out.push(item),
+            yaml::Kind::Map(_) => {
+                let paths = match item.get("path") {
+                    Some(yaml::Node {
+                        kind: yaml::Kind::Seq(paths),
+                        ..
+                    }) => paths.iter().collect(),
+                    Some(p) => vec![p],
+                    None => continue,
+                };
+                out.push((paths, item.get("project_directory")));
+            }
+            yaml::Kind::Str(_) => out.push((vec![item], None)),
             _ => {}
         }
     }

@@ -84,7 +84,12 @@ impl Entry {
     fn set_value(&mut self, value: &str) {
         match &mut self.value {
             Some(span) => {
-                let token = encode_value(value, Some(span.quote));
+                let mut token = encode_value(value, Some(span.quote));
+                // An unquoted statement's text runs on to its inline comment: an empty bare
+                // value there would make Compose read the comment (`K= # c` is `# c`).
+                if token.is_empty() && span.range.end < self.text.len() {
+                    token = "''".to_string();
+                }
                 let quote = match token.chars().next() {
                     Some('\'') => Quote::Single,
                     Some('"') => Quote::Double,
@@ -154,13 +159,16 @@ impl Document {
                     _ => (nl.to_string(), None),
                 };
                 let replaced = matches!(self.items.get(at + 1), Some(Item::Trivia(_)));
+                let end = if replaced { at + 2 } else { at + 1 };
+                // A statement can follow the anchor on the same line (`A="x" B=1`): the new
+                // line must end before it.
+                let more_follows = end < self.items.len();
                 let mut new_items = vec![Item::Trivia(head), Item::Entry(entry)];
                 match tail {
                     Some(rest) => new_items.push(Item::Trivia(format!("{nl}{rest}"))),
-                    None if replaced => {}
+                    None if replaced && !more_follows => {}
                     None => new_items.push(Item::Trivia(nl.to_string())),
                 }
-                let end = if replaced { at + 2 } else { at + 1 };
                 self.items.splice(at + 1..end, new_items);
                 self.merge_trivia();
             }
@@ -238,6 +246,18 @@ mod tests {
         doc.set("A", "x", None);
         doc.set("B", "y", None);
         assert_eq!(doc.render(), "A=x\r\nB=  y\r\n");
+    }
+
+    #[test]
+    fn edits_never_run_into_neighbouring_text() {
+        let mut doc = parse("K=old # c\n").unwrap();
+        doc.set("K", "", None);
+        assert_eq!(doc.render(), "K='' # c\n");
+        assert_eq!(read(&doc.render())["K"], "");
+        let mut doc = parse("A=\"x\" B=1\n").unwrap();
+        doc.set("K", "v", Some("A"));
+        assert_eq!(doc.render(), "A=\"x\" \nK=v\nB=1\n");
+        assert_eq!(read(&doc.render())["B"], "1");
     }
 
     #[test]
