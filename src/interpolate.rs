@@ -66,16 +66,6 @@ impl Form {
     }
 }
 
-/// The operators in Compose's order of precedence when two start at the same place.
-const OPERATORS: [(&str, Form); 6] = [
-    (":?", Form::RequiredNonEmpty),
-    ("?", Form::Required),
-    (":-", Form::DefaultIfEmpty),
-    ("-", Form::DefaultIfUnset),
-    (":+", Form::AltIfNonEmpty),
-    ("+", Form::AltIfSet),
-];
-
 /// Why a template could not be evaluated. Offsets are byte offsets into the template given to
 /// the top-level call. Messages never repeat the template text, which may hold a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +76,12 @@ pub enum TemplateError {
     )]
     Invalid {
         /// Where the bad `${` starts.
+        offset: usize,
+    },
+    /// Defaults nested deeper than any real file does (a guard against hostile input).
+    #[error("variable expressions nested more than 64 deep")]
+    TooDeep {
+        /// Where the nesting goes too deep.
         offset: usize,
     },
     /// A `${NAME:?message}` or `${NAME?message}` whose variable is missing.
@@ -104,15 +100,18 @@ impl TemplateError {
     /// Byte offset of the error in the template.
     pub fn offset(&self) -> usize {
         match self {
-            TemplateError::Invalid { offset } | TemplateError::MissingRequired { offset, .. } => {
-                *offset
-            }
+            TemplateError::Invalid { offset }
+            | TemplateError::TooDeep { offset }
+            | TemplateError::MissingRequired { offset, .. } => *offset,
         }
     }
 
     fn shifted(self, by: usize) -> Self {
         match self {
             TemplateError::Invalid { offset } => TemplateError::Invalid {
+                offset: offset + by,
+            },
+            TemplateError::TooDeep { offset } => TemplateError::TooDeep {
                 offset: offset + by,
             },
             TemplateError::MissingRequired {
@@ -191,15 +190,12 @@ enum Token<'a> {
     Escaped,
     /// `$NAME`
     Named(&'a str),
-    /// `${…}`: the expression up to its closing brace, and the rest of the greedy match that
-    /// must be substituted again after it.
+    /// `${…}`: the expression up to its closing brace.
     Braced {
         name: &'a str,
         form: Form,
         word: &'a str,
         word_offset: usize,
-        rest: &'a str,
-        rest_offset: usize,
     },
     /// A `$` that starts nothing: kept literally.
     Literal,
@@ -234,41 +230,34 @@ fn match_token(s: &str) -> Result<(Token<'_>, usize), TemplateError> {
                 form: Form::Braced,
                 word: "",
                 word_offset: len,
-                rest: "",
-                rest_offset: len,
             },
             len,
         ));
     }
     let op_len = usize::from(tail.starts_with(':'));
-    if !matches!(tail[op_len..].chars().next(), Some('-' | '+' | '?')) {
-        return Err(invalid);
-    }
-    // `(.*)\}` is greedy and `.` stops at a newline: the match runs to the last `}` on the line.
-    let line_end = tail.find('\n').unwrap_or(tail.len());
-    let Some(last_brace) = tail[op_len + 1..line_end].rfind('}') else {
-        return Err(invalid);
+    let form = match (op_len, tail[op_len..].chars().next()) {
+        (1, Some('?')) => Form::RequiredNonEmpty,
+        (0, Some('?')) => Form::Required,
+        (1, Some('-')) => Form::DefaultIfEmpty,
+        (0, Some('-')) => Form::DefaultIfUnset,
+        (1, Some('+')) => Form::AltIfNonEmpty,
+        (0, Some('+')) => Form::AltIfSet,
+        _ => return Err(invalid),
     };
-    let matched_len = 2 + n + op_len + 1 + last_brace + 1;
-    let matched = &s[..matched_len];
-    // The operator whose first occurrence comes first; ties go to the listed order.
-    let mut form = Form::Braced;
-    let mut best = usize::MAX;
-    for (op, f) in OPERATORS {
-        if let Some(at) = matched.find(op)
-            && at < best
-        {
-            best = at;
-            form = f;
-        }
-    }
-    // Narrow the greedy match to its closing brace: each `{` opens a level and skips the next
-    // character; the first `}` that closes the outer level ends the expression.
-    let bytes = matched.as_bytes();
+    // Compose's pattern `(.*)\}` matches greedily to the last `}` on the line (`.` stops at a
+    // newline) and the engine then narrows the match: each `{` opens a level and skips the
+    // next character, and the first `}` that closes the outer level ends the expression; the
+    // rest of the greedy match is substituted again as a template of its own. Scanning
+    // forward to that closing brace and resuming after it is the same thing, without
+    // rescanning the line once per expression (which made a line of many expressions
+    // quadratic). The operator is the one right after the name: nothing before it can be an
+    // operator character.
+    let word_offset = 2 + n + op_len + 1;
+    let bytes = s.as_bytes();
     let mut depth = 0usize;
-    let mut end = None;
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut i = 1;
+    let mut close = None;
+    while i < bytes.len() && bytes[i] != b'\n' {
         match bytes[i] {
             b'{' => {
                 depth += 1;
@@ -277,7 +266,7 @@ fn match_token(s: &str) -> Result<(Token<'_>, usize), TemplateError> {
             b'}' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    end = Some(i);
+                    close = Some(i);
                     break;
                 }
             }
@@ -285,26 +274,26 @@ fn match_token(s: &str) -> Result<(Token<'_>, usize), TemplateError> {
         }
         i += 1;
     }
-    let expr_end = end.unwrap_or(matched_len - 1);
-    let body = &matched[2..expr_end];
-    let op = form.operator();
-    let Some(op_at) = body.find(op) else {
-        return Err(invalid);
+    let expr_end = match close {
+        Some(c) if c >= word_offset => c,
+        _ => {
+            // No brace closes the outer level: the whole greedy match (to the last `}` on the
+            // line) is the expression, if there is such a brace at all.
+            let line_end = s.find('\n').unwrap_or(s.len());
+            match s[word_offset..line_end].rfind('}') {
+                Some(at) => word_offset + at,
+                None => return Err(invalid),
+            }
+        }
     };
-    if &body[..op_at] != name {
-        return Err(invalid);
-    }
-    let word_offset = 2 + op_at + op.len();
     Ok((
         Token::Braced {
             name,
             form,
-            word: &body[op_at + op.len()..],
+            word: &s[word_offset..expr_end],
             word_offset,
-            rest: &matched[expr_end + 1..],
-            rest_offset: expr_end + 1,
         },
-        matched_len,
+        expr_end + 1,
     ))
 }
 
@@ -314,6 +303,20 @@ pub fn substitute<F>(template: &str, lookup: &F) -> Result<String, TemplateError
 where
     F: Fn(&str) -> Option<String> + ?Sized,
 {
+    substitute_nested(template, lookup, 0)
+}
+
+/// How deep defaults may nest (`${A:-${B:-…}}`). Compose has no limit; this one only stops
+/// a hostile file from exhausting the stack, far beyond anything written by hand.
+const MAX_NESTING: usize = 64;
+
+fn substitute_nested<F>(template: &str, lookup: &F, depth: usize) -> Result<String, TemplateError>
+where
+    F: Fn(&str) -> Option<String> + ?Sized,
+{
+    if depth > MAX_NESTING {
+        return Err(TemplateError::TooDeep { offset: 0 });
+    }
     let mut out = String::with_capacity(template.len());
     let mut pos = 0;
     while let Some(found) = template[pos..].find('$') {
@@ -328,12 +331,12 @@ where
                 form,
                 word,
                 word_offset,
-                rest,
-                rest_offset,
             } => {
                 let value = lookup(name);
-                let eval_word =
-                    || substitute(word, lookup).map_err(|e| e.shifted(start + word_offset));
+                let eval_word = || {
+                    substitute_nested(word, lookup, depth + 1)
+                        .map_err(|e| e.shifted(start + word_offset))
+                };
                 let piece = match form {
                     Form::Bare | Form::Braced => value.unwrap_or_default(),
                     Form::DefaultIfEmpty => match value {
@@ -364,11 +367,6 @@ where
                     },
                 };
                 out.push_str(&piece);
-                if !rest.is_empty() {
-                    let tail =
-                        substitute(rest, lookup).map_err(|e| e.shifted(start + rest_offset))?;
-                    out.push_str(&tail);
-                }
             }
         }
         pos = start + len;
@@ -382,16 +380,20 @@ where
 /// error, as it would be when Compose evaluates the string.
 pub fn references(template: &str) -> Result<Vec<Reference>, TemplateError> {
     let mut out = Vec::new();
-    collect(template, 0, false, &mut out)?;
+    collect(template, 0, 0, &mut out)?;
     Ok(out)
 }
 
 fn collect(
     template: &str,
     base: usize,
-    nested: bool,
+    depth: usize,
     out: &mut Vec<Reference>,
 ) -> Result<(), TemplateError> {
+    if depth > MAX_NESTING {
+        return Err(TemplateError::TooDeep { offset: base });
+    }
+    let nested = depth > 0;
     let mut pos = 0;
     while let Some(found) = template[pos..].find('$') {
         let start = pos + found;
@@ -410,22 +412,16 @@ fn collect(
                 form,
                 word,
                 word_offset,
-                rest,
-                rest_offset,
             } => {
-                let expr_len = if rest.is_empty() { len } else { rest_offset };
                 out.push(Reference {
                     name: name.to_string(),
                     form,
                     word: (form != Form::Braced).then(|| word.to_string()),
-                    span: base + start..base + start + expr_len,
+                    span: base + start..base + start + len,
                     nested,
                 });
                 if form != Form::Braced {
-                    collect(word, base + start + word_offset, true, out)?;
-                }
-                if !rest.is_empty() {
-                    collect(rest, base + start + rest_offset, nested, out)?;
+                    collect(word, base + start + word_offset, depth + 1, out)?;
                 }
             }
         }
@@ -503,6 +499,24 @@ mod tests {
         assert!(!refs[0].is_required());
         assert!(refs[2].is_required());
         assert_eq!(refs[0].default(), Some("${B:-x}"));
+    }
+
+    #[test]
+    fn hostile_templates_finish_and_do_not_overflow() {
+        let many = "${B:-x}".repeat(200_000);
+        assert_eq!(sub(&many, &env(&[])).unwrap().len(), 200_000);
+        assert_eq!(references(&many).unwrap().len(), 200_000);
+        let deep = format!("{}x{}", "${A:-".repeat(10_000), "}".repeat(10_000));
+        assert!(matches!(
+            sub(&deep, &env(&[])),
+            Err(TemplateError::TooDeep { .. })
+        ));
+        assert!(matches!(
+            references(&deep),
+            Err(TemplateError::TooDeep { .. })
+        ));
+        let fine = format!("{}x{}", "${A:-".repeat(20), "}".repeat(20));
+        assert_eq!(sub(&fine, &env(&[])).unwrap(), "x");
     }
 
     #[test]
