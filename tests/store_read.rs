@@ -57,7 +57,7 @@ fn a_50_mb_file_is_refused_from_metadata_at_once() {
     assert!(started.elapsed() < Duration::from_millis(500));
     assert_eq!(
         err.to_string(),
-        format!("{}: too large (50 MB > 8 MB limit)", path.display())
+        format!("{}: too large (50 MB > 4 MB limit)", path.display())
     );
 }
 
