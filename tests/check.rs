@@ -334,26 +334,35 @@ fn no_secret_value_in_any_output() {
         canary(203)
     );
     let p = TestProject::new()
-        .file("compose.yaml", compose)
-        .file(".env.example", example)
-        .file(".env", live);
-    let mut runs: Vec<Vec<&str>> = ["text", "json", "sarif", "github"]
+        .file("compose.yaml", &compose)
+        .file(".env.example", &example)
+        .file(".env", &live);
+    // `refs` and `fill` read a valid live file (a syntax error stops them, rightly), so they
+    // get the same project without the bad line.
+    let q = TestProject::new()
+        .file("compose.yaml", &compose)
+        .file(".env.example", &example)
+        .file(".env", live.replace("BAD LINE\n", ""));
+    let mut runs: Vec<(&TestProject, Vec<&str>, i32)> = ["text", "json", "sarif", "github"]
         .iter()
-        .map(|f| vec!["check", "--format", f])
+        .map(|f| (&p, vec!["check", "--format", f], 1))
         .collect();
-    runs.push(vec!["refs"]);
-    runs.push(vec!["refs", "--format", "json"]);
-    runs.push(vec!["fill", "--dry-run"]);
-    for args in runs {
-        let out = p.cmd().args(&args).output().unwrap();
+    runs.push((&q, vec!["refs"], 0));
+    runs.push((&q, vec!["refs", "--format", "json"], 0));
+    runs.push((&q, vec!["fill", "--dry-run"], 0));
+    for (project, args, code) in runs {
+        let out = project.cmd().args(&args).output().unwrap();
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(!all.is_empty(), "{args:?} printed nothing");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {all}");
+        assert!(all.contains("DB_PASSWORD"), "{args:?} did its job:\n{all}");
         assert!(!all.contains("CANARY"), "{args:?} leaked a value:\n{all}");
     }
+    let json = q.cmd().args(["refs", "--format", "json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&json.stdout).contains(envward::report::refs::HIDDEN_DEFAULT));
 }
 
 #[test]

@@ -394,6 +394,28 @@ impl Knowledge {
     }
 }
 
+/// Whether `name` holds a secret in `project`, judged the quick way (its name, or a known
+/// image reading it as a secret), for output that must not show secret literals.
+pub fn is_sensitive_in(k: &Knowledge, project: &crate::compose::Project, name: &str) -> bool {
+    if k.by_name(name).is_some_and(|(c, _)| c.is_sensitive()) {
+        return true;
+    }
+    project.services.iter().any(|s| {
+        s.environment.iter().any(|e| {
+            let feeds = match &e.value {
+                Some(v) => v.contains(&format!("{{{name}")) || v.contains(&format!("${name}")),
+                None => e.key == name,
+            };
+            feeds
+                && s.image
+                    .as_deref()
+                    .and_then(|i| k.image_var(i, &e.key))
+                    .and_then(|r| r.class)
+                    .is_some_and(Class::is_sensitive)
+        })
+    })
+}
+
 /// `STRONG_DB_PASSWORD`: capitals and underscores naming what should be there.
 fn is_shouting_name(v: &str) -> bool {
     v.contains('_')

@@ -3,15 +3,18 @@
 use std::io::Write;
 
 use super::{Error, ExitCode, GlobalArgs, RefsFormat, workspace};
+use crate::analysis::{Knowledge, knowledge};
 use crate::report;
 
 /// Prints the references of `vars` (all when empty).
 pub fn run(global: &GlobalArgs, vars: &[String], format: RefsFormat) -> Result<ExitCode, Error> {
     let ws = workspace::load(global)?;
+    let knowledge = Knowledge::builtin()?;
     let refs = report::refs::select(&ws.project.references, vars);
+    let secret = |name: &str| knowledge::is_sensitive_in(&knowledge, &ws.project, name);
     let out = match format {
         RefsFormat::Text => report::refs::text(&refs),
-        RefsFormat::Json => report::refs::json(&refs),
+        RefsFormat::Json => report::refs::json(&refs, &secret),
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::Clean)

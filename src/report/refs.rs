@@ -27,8 +27,12 @@ pub fn select<'a>(refs: &'a [ComposeRef], only: &[String]) -> Vec<&'a ComposeRef
         .collect()
 }
 
-/// The JSON array of references.
-pub fn json(refs: &[&ComposeRef]) -> String {
+/// What `default` shows for a variable whose value is a secret.
+pub const HIDDEN_DEFAULT: &str = "<hidden: secret>";
+
+/// The JSON array of references. `secret` tells which variables hold secrets: their
+/// defaults (a literal in the compose file) are hidden.
+pub fn json(refs: &[&ComposeRef], secret: &dyn Fn(&str) -> bool) -> String {
     let items: Vec<JsonRef<'_>> = refs
         .iter()
         .map(|r| JsonRef {
@@ -38,7 +42,13 @@ pub fn json(refs: &[&ComposeRef]) -> String {
             line: r.position.line,
             column: r.position.column,
             required: r.required,
-            default: r.default.as_deref(),
+            default: r.default.as_deref().map(|d| {
+                if secret(&r.name) && !d.is_empty() {
+                    HIDDEN_DEFAULT
+                } else {
+                    d
+                }
+            }),
             in_uri: r.in_uri,
         })
         .collect();
