@@ -60,7 +60,7 @@ pub enum Verdict {
 
 /// Everything known about one variable.
 #[derive(Debug, Clone)]
-pub struct Var {
+pub struct Var<'a> {
     /// The name.
     pub name: String,
     /// Its class.
@@ -78,7 +78,7 @@ pub struct Var {
     /// The live file's statement.
     pub live: Option<EntryFacts>,
     /// Compose references to it.
-    pub refs: Vec<ComposeRef>,
+    pub refs: Vec<&'a ComposeRef>,
     /// Used inside a URI (in compose, or inside another variable's value).
     pub in_uri: bool,
     /// Variables allowed to share its value.
@@ -91,7 +91,7 @@ pub struct Var {
     pub verdict: Verdict,
 }
 
-impl Var {
+impl Var<'_> {
     /// The status the verdict gives.
     pub fn status(&self) -> Status {
         match self.verdict {
@@ -184,7 +184,7 @@ pub struct Context<'a> {
     /// What was read.
     pub input: &'a Input<'a>,
     /// Every variable, in report order.
-    pub vars: Vec<Var>,
+    pub vars: Vec<Var<'a>>,
     /// Values of the live file whose interpolation fails (Compose rejects the file).
     pub live_interpolation_errors: Vec<ParseError>,
     /// The same for the example file.
@@ -431,9 +431,10 @@ impl<'a> Context<'a> {
             .map(|e| annotations(e.document))
             .unwrap_or_default();
         let feeds = feeds(input);
-        let mut refs: HashMap<&str, Vec<ComposeRef>> = HashMap::new();
+        let mut refs: HashMap<&str, Vec<&ComposeRef>> =
+            HashMap::with_capacity(input.project.references.len());
         for r in &input.project.references {
-            refs.entry(r.name.as_str()).or_default().push(r.clone());
+            refs.entry(r.name.as_str()).or_default().push(r);
         }
         // A live file loaded by a service's env_file goes into that container whole.
         let live_abs = input.project.working_dir.join(input.live_path);
@@ -475,7 +476,7 @@ impl<'a> Context<'a> {
         rest.dedup();
         names.extend(rest);
 
-        let mut vars: Vec<Var> = names
+        let mut vars: Vec<Var<'a>> = names
             .into_iter()
             .map(|name| {
                 let my_refs = refs.remove(name.as_str()).unwrap_or_default();
@@ -537,13 +538,13 @@ impl<'a> Context<'a> {
     }
 
     /// The variable called `name`.
-    pub fn var(&self, name: &str) -> Option<&Var> {
+    pub fn var(&self, name: &str) -> Option<&Var<'a>> {
         self.vars.iter().find(|v| v.name == name)
     }
 }
 
 /// The compose default that supplies a value when the live file does not, evaluated.
-fn default_supply(var: &Var, input: &Input<'_>) -> Option<(String, ComposeRef)> {
+fn default_supply(var: &Var<'_>, input: &Input<'_>) -> Option<(String, ComposeRef)> {
     let env = &input.project.environment;
     var.refs
         .iter()
@@ -551,11 +552,11 @@ fn default_supply(var: &Var, input: &Input<'_>) -> Option<(String, ComposeRef)> 
         .find_map(|r| {
             let raw = r.default.as_deref()?;
             let value = interpolate::substitute(raw, &|k: &str| env.get(k).cloned()).ok()?;
-            (!value.is_empty()).then(|| (value, r.clone()))
+            (!value.is_empty()).then(|| (value, (*r).clone()))
         })
 }
 
-fn judge(var: &mut Var, input: &Input<'_>, used: bool) -> Verdict {
+fn judge(var: &mut Var<'_>, input: &Input<'_>, used: bool) -> Verdict {
     let k = input.knowledge;
     let sensitive = var.class.is_sensitive();
     let live_value = var.live_value().map(str::to_string);
@@ -617,7 +618,7 @@ fn judge(var: &mut Var, input: &Input<'_>, used: bool) -> Verdict {
     Verdict::Ok
 }
 
-fn constraint_violation(var: &Var, value: &str) -> Option<String> {
+fn constraint_violation(var: &Var<'_>, value: &str) -> Option<String> {
     let r = &var.rules;
     let len = value.chars().count();
     if let Some(min) = r.min_length

@@ -6,7 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+// regex-lite: the full regex crate spent milliseconds building its engines for these
+// few short patterns on every run; matching short values needs none of that machinery.
+use regex_lite::Regex;
 use serde::Deserialize;
 
 use super::Class;
@@ -192,7 +194,7 @@ pub struct Knowledge {
     names: Vec<NameRule>,
     images: Vec<(Vec<String>, HashMap<String, ValueRules>)>,
     placeholder_patterns: Vec<String>,
-    placeholders: RegexSet,
+    placeholders: Vec<Regex>,
     secret_words: HashSet<String>,
     defaults: HashSet<String>,
     dev_markers: Vec<String>,
@@ -277,9 +279,12 @@ impl Knowledge {
             }
         }
         let ph: PlaceholdersFile = parse_toml(placeholders.0, placeholders.1)?;
-        let set = RegexSetBuilder::new(&ph.patterns)
-            .case_insensitive(true)
-            .build()
+        // Patterns are matched against the lowercased value (no case folding to compile).
+        let set = ph
+            .patterns
+            .iter()
+            .map(|p| Regex::new(p))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| TemplateFileError {
                 file: placeholders.0.to_string(),
                 message: e.to_string(),
@@ -348,13 +353,13 @@ impl Knowledge {
         if v.is_empty() {
             return None;
         }
-        if let Some(i) = self.placeholders.matches(v).iter().next() {
+        let lower = v.to_lowercase();
+        if let Some(i) = self.placeholders.iter().position(|r| r.is_match(&lower)) {
             return Some(format!(
                 "matches the placeholder convention /{}/",
                 self.placeholder_patterns[i]
             ));
         }
-        let lower = v.to_lowercase();
         if secret && self.secret_words.contains(&lower) {
             return Some("is a placeholder word".to_string());
         }

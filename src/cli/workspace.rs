@@ -179,12 +179,17 @@ pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error
 }
 
 /// Mode and git standing of a file (`None` parts where they cannot be known).
+///
+/// Outside a git work tree (no `.git` in the directory or any parent) no process is
+/// started; inside one, a single `git status --ignored` answers both questions, and a file
+/// that is tracked is asked about ignore rules separately (status does not report those).
 pub fn file_facts(path: &Path) -> FileFacts {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
         .ok()
         .map(|m| m.permissions().mode() & 0o7777);
     let dir = path.parent().unwrap_or(Path::new("."));
+    let in_work_tree = dir.ancestors().any(|d| d.join(".git").exists());
     let git = |args: &[&std::ffi::OsStr]| {
         std::process::Command::new("git")
             .arg("-C")
@@ -195,22 +200,36 @@ pub fn file_facts(path: &Path) -> FileFacts {
             .stderr(std::process::Stdio::null())
             .output()
             .ok()
+            .filter(|o| o.status.success() || !o.stdout.is_empty())
     };
-    let inside = git(&["rev-parse".as_ref(), "--is-inside-work-tree".as_ref()])
-        .is_some_and(|o| o.status.success() && o.stdout.starts_with(b"true"));
-    let git_facts = inside.then(|| {
-        let name = path.file_name().unwrap_or_default();
-        let ignored = git(&["check-ignore".as_ref(), "-q".as_ref(), "--".as_ref(), name])
-            .is_some_and(|o| o.status.success());
-        let tracked = git(&[
-            "ls-files".as_ref(),
-            "--error-unmatch".as_ref(),
+    let name = path.file_name().unwrap_or_default();
+    let git_facts = if in_work_tree {
+        git(&[
+            "status".as_ref(),
+            "--porcelain=v1".as_ref(),
+            "--ignored".as_ref(),
             "--".as_ref(),
             name,
         ])
-        .is_some_and(|o| o.status.success());
-        GitFacts { ignored, tracked }
-    });
+        .filter(|o| o.status.success())
+        .map(|o| {
+            let code = o.stdout.get(..2).unwrap_or_default();
+            let tracked = code != b"??" && code != b"!!";
+            let ignored = code == b"!!"
+                || (tracked
+                    && git(&[
+                        "check-ignore".as_ref(),
+                        "--no-index".as_ref(),
+                        "-q".as_ref(),
+                        "--".as_ref(),
+                        name,
+                    ])
+                    .is_some_and(|o| o.status.success()));
+            GitFacts { ignored, tracked }
+        })
+    } else {
+        None
+    };
     FileFacts {
         mode,
         git: git_facts,

@@ -59,7 +59,7 @@ pub fn registry() -> [&'static dyn Rule; 15] {
 fn about(
     rule: RuleId,
     severity: Severity,
-    var: &Var,
+    var: &Var<'_>,
     (file, position): (PathBuf, Position),
     message: String,
 ) -> Finding {
@@ -82,7 +82,7 @@ fn weak_severity(cx: &Context<'_>) -> Severity {
 }
 
 /// Names the services that use a variable, for messages.
-fn services_of(var: &Var) -> String {
+fn services_of(var: &Var<'_>) -> String {
     let mut names: Vec<&str> = var.refs.iter().map(|r| r.scope.name()).collect();
     names.dedup();
     names.sort_unstable();

@@ -11,8 +11,8 @@ use crate::analysis::{Finding, Severity};
 /// See the module docs.
 pub struct Reused;
 
-fn meant_same(a: &Var, b: &Var) -> bool {
-    let refs = |x: &Var, y: &Var| {
+fn meant_same(a: &Var<'_>, b: &Var<'_>) -> bool {
+    let refs = |x: &Var<'_>, y: &Var<'_>| {
         x.live
             .as_ref()
             .is_some_and(|e| e.refs.iter().any(|(n, _)| *n == y.name))
@@ -26,7 +26,7 @@ impl Rule for Reused {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut by_value: BTreeMap<&str, Vec<&Var>> = BTreeMap::new();
+        let mut by_value: BTreeMap<&str, Vec<&Var<'_>>> = BTreeMap::new();
         for var in &cx.vars {
             // Placeholders are reported on their own; only real values count as reuse.
             if !var.class.is_sensitive() || matches!(var.verdict, Verdict::Placeholder { .. }) {

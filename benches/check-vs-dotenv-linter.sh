@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Times `envward check` on the example project against `dotenv-linter check` on the same
+# `.env`, with hyperfine. envward also reads and analyses the compose file; the target is a
+# ratio of at most 1.0.
+#
+# Needs: hyperfine (apt-get install -y hyperfine) and dotenv-linter
+# (cargo install dotenv-linter). Usage: benches/check-vs-dotenv-linter.sh
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+for tool in hyperfine dotenv-linter; do
+  command -v "$tool" >/dev/null || {
+    echo "missing $tool: apt-get install -y hyperfine / cargo install dotenv-linter" >&2
+    exit 2
+  }
+done
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+
+# The example as a user has it after `cp .env.example .env` (placeholders in place), outside
+# any git work tree so that neither tool looks at git.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$root/examples/chat4all/." "$work/"
+cp "$work/.env.example" "$work/.env"
+chmod 600 "$work/.env"
+
+hyperfine --warmup 20 --min-runs 200 -N --ignore-failure \
+  --export-markdown "$work/result.md" \
+  -n "envward check" "$root/target/release/envward -C $work check --no-color" \
+  -n "dotenv-linter check" "dotenv-linter --plain check $work/.env"
+cat "$work/result.md"
