@@ -7,19 +7,24 @@
 
 use std::path::{Path, PathBuf};
 
-/// The core: directories (scanned recursively) and single files. `src/analysis` joins when it
-/// exists.
-const CORE: [&str; 6] = [
+/// The core: directories (scanned recursively) and single files.
+const CORE: [&str; 8] = [
     "src/dotenv",
     "src/compose",
     "src/interpolate.rs",
     "src/position.rs",
     "src/generate",
     "src/analysis",
+    "src/plan.rs",
+    "src/config.rs",
 ];
 
 /// Files the scan must find, so that a moved or renamed core cannot pass by being empty.
-const EXPECTED: [&str; 8] = [
+const EXPECTED: [&str; 12] = [
+    "src/analysis/mod.rs",
+    "src/analysis/facts.rs",
+    "src/plan.rs",
+    "src/config.rs",
     "src/dotenv/mod.rs",
     "src/dotenv/scan.rs",
     "src/compose/mod.rs",

@@ -414,11 +414,11 @@ fn feeds(input: &Input<'_>) -> HashMap<String, Vec<(String, String)>> {
 impl<'a> Context<'a> {
     /// Gathers the facts of every variable.
     pub fn new(input: &'a Input<'a>) -> Self {
-        let (example, example_interpolation_errors) = input
+        let (mut example, example_interpolation_errors) = input
             .example
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
-        let (live, live_interpolation_errors) = input
+        let (mut live, live_interpolation_errors) = input
             .live
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
@@ -511,8 +511,8 @@ impl<'a> Context<'a> {
                         .map(|v| v.same_as.clone())
                         .unwrap_or_default(),
                     section: sections.get(&name).cloned(),
-                    example: example.get(&name).cloned(),
-                    live: live.get(&name).cloned(),
+                    example: example.remove(&name),
+                    live: live.remove(&name),
                     refs: my_refs,
                     name,
                     class,

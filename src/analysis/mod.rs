@@ -364,8 +364,14 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     for rule in rules::registry() {
         rule.check(&cx, &mut findings);
     }
+    // Paths compare as bytes: `Path`'s own ordering walks components and dominated the sort.
     findings.sort_by(|a, b| {
-        (a.rule, &a.file, a.position, &a.variable).cmp(&(b.rule, &b.file, b.position, &b.variable))
+        (a.rule, a.file.as_os_str(), a.position, &a.variable).cmp(&(
+            b.rule,
+            b.file.as_os_str(),
+            b.position,
+            &b.variable,
+        ))
     });
     let mut by_var: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
