@@ -393,17 +393,17 @@ fn detail_lines(
         plain
     };
     lines.extend(labelled("Value", &v, width, vstyle, paint));
-    let mut about = var.classified_by.clone();
+    let mut about = match (var.env_position, var.example_position) {
+        (Some(p), _) => format!("{}:{p} · ", model.inv.env_file.display()),
+        (None, Some(p)) => format!("{}:{p} · ", model.inv.example_file.display()),
+        (None, None) => String::new(),
+    };
     about.push_str(if var.required {
-        " · required"
+        "required · "
     } else {
-        " · optional"
+        "optional · "
     });
-    if let Some(p) = var.env_position {
-        about.push_str(&format!(" · {}:{p}", model.inv.env_file.display()));
-    } else if let Some(p) = var.example_position {
-        about.push_str(&format!(" · {}:{p}", model.inv.example_file.display()));
-    }
+    about.push_str(&var.classified_by);
     lines.extend(labelled("About", &about, width, paint.dim(), paint));
     lines
 }

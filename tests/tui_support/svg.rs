@@ -45,6 +45,15 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+fn rect(out: &mut String, left: f32, right: f32, top: f32, colour: &str) {
+    writeln!(
+        out,
+        r#"<rect x="{left:.1}" y="{top:.1}" width="{:.1}" height="{CELL_H:.1}" fill="{colour}"/>"#,
+        right - left + 0.2
+    )
+    .unwrap();
+}
+
 /// Renders `buffer` as an SVG document.
 pub fn render(buffer: &Buffer) -> String {
     let area = buffer.area;
@@ -55,6 +64,7 @@ pub fn render(buffer: &Buffer) -> String {
     for y in 0..area.height {
         let top = 8.0 + f32::from(y) * CELL_H;
         let base = top + CELL_H * 0.78;
+        let mut run: Option<(f32, String)> = None;
         for x in 0..area.width {
             let cell = &buffer[(x, y)];
             let reversed = cell.modifier.contains(Modifier::REVERSED);
@@ -66,13 +76,15 @@ pub fn render(buffer: &Buffer) -> String {
                 b = Some(f0);
             }
             let left = 8.0 + f32::from(x) * CELL_W;
-            if let Some(b) = b {
-                writeln!(
-                    bg,
-                    r#"<rect x="{left:.1}" y="{top:.1}" width="{:.1}" height="{CELL_H:.1}" fill="{b}"/>"#,
-                    CELL_W + 0.2
-                )
-                .unwrap();
+            // Runs of one background colour become one rectangle.
+            match (b, run.take()) {
+                (Some(b), Some((start, colour))) if colour == b => run = Some((start, colour)),
+                (b, open) => {
+                    if let Some((start, colour)) = open {
+                        rect(&mut bg, start, left, top, &colour);
+                    }
+                    run = b.map(|b| (left, b));
+                }
             }
             let sym = cell.symbol();
             if sym.trim().is_empty() {
@@ -94,6 +106,15 @@ pub fn render(buffer: &Buffer) -> String {
                 escape(sym)
             )
             .unwrap();
+        }
+        if let Some((start, colour)) = run.take() {
+            rect(
+                &mut bg,
+                start,
+                8.0 + f32::from(area.width) * CELL_W,
+                top,
+                &colour,
+            );
         }
     }
     format!(
