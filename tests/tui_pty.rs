@@ -49,11 +49,15 @@ impl Screen {
     }
 }
 
-#[test]
-fn generate_save_quit_in_a_real_terminal() {
-    let ex = tui_support::copy_example();
-    let home = ex.tmp.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+/// The binary running on `dir` in an 80×24 pseudo-terminal, with its own config dir.
+fn spawn(
+    dir: &std::path::Path,
+    home: &std::path::Path,
+) -> (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn Write + Send>,
+    Screen,
+) {
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
@@ -64,18 +68,20 @@ fn generate_save_quit_in_a_real_terminal() {
         })
         .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_envward"));
-    cmd.cwd(&ex.dir);
+    cmd.cwd(dir);
     cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", &home);
+    cmd.env("HOME", home);
     cmd.env("XDG_CONFIG_HOME", home.join(".config"));
     cmd.env_remove("NO_COLOR");
     cmd.env_remove("ENVWARD_IDENTITY");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    let child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut writer = pair.master.take_writer().unwrap();
+    let writer = pair.master.take_writer().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
+        // Keep the master open for as long as the reader runs.
+        let _master = pair.master;
         let mut buf = [0u8; 8192];
         loop {
             match reader.read(&mut buf) {
@@ -88,7 +94,7 @@ fn generate_save_quit_in_a_real_terminal() {
             }
         }
     });
-    let mut screen = Screen {
+    let screen = Screen {
         parser: vt100::Parser::new(
             NonZeroU16::new(24).unwrap(),
             NonZeroU16::new(80).unwrap(),
@@ -98,6 +104,32 @@ fn generate_save_quit_in_a_real_terminal() {
         screens: Vec::new(),
         rx,
     };
+    (child, writer, screen)
+}
+
+/// Waits for the child to exit, reading the terminal meanwhile; then drains the output.
+fn wait_exit(
+    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
+    screen: &mut Screen,
+) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "envward did not quit");
+        screen.pump(Duration::from_millis(50));
+    };
+    while screen.pump(Duration::from_millis(200)) {}
+    status
+}
+
+#[test]
+fn generate_save_quit_in_a_real_terminal() {
+    let ex = tui_support::copy_example();
+    let home = ex.tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let (mut child, mut writer, mut screen) = spawn(&ex.dir, &home);
 
     screen.wait_for("17 missing");
     screen.wait_for("G generates 9 secrets");
@@ -122,19 +154,15 @@ fn generate_save_quit_in_a_real_terminal() {
 
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "envward did not quit");
-        screen.pump(Duration::from_millis(50));
-    };
-    while screen.pump(Duration::from_millis(200)) {}
+    let status = wait_exit(&mut child, &mut screen);
     assert!(status.success(), "exit status {status:?}");
     assert!(
         !screen.parser.screen().alternate_screen(),
         "the terminal was left on the alternate screen"
+    );
+    assert!(
+        !screen.parser.screen().hide_cursor(),
+        "the cursor was left hidden"
     );
 
     // The live file: 0600, with an encrypted backup next to it.
@@ -145,7 +173,12 @@ fn generate_save_quit_in_a_real_terminal() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".env.") && n.ends_with(".age"))
+        .filter(|n| {
+            n.starts_with(".env.")
+                && std::path::Path::new(n)
+                    .extension()
+                    .is_some_and(|e| e == "age")
+        })
         .collect();
     assert!(!backups.is_empty(), "no backup next to .env");
     assert!(
@@ -203,4 +236,37 @@ fn generate_save_quit_in_a_real_terminal() {
         checked += 1;
     }
     assert!(checked >= 7, "checked {checked} values");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let ex = tui_support::copy_example();
+    let home = ex.tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let (mut child, _writer, mut screen) = spawn(&ex.dir, &home);
+    screen.wait_for("G generates 9 secrets");
+    assert!(screen.parser.screen().alternate_screen());
+    let pid = child.process_id().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    wait_exit(&mut child, &mut screen);
+    assert!(!screen.parser.screen().alternate_screen());
+    assert!(!screen.parser.screen().hide_cursor());
+    assert!(!ex.dir.join(".env").exists(), "nothing is saved on SIGTERM");
+}
+
+#[test]
+fn without_a_terminal_it_points_to_check_and_exits_2() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_envward"))
+        .current_dir(tui_support::example_dir())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("envward check"), "{err}");
+    assert!(out.stdout.is_empty());
 }

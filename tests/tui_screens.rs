@@ -63,3 +63,40 @@ fn edit_prompt_masks_what_is_typed() {
     assert!(!shown.contains("hunter2"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+#[test]
+fn without_colour_badges_keep_their_symbols_and_words() {
+    let ex = copy_example();
+    let mut model = model_in(&ex.dir);
+    model.options.color = false;
+    let buffer = tui_support::draw(&model, 80, 24);
+    for y in 0..24 {
+        for x in 0..80 {
+            let cell = &buffer[(x, y)];
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "colour at {x},{y}");
+        }
+    }
+    let text = tui_support::text(&buffer);
+    assert!(text.contains("✗ missing"));
+    assert!(text.contains("✓ ok"));
+    assert!(text.contains("✗ 17 missing"));
+}
+
+#[test]
+fn every_screen_draws_at_any_size() {
+    let ex = copy_example();
+    let mut model = model_in(&ex.dir);
+    press(&mut model, KeyCode::Char('G'), 1);
+    let keys = [None, Some('?'), Some('d'), Some('e'), Some('q')];
+    for k in keys {
+        let mut m = model_in(&ex.dir);
+        press(&mut m, KeyCode::Char('G'), 1);
+        if let Some(c) = k {
+            press(&mut m, KeyCode::Char(c), 0);
+        }
+        for (w, h) in [(1, 1), (20, 5), (40, 10), (80, 24), (200, 60)] {
+            envward::tui::update(&mut m, envward::tui::Msg::Resize(w, h));
+            tui_support::draw(&m, w, h);
+        }
+    }
+}

@@ -40,6 +40,7 @@ pub enum Filter {
 
 impl Filter {
     /// The next filter in the `f` cycle: all, problems, each status, all.
+    #[must_use]
     pub fn next(self) -> Filter {
         match self {
             Filter::All => Filter::Problems,
@@ -97,7 +98,8 @@ impl std::fmt::Debug for EditState {
             .field("name", &self.name)
             .field("chars", &self.buffer.chars().count())
             .field("reveal", &self.reveal)
-            .finish()
+            .field("sensitive", &self.sensitive)
+            .finish_non_exhaustive()
     }
 }
 

@@ -7,6 +7,7 @@
 //! [`Msg`]s.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -533,10 +534,10 @@ fn on_saved(model: &mut Model, result: Result<Box<SaveDone>, SaveFailure>) -> Op
                 .collect();
             let mut text = format!("Saved {} (0600)", done.live.display());
             if !backups.is_empty() {
-                text.push_str(&format!(" · backup {}", backups.join(", ")));
+                let _ = write!(text, " · backup {}", backups.join(", "));
             }
             if let Some(n) = done.notice {
-                text.push_str(&format!(" · {n}"));
+                let _ = write!(text, " · {n}");
             }
             say(model, Tone::Good, text);
             if model.quit_after_save {

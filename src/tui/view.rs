@@ -4,6 +4,8 @@
 //! length unless the user revealed it; config values are drawn in clear. Every badge pairs a
 //! symbol and a word with its colour, so the screen reads the same under `NO_COLOR`.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as Split, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -198,7 +200,7 @@ fn draw_list(model: &Model, paint: Paint, frame: &mut Frame, area: Rect) {
             .count()
     );
     if !model.search.is_empty() {
-        title.push_str(&format!("· /{} ", model.search));
+        let _ = write!(title, "· /{} ", model.search);
     }
     let block = Block::new()
         .borders(Borders::TOP)
@@ -505,7 +507,7 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn popup<'a>(title: &'a str, paint: Paint) -> Block<'a> {
+fn popup(title: &str, paint: Paint) -> Block<'_> {
     Block::bordered()
         .border_style(paint.fg(Color::Cyan))
         .title(Span::styled(
