@@ -5,7 +5,7 @@
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
 //! [`analysis`], [`generate`], [`plan`], [`config`], [`position`].
-//! Edges: [`cli`], [`report`], [`store`].
+//! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
 pub mod compose;
@@ -19,3 +19,4 @@ pub mod position;
 pub mod cli;
 pub mod report;
 pub mod store;
+pub mod tui;

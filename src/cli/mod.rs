@@ -331,8 +331,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 skip,
             },
         ),
-        None => Err(Error::Usage(
-            "no command given; try `envward refs` (see `envward --help`)".to_string(),
-        )),
+        None => crate::tui::run(&cli.global),
     }
 }

@@ -1,0 +1,157 @@
+//! TUI timings: the first frame on the example project (load, analyse, draw), and a key
+//! press to the next frame on a synthetic project of 10,000 variables.
+//!
+//! `cargo bench --bench tui -- --warm-up-time 1 --measurement-time 3`
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use envward::analysis::{FileFacts, Knowledge};
+use envward::cli::GlobalArgs;
+use envward::cli::workspace;
+use envward::tui::{Cmd, Model, Msg, Options, update, view};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn load(dir: &Path) -> Model {
+    let global = GlobalArgs {
+        directory: Some(dir.to_path_buf()),
+        ..GlobalArgs::default()
+    };
+    let ws = workspace::load_with(&global, true).expect("load");
+    let policy = ws.policy(None);
+    let facts = if ws.live.is_some() {
+        workspace::file_facts(&ws.project.env_file)
+    } else {
+        FileFacts::default()
+    };
+    let mut model = Model::new(
+        ws,
+        Knowledge::builtin().expect("templates"),
+        policy,
+        facts,
+        jiff::Timestamp::now(),
+        Options::default(),
+    );
+    update(&mut model, Msg::Resize(80, 24));
+    model
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+/// A project of `n` variables in sections of 100: a password, a host and a port per
+/// service, half of them set in `.env`.
+fn synthetic(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut compose = String::from("services:\n  app:\n    image: example/app\n    environment:\n");
+    let mut example = String::new();
+    let mut env = String::new();
+    for i in 0..n {
+        if i % 100 == 0 {
+            let _ = write!(example, "\n# Section {}\n", i / 100);
+        }
+        let name = match i % 3 {
+            0 => format!("SVC{i:05}_PASSWORD"),
+            1 => format!("SVC{i:05}_HOST"),
+            _ => format!("SVC{i:05}_PORT"),
+        };
+        let _ = writeln!(compose, "      {name}: ${{{name}}}");
+        let _ = writeln!(example, "{name}=change_me");
+        if i % 2 == 0 {
+            let _ = writeln!(env, "{name}=value-{i:05}-0123456789abcdef0123456789abcdef");
+        }
+    }
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("write");
+    std::fs::write(dir.path().join(".env.example"), example).expect("write");
+    std::fs::write(dir.path().join(".env"), env).expect("write");
+    dir
+}
+
+fn first_frame(c: &mut Criterion) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all");
+    c.bench_function(
+        "first frame, examples/chat4all (load + analyse + draw 80x24)",
+        |b| {
+            b.iter(|| {
+                let model = load(&example);
+                let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+                terminal.draw(|f| view(&model, f)).expect("draw");
+                black_box(terminal.backend().buffer().area);
+            });
+        },
+    );
+}
+
+fn key_to_frame(c: &mut Criterion) {
+    let dir = synthetic(10_000);
+    let mut model = load(dir.path());
+    assert!(
+        model.inv.variables.len() >= 10_000,
+        "{}",
+        model.inv.variables.len()
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal.draw(|f| view(&model, f)).expect("draw");
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
+    );
+    let mut down = true;
+    c.bench_function("key j/k -> next frame, 10,000 variables", |b| {
+        b.iter(|| {
+            // Alternate so the selection stays in the middle of the list.
+            update(&mut model, key(if down { 'j' } else { 'k' }));
+            down = !down;
+            terminal.draw(|f| view(&model, f)).expect("draw");
+        });
+    });
+    c.bench_function("search keystroke -> next frame, 10,000 variables", |b| {
+        b.iter(|| {
+            update(&mut model, key('/'));
+            update(&mut model, key('9'));
+            terminal.draw(|f| view(&model, f)).expect("draw");
+            update(
+                &mut model,
+                Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            );
+        });
+    });
+    let mut rng = StdRng::seed_from_u64(1);
+    // A secret, so `g` generates.
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
+    );
+    assert!(
+        model
+            .selected_var()
+            .is_some_and(|(_, v)| v.name.ends_with("_PASSWORD"))
+    );
+    let mut group = c.benchmark_group("slow path");
+    group.sample_size(10);
+    group.bench_function(
+        "g then u (two re-analyses) -> frames, 10,000 variables",
+        |b| {
+            b.iter(|| {
+                if let Some(Cmd::Generate(reqs)) = update(&mut model, key('g')) {
+                    let msg = envward::tui::update::generate(&reqs, &mut rng);
+                    update(&mut model, msg);
+                }
+                terminal.draw(|f| view(&model, f)).expect("draw");
+                update(&mut model, key('u'));
+                terminal.draw(|f| view(&model, f)).expect("draw");
+            });
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, first_frame, key_to_frame);
+criterion_main!(benches);

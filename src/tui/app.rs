@@ -1,0 +1,183 @@
+//! The edge of the TUI: the terminal and the event loop.
+//!
+//! It enters the alternate screen in raw mode, installs a panic hook that restores the
+//! terminal before anything is printed (and prints no payload, which could hold a value),
+//! turns keys, pastes, resizes, signals and worker results into [`Msg`]s, performs the
+//! [`Cmd`]s `update` returns, and redraws. The terminal is restored on every way out: quit,
+//! Ctrl-C (a key in raw mode), SIGTERM/SIGHUP/SIGINT, an error, or a panic.
+
+use std::io::{self, IsTerminal, Stdout};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
+
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::model::{Model, Options};
+use super::msg::{Cmd, Msg};
+use super::update::{self, update};
+use super::view::view;
+use super::worker::{self, Job};
+use crate::analysis::{FileFacts, Knowledge};
+use crate::cli::save::SaveOptions;
+use crate::cli::{Error, ExitCode, GlobalArgs, workspace};
+
+/// How long the loop waits for input before looking at signals and the worker again.
+const TICK: Duration = Duration::from_millis(50);
+
+/// Opens the TUI on the project the global flags describe.
+pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "the interactive view needs a terminal; in scripts and CI use `envward check`"
+                .to_string(),
+        ));
+    }
+    let ws = workspace::load_with(global, true)?;
+    let knowledge = Knowledge::builtin()?;
+    let policy = ws.policy(global.policy);
+    let facts = if ws.live.is_some() {
+        workspace::file_facts(&ws.project.env_file)
+    } else {
+        FileFacts::default()
+    };
+    let options = Options {
+        color: !global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        save: SaveOptions {
+            identity: global.identity.clone(),
+            follow_symlinks: global.follow_symlinks,
+        },
+    };
+    let model = Model::new(
+        ws,
+        knowledge,
+        policy,
+        facts,
+        jiff::Timestamp::now(),
+        options,
+    );
+    let signals = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&signals))?;
+    }
+    let mut terminal = enter()?;
+    let result = event_loop(&mut terminal, model, &signals);
+    restore();
+    result.map(|()| ExitCode::Clean)
+}
+
+/// Raw mode, the alternate screen (nothing stays in scrollback), bracketed paste, and a
+/// panic hook that restores all that first.
+fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+    std::panic::set_hook(Box::new(|info| {
+        restore();
+        // The payload is left out on purpose: it could quote a value.
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "envward: internal error{at}; the terminal was restored and nothing was saved. \
+             Please report it."
+        );
+    }));
+    enable_raw_mode()?;
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste) {
+        restore();
+        return Err(e);
+    }
+    Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mut model: Model,
+    signals: &AtomicBool,
+) -> Result<(), Error> {
+    let (out, results): (mpsc::Sender<Msg>, Receiver<Msg>) = mpsc::channel();
+    let (jobs, worker_thread) = worker::spawn(out)?;
+    let size = terminal.size()?;
+    update(&mut model, Msg::Resize(size.width, size.height));
+    let mut redraw = true;
+    while !model.quit {
+        if redraw {
+            terminal.draw(|f| view(&model, f))?;
+            redraw = false;
+        }
+        let mut msgs = Vec::new();
+        if signals.load(Ordering::Relaxed) {
+            msgs.push(Msg::Terminate);
+        }
+        if event::poll(TICK)? {
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => msgs.push(Msg::Key(k)),
+                Event::Paste(text) => msgs.push(Msg::Paste(text)),
+                Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
+                _ => {}
+            }
+        }
+        loop {
+            match results.try_recv() {
+                Ok(m) => msgs.push(m),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    return Err(Error::Usage(
+                        "the worker thread stopped unexpectedly; nothing more was saved"
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+        for msg in msgs {
+            redraw = true;
+            handle(&mut model, msg, &jobs)?;
+        }
+    }
+    drop(jobs);
+    // A save in flight finishes (quit waits for it); nothing else can be running here.
+    let _ = worker_thread.join();
+    Ok(())
+}
+
+/// Applies a message and performs the commands that follow: generation here (it takes
+/// microseconds, from the OS generator), saving and reloading on the worker.
+fn handle(model: &mut Model, msg: Msg, jobs: &mpsc::Sender<Job>) -> Result<(), Error> {
+    let mut next = update(model, msg);
+    while let Some(cmd) = next.take() {
+        let job = match cmd {
+            Cmd::Generate(requests) => {
+                let msg = update::generate(&requests, &mut crate::generate::os_rng());
+                next = update(model, msg);
+                continue;
+            }
+            Cmd::Save(job) => Job::Save(job),
+            Cmd::Reload(job) => Job::Reload(job),
+        };
+        jobs.send(job).map_err(|_| {
+            Error::Usage("the worker thread stopped unexpectedly; nothing was saved".to_string())
+        })?;
+    }
+    Ok(())
+}

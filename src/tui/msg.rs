@@ -1,0 +1,129 @@
+//! What flows into [`update`](super::update) ([`Msg`]) and what it asks the loop to do
+//! ([`Cmd`]).
+//!
+//! Everything that touches the world is a `Cmd`: drawing random bytes, saving (which also
+//! encrypts the backups) and reloading. The loop performs it and answers with a `Msg`, so
+//! `update` stays a plain function of the model and the message.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+
+use crate::analysis::{FileFacts, Status};
+use crate::cli::save::SaveOptions;
+use crate::cli::workspace::{EnvFile, Workspace};
+use crate::generate::{Constraints, GenerateError, Kind};
+use crate::plan::Change;
+
+/// An input to `update`.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key was pressed (resolved through the key table by `update`).
+    Key(KeyEvent),
+    /// Text was pasted (bracketed paste).
+    Paste(String),
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+    /// The values asked for by [`Cmd::Generate`].
+    Generated(Result<Vec<Change>, GenerateError>),
+    /// The outcome of [`Cmd::Save`].
+    Saved(Result<Box<SaveDone>, SaveFailure>),
+    /// The outcome of [`Cmd::Reload`].
+    Reloaded(Result<Box<Reloaded>, String>),
+    /// SIGTERM, SIGHUP or SIGINT: leave now.
+    Terminate,
+}
+
+/// A side effect for the loop to perform.
+#[derive(Debug)]
+pub enum Cmd {
+    /// Draw values from the OS generator for these variables (fast: done on the UI thread).
+    Generate(Vec<Request>),
+    /// Save the live file on the worker thread.
+    Save(Box<SaveJob>),
+    /// Read the live file again on the worker thread.
+    Reload(Box<ReloadJob>),
+}
+
+/// One value to generate: everything [`generate`](crate::generate::generate) needs, and
+/// what the resulting [`Change`] records.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The variable.
+    pub name: String,
+    /// How to generate it.
+    pub kind: Kind,
+    /// What the value must satisfy.
+    pub constraints: Constraints,
+    /// Its status before.
+    pub status: Status,
+    /// Why it changes (no value).
+    pub reason: String,
+}
+
+/// A save for the worker: the workspace as read from disk (its snapshot lets the store refuse
+/// when the file changed since) and the text to write.
+#[derive(Debug)]
+pub struct SaveJob {
+    /// The workspace, with `live` as it was read from disk.
+    pub ws: Workspace,
+    /// The new content.
+    pub text: String,
+    /// Identity and symlink handling.
+    pub options: SaveOptions,
+    /// The model's revision this text is, so `update` knows what is saved.
+    pub revision: u64,
+}
+
+impl std::fmt::Debug for SaveDone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaveDone")
+            .field("live", &self.live)
+            .field("backups", &self.backups)
+            .field("revision", &self.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful save, with the file read back so the next save compares against it.
+pub struct SaveDone {
+    /// The live file, as shown to the user.
+    pub live: PathBuf,
+    /// The backups written, as shown to the user.
+    pub backups: Vec<PathBuf>,
+    /// A one-time notice (the identity was created), without values.
+    pub notice: Option<String>,
+    /// The file as now on disk.
+    pub disk: EnvFile,
+    /// Its mode and git standing now.
+    pub facts: FileFacts,
+    /// The revision saved.
+    pub revision: u64,
+}
+
+/// Why a save failed. Messages name files, never values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// Someone else changed the file since it was read.
+    ChangedOnDisk(String),
+    /// Anything else.
+    Other(String),
+}
+
+/// Where to read the live file from.
+#[derive(Debug, Clone)]
+pub struct ReloadJob {
+    /// The working directory (for display paths).
+    pub cwd: PathBuf,
+    /// The live file.
+    pub path: PathBuf,
+}
+
+/// The live file read again.
+#[derive(Debug)]
+pub struct Reloaded {
+    /// The file, or `None` when it no longer exists.
+    pub disk: Option<EnvFile>,
+    /// Its mode and git standing.
+    pub facts: FileFacts,
+}
