@@ -270,3 +270,88 @@ fn without_a_terminal_it_points_to_check_and_exits_2() {
     assert!(err.contains("envward check"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// Regression: when its terminal went away (a tmux window or an SSH session closed), envward
+/// read end-of-file in a busy loop at full CPU and never exited: under a multiplexer's shell
+/// the SIGHUP does not reach it and crossterm's poll spins on the dead terminal. Driven with
+/// tmux, which reproduces it (a pseudo-terminal we own does not); `.ci/run` installs tmux.
+#[test]
+fn closing_the_terminal_ends_envward() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("ENVWARD_REQUIRE_AGE").as_deref() != Ok("1"),
+            "tmux is required in CI for this test"
+        );
+        eprintln!("skipping: tmux is not installed");
+        return;
+    }
+    let ex = tui_support::copy_example();
+    let home = ex.tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let socket = format!("envward-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env_remove("ENVWARD_IDENTITY")
+            .env_remove("TMUX")
+            .output()
+            .unwrap()
+    };
+    let bin = env!("CARGO_BIN_EXE_envward");
+    let dir = ex.dir.display().to_string();
+    let command = format!("'{bin}' -C '{dir}'");
+    assert!(
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &command
+        ])
+        .status
+        .success()
+    );
+    let running = || {
+        std::process::Command::new("pgrep")
+            .args(["-f", &format!("{bin} -C {dir}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let screen =
+            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned();
+        if screen.contains("G generates") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "envward did not draw in tmux:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(running());
+    tmux(&["kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running() {
+        if Instant::now() > deadline {
+            let _ = std::process::Command::new("pkill")
+                .args(["-9", "-f", &format!("{bin} -C {dir}")])
+                .status();
+            panic!("envward kept running after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!ex.dir.join(".env").exists(), "nothing is saved on hang-up");
+}

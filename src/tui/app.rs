@@ -130,7 +130,9 @@ fn event_loop(
         if signals.load(Ordering::Relaxed) {
             msgs.push(Msg::Terminate);
         }
-        if event::poll(TICK)? {
+        if wait_for_input(TICK) == Input::HungUp {
+            msgs.push(Msg::Terminate);
+        } else if event::poll(Duration::ZERO)? {
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => msgs.push(Msg::Key(k)),
                 Event::Paste(text) => msgs.push(Msg::Paste(text)),
@@ -159,6 +161,39 @@ fn event_loop(
     // A save in flight finishes (quit waits for it); nothing else can be running here.
     let _ = worker_thread.join();
     Ok(())
+}
+
+/// What waiting on the terminal found.
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    /// A key, a paste, or nothing before the timeout: ask crossterm.
+    Maybe,
+    /// The terminal went away (the window closed, the SSH link dropped).
+    HungUp,
+}
+
+/// Waits up to `timeout` for the terminal. The wait is ours, not crossterm's: once the
+/// terminal hangs up, standard input reads end-of-file forever and crossterm's own poll
+/// spins on it without returning, and the SIGHUP that usually says so does not always reach
+/// us (under `sh -c` we are not the session's leader). `POLLHUP` on standard input does.
+fn wait_for_input(timeout: Duration) -> Input {
+    use rustix::event::{PollFd, PollFlags, Timespec};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let wait = Timespec {
+        tv_sec: 0,
+        tv_nsec: i64::try_from(timeout.as_nanos()).unwrap_or(50_000_000),
+    };
+    match rustix::event::poll(&mut fds, Some(&wait)) {
+        Ok(_)
+            if fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+        {
+            Input::HungUp
+        }
+        _ => Input::Maybe,
+    }
 }
 
 /// Applies a message and performs the commands that follow: generation here (it takes
