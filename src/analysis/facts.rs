@@ -4,7 +4,12 @@
 //! `missing`, `placeholder`, `weak`, `weak-default`, `invalid` and `unused` rules all come
 //! from the one [`Verdict`] computed here, so they can never disagree.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+// The analysis builds a dozen maps keyed by every variable name; foldhash (hashbrown's own
+// seeded hasher) halves what SipHash cost there.
+type Map<K, V> = foldhash::HashMap<K, V>;
+type Set<T> = foldhash::HashSet<T>;
 
 use super::knowledge::{Knowledge, ValueRules};
 use super::strength::{self, Weakness};
@@ -196,12 +201,16 @@ pub struct Context<'a> {
 fn entries(
     input: &EnvInput<'_>,
     env: &HashMap<String, String>,
-) -> (HashMap<String, EntryFacts>, Vec<ParseError>) {
-    let mut out: HashMap<String, EntryFacts> = HashMap::with_capacity(input.document.items().len());
+) -> (Map<String, EntryFacts>, Vec<ParseError>) {
+    let mut out: Map<String, EntryFacts> = Map::with_capacity_and_hasher(
+        input.document.items().len(),
+        foldhash::fast::RandomState::default(),
+    );
     let (bindings, errors) = input
         .document
         .resolve_collecting(&|k: &str| env.get(k).cloned());
-    let mut values: HashMap<&str, &str> = HashMap::with_capacity(bindings.len());
+    let mut values: Map<&str, &str> =
+        Map::with_capacity_and_hasher(bindings.len(), foldhash::fast::RandomState::default());
     values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
     for entry in input.document.entries() {
         let refs = if entry.raw_value().contains('$') {
@@ -235,8 +244,8 @@ fn entries(
 
 /// Section headings of the example: the last comment line of a comment block that follows a
 /// blank line, applied to every entry until the next heading.
-fn sections(doc: &Document) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+fn sections(doc: &Document) -> Map<String, String> {
+    let mut out = Map::default();
     let mut current: Option<String> = None;
     for item in doc.items() {
         match item {
@@ -269,8 +278,8 @@ fn sections(doc: &Document) -> HashMap<String, String> {
 }
 
 /// `# envward: secret hex:32` on the line right above an example entry.
-fn annotations(doc: &Document) -> HashMap<String, (Option<Class>, Option<Kind>)> {
-    let mut out = HashMap::new();
+fn annotations(doc: &Document) -> Map<String, (Option<Class>, Option<Kind>)> {
+    let mut out = Map::default();
     let mut pending: Option<(Option<Class>, Option<Kind>)> = None;
     for item in doc.items() {
         match item {
@@ -386,8 +395,8 @@ fn classify(
 }
 
 /// Which `(image, container variable)` pairs each `.env` variable feeds.
-fn feeds(input: &Input<'_>) -> HashMap<String, Vec<(String, String)>> {
-    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
+fn feeds(input: &Input<'_>) -> Map<String, Vec<(String, String)>> {
+    let mut out: Map<String, Vec<(String, String)>> = Map::default();
     for service in &input.project.services {
         let Some(image) = &service.image else {
             continue;
@@ -431,8 +440,10 @@ impl<'a> Context<'a> {
             .map(|e| annotations(e.document))
             .unwrap_or_default();
         let feeds = feeds(input);
-        let mut refs: HashMap<&str, Vec<&ComposeRef>> =
-            HashMap::with_capacity(input.project.references.len());
+        let mut refs: Map<&str, Vec<&ComposeRef>> = Map::with_capacity_and_hasher(
+            input.project.references.len(),
+            foldhash::fast::RandomState::default(),
+        );
         for r in &input.project.references {
             refs.entry(r.name.as_str()).or_default().push(r);
         }
@@ -444,7 +455,7 @@ impl<'a> Context<'a> {
                     || display_path(&input.project.working_dir, &f.path) == input.live_path
             })
         });
-        let uri_refs: HashSet<String> = example
+        let uri_refs: Set<String> = example
             .values()
             .chain(live.values())
             .flat_map(|e| {
@@ -454,7 +465,7 @@ impl<'a> Context<'a> {
                     .map(|(n, _)| n.clone())
             })
             .collect();
-        let value_refs: HashSet<String> = example
+        let value_refs: Set<String> = example
             .values()
             .chain(live.values())
             .flat_map(|e| e.refs.iter().map(|(n, _)| n.clone()))
@@ -465,7 +476,7 @@ impl<'a> Context<'a> {
             .example
             .map(|e| e.document.keys().into_iter().map(str::to_string).collect())
             .unwrap_or_default();
-        let listed: HashSet<&String> = names.iter().collect();
+        let listed: Set<&String> = names.iter().collect();
         let mut rest: Vec<String> = live
             .keys()
             .cloned()

@@ -359,6 +359,10 @@ pub struct Input<'a> {
 
 /// Analyses a project. Pure: the same input always gives the same inventory.
 pub fn analyze(input: &Input<'_>) -> Inventory {
+    let entries = |e: Option<EnvInput<'_>>| e.map_or(0, |e| e.document.items().len());
+    input
+        .knowledge
+        .prepare_for(entries(input.live) + entries(input.example));
     let cx = facts::Context::new(input);
     let mut findings = Vec::new();
     for rule in rules::registry() {
@@ -373,7 +377,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
             &b.variable,
         ))
     });
-    let mut by_var: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_var: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
     for (i, f) in findings.iter().enumerate() {
         if let Some(v) = &f.variable {
             by_var.entry(v.as_str()).or_default().push(i);

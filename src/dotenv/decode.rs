@@ -127,7 +127,7 @@ impl Document {
     where
         F: Fn(&str) -> Option<String>,
     {
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         let mut out = Vec::new();
         for entry in self.entries() {
             let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
@@ -157,7 +157,7 @@ impl Document {
     where
         F: Fn(&str) -> Option<String>,
     {
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         let mut out = Vec::new();
         let mut errors = Vec::new();
         for entry in self.entries() {
