@@ -12,7 +12,7 @@ type Map<K, V> = foldhash::HashMap<K, V>;
 type Set<T> = foldhash::HashSet<T>;
 
 use super::knowledge::{Knowledge, ValueRules};
-use super::strength::{self, Weakness};
+use super::strength::Weakness;
 use super::{Class, EnvInput, Input, Status, Use, Variable};
 use crate::compose::{ComposeRef, Usage, display_path};
 use crate::dotenv::{Document, Item, ParseError};
@@ -601,7 +601,7 @@ fn judge(var: &mut Var<'_>, input: &Input<'_>, used: bool) -> Verdict {
         return Verdict::Placeholder { why, via_default };
     }
     if var.class == Class::Secret {
-        let s = strength::assess(&value, var.kind, &input.policy, k);
+        let s = k.memoized_strength(&value, var.kind, &input.policy);
         var.strength_bits = Some(s.bits);
         if !s.is_strong() {
             return Verdict::Weak {
