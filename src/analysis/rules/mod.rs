@@ -73,6 +73,18 @@ fn about(
     }
 }
 
+/// An error about the live file as a whole (its mode or git standing), at its first line.
+fn about_live_file(rule: RuleId, cx: &Context<'_>, message: String) -> Finding {
+    Finding {
+        rule,
+        severity: Severity::Error,
+        variable: None,
+        file: cx.input.live_path.to_path_buf(),
+        position: Position { line: 1, column: 1 },
+        message,
+    }
+}
+
 /// `weak` findings are warnings under the dev policy.
 fn weak_severity(cx: &Context<'_>) -> Severity {
     match cx.input.policy.level {

@@ -1,10 +1,9 @@
 //! `not-ignored`: inside a git work tree, no `.gitignore` rule covers the live file, so one
 //! `git add .` commits every secret.
 
-use super::{Rule, RuleId};
+use super::{Rule, RuleId, about_live_file};
+use crate::analysis::Finding;
 use crate::analysis::facts::Context;
-use crate::analysis::{Finding, Severity};
-use crate::position::Position;
 
 /// See the module docs.
 pub struct NotIgnored;
@@ -22,17 +21,14 @@ impl Rule for NotIgnored {
             return;
         }
         let file = cx.input.live_path;
-        out.push(Finding {
-            rule: self.id(),
-            severity: Severity::Error,
-            variable: None,
-            file: file.to_path_buf(),
-            position: Position { line: 1, column: 1 },
-            message: format!(
+        out.push(about_live_file(
+            self.id(),
+            cx,
+            format!(
                 "{} is inside a git work tree and not ignored; add it to .gitignore",
                 file.display()
             ),
-        });
+        ));
     }
 }
 

@@ -1,9 +1,8 @@
 //! `permissions`: the live file is readable or writable by group or others.
 
-use super::{Rule, RuleId};
+use super::{Rule, RuleId, about_live_file};
+use crate::analysis::Finding;
 use crate::analysis::facts::Context;
-use crate::analysis::{Finding, Severity};
-use crate::position::Position;
 
 /// See the module docs.
 pub struct Permissions;
@@ -23,19 +22,16 @@ impl Rule for Permissions {
             return;
         }
         let file = cx.input.live_path;
-        out.push(Finding {
-            rule: self.id(),
-            severity: Severity::Error,
-            variable: None,
-            file: file.to_path_buf(),
-            position: Position { line: 1, column: 1 },
-            message: format!(
+        out.push(about_live_file(
+            self.id(),
+            cx,
+            format!(
                 "{} has mode {:04o}, so group or others can read it; run `chmod 600 {}` (envward saves with 0600)",
                 file.display(),
                 mode & 0o7777,
                 file.display()
             ),
-        });
+        ));
     }
 }
 

@@ -1,9 +1,8 @@
 //! `tracked`: the live file is in the git index, so its secrets are in the history.
 
-use super::{Rule, RuleId};
+use super::{Rule, RuleId, about_live_file};
+use crate::analysis::Finding;
 use crate::analysis::facts::Context;
-use crate::analysis::{Finding, Severity};
-use crate::position::Position;
 
 /// See the module docs.
 pub struct Tracked;
@@ -21,18 +20,15 @@ impl Rule for Tracked {
             return;
         }
         let file = cx.input.live_path;
-        out.push(Finding {
-            rule: self.id(),
-            severity: Severity::Error,
-            variable: None,
-            file: file.to_path_buf(),
-            position: Position { line: 1, column: 1 },
-            message: format!(
+        out.push(about_live_file(
+            self.id(),
+            cx,
+            format!(
                 "{} is tracked by git, so its secrets are in the repository; run `git rm --cached {}` and rotate every secret in it",
                 file.display(),
                 file.display()
             ),
-        });
+        ));
     }
 }
 
