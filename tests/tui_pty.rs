@@ -151,6 +151,22 @@ fn generate_save_quit_in_a_real_terminal() {
     screen.wait_for("Saved .env (0600)");
     let saved = screen.parser.screen().contents();
     assert!(saved.contains("backup .env."), "{saved}");
+    // A first save creates the backup key: its notice is shown whole until acknowledged.
+    screen.wait_for("Backup key created");
+    let notice = screen.parser.screen().contents();
+    assert!(notice.contains("keep a copy somewhere safe"), "{notice}");
+    writer.write_all(b"\r").unwrap();
+    writer.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while screen
+        .parser
+        .screen()
+        .contents()
+        .contains("Backup key created")
+    {
+        assert!(Instant::now() < deadline, "the notice did not close");
+        screen.pump(Duration::from_millis(50));
+    }
 
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();

@@ -74,7 +74,11 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
     let mut terminal = enter()?;
     let result = event_loop(&mut terminal, model, &signals);
     restore();
-    result.map(|()| ExitCode::Clean)
+    let message = result?;
+    if let Some(m) = message {
+        eprintln!("{m}");
+    }
+    Ok(ExitCode::Clean)
 }
 
 /// Raw mode, the alternate screen (nothing stays in scrollback), bracketed paste, and a
@@ -115,7 +119,7 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     mut model: Model,
     signals: &AtomicBool,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     let (out, results): (mpsc::Sender<Msg>, Receiver<Msg>) = mpsc::channel();
     let (jobs, worker_thread) = worker::spawn(out)?;
     let size = terminal.size()?;
@@ -160,7 +164,7 @@ fn event_loop(
     drop(jobs);
     // A save in flight finishes (quit waits for it); nothing else can be running here.
     let _ = worker_thread.join();
-    Ok(())
+    Ok(model.exit_message.take())
 }
 
 /// What waiting on the terminal found.

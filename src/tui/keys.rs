@@ -24,6 +24,8 @@ pub enum Context {
     ConfirmQuit,
     /// A save was refused because the file changed on disk.
     Conflict,
+    /// A one-time notice to read (the backup identity was just created).
+    Notice,
 }
 
 /// What a key asks for. Handlers match on these, never on keys.
@@ -183,6 +185,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::ConfirmQuit, &[key(KeyCode::Esc), ch('n')], Action::Cancel, "stay", "go back", true),
     bind(C::Conflict, &[ch('r')], Action::Reload, "reload", "reload (drops your changes)", true),
     bind(C::Conflict, &[key(KeyCode::Esc)], Action::Cancel, "keep", "keep changes, do not save", true),
+    bind(C::Notice, &[key(KeyCode::Enter), key(KeyCode::Esc)], Action::Cancel, "ok", "noted", true),
     Binding {
         context: None,
         keys: &[ctrl('c')],
@@ -330,6 +333,7 @@ mod tests {
             C::Diff,
             C::ConfirmQuit,
             C::Conflict,
+            C::Notice,
         ] {
             assert_eq!(resolve(c, &event), Some(Action::Interrupt), "{c:?}");
         }

@@ -145,6 +145,8 @@ pub enum Mode {
     ConfirmQuit,
     /// The file changed on disk: reload or keep?
     Conflict,
+    /// A one-time notice the user must read (the identity was created: keep it safe).
+    Notice(String),
 }
 
 impl Mode {
@@ -158,6 +160,7 @@ impl Mode {
             Mode::Diff(_) => Context::Diff,
             Mode::ConfirmQuit => Context::ConfirmQuit,
             Mode::Conflict => Context::Conflict,
+            Mode::Notice(_) => Context::Notice,
         }
     }
 }
@@ -259,6 +262,8 @@ pub struct Model {
     pub zoom: bool,
     /// Quit once the running save succeeds.
     pub quit_after_save: bool,
+    /// Printed after the terminal is restored: a notice that arrived while quitting.
+    pub exit_message: Option<String>,
     /// The loop should end.
     pub quit: bool,
 }
@@ -302,6 +307,7 @@ impl Model {
             size: (80, 24),
             zoom: false,
             quit_after_save: false,
+            exit_message: None,
             quit: false,
         };
         model.refresh();

@@ -81,7 +81,8 @@ fn on_action(model: &mut Model, action: Action) -> Option<Cmd> {
             on_search(model, action);
             None
         }
-        Context::Help => {
+        // Read-only overlays: closing them is all a key can do.
+        Context::Help | Context::Notice => {
             if action == Action::Cancel {
                 model.mode = Mode::List;
             }
@@ -536,10 +537,16 @@ fn on_saved(model: &mut Model, result: Result<Box<SaveDone>, SaveFailure>) -> Op
             if !backups.is_empty() {
                 let _ = write!(text, " · backup {}", backups.join(", "));
             }
-            if let Some(n) = done.notice {
-                let _ = write!(text, " · {n}");
-            }
             say(model, Tone::Good, text);
+            // The identity notice matters (losing the key loses the backups): shown whole
+            // until acknowledged, or printed after the terminal is restored when quitting.
+            if let Some(n) = done.notice {
+                if model.quit_after_save {
+                    model.exit_message = Some(n);
+                } else {
+                    model.mode = Mode::Notice(n);
+                }
+            }
             if model.quit_after_save {
                 model.quit = true;
             }

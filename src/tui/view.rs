@@ -102,6 +102,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
             ),
             Context::Conflict,
         ),
+        Mode::Notice(text) => draw_prompt(
+            frame,
+            paint,
+            area,
+            " Backup key created ",
+            text,
+            Context::Notice,
+        ),
     }
 }
 

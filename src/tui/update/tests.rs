@@ -604,3 +604,70 @@ fn a_generator_failure_is_reported_without_a_change() {
     assert!(status_text(m).contains("Could not generate"));
     assert!(!m.is_dirty());
 }
+
+/// The identity notice ("keep this key: losing it loses the backups") must be read whole,
+/// not cut off in the status line.
+#[test]
+fn a_new_identity_notice_is_shown_until_acknowledged() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    let cmd = ch(m, 'G');
+    run_generate(m, cmd);
+    let Some(Cmd::Save(job)) = ch(m, 's') else {
+        panic!("no save");
+    };
+    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
+    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
+    let notice = "created your envward identity at /home/u/.config/envward/identity.txt; keep a copy somewhere safe: losing it means losing access to your encrypted backups".to_string();
+    let done = SaveDone {
+        live: ".env".into(),
+        backups: vec![".env.20250101T000000Z.age".into()],
+        notice: Some(notice.clone()),
+        disk,
+        facts: FileFacts {
+            mode: Some(0o600),
+            git: None,
+        },
+        revision: job.revision,
+    };
+    update(m, Msg::Saved(Ok(Box::new(done))));
+    assert!(matches!(&m.mode, Mode::Notice(n) if *n == notice));
+    assert!(
+        ch(m, 'j').is_none(),
+        "other keys do nothing until it is read"
+    );
+    assert!(matches!(m.mode, Mode::Notice(_)));
+    update(
+        m,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(matches!(m.mode, Mode::List));
+}
+
+#[test]
+fn a_notice_arriving_while_quitting_is_kept_for_after_the_terminal_is_restored() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    let cmd = ch(m, 'G');
+    run_generate(m, cmd);
+    ch(m, 'q');
+    let Some(Cmd::Save(job)) = ch(m, 's') else {
+        panic!("save then quit");
+    };
+    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
+    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
+    let done = SaveDone {
+        live: ".env".into(),
+        backups: vec![],
+        notice: Some("created your envward identity".to_string()),
+        disk,
+        facts: FileFacts::default(),
+        revision: job.revision,
+    };
+    update(m, Msg::Saved(Ok(Box::new(done))));
+    assert!(m.quit);
+    assert_eq!(
+        m.exit_message.as_deref(),
+        Some("created your envward identity")
+    );
+}
