@@ -213,6 +213,7 @@ fn handle(model: &mut Model, msg: Msg, jobs: &mpsc::Sender<Job>) -> Result<(), E
             }
             Cmd::Save(job) => Job::Save(job),
             Cmd::Reload(job) => Job::Reload(job),
+            Cmd::Analyze(job) => Job::Analyze(job),
         };
         jobs.send(job).map_err(|_| {
             Error::Usage("the worker thread stopped unexpectedly; nothing was saved".to_string())

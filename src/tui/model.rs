@@ -210,6 +210,8 @@ pub struct Undo {
 pub const UNDO_LIMIT: usize = 200;
 
 /// The whole state of the TUI.
+// Independent flags of the session (zoom, quitting, analysis due …), not a hidden enum.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Model {
     /// The project; `ws.live` is the working copy (edited, not yet saved).
     pub ws: Workspace,
@@ -264,6 +266,14 @@ pub struct Model {
     pub quit_after_save: bool,
     /// Printed after the terminal is restored: a notice that arrived while quitting.
     pub exit_message: Option<String>,
+    /// Projects with more variables than this are re-analysed on the worker after a change,
+    /// so the next frame comes at once and the statuses follow (a 10,000-variable analysis
+    /// takes about 50 ms; smaller ones finish well inside a frame).
+    pub analyze_in_background_above: usize,
+    /// A re-analysis is needed (set by a change, taken by `update`).
+    pub analysis_due: bool,
+    /// The revision a background analysis is running for.
+    pub analyzing: Option<u64>,
     /// The loop should end.
     pub quit: bool,
 }
@@ -308,6 +318,9 @@ impl Model {
             zoom: false,
             quit_after_save: false,
             exit_message: None,
+            analyze_in_background_above: 2_000,
+            analysis_due: false,
+            analyzing: None,
             quit: false,
         };
         model.refresh();
@@ -377,6 +390,47 @@ impl Model {
             .analyze_with(&self.knowledge, self.policy, self.facts, self.now);
         self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
         self.rebuild_rows();
+    }
+
+    /// After a change: re-analyse now on a small project; on a large one, show the new values
+    /// at once and let `update` hand the analysis to the worker.
+    pub fn refresh_after_change(&mut self) {
+        if self.inv.variables.len() > self.analyze_in_background_above {
+            self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+            self.analysis_due = true;
+        } else {
+            self.refresh();
+        }
+    }
+
+    /// The background analysis to start, if one is due and none is running.
+    pub fn take_due_analysis(&mut self) -> Option<super::msg::AnalyzeJob> {
+        if !self.analysis_due || self.analyzing.is_some() {
+            return None;
+        }
+        self.analysis_due = false;
+        self.analyzing = Some(self.revision);
+        Some(super::msg::AnalyzeJob {
+            ws: self.ws.clone(),
+            knowledge: self.knowledge.clone(),
+            policy: self.policy,
+            facts: self.facts,
+            now: self.now,
+            revision: self.revision,
+        })
+    }
+
+    /// A background analysis finished: adopt it if it is of the current working copy.
+    pub fn adopt_analysis(&mut self, revision: u64, inv: Inventory) {
+        self.analyzing = None;
+        if revision == self.revision && !self.analysis_due {
+            self.inv = inv;
+            self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+            self.rebuild_rows();
+        } else {
+            // The user changed more meanwhile: analyse the newest copy instead.
+            self.analysis_due = true;
+        }
     }
 
     /// Rebuilds the list after the analysis, filter or search changed.

@@ -30,6 +30,8 @@ pub enum Msg {
     Saved(Result<Box<SaveDone>, SaveFailure>),
     /// The outcome of [`Cmd::Reload`].
     Reloaded(Result<Box<Reloaded>, String>),
+    /// The outcome of [`Cmd::Analyze`].
+    Analyzed(Box<Analyzed>),
     /// SIGTERM, SIGHUP or SIGINT: leave now.
     Terminate,
 }
@@ -43,6 +45,34 @@ pub enum Cmd {
     Save(Box<SaveJob>),
     /// Read the live file again on the worker thread.
     Reload(Box<ReloadJob>),
+    /// Re-analyse a large project on the worker thread, so the next frame does not wait.
+    Analyze(Box<AnalyzeJob>),
+}
+
+/// A re-analysis of the working copy: everything `analyze_with` reads.
+#[derive(Debug)]
+pub struct AnalyzeJob {
+    /// The workspace with the working copy as its live file.
+    pub ws: crate::cli::workspace::Workspace,
+    /// Built-in knowledge (shares its strength memo with the model's).
+    pub knowledge: crate::analysis::Knowledge,
+    /// The policy.
+    pub policy: crate::analysis::Policy,
+    /// File facts captured at start-up.
+    pub facts: crate::analysis::FileFacts,
+    /// The time captured at start-up.
+    pub now: jiff::Timestamp,
+    /// The working copy's revision this analysis is of.
+    pub revision: u64,
+}
+
+/// The result of an [`AnalyzeJob`].
+#[derive(Debug)]
+pub struct Analyzed {
+    /// The revision it is of; stale results (the user changed more since) are dropped.
+    pub revision: u64,
+    /// The analysis.
+    pub inv: crate::analysis::Inventory,
 }
 
 /// One value to generate: everything [`generate`](crate::generate::generate) needs, and

@@ -27,6 +27,18 @@ pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::
 
 /// Applies one message to the model; returns the side effect it asks for, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Cmd> {
+    let cmd = dispatch(model, msg);
+    // A change on a large project leaves its re-analysis due: start it on the worker once
+    // nothing else is asked for (a pending command comes first; the next message retries).
+    if cmd.is_none()
+        && let Some(job) = model.take_due_analysis()
+    {
+        return Some(Cmd::Analyze(Box::new(job)));
+    }
+    cmd
+}
+
+fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
     match msg {
         Msg::Key(event) => {
             let action = keys::resolve(model.context(), &event)?;
@@ -54,6 +66,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Cmd> {
         }
         Msg::Terminate => {
             model.quit = true;
+            None
+        }
+        Msg::Analyzed(done) => {
+            let done = *done;
+            model.adopt_analysis(done.revision, done.inv);
             None
         }
     }
@@ -279,7 +296,7 @@ fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     model.last_revision += 1;
     model.revision = model.last_revision;
     model.set_doc(Some(doc));
-    model.refresh();
+    model.refresh_after_change();
 }
 
 fn on_generated(model: &mut Model, result: Result<Vec<Change>, crate::generate::GenerateError>) {
@@ -413,7 +430,7 @@ fn undo(model: &mut Model) {
         .or_else(|| model.disk.as_ref().map(|d| d.document.clone()));
     model.set_doc(doc);
     model.revision = step.revision;
-    model.refresh();
+    model.refresh_after_change();
     say(model, Tone::Info, format!("Undid: {}", step.what));
 }
 

@@ -140,6 +140,9 @@ fn draw_header(model: &Model, paint: Paint, frame: &mut Frame, area: Rect) {
     if model.is_dirty() {
         first.push(Span::styled("  ● unsaved", paint.bold(Color::Yellow)));
     }
+    if model.analysis_due || model.analyzing.is_some() {
+        first.push(Span::styled("  ↻ re-checking", paint.fg(Color::Cyan)));
+    }
     let mut second = vec![Span::raw(" ")];
     for (status, n) in model.inv.status_counts() {
         let (sym, color) = badge(status);

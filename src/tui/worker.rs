@@ -6,7 +6,7 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
-use super::msg::{Msg, ReloadJob, Reloaded, SaveDone, SaveFailure, SaveJob};
+use super::msg::{AnalyzeJob, Analyzed, Msg, ReloadJob, Reloaded, SaveDone, SaveFailure, SaveJob};
 use crate::analysis::FileFacts;
 use crate::cli::workspace::{self, EnvFile};
 use crate::cli::{Error, save};
@@ -19,6 +19,7 @@ pub enum Job {
     Save(Box<SaveJob>),
     /// Read the live file again.
     Reload(Box<ReloadJob>),
+    Analyze(Box<AnalyzeJob>),
 }
 
 /// Starts the worker; jobs go in through the returned sender, results come out on `out`.
@@ -43,6 +44,12 @@ pub fn perform(job: Job) -> Msg {
     match job {
         Job::Save(job) => Msg::Saved(save_job(&job).map(Box::new)),
         Job::Reload(job) => Msg::Reloaded(reload(&job).map(Box::new)),
+        Job::Analyze(job) => Msg::Analyzed(Box::new(Analyzed {
+            revision: job.revision,
+            inv: job
+                .ws
+                .analyze_with(&job.knowledge, job.policy, job.facts, job.now),
+        })),
     }
 }
 

@@ -671,3 +671,54 @@ fn a_notice_arriving_while_quitting_is_kept_for_after_the_terminal_is_restored()
         Some("created your envward identity")
     );
 }
+
+/// On a large project a change does not wait for the analysis: the new value is there at
+/// once, the re-analysis goes to the worker, and its result is adopted when it is of the
+/// working copy (a stale one is dropped and the newest copy analysed instead).
+#[test]
+fn large_projects_are_re_analysed_on_the_worker() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    m.analyze_in_background_above = 0;
+    let before = m.inv.clone();
+    let Some(Cmd::Generate(requests)) = ch(m, 'g') else {
+        panic!("g asks for a value");
+    };
+    let msg = generate(&requests, &mut StdRng::seed_from_u64(7));
+    let Some(Cmd::Analyze(job)) = update(m, msg) else {
+        panic!("the change hands its analysis to the worker");
+    };
+    assert_eq!(m.inv, before, "statuses wait for the worker");
+    let selected = m.selected_var().map(|(i, _)| i).unwrap();
+    assert!(
+        m.values[selected].is_some(),
+        "the new value is there at once"
+    );
+    assert!(
+        update(
+            m,
+            Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))
+        )
+        .is_none(),
+        "one analysis at a time"
+    );
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Analyze(job));
+    assert!(update(m, done).is_none());
+    assert_ne!(m.inv, before, "the analysis was adopted");
+    assert!(m.analyzing.is_none() && !m.analysis_due);
+
+    // A result overtaken by another change is dropped, and the newest copy analysed.
+    let Some(Cmd::Generate(requests)) = ch(m, 'G') else {
+        panic!("G asks for values");
+    };
+    let msg = generate(&requests, &mut StdRng::seed_from_u64(8));
+    let Some(Cmd::Analyze(stale)) = update(m, msg) else {
+        panic!("analysis");
+    };
+    ch(m, 'u');
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Analyze(stale));
+    assert!(
+        matches!(update(m, done), Some(Cmd::Analyze(_))),
+        "re-analyse the newest copy"
+    );
+}
