@@ -80,6 +80,24 @@ fn run_generate(model: &mut Model, cmd: Option<Cmd>) {
     assert!(update(model, msg).is_none());
 }
 
+/// Does what the worker does for a save (writes the text, reads the file back) and returns
+/// its answer.
+fn worker_saved(dir: &Path, job: &SaveJob, backups: &[&str], notice: Option<&str>) -> Msg {
+    std::fs::write(dir.join(".env"), &job.text).unwrap();
+    let disk = workspace::read_env_file(dir, &dir.join(".env"), true).unwrap();
+    Msg::Saved(Ok(Box::new(SaveDone {
+        live: ".env".into(),
+        backups: backups.iter().map(Into::into).collect(),
+        notice: notice.map(str::to_string),
+        disk,
+        facts: FileFacts {
+            mode: Some(0o600),
+            git: None,
+        },
+        revision: job.revision,
+    })))
+}
+
 fn selected_name(model: &Model) -> String {
     model.selected_var().unwrap().1.name.clone()
 }
@@ -344,20 +362,10 @@ fn s_saves_on_the_worker_and_the_answer_names_both_files() {
     assert!(!f.dir.join(".env").exists());
 
     // Answer as the worker would, with the file it wrote.
-    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
-    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
-    let done = SaveDone {
-        live: ".env".into(),
-        backups: vec![".env.20250101T000000Z.age".into()],
-        notice: None,
-        disk,
-        facts: FileFacts {
-            mode: Some(0o600),
-            git: None,
-        },
-        revision: job.revision,
-    };
-    update(m, Msg::Saved(Ok(Box::new(done))));
+    update(
+        m,
+        worker_saved(&f.dir, &job, &[".env.20250101T000000Z.age"], None),
+    );
     assert_eq!(m.busy, None);
     assert!(!m.is_dirty());
     assert_eq!(
@@ -452,19 +460,7 @@ fn s_in_the_quit_prompt_saves_then_quits() {
         panic!("no save");
     };
     assert!(!m.quit);
-    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
-    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
-    update(
-        m,
-        Msg::Saved(Ok(Box::new(SaveDone {
-            live: ".env".into(),
-            backups: vec![],
-            notice: None,
-            disk,
-            facts: FileFacts::default(),
-            revision: job.revision,
-        }))),
-    );
+    update(m, worker_saved(&f.dir, &job, &[], None));
     assert!(m.quit);
 }
 
@@ -616,22 +612,12 @@ fn a_new_identity_notice_is_shown_until_acknowledged() {
     let Some(Cmd::Save(job)) = ch(m, 's') else {
         panic!("no save");
     };
-    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
-    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
-    let notice = "created your envward identity at /home/u/.config/envward/identity.txt; keep a copy somewhere safe: losing it means losing access to your encrypted backups".to_string();
-    let done = SaveDone {
-        live: ".env".into(),
-        backups: vec![".env.20250101T000000Z.age".into()],
-        notice: Some(notice.clone()),
-        disk,
-        facts: FileFacts {
-            mode: Some(0o600),
-            git: None,
-        },
-        revision: job.revision,
-    };
-    update(m, Msg::Saved(Ok(Box::new(done))));
-    assert!(matches!(&m.mode, Mode::Notice(n) if *n == notice));
+    let notice = "created your envward identity at /home/u/.config/envward/identity.txt; keep a copy somewhere safe: losing it means losing access to your encrypted backups";
+    update(
+        m,
+        worker_saved(&f.dir, &job, &[".env.20250101T000000Z.age"], Some(notice)),
+    );
+    assert!(matches!(&m.mode, Mode::Notice(n) if n == notice));
     assert!(
         ch(m, 'j').is_none(),
         "other keys do nothing until it is read"
@@ -654,17 +640,10 @@ fn a_notice_arriving_while_quitting_is_kept_for_after_the_terminal_is_restored()
     let Some(Cmd::Save(job)) = ch(m, 's') else {
         panic!("save then quit");
     };
-    std::fs::write(f.dir.join(".env"), &job.text).unwrap();
-    let disk = workspace::read_env_file(&f.dir, &f.dir.join(".env"), true).unwrap();
-    let done = SaveDone {
-        live: ".env".into(),
-        backups: vec![],
-        notice: Some("created your envward identity".to_string()),
-        disk,
-        facts: FileFacts::default(),
-        revision: job.revision,
-    };
-    update(m, Msg::Saved(Ok(Box::new(done))));
+    update(
+        m,
+        worker_saved(&f.dir, &job, &[], Some("created your envward identity")),
+    );
     assert!(m.quit);
     assert_eq!(
         m.exit_message.as_deref(),
