@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::analysis::{Finding, Inventory, RuleId, Severity, Status};
 
 /// Findings grouped under headings: the status rules by status, then each other rule.
-fn groups(inv: &Inventory) -> Vec<(String, Severity, Vec<&Finding>)> {
+fn groups<'a>(inv: &'a Inventory) -> Vec<(String, Severity, Vec<&'a Finding>)> {
     let mut out: Vec<(String, Severity, Vec<&Finding>)> = Vec::new();
     let status_rule = |f: &Finding| -> Option<Status> {
         let var = inv.get(f.variable.as_deref()?)?;
@@ -23,35 +23,27 @@ fn groups(inv: &Inventory) -> Vec<(String, Severity, Vec<&Finding>)> {
             _ => None,
         }
     };
+    // A group's severity is its most severe finding (errors sort first).
+    let mut push = |title: &str, items: Vec<&'a Finding>| {
+        if let Some(sev) = items.iter().map(|f| f.severity).min() {
+            out.push((title.to_string(), sev, items));
+        }
+    };
     for status in Status::ALL {
-        let items: Vec<&Finding> = inv
+        let items = inv
             .findings
             .iter()
             .filter(|f| status_rule(f) == Some(status))
             .collect();
-        if !items.is_empty() {
-            let sev = items
-                .iter()
-                .map(|f| f.severity)
-                .min()
-                .unwrap_or(Severity::Warning);
-            out.push((status.as_str().to_string(), sev, items));
-        }
+        push(status.as_str(), items);
     }
     for rule in RuleId::ALL {
-        let items: Vec<&Finding> = inv
+        let items = inv
             .findings
             .iter()
             .filter(|f| f.rule == *rule && status_rule(f).is_none())
             .collect();
-        if !items.is_empty() {
-            let sev = items
-                .iter()
-                .map(|f| f.severity)
-                .min()
-                .unwrap_or(Severity::Warning);
-            out.push((rule.as_str().to_string(), sev, items));
-        }
+        push(rule.as_str(), items);
     }
     out
 }
