@@ -448,7 +448,7 @@ fn score(dir: &Path) -> Score {
                 .collect();
             check(
                 changed.contains(&key),
-                format!("untouched line changed: {}", key),
+                format!("untouched line changed: {key}"),
             );
         }
     }
