@@ -99,6 +99,37 @@ pub struct Constraints {
     pub forbidden: Vec<char>,
     /// The only characters the consumer accepts; `None` means no such rule.
     pub alphabet: Option<Alphabet>,
+    /// Character classes every value must contain (an image's password policy, such as
+    /// `OpenSearch`'s upper, lower, digit and symbol).
+    pub require: Vec<CharClass>,
+    /// Characters a value must not start with (some tools read a leading `-` as an option).
+    pub no_leading: Vec<char>,
+}
+
+/// A class of characters a password policy may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    /// `A-Z`.
+    Upper,
+    /// `a-z`.
+    Lower,
+    /// `0-9`.
+    Digit,
+    /// Any printable ASCII character that is not a letter or digit.
+    Symbol,
+}
+
+impl CharClass {
+    /// Whether `c` belongs to the class.
+    pub fn contains(self, c: char) -> bool {
+        match self {
+            CharClass::Upper => c.is_ascii_uppercase(),
+            CharClass::Lower => c.is_ascii_lowercase(),
+            CharClass::Digit => c.is_ascii_digit(),
+            CharClass::Symbol => c.is_ascii_graphic() && !c.is_ascii_alphanumeric(),
+        }
+    }
 }
 
 impl Constraints {
@@ -117,6 +148,18 @@ impl Constraints {
         let mut set: Vec<u8> = base.iter().copied().filter(|&b| self.allows(b)).collect();
         set.sort_unstable();
         set
+    }
+
+    /// Whether a drawn value meets the requirements that only a whole value can show: every
+    /// required class present, no forbidden first character.
+    pub fn accepts(&self, value: &str) -> bool {
+        self.require
+            .iter()
+            .all(|class| value.chars().any(|c| class.contains(c)))
+            && value
+                .chars()
+                .next()
+                .is_none_or(|c| !self.no_leading.contains(&c))
     }
 
     /// Does a value of `len` characters, all from `charset`, satisfy every rule?
@@ -168,6 +211,7 @@ mod tests {
             max_len: None,
             forbidden: vec!['a'],
             alphabet: Some(Alphabet::new("abc+-").unwrap()),
+            ..Constraints::default()
         };
         assert!(c.allows(b'b'));
         assert!(c.allows(b'-'));

@@ -10,8 +10,7 @@ use std::str::FromStr;
 pub const MAX_LEN: usize = 4096;
 
 /// Every accepted spelling, quoted in error messages so the user can fix a typo without docs.
-const VALID_KINDS: &str =
-    "valid kinds are password, base64[:N], hex[:N], uuid and token[:N], with N from 1 to 4096";
+const VALID_KINDS: &str = "valid kinds are password, base64[:N], hex[:N], uuid, token[:N], laravel and fernet, with N from 1 to 4096";
 
 /// What to generate for a variable: the output format and how much randomness goes into it.
 ///
@@ -30,6 +29,12 @@ pub enum Kind {
     Uuid,
     /// N characters drawn uniformly from `[A-Za-z0-9]`.
     Token(usize),
+    /// A Laravel application key: `base64:` and 32 random bytes in standard base64, as
+    /// `php artisan key:generate` writes it.
+    Laravel,
+    /// A Fernet key (Python `cryptography`, Airflow, Superset): 32 random bytes in url-safe
+    /// base64 with padding, 44 characters.
+    Fernet,
 }
 
 /// Why a kind was not understood, either while parsing its spelling or because a hand-built
@@ -67,6 +72,8 @@ impl Kind {
             Kind::Hex(_) => "hex",
             Kind::Uuid => "uuid",
             Kind::Token(_) => "token",
+            Kind::Laravel => "laravel",
+            Kind::Fernet => "fernet",
         }
     }
 
@@ -91,7 +98,7 @@ impl Kind {
     /// `N × log2(62)` bits.
     pub fn entropy_bits(self) -> f64 {
         match self {
-            Kind::Password => 256.0,
+            Kind::Password | Kind::Laravel | Kind::Fernet => 256.0,
             Kind::Base64(n) | Kind::Hex(n) => 8.0 * len_as_f64(n),
             Kind::Uuid => 122.0,
             Kind::Token(n) => len_as_f64(n) * 62_f64.log2(),
@@ -117,6 +124,8 @@ impl Kind {
                 "{n}-char token of letters and digits ({:.0} random bits)",
                 self.entropy_bits()
             ),
+            Kind::Laravel => "Laravel key: base64: and 32 random bytes in base64".to_owned(),
+            Kind::Fernet => "Fernet key: 32 random bytes in url-safe base64 (44 chars)".to_owned(),
         }
     }
 }
@@ -143,7 +152,7 @@ impl fmt::Display for Kind {
     /// lengths are always written out (`hex` displays as `hex:32`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Kind::Password | Kind::Uuid => f.write_str(self.name()),
+            Kind::Password | Kind::Uuid | Kind::Laravel | Kind::Fernet => f.write_str(self.name()),
             Kind::Base64(n) | Kind::Hex(n) | Kind::Token(n) => write!(f, "{}:{n}", self.name()),
         }
     }
@@ -152,7 +161,7 @@ impl fmt::Display for Kind {
 impl FromStr for Kind {
     type Err = KindError;
 
-    /// Reads `password`, `uuid`, `base64[:N]`, `hex[:N]` or `token[:N]`.
+    /// Reads `password`, `uuid`, `base64[:N]`, `hex[:N]`, `token[:N]`, `laravel` or `fernet`.
     ///
     /// Without `:N`, `base64` and `hex` mean 32 bytes and `token` means 64 characters. Names are
     /// case-sensitive and surrounding whitespace is not trimmed: the spelling is a config value,
@@ -189,6 +198,8 @@ impl FromStr for Kind {
         match name {
             "password" => fixed(Kind::Password),
             "uuid" => fixed(Kind::Uuid),
+            "laravel" => fixed(Kind::Laravel),
+            "fernet" => fixed(Kind::Fernet),
             "base64" => sized(Kind::Base64, 32),
             "hex" => sized(Kind::Hex, 32),
             "token" => sized(Kind::Token, 64),
@@ -214,6 +225,8 @@ mod tests {
             ("hex:1", Kind::Hex(1)),
             ("token", Kind::Token(64)),
             ("token:4096", Kind::Token(4096)),
+            ("laravel", Kind::Laravel),
+            ("fernet", Kind::Fernet),
         ];
         for (text, kind) in cases {
             assert_eq!(text.parse::<Kind>(), Ok(kind), "{text}");
@@ -265,8 +278,8 @@ mod tests {
         let unknown = "pasword".parse::<Kind>().unwrap_err().to_string();
         assert_eq!(
             unknown,
-            "unknown kind `pasword`; valid kinds are password, base64[:N], hex[:N], uuid and \
-             token[:N], with N from 1 to 4096"
+            "unknown kind `pasword`; valid kinds are password, base64[:N], hex[:N], uuid, \
+             token[:N], laravel and fernet, with N from 1 to 4096"
         );
         let length = "hex:0".parse::<Kind>().unwrap_err().to_string();
         assert!(

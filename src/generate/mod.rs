@@ -17,12 +17,12 @@ mod sample;
 mod tests;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use rand::TryCryptoRng;
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-pub use constraints::{Alphabet, AlphabetError, Constraints, NEVER};
+pub use constraints::{Alphabet, AlphabetError, CharClass, Constraints, NEVER};
 pub use kind::{Kind, KindError, MAX_LEN};
 
 use constraints::ALNUM;
@@ -62,6 +62,15 @@ pub enum GenerateError {
         /// How many characters the constraints allow.
         alphabet_len: usize,
     },
+    /// The constraints require characters (an upper-case letter, a symbol …) that the kind's
+    /// values practically never contain.
+    #[error(
+        "{kind} values do not meet the required character classes; choose another kind for this variable"
+    )]
+    Unsatisfiable {
+        /// The kind asked for.
+        kind: Kind,
+    },
     /// The random number generator failed (for the OS generator: the kernel refused randomness).
     #[error("the random number generator failed: {0}")]
     Rng(String),
@@ -85,7 +94,26 @@ pub fn generate<R: TryCryptoRng + ?Sized>(
     constraints: &Constraints,
     rng: &mut R,
 ) -> Result<SecretString, GenerateError> {
-    let value = match plan(kind, constraints)? {
+    let plan = plan(kind, constraints)?;
+    // Character-class requirements (an image's password policy) are met by drawing again: a
+    // 43-character value lacks a class rarely, so a few draws suffice; the bound turns an
+    // impossible requirement into an error rather than a loop.
+    for _ in 0..256 {
+        let value = draw_once(&plan, rng)?;
+        if constraints.accepts(&value) {
+            return Ok(SecretString::from(value));
+        }
+    }
+    Err(GenerateError::Unsatisfiable { kind })
+}
+
+/// One value made by `plan`, before the character-class requirements are checked.
+fn draw_once<R: TryCryptoRng + ?Sized>(plan: &Plan, rng: &mut R) -> Result<String, GenerateError> {
+    Ok(match *plan {
+        Plan::Encode(Format::Laravel, n) => {
+            format!("base64:{}", STANDARD.encode(&*sample::bytes(rng, n)?))
+        }
+        Plan::Encode(Format::Base64Padded, n) => URL_SAFE.encode(&*sample::bytes(rng, n)?),
         Plan::Encode(Format::Base64, n) => STANDARD.encode(&*sample::bytes(rng, n)?),
         Plan::Encode(Format::Base64Url, n) => URL_SAFE_NO_PAD.encode(&*sample::bytes(rng, n)?),
         Plan::Encode(Format::Hex, n) => hex_lower(&sample::bytes(rng, n)?),
@@ -96,9 +124,8 @@ pub fn generate<R: TryCryptoRng + ?Sized>(
             let uuid = uuid::Builder::from_random_bytes(*bytes).into_uuid();
             uuid.hyphenated().to_string()
         }
-        Plan::Draw { alphabet, len } => sample::draw(rng, &alphabet, len)?,
-    };
-    Ok(SecretString::from(value))
+        Plan::Draw { ref alphabet, len } => sample::draw(rng, alphabet, len)?,
+    })
 }
 
 /// Bits of randomness in the value [`generate`] would produce for `kind` under `constraints`.
@@ -130,6 +157,10 @@ enum Format {
     Hex,
     /// Lowercase hyphenated UUID v4; takes 16 bytes.
     Uuid,
+    /// `base64:` then standard padded base64 (a Laravel key).
+    Laravel,
+    /// URL-safe alphabet, padded with `=` (a Fernet key).
+    Base64Padded,
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -148,6 +179,8 @@ impl Plan {
             Plan::Encode(Format::Base64Url, n) => ([ALNUM, b"-_"].concat(), (4 * n).div_ceil(3)),
             Plan::Encode(Format::Hex, n) => (HEX.to_vec(), 2 * n),
             Plan::Encode(Format::Uuid, _) => ([HEX.as_slice(), b"-"].concat(), 36),
+            Plan::Encode(Format::Laravel, n) => ([ALNUM, b"+/=:"].concat(), 7 + n.div_ceil(3) * 4),
+            Plan::Encode(Format::Base64Padded, n) => ([ALNUM, b"-_="].concat(), n.div_ceil(3) * 4),
             Plan::Draw { ref alphabet, len } => (alphabet.clone(), len),
         }
     }
@@ -175,6 +208,8 @@ fn plan(kind: Kind, constraints: &Constraints) -> Result<Plan, GenerateError> {
         ],
         Kind::Hex(n) => vec![Plan::Encode(Format::Hex, n)],
         Kind::Uuid => vec![Plan::Encode(Format::Uuid, 16)],
+        Kind::Laravel => vec![Plan::Encode(Format::Laravel, 32)],
+        Kind::Fernet => vec![Plan::Encode(Format::Base64Padded, 32)],
         Kind::Token(len) => vec![Plan::Draw {
             alphabet: ALNUM.to_vec(),
             len,

@@ -353,6 +353,7 @@ fn arb_constraints() -> impl Strategy<Value = Constraints> {
             max_len,
             forbidden: forbidden.into_iter().map(char::from).collect(),
             alphabet: alphabet.map(|a| Alphabet::new(a).unwrap()),
+            ..Constraints::default()
         })
 }
 
@@ -452,4 +453,56 @@ fn uniformity_check_catches_modulo_bias() {
         stats.iter().all(|&chi2| chi2 > CHI2_61_9999),
         "biased sampler passed: {stats:?}"
     );
+}
+
+#[test]
+fn laravel_and_fernet_keys_have_the_shape_their_apps_parse() {
+    use base64::Engine as _;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    let laravel = generate(Kind::Laravel, &Constraints::default(), &mut rng).unwrap();
+    let body = laravel.expose_secret().strip_prefix("base64:").unwrap();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
+            .len(),
+        32
+    );
+    let fernet = generate(Kind::Fernet, &Constraints::default(), &mut rng).unwrap();
+    assert_eq!(fernet.expose_secret().len(), 44);
+    assert_eq!(
+        base64::engine::general_purpose::URL_SAFE
+            .decode(fernet.expose_secret())
+            .unwrap()
+            .len(),
+        32
+    );
+}
+
+#[test]
+fn required_character_classes_are_met() {
+    use crate::generate::CharClass;
+    let c = Constraints {
+        require: vec![
+            CharClass::Upper,
+            CharClass::Lower,
+            CharClass::Digit,
+            CharClass::Symbol,
+        ],
+        no_leading: vec!['-'],
+        ..Constraints::default()
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    for _ in 0..200 {
+        let v = generate(Kind::Password, &c, &mut rng).unwrap();
+        assert!(c.accepts(v.expose_secret()));
+    }
+    let impossible = Constraints {
+        require: vec![CharClass::Upper],
+        ..Constraints::default()
+    };
+    assert!(matches!(
+        generate(Kind::Hex(16), &impossible, &mut rng),
+        Err(GenerateError::Unsatisfiable { .. })
+    ));
 }

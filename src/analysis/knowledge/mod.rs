@@ -1,0 +1,462 @@
+//! What envward knows about variables without being told: the rules in `templates/`.
+//!
+//! The files are embedded in the binary and parsed here into name rules (class and kind by
+//! the words of a name), known images (class, kind, role and constraints of the container
+//! variables they read), placeholder conventions, default and public passwords, provider
+//! token formats and derived values. This module depends on nothing else in the analysis
+//! but the [`Class`] type: it answers questions, it judges no project.
+
+mod files;
+mod glob;
+
+use std::collections::{HashMap, HashSet};
+
+// regex-lite: the full regex crate spent milliseconds building its engines for these
+// few short patterns on every run; matching short values needs none of that machinery.
+use regex_lite::Regex;
+
+use super::Class;
+use crate::generate::Kind;
+
+pub use files::{DeriveRule, ServerRole, TemplateFileError, ValueRules};
+pub use glob::glob_match;
+
+use files::{
+    DerivedFile, ImagesFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile,
+    parse_kind, parse_toml,
+};
+use glob::Glob;
+
+/// The built-in template files, by name, as embedded in the binary.
+pub const BUILTIN: [(&str, &str); 6] = [
+    (
+        "templates/names.toml",
+        include_str!("../../../templates/names.toml"),
+    ),
+    (
+        "templates/images.toml",
+        include_str!("../../../templates/images.toml"),
+    ),
+    (
+        "templates/placeholders.toml",
+        include_str!("../../../templates/placeholders.toml"),
+    ),
+    (
+        "templates/passwords.toml",
+        include_str!("../../../templates/passwords.toml"),
+    ),
+    (
+        "templates/providers.toml",
+        include_str!("../../../templates/providers.toml"),
+    ),
+    (
+        "templates/derived.toml",
+        include_str!("../../../templates/derived.toml"),
+    ),
+];
+
+/// A class and kind chosen by a name pattern.
+#[derive(Debug, Clone)]
+struct NameRule {
+    patterns: Vec<Glob>,
+    class: Class,
+    kind: Option<Kind>,
+}
+
+/// What a name alone says, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameReading {
+    /// The class.
+    pub class: Class,
+    /// The kind, for secrets and externals a rule names one for.
+    pub kind: Option<Kind>,
+    /// Why, in words.
+    pub why: &'static str,
+}
+
+/// A known image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    names: Vec<String>,
+    /// The kind of server it runs (`postgres`, `s3` …).
+    pub family: Option<String>,
+    /// Name words of client variables that talk to it.
+    pub clients: Vec<String>,
+    /// Its container variables.
+    pub vars: HashMap<String, ValueRules>,
+}
+
+impl Image {
+    /// The container variable holding the server's credential of `role`.
+    pub fn server_var(&self, role: ServerRole) -> impl Iterator<Item = &str> {
+        self.vars
+            .iter()
+            .filter(move |(_, r)| r.server == Some(role))
+            .map(|(k, _)| k.as_str())
+    }
+}
+
+/// A provider's token format.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// Human name ("Telegram bot token").
+    pub name: String,
+    names: Vec<String>,
+    format: Regex,
+}
+
+impl Provider {
+    /// Whether `value` has this provider's format.
+    pub fn accepts(&self, value: &str) -> bool {
+        self.format.is_match(value)
+    }
+}
+
+/// Everything the templates say.
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    exact: Vec<NameRule>,
+    names: Vec<NameRule>,
+    secret_words: HashSet<String>,
+    config_suffixes: HashSet<String>,
+    flag_prefixes: HashSet<String>,
+    images: Vec<Image>,
+    placeholder_patterns: Vec<String>,
+    /// Each placeholder pattern, compiled with regex-lite: nearly free to build, about 6 µs
+    /// per value to match all of them. Right for the tens of values of a real project.
+    placeholders: Vec<Regex>,
+    /// The same patterns as one `regex` set: 1.5 ms to build, 0.1 µs per value. Built only
+    /// when an analysis has enough values to repay it (see [`Knowledge::prepare_for`]).
+    placeholder_set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
+    placeholder_words: HashSet<String>,
+    sentinels: HashSet<String>,
+    example_hosts: Vec<String>,
+    defaults: HashSet<String>,
+    dev_markers: Vec<String>,
+    public: HashSet<String>,
+    providers: Vec<Provider>,
+    derived: Vec<DeriveRule>,
+}
+
+/// The image's name as templates match it: the last path part, without tag or digest.
+pub fn image_name(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last)
+}
+
+/// The words of a variable name, upper-cased: split on `_`, `.` and `-`.
+pub fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(['_', '.', '-'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+}
+
+impl Knowledge {
+    /// The built-in templates.
+    pub fn builtin() -> Result<Knowledge, TemplateFileError> {
+        Knowledge::from_files(&BUILTIN)
+    }
+
+    /// Parses the template files, given as (name, text) in [`BUILTIN`] order.
+    pub fn from_files(files: &[(&str, &str); 6]) -> Result<Knowledge, TemplateFileError> {
+        let [names, images, placeholders, passwords, providers, derived] = files;
+        let names_file: NamesFile = parse_toml(names.0, names.1)?;
+        let rules = |list: Vec<files::NameRuleFile>| -> Result<Vec<NameRule>, TemplateFileError> {
+            list.into_iter()
+                .map(|r| {
+                    Ok(NameRule {
+                        kind: parse_kind(names.0, r.kind.as_ref())?,
+                        patterns: r.patterns.iter().map(|p| Glob::new(p)).collect(),
+                        class: r.class,
+                    })
+                })
+                .collect()
+        };
+        let upper = |v: Vec<String>| v.into_iter().map(|w| w.to_ascii_uppercase()).collect();
+        let images_file: ImagesFile = parse_toml(images.0, images.1)?;
+        for image in &images_file.image {
+            for rules in image.vars.values() {
+                parse_kind(images.0, rules.kind.as_ref())?;
+            }
+        }
+        let ph: PlaceholdersFile = parse_toml(placeholders.0, placeholders.1)?;
+        // Patterns are matched against the lowercased value (no case folding to compile).
+        let compiled = ph
+            .patterns
+            .iter()
+            .map(|p| Regex::new(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TemplateFileError {
+                file: placeholders.0.to_string(),
+                message: e.to_string(),
+            })?;
+        let pw: PasswordsFile = parse_toml(passwords.0, passwords.1)?;
+        let prov: ProvidersFile = parse_toml(providers.0, providers.1)?;
+        let mut provider_list = Vec::new();
+        for p in prov.provider {
+            let format = Regex::new(&p.format).map_err(|e| TemplateFileError {
+                file: providers.0.to_string(),
+                message: format!("{}: {e}", p.name),
+            })?;
+            provider_list.push(Provider {
+                name: p.name,
+                names: p.names,
+                format,
+            });
+        }
+        let derived_file: DerivedFile = parse_toml(derived.0, derived.1)?;
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
+        Ok(Knowledge {
+            exact: rules(names_file.exact)?,
+            names: rules(names_file.rule)?,
+            secret_words: upper(names_file.secret_words),
+            config_suffixes: upper(names_file.config_suffixes),
+            flag_prefixes: upper(names_file.flag_prefixes),
+            images: images_file
+                .image
+                .into_iter()
+                .map(|i| Image {
+                    names: i.names,
+                    family: i.family,
+                    clients: i.clients,
+                    vars: i.vars,
+                })
+                .collect(),
+            placeholder_patterns: ph.patterns,
+            placeholders: compiled,
+            placeholder_set: std::sync::OnceLock::new(),
+            placeholder_words: lower(ph.secret_words),
+            sentinels: lower(ph.sentinels),
+            example_hosts: ph.example_hosts,
+            defaults: lower(pw.defaults),
+            dev_markers: pw.dev_markers.into_iter().map(|w| w.to_lowercase()).collect(),
+            public: pw.public.into_iter().collect(),
+            providers: provider_list,
+            derived: derived_file.derive,
+        })
+    }
+
+    /// What the name alone says: specific rules first, then its words (a switch, a setting
+    /// about a secret, or no secret word at all are configuration), then the patterns.
+    pub fn name(&self, name: &str) -> NameReading {
+        let upper = name.to_ascii_uppercase();
+        if let Some(r) = self
+            .exact
+            .iter()
+            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
+        {
+            return NameReading {
+                class: r.class,
+                kind: r.kind,
+                why: "name rule in templates/names.toml",
+            };
+        }
+        let words: Vec<String> = name_words(name).collect();
+        let config = |why| NameReading {
+            class: Class::Config,
+            kind: None,
+            why,
+        };
+        let Some(last_secret) = words.iter().rposition(|w| self.secret_words.contains(w)) else {
+            return config("no secret word in its name");
+        };
+        if words[..last_secret].iter().any(|w| self.flag_prefixes.contains(w)) {
+            return config("its name is a switch (ALLOW_…, ENABLE_…)");
+        }
+        if words[last_secret + 1..]
+            .iter()
+            .any(|w| self.config_suffixes.contains(w))
+        {
+            return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
+        }
+        match self
+            .names
+            .iter()
+            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
+        {
+            Some(r) => NameReading {
+                class: r.class,
+                kind: r.kind,
+                why: "name pattern in templates/names.toml",
+            },
+            None => NameReading {
+                class: Class::Secret,
+                kind: Some(Kind::Password),
+                why: "a secret word in its name",
+            },
+        }
+    }
+
+    /// Class and kind by the variable's name alone (`None`: configuration).
+    pub fn by_name(&self, name: &str) -> Option<(Class, Option<Kind>)> {
+        let r = self.name(name);
+        (r.class != Class::Config).then_some((r.class, r.kind))
+    }
+
+    /// A known image.
+    pub fn image(&self, image: &str) -> Option<&Image> {
+        let name = image_name(image);
+        self.images
+            .iter()
+            .find(|i| i.names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+    }
+
+    /// The server families whose clients a variable's name speaks for (`DB_PASSWORD`:
+    /// postgres, mysql, mongo; `S3_SECRET_KEY`: s3).
+    pub fn families_of_name(&self, name: &str) -> Vec<&str> {
+        let words: Vec<String> = name_words(name).collect();
+        let mut out: Vec<&str> = self
+            .images
+            .iter()
+            .filter(|i| i.clients.iter().any(|c| words.contains(c)))
+            .filter_map(|i| i.family.as_deref())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// What a known image says about its container variable `var`.
+    pub fn image_var(&self, image: &str, var: &str) -> Option<&ValueRules> {
+        self.image(image).and_then(|i| i.vars.get(var))
+    }
+
+    /// Why `value` is a placeholder, if it is one. `secret` enables the exact words that are
+    /// placeholders only for secrets (`secret`, `test` …). Decorations are ignored:
+    /// `__CHANGEME__`, `[change-me]` and `<<ChangeMe>>` are all `changeme`.
+    pub fn placeholder(&self, value: &str, secret: bool) -> Option<String> {
+        let v = value.trim();
+        if v.is_empty() || self.is_sentinel(v) {
+            return None;
+        }
+        let lower = v.to_lowercase();
+        let bare = lower.trim_matches(|c: char| {
+            matches!(
+                c,
+                '_' | '-' | '[' | ']' | '<' | '>' | '{' | '}' | '(' | ')' | '%' | '#' | '@' | '!'
+                    | '.' | '*' | '"' | '\''
+            ) || c.is_whitespace()
+        });
+        let pattern_hit = |s: &str| match self.placeholder_set.get() {
+            Some(Some(set)) => set.is_match(s.as_bytes()),
+            _ => self.placeholders.iter().any(|r| r.is_match(s)),
+        };
+        if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
+            return Some("looks like a placeholder (such as changeme or your_…_here)".into());
+        }
+        if secret && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare)) {
+            return Some("is a placeholder word".to_string());
+        }
+        if v.len() >= 3 && v.chars().all(|c| c == '0') {
+            return Some("is an all-zero key".to_string());
+        }
+        if secret && is_shouting_name(v) {
+            return Some("is a NAME_IN_CAPITALS standing in for a value".to_string());
+        }
+        None
+    }
+
+    /// Whether `value` is a documented "supplied elsewhere" sentinel (`user_provided`).
+    pub fn is_sentinel(&self, value: &str) -> bool {
+        self.sentinels.contains(&value.trim().to_lowercase())
+    }
+
+    /// Whether `value` names an example host (`example.com`, `yourdomain` …).
+    pub fn mentions_example_host(&self, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        self.example_hosts.iter().any(|h| {
+            lower.match_indices(h.as_str()).any(|(at, _)| {
+                // A whole host label: `example.com` in `mail.example.com`, not in
+                // `counterexample.community`.
+                let before = lower[..at].chars().next_back();
+                let after = lower[at + h.len()..].chars().next();
+                before.is_none_or(|c| !c.is_ascii_alphanumeric())
+                    && after.is_none_or(|c| !c.is_ascii_alphanumeric())
+            })
+        })
+    }
+
+    /// Readies placeholder matching for about `values` values: past a few hundred, the set
+    /// that matches them all in one pass pays for its compilation.
+    pub fn prepare_for(&self, values: usize) {
+        if values > 300 {
+            self.placeholder_set.get_or_init(|| {
+                regex::bytes::RegexSetBuilder::new(&self.placeholder_patterns)
+                    .unicode(false)
+                    .build()
+                    .ok()
+            });
+        }
+    }
+
+    /// Whether `value` is a well-known default or dictionary password, also with digits or
+    /// symbols appended (`password123!`) or capitalised.
+    pub fn is_default_password(&self, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        if self.defaults.contains(&lower) {
+            return true;
+        }
+        let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+        stem.len() >= 4 && stem.len() < lower.len() && self.defaults.contains(stem)
+    }
+
+    /// Whether `value` contains a development marker (`dev_`, `_local`, `test` …).
+    pub fn has_dev_marker(&self, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        self.dev_markers.iter().any(|m| lower.contains(m.as_str()))
+    }
+
+    /// Whether `value` was published in a well-known template.
+    pub fn is_public(&self, value: &str) -> bool {
+        self.public.contains(value)
+    }
+
+    /// The provider whose format a variable named `name` must have.
+    pub fn provider(&self, name: &str) -> Option<&Provider> {
+        self.providers
+            .iter()
+            .find(|p| p.names.iter().any(|n| glob_match(n, name)))
+    }
+
+    /// The derivation rules.
+    pub fn derivations(&self) -> &[DeriveRule] {
+        &self.derived
+    }
+}
+
+/// Whether `name` holds a secret in `project`, judged the quick way (its name, or a known
+/// image reading it as a secret), for output that must not show secret literals.
+pub fn is_sensitive_in(k: &Knowledge, project: &crate::compose::Project, name: &str) -> bool {
+    if k.by_name(name).is_some_and(|(c, _)| c.is_sensitive()) {
+        return true;
+    }
+    project.services.iter().any(|s| {
+        s.environment.iter().any(|e| {
+            let feeds = match &e.value {
+                Some(v) => v.contains(&format!("{{{name}")) || v.contains(&format!("${name}")),
+                None => e.key == name,
+            };
+            feeds
+                && s.image
+                    .as_deref()
+                    .and_then(|i| k.image_var(i, &e.key))
+                    .and_then(|r| r.class)
+                    .is_some_and(Class::is_sensitive)
+        })
+    })
+}
+
+/// `STRONG_DB_PASSWORD`: capitals and underscores naming what should be there.
+fn is_shouting_name(v: &str) -> bool {
+    v.contains('_')
+        && v.len() >= 6
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && ["PASSWORD", "SECRET", "TOKEN", "KEY", "PASS"]
+            .iter()
+            .any(|w| v.contains(w))
+}
+
+#[cfg(test)]
+mod tests;
