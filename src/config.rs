@@ -68,6 +68,21 @@ pub struct VarConfig {
     pub same_as: Vec<String>,
     /// Whether the variable must be set (overrides what compose implies).
     pub required: Option<bool>,
+    /// A value computed from another variable (`derive = { from = "JWT_SECRET", jwt = { role = "anon" } }`).
+    pub derive: Option<DeriveConfig>,
+}
+
+/// `[vars.NAME] derive`: the variable is an HS256 JWT signed with another's value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveConfig {
+    /// The source variable.
+    pub from: String,
+    /// Claims the token carries (besides `iat` and `exp`).
+    #[serde(default)]
+    pub jwt: std::collections::BTreeMap<String, String>,
+    /// How long a token made now stays valid (default 1825 days).
+    pub lifetime_days: Option<u32>,
 }
 
 /// `[backup]`.

@@ -15,15 +15,18 @@ const CORE: [&str; 8] = [
     "src/position.rs",
     "src/generate",
     "src/analysis",
-    "src/plan.rs",
+    "src/plan",
     "src/config.rs",
 ];
 
 /// Files the scan must find, so that a moved or renamed core cannot pass by being empty.
-const EXPECTED: [&str; 12] = [
+const EXPECTED: [&str; 15] = [
     "src/analysis/mod.rs",
     "src/analysis/facts.rs",
-    "src/plan.rs",
+    "src/analysis/relations.rs",
+    "src/analysis/knowledge/mod.rs",
+    "src/analysis/declare.rs",
+    "src/plan/mod.rs",
     "src/config.rs",
     "src/dotenv/mod.rs",
     "src/dotenv/scan.rs",

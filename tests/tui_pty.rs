@@ -131,7 +131,7 @@ fn generate_save_quit_in_a_real_terminal() {
     std::fs::create_dir(&home).unwrap();
     let (mut child, mut writer, mut screen) = spawn(&ex.dir, &home);
 
-    screen.wait_for("17 missing");
+    screen.wait_for("16 missing");
     screen.wait_for("G generates 9 secrets");
     assert!(screen.parser.screen().alternate_screen());
     let first = screen.parser.screen().contents();

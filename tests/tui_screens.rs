@@ -79,7 +79,7 @@ fn without_colour_badges_keep_their_symbols_and_words() {
     let text = tui_support::text(&buffer);
     assert!(text.contains("✗ missing"));
     assert!(text.contains("✓ ok"));
-    assert!(text.contains("✗ 17 missing"));
+    assert!(text.contains("✗ 16 missing"));
 }
 
 #[test]

@@ -8,10 +8,16 @@
 //!
 //! It reads no file, no clock and no environment: all of that is passed in.
 
+pub mod classify;
+pub mod declare;
 pub mod facts;
+pub mod jwt;
 pub mod knowledge;
+pub mod relations;
 pub mod rules;
+pub mod shape;
 pub mod strength;
+mod verdict;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -27,6 +33,7 @@ use crate::generate::{Constraints, Kind};
 use crate::position::Position;
 
 pub use knowledge::Knowledge;
+pub use relations::{Derivation, Group, GroupWhy, Relations, UrlLink, UrlSource};
 pub use strength::{Policy, PolicyLevel};
 
 /// Whether a variable holds a secret, and of which sort.
@@ -166,6 +173,8 @@ rule_ids! {
     Syntax => "syntax", "A line Docker Compose would reject.";
     WeakDefault => "weak-default", "A secret is unset, so compose falls back to a weak or placeholder default.";
     Reused => "reused", "One secret value is shared by variables that are not meant to be the same.";
+    Mismatch => "mismatch", "Variables that must hold the same value (or a URL and the password it carries) differ.";
+    Derived => "derived", "A value derived from another (a JWT signed with a secret) no longer matches its source.";
 }
 
 impl fmt::Display for RuleId {
@@ -213,6 +222,8 @@ pub struct Use {
 }
 
 /// One variable, as every face of envward sees it.
+// Each flag is an independent fact the faces show; an enum would pretend they exclude each other.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variable {
     /// The name.
@@ -239,12 +250,23 @@ pub struct Variable {
     pub constraints: Constraints,
     /// The example's section heading this variable sits under.
     pub section: Option<String>,
+    /// The example's comment about it (the lines right above it and its inline comment).
+    pub description: Option<String>,
     /// Where it is set in the live file (the winning statement).
     pub env_position: Option<Position>,
     /// Where the example lists it.
     pub example_position: Option<Position>,
     /// Why its class and kind are what they are (template, image, config, annotation).
     pub classified_by: String,
+    /// Its value is written through other variables (`${POSTGRES_PASSWORD}`): it follows
+    /// them and is never generated itself.
+    pub follows_others: bool,
+    /// Its value is also written as a literal in a compose file: `fill` leaves it (changing
+    /// one side alone breaks the service), the `hardcoded` finding says what to change.
+    pub pinned: bool,
+    /// A database image reads it only when its data volume is first created: changing it
+    /// later needs the server changed first (`envward rotate`).
+    pub initializes_volume: bool,
 }
 
 /// The analysis of one project.
@@ -262,6 +284,9 @@ pub struct Inventory {
     pub variables: Vec<Variable>,
     /// Every finding, ordered by rule then place.
     pub findings: Vec<Finding>,
+    /// Groups of variables that must hold one value, URLs that carry a password, and
+    /// derived values.
+    pub relations: Relations,
 }
 
 impl Inventory {
@@ -395,6 +420,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
         policy: input.policy,
         variables,
         findings,
+        relations: cx.relations,
     }
 }
 

@@ -82,8 +82,8 @@ pub enum Weakness {
     },
     /// A well-known default or dictionary password.
     DefaultPassword,
-    /// Contains a development marker.
-    DevMarker(String),
+    /// Contains a development marker (`dev_`, `_local`, `test` …).
+    DevMarker,
     /// Published in a well-known template.
     Public,
 }
@@ -101,7 +101,10 @@ impl std::fmt::Display for Weakness {
                 )
             }
             Weakness::DefaultPassword => write!(f, "a well-known default or dictionary password"),
-            Weakness::DevMarker(m) => write!(f, "contains the development marker {m:?}"),
+            // The marker is not quoted: it is part of the value.
+            Weakness::DevMarker => {
+                write!(f, "contains a development marker (such as dev_ or _local)")
+            }
             Weakness::Public => write!(f, "published in a public template, so not secret"),
         }
     }
@@ -259,17 +262,26 @@ fn shaped_bits(value: &str, kind: Kind) -> Option<f64> {
         Kind::Hex(_) => {
             (value.len() >= 2 && value.chars().all(|c| c.is_ascii_hexdigit())).then_some(len * 4.0)
         }
-        Kind::Base64(_) => {
-            let body = value.trim_end_matches('=');
-            let ok = body.len() >= 4
-                && body
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_'));
-            #[allow(clippy::cast_precision_loss)]
-            ok.then_some(body.len() as f64 * 6.0)
-        }
+        Kind::Base64(n) => base64_bits(value, n),
+        Kind::Laravel => value
+            .strip_prefix("base64:")
+            .and_then(|b| base64_bits(b, 32)),
+        Kind::Fernet => base64_bits(value, 32),
         Kind::Password | Kind::Token(_) => None,
     }
+}
+
+/// Bits in a base64 value: six per character, but never more than the bytes it encodes
+/// (44 characters of a 32-byte key hold 256 bits, not 258).
+fn base64_bits(value: &str, _bytes: usize) -> Option<f64> {
+    let body = value.trim_end_matches('=');
+    let ok = body.len() >= 4
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_'));
+    #[allow(clippy::cast_precision_loss)]
+    let decoded_bits = (body.len() * 6 / 8 * 8) as f64;
+    ok.then_some(decoded_bits)
 }
 
 /// Judges a secret value of `kind` against `policy`.
@@ -281,8 +293,8 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
     if knowledge.is_default_password(value) {
         weaknesses.push(Weakness::DefaultPassword);
     }
-    if let Some(m) = knowledge.dev_marker(value) {
-        weaknesses.push(Weakness::DevMarker(m.to_string()));
+    if knowledge.has_dev_marker(value) {
+        weaknesses.push(Weakness::DevMarker);
     }
     if let Some(bits) = kind.and_then(|k| shaped_bits(value, k)) {
         // A shaped kind is judged by its own size: uuid is 122 bits by construction.
@@ -317,6 +329,58 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
         });
     }
     Strength { bits, weaknesses }
+}
+
+/// Strength verdicts already computed, keyed by a randomly seeded hash of (value, kind,
+/// policy) — never the value itself. Judging a structured value costs ~150 µs, and the TUI
+/// re-analyses after every keystroke that changes one value among thousands. The memo is
+/// process-wide: a verdict depends on nothing but its key and the built-in templates.
+struct Memo {
+    seed: std::hash::RandomState,
+    verdicts: std::collections::HashMap<u64, Strength>,
+}
+
+/// Past this many verdicts the memo starts over, so memory stays bounded.
+const MEMO_LIMIT: usize = 100_000;
+
+static MEMO: std::sync::LazyLock<std::sync::Mutex<Memo>> = std::sync::LazyLock::new(|| {
+    std::sync::Mutex::new(Memo {
+        seed: std::hash::RandomState::new(),
+        verdicts: std::collections::HashMap::new(),
+    })
+});
+
+/// [`assess`], remembered: the same value judged again under the same kind and policy costs
+/// a hash lookup.
+pub fn memoized(
+    value: &str,
+    kind: Option<Kind>,
+    policy: &Policy,
+    knowledge: &Knowledge,
+) -> Strength {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let key = |memo: &Memo| {
+        let mut h = memo.seed.build_hasher();
+        value.hash(&mut h);
+        kind.map(|k| k.to_string()).hash(&mut h);
+        policy.min_length.hash(&mut h);
+        policy.min_bits.to_bits().hash(&mut h);
+        h.finish()
+    };
+    if let Ok(memo) = MEMO.lock()
+        && let Some(found) = memo.verdicts.get(&key(&memo))
+    {
+        return found.clone();
+    }
+    let verdict = assess(value, kind, policy, knowledge);
+    if let Ok(mut memo) = MEMO.lock() {
+        if memo.verdicts.len() >= MEMO_LIMIT {
+            memo.verdicts.clear();
+        }
+        let k = key(&memo);
+        memo.verdicts.insert(k, verdict.clone());
+    }
+    verdict
 }
 
 #[cfg(test)]

@@ -77,6 +77,11 @@ impl Fixture {
     }
 
     pub(crate) fn run(self) -> Inventory {
+        self.build().inventory
+    }
+
+    /// The analysis with what it was made from, for planners that need the documents.
+    pub(crate) fn build(self) -> Built {
         let dir = PathBuf::from("/project");
         let mut files = HashMap::new();
         files.insert(dir.join("compose.yaml"), self.compose.clone());
@@ -114,8 +119,22 @@ impl Fixture {
             policy: self.policy,
             now: jiff::Timestamp::UNIX_EPOCH,
         };
-        analyze(&input)
+        let inventory = analyze(&input);
+        Built {
+            inventory,
+            live: live.map(|(d, _)| d),
+            example: example.map(|(d, _)| d),
+            project,
+        }
     }
+}
+
+/// An analysed fixture and its inputs.
+pub(crate) struct Built {
+    pub(crate) inventory: Inventory,
+    pub(crate) live: Option<dotenv::Document>,
+    pub(crate) example: Option<dotenv::Document>,
+    pub(crate) project: compose::Project,
 }
 
 /// The variables a rule reported, in order.

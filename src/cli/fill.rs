@@ -30,7 +30,17 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     let knowledge = Knowledge::builtin()?;
     let inv = ws.analyze(&knowledge, ws.policy(global.policy));
     let mut rng = generate::os_rng();
-    let plan = plan::plan_fill(&inv, &options.only, &mut rng)?;
+    let plan = plan::plan_fill(
+        &plan::PlanInput {
+            inventory: &inv,
+            live: ws.live.as_ref().map(|l| &l.document),
+            example: ws.example.as_ref().map(|e| &e.document),
+            project: &ws.project,
+            now: jiff::Timestamp::now(),
+        },
+        &options.only,
+        &mut rng,
+    )?;
     let live = ws.display(&ws.project.env_file);
     let creating = ws.live.is_none();
     let mut out = std::io::stdout().lock();
@@ -59,14 +69,24 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
         .max()
         .unwrap_or(0);
     for c in &plan.changes {
-        writeln!(
-            out,
-            "  {:name_w$}  {:kind_w$}  {:11}  {}",
-            c.name,
-            c.kind.to_string(),
-            c.status.as_str(),
-            c.reason
-        )?;
+        match &c.origin {
+            plan::Origin::Generated | plan::Origin::Typed => writeln!(
+                out,
+                "  {:name_w$}  {:kind_w$}  {:11}  {}",
+                c.name,
+                c.kind.to_string(),
+                c.status.as_str(),
+                c.reason
+            )?,
+            other => writeln!(
+                out,
+                "  {:name_w$}  {:kind_w$}  {:11}  {}",
+                c.name,
+                "",
+                "follows",
+                other.describe()
+            )?,
+        }
     }
     writeln!(
         out,

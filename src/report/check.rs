@@ -155,6 +155,20 @@ pub fn json_value(inv: &Inventory) -> Value {
                 "in_uri": u.in_uri,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "groups": inv.relations.groups.iter().map(|g| json!({
+            "members": g.members,
+            "why": g.why,
+        })).collect::<Vec<_>>(),
+        "urls": inv.relations.urls.iter().map(|u| json!({
+            "variable": u.url,
+            "password_of": u.password_of,
+            "why": u.why,
+        })).collect::<Vec<_>>(),
+        "derived": inv.relations.derived.iter().map(|d| json!({
+            "variable": d.var,
+            "from": d.from,
+            "claims": d.claims,
+        })).collect::<Vec<_>>(),
         "findings": inv.findings.iter().map(|f| json!({
             "rule": f.rule.as_str(),
             "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },

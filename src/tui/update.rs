@@ -20,7 +20,7 @@ use super::model::{
 use super::msg::{Cmd, Msg, ReloadJob, Reloaded, Request, SaveDone, SaveFailure, SaveJob};
 use crate::analysis::{Class, Inventory, Status, Variable};
 use crate::dotenv::Document;
-use crate::plan::{self, Change, Plan};
+use crate::plan::{self, Change};
 
 /// The statuses `G` fixes, as `envward fill` does.
 pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::Weak];
@@ -274,6 +274,7 @@ pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut 
                 status: r.status,
                 reason: r.reason.clone(),
                 value,
+                origin: plan::Origin::Generated,
             })
         })
         .collect();
@@ -284,7 +285,19 @@ pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut 
 fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     let before = model.doc().cloned();
     let example = model.ws.example.as_ref().map(|e| &e.document);
-    let doc = plan::apply(before.as_ref(), example, &Plan { changes });
+    // A change carries its consequences: the rest of its group, the URLs that embed it and
+    // the tokens signed with it.
+    let plan = plan::propagate(
+        &plan::PlanInput {
+            inventory: &model.inv,
+            live: before.as_ref(),
+            example,
+            project: &model.ws.project,
+            now: model.now,
+        },
+        changes,
+    );
+    let doc = plan::apply(before.as_ref(), example, &plan);
     model.undo.push(Undo {
         doc: before,
         revision: model.revision,
@@ -379,6 +392,7 @@ fn on_edit(model: &mut Model, action: Action) {
                 status: var.status,
                 reason: "edited".to_string(),
                 value: SecretString::from(edit.buffer.as_str()),
+                origin: plan::Origin::Typed,
             };
             let name = edit.name.clone();
             change(model, vec![c], format!("edited {name}"));

@@ -22,8 +22,8 @@ pub use files::{DeriveRule, ServerRole, TemplateFileError, ValueRules};
 pub use glob::glob_match;
 
 use files::{
-    DerivedFile, ImagesFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile,
-    parse_kind, parse_toml,
+    DerivedFile, ImagesFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile, parse_kind,
+    parse_toml,
 };
 use glob::Glob;
 
@@ -72,6 +72,8 @@ pub struct NameReading {
     pub kind: Option<Kind>,
     /// Why, in words.
     pub why: &'static str,
+    /// Decided by a specific (`[[exact]]`) rule.
+    pub exact: bool,
 }
 
 /// A known image.
@@ -120,6 +122,8 @@ pub struct Knowledge {
     secret_words: HashSet<String>,
     config_suffixes: HashSet<String>,
     flag_prefixes: HashSet<String>,
+    provider_words: HashSet<String>,
+    issued_words: HashSet<String>,
     images: Vec<Image>,
     placeholder_patterns: Vec<String>,
     /// Each placeholder pattern, compiled with regex-lite: nearly free to build, about 6 µs
@@ -145,11 +149,15 @@ pub fn image_name(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-/// The words of a variable name, upper-cased: split on `_`, `.` and `-`.
+/// The words of a variable name, upper-cased: split on `_`, `.` and `-`, with a numbering
+/// suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and `OAUTH2` stay).
 pub fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
     name.split(['_', '.', '-'])
         .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
+        .map(|w| {
+            let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
+            if stem.len() >= 6 { stem } else { w }.to_ascii_uppercase()
+        })
 }
 
 impl Knowledge {
@@ -213,6 +221,8 @@ impl Knowledge {
             secret_words: upper(names_file.secret_words),
             config_suffixes: upper(names_file.config_suffixes),
             flag_prefixes: upper(names_file.flag_prefixes),
+            provider_words: upper(names_file.provider_words),
+            issued_words: upper(names_file.issued_words),
             images: images_file
                 .image
                 .into_iter()
@@ -230,7 +240,11 @@ impl Knowledge {
             sentinels: lower(ph.sentinels),
             example_hosts: ph.example_hosts,
             defaults: lower(pw.defaults),
-            dev_markers: pw.dev_markers.into_iter().map(|w| w.to_lowercase()).collect(),
+            dev_markers: pw
+                .dev_markers
+                .into_iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             public: pw.public.into_iter().collect(),
             providers: provider_list,
             derived: derived_file.derive,
@@ -250,6 +264,7 @@ impl Knowledge {
                 class: r.class,
                 kind: r.kind,
                 why: "name rule in templates/names.toml",
+                exact: true,
             };
         }
         let words: Vec<String> = name_words(name).collect();
@@ -257,18 +272,41 @@ impl Knowledge {
             class: Class::Config,
             kind: None,
             why,
+            exact: false,
         };
         let Some(last_secret) = words.iter().rposition(|w| self.secret_words.contains(w)) else {
             return config("no secret word in its name");
         };
-        if words[..last_secret].iter().any(|w| self.flag_prefixes.contains(w)) {
+        if words[..last_secret]
+            .iter()
+            .any(|w| self.flag_prefixes.contains(w))
+        {
             return config("its name is a switch (ALLOW_…, ENABLE_…)");
         }
-        if words[last_secret + 1..]
+        // `CLIENT_SECRET_GITHUB_LOGIN`: words after a provider's name name the provider's
+        // thing, not a setting about the secret.
+        let after_secret = &words[last_secret + 1..];
+        let qualifying = after_secret
             .iter()
-            .any(|w| self.config_suffixes.contains(w))
-        {
+            .position(|w| self.provider_words.contains(w))
+            .map_or(after_secret, |p| &after_secret[..p]);
+        if qualifying.iter().any(|w| self.config_suffixes.contains(w)) {
             return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
+        }
+        let before = &words[..last_secret];
+        if before
+            .iter()
+            .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
+            || after_secret
+                .iter()
+                .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
+        {
+            return NameReading {
+                class: Class::External,
+                kind: None,
+                why: "a credential issued by an outside provider (its name says which)",
+                exact: false,
+            };
         }
         match self
             .names
@@ -279,13 +317,25 @@ impl Knowledge {
                 class: r.class,
                 kind: r.kind,
                 why: "name pattern in templates/names.toml",
+                exact: false,
             },
             None => NameReading {
                 class: Class::Secret,
                 kind: Some(Kind::Password),
                 why: "a secret word in its name",
+                exact: false,
             },
         }
+    }
+
+    /// Whether `word` names a secret (`PASSWORD`, `TOKEN`, `KEY` …).
+    pub fn is_secret_word(&self, word: &str) -> bool {
+        self.secret_words.contains(word)
+    }
+
+    /// Whether `word` names an outside provider (`GITHUB`, `STRIPE` …).
+    pub fn is_provider_word(&self, word: &str) -> bool {
+        self.provider_words.contains(word)
     }
 
     /// Class and kind by the variable's name alone (`None`: configuration).
@@ -305,7 +355,24 @@ impl Knowledge {
     /// The server families whose clients a variable's name speaks for (`DB_PASSWORD`:
     /// postgres, mysql, mongo; `S3_SECRET_KEY`: s3).
     pub fn families_of_name(&self, name: &str) -> Vec<&str> {
-        let words: Vec<String> = name_words(name).collect();
+        self.families_by_words(&name_words(name).collect::<Vec<_>>())
+    }
+
+    /// The server families a variable's name names specifically (`REDIS_PASSWORD`: redis),
+    /// leaving out words any family's clients use (`DB`, `CACHE`, `STORAGE` …).
+    pub fn specific_families_of_name(&self, name: &str) -> Vec<&str> {
+        const GENERIC: [&str; 16] = [
+            "DB", "DATABASE", "SQL", "CACHE", "KV", "STORAGE", "OBJECT", "BUCKET", "BLOB",
+            "SEARCH", "MQ", "BROKER", "VECTOR", "ES", "CH", "WS",
+        ];
+        self.families_by_words(
+            &name_words(name)
+                .filter(|w| !GENERIC.contains(&w.as_str()))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn families_by_words(&self, words: &[String]) -> Vec<&str> {
         let mut out: Vec<&str> = self
             .images
             .iter()
@@ -334,8 +401,23 @@ impl Knowledge {
         let bare = lower.trim_matches(|c: char| {
             matches!(
                 c,
-                '_' | '-' | '[' | ']' | '<' | '>' | '{' | '}' | '(' | ')' | '%' | '#' | '@' | '!'
-                    | '.' | '*' | '"' | '\''
+                '_' | '-'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '{'
+                    | '}'
+                    | '('
+                    | ')'
+                    | '%'
+                    | '#'
+                    | '@'
+                    | '!'
+                    | '.'
+                    | '*'
+                    | '"'
+                    | '\''
             ) || c.is_whitespace()
         });
         let pattern_hit = |s: &str| match self.placeholder_set.get() {
@@ -345,7 +427,9 @@ impl Knowledge {
         if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
             return Some("looks like a placeholder (such as changeme or your_…_here)".into());
         }
-        if secret && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare)) {
+        if secret
+            && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare))
+        {
             return Some("is a placeholder word".to_string());
         }
         if v.len() >= 3 && v.chars().all(|c| c == '0') {

@@ -1,26 +1,104 @@
-//! `hardcoded`: a secret-looking `environment:` entry in a compose file with a literal value
-//! (or credentials written into a URI), which the env file can never fix or rotate.
+//! `hardcoded`: a secret written as a literal in a compose file, which the env file can never
+//! fix or rotate: a secret-looking `environment:` entry with a literal value, or the secret
+//! part of a longer literal (the `user:pass@` of a URL, `password=…` in a connection string,
+//! `"password": "…"` in a JSON blob).
 
 use super::{Rule, RuleId};
 use crate::analysis::facts::Context;
-use crate::analysis::{Class, Finding, Severity};
+use crate::analysis::shape::{self, url_password_span};
+use crate::analysis::{Finding, Severity};
 
 /// See the module docs.
 pub struct Hardcoded;
 
-/// Whether `value` is a URI with a literal password (`scheme://user:pass@host`).
-fn has_literal_credentials(value: &str) -> bool {
-    let Some(after) = value.split_once("://").map(|(_, a)| a) else {
-        return false;
+/// Words that name a secret in `word=value` and `"word": "value"` pairs (lower case).
+const SECRET_KEYS: [&str; 14] = [
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "secretkey",
+    "secret_key",
+    "apikey",
+    "api_key",
+    "token",
+    "accesskey",
+    "secretaccesskey",
+    "requirepass",
+    "auth_token",
+];
+
+/// Whether `value` holds a literal secret inside a longer text: a URL password, or a
+/// `password=…` / `"password": "…"` pair whose value is not interpolated.
+pub fn embedded_secret(value: &str) -> bool {
+    // What `${…}` expressions say is interpolated, not written: their defaults are judged as
+    // defaults (`weak-default`), their names are not literals.
+    let literal_text;
+    let value = if value.contains('$') {
+        literal_text = without_references(value);
+        literal_text.as_str()
+    } else {
+        value
     };
-    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-    let Some((userinfo, _)) = authority.rsplit_once('@') else {
-        return false;
-    };
-    match userinfo.split_once(':') {
-        Some((_, pass)) => !pass.is_empty() && !pass.contains('$'),
-        None => false,
+    if let Some(span) = url_password_span(value)
+        && !span.is_empty()
+        && !value[span].contains('$')
+    {
+        return true;
     }
+    let lower = value.to_ascii_lowercase();
+    for key in SECRET_KEYS {
+        for (at, _) in lower.match_indices(key) {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + key.len()..].chars().next();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                || after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let rest = &value[at + key.len()..];
+            // `--requirepass VALUE`, `--password VALUE`: a command-line flag.
+            let flag = before == Some('-') && rest.starts_with([' ', '\t']);
+            let rest = rest.trim_start_matches(['"', '\'']);
+            let rest = rest.trim_start();
+            let rest = match rest.strip_prefix(['=', ':']) {
+                Some(r) => r,
+                None if flag => rest,
+                None => continue,
+            };
+            let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+            let literal: String = rest
+                .chars()
+                .take_while(|c| {
+                    !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '&' | ',' | '}' | ')')
+                })
+                .collect();
+            if !literal.is_empty() && !literal.starts_with('$') && !shape::of(&literal).is_config()
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `value` with every `$…` reference replaced by `$` (a marker no literal starts with).
+fn without_references(value: &str) -> String {
+    let Ok(refs) = crate::interpolate::references(value) else {
+        return value.to_string();
+    };
+    let mut out = String::with_capacity(value.len());
+    let mut at = 0;
+    for r in refs.iter().filter(|r| !r.nested) {
+        if r.span.start >= at {
+            out.push_str(value.get(at..r.span.start).unwrap_or_default());
+            out.push('$');
+            at = r.span.end;
+        }
+    }
+    out.push_str(value.get(at..).unwrap_or_default());
+    out
 }
 
 impl Rule for Hardcoded {
@@ -33,7 +111,7 @@ impl Rule for Hardcoded {
         for service in &cx.input.project.services {
             for var in &service.environment {
                 let Some(value) = &var.value else { continue };
-                if value.contains('$') {
+                if value.contains('$') && !embedded_secret(value) {
                     continue;
                 }
                 let image_class = service
@@ -41,10 +119,16 @@ impl Rule for Hardcoded {
                     .as_deref()
                     .and_then(|i| k.image_var(i, &var.key))
                     .and_then(|r| r.class);
-                let class = image_class
-                    .or_else(|| k.by_name(&var.key).map(|(c, _)| c))
-                    .unwrap_or(Class::Config);
-                let message = if class.is_sensitive() {
+                let class = image_class.unwrap_or_else(|| k.name(&var.key).class);
+                // An empty literal is a finding where a known image needs a password there
+                // (postgres refuses to start); elsewhere empty often means "generate one at
+                // start" (open-webui's WEBUI_SECRET_KEY).
+                let whole = class.is_sensitive()
+                    && !value.contains('$')
+                    && !shape::of(value).is_config()
+                    && !k.is_sentinel(value)
+                    && (!value.is_empty() || image_class.is_some());
+                let message = if whole {
                     let what = if value.is_empty() {
                         "set to an empty literal"
                     } else {
@@ -57,9 +141,9 @@ impl Rule for Hardcoded {
                         var.file.display(),
                         var.key
                     )
-                } else if has_literal_credentials(value) {
+                } else if embedded_secret(value) {
                     format!(
-                        "{} of service {} has a password written into its URI in {}; interpolate it from the env file",
+                        "{} of service {} has a password written into it in {}; interpolate it from the env file",
                         var.key,
                         service.name,
                         var.file.display()
@@ -82,12 +166,13 @@ impl Rule for Hardcoded {
 
 #[cfg(test)]
 mod tests {
+    use super::embedded_secret;
     use crate::analysis::RuleId;
     use crate::analysis::testkit::{Fixture, vars_of};
 
     #[test]
     fn truth_table() {
-        let cases: [(&str, &[&str]); 6] = [
+        let cases: [(&str, &[&str]); 10] = [
             ("POSTGRES_PASSWORD: testpass", &["POSTGRES_PASSWORD"]),
             ("POSTGRES_PASSWORD: ${DB_PASSWORD}", &[]),
             ("POSTGRES_PASSWORD: ''", &["POSTGRES_PASSWORD"]),
@@ -97,12 +182,37 @@ mod tests {
             ),
             ("DATABASE_URL: postgres://app:${PW}@db/app", &[]),
             ("LOG_LEVEL: debug", &[]),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'", &[]),
+            ("POSTGRES_PASSWORD_FILE: /run/secrets/db", &[]),
+            ("CONN: Host=db;Username=app;Password=hunter2", &["CONN"]),
+            ("CONN: Host=db;Username=app;Password=${PW}", &[]),
         ];
         for (env, want) in cases {
             let compose =
                 format!("services:\n  db:\n    image: postgres\n    environment:\n      {env}\n");
             let inv = Fixture::new().compose(&compose).run();
             assert_eq!(vars_of(&inv, RuleId::Hardcoded), want, "{env}");
+        }
+    }
+
+    #[test]
+    fn secrets_inside_longer_literals() {
+        for yes in [
+            r#"{"password": "hunter2"}"#,
+            "redis://:hunter2@redis:6379",
+            "--requirepass hunter2x",
+            "secretKey=abc123def",
+        ] {
+            assert!(embedded_secret(yes), "{yes}");
+        }
+        for no in [
+            r#"{"password": "${PW}"}"#,
+            "postgres://app@db/x",
+            "password_file=/run/secrets/x",
+            "passwordless login",
+            "bypass=true",
+        ] {
+            assert!(!embedded_secret(no), "{no}");
         }
     }
 }

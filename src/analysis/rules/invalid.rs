@@ -1,9 +1,9 @@
 //! `invalid`: a provider token without its known format, or a value that breaks the
 //! constraints of the image it feeds.
 
-use super::{Rule, RuleId, about};
+use super::{Rule, RuleId, report_verdicts};
+use crate::analysis::Finding;
 use crate::analysis::facts::{Context, Verdict};
-use crate::analysis::{Finding, Severity};
 
 /// See the module docs.
 pub struct Invalid;
@@ -14,18 +14,10 @@ impl Rule for Invalid {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for var in &cx.vars {
-            if let Verdict::Invalid { why } = &var.verdict {
-                let message = format!("{} {why}", var.name);
-                out.push(about(
-                    self.id(),
-                    Severity::Error,
-                    var,
-                    var.location(cx),
-                    message,
-                ));
-            }
-        }
+        report_verdicts(self.id(), cx, out, |var| match &var.verdict {
+            Verdict::Invalid { why } => Some(format!("{} {why}", var.name)),
+            _ => None,
+        });
     }
 }
 

@@ -4,9 +4,11 @@
 //! (`missing`, `placeholder`, `weak`, `weak-default`, `invalid`, `unused`) only report the
 //! verdict the context already reached, so statuses and findings always agree.
 
+mod derived;
 mod duplicate;
 mod hardcoded;
 mod invalid;
+mod mismatch;
 mod missing;
 mod not_ignored;
 mod permissions;
@@ -24,6 +26,7 @@ use std::path::PathBuf;
 
 use super::facts::{Context, Var};
 use super::{Finding, PolicyLevel, RuleId, Severity};
+use crate::compose::Scope;
 use crate::position::Position;
 
 /// One check.
@@ -35,7 +38,7 @@ pub trait Rule {
 }
 
 /// Every rule, in report order.
-pub fn registry() -> [&'static dyn Rule; 15] {
+pub fn registry() -> [&'static dyn Rule; 17] {
     [
         &syntax::Syntax,
         &missing::Missing,
@@ -43,6 +46,8 @@ pub fn registry() -> [&'static dyn Rule; 15] {
         &weak::Weak,
         &weak_default::WeakDefault,
         &invalid::Invalid,
+        &mismatch::Mismatch,
+        &derived::Derived,
         &unsafe_in_uri::UnsafeInUri,
         &hardcoded::Hardcoded,
         &permissions::Permissions,
@@ -73,6 +78,21 @@ fn about(
     }
 }
 
+/// One error per variable whose verdict `message` describes, at the variable's location: the
+/// shape of every rule that reports a verdict the facts already reached.
+fn report_verdicts(
+    rule: RuleId,
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+    message: impl Fn(&Var<'_>) -> Option<String>,
+) {
+    for var in &cx.vars {
+        if let Some(m) = message(var) {
+            out.push(about(rule, Severity::Error, var, var.location(cx), m));
+        }
+    }
+}
+
 /// An error about the live file as a whole (its mode or git standing), at its first line.
 fn about_live_file(rule: RuleId, cx: &Context<'_>, message: String) -> Finding {
     Finding {
@@ -93,11 +113,36 @@ fn weak_severity(cx: &Context<'_>) -> Severity {
     }
 }
 
-/// Names the services that use a variable, for messages.
+/// A place in a compose project, for messages: `service db`, or `extension block x-common`
+/// (an `x-` block is not a service), or `section volumes`.
+fn place_name(scope: &Scope) -> String {
+    match scope {
+        Scope::Service(s) => format!("service {s}"),
+        Scope::Section(s) if s.starts_with("x-") => format!("extension block {s}"),
+        Scope::Section(s) => format!("section {s}"),
+    }
+}
+
+/// Names the places that use a variable, for messages: `services api, worker`.
 fn services_of(var: &Var<'_>) -> String {
-    let mut names: Vec<&str> = var.refs.iter().map(|r| r.scope.name()).collect();
-    names.dedup();
-    names.sort_unstable();
-    names.dedup();
-    names.join(", ")
+    let mut services: Vec<&str> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    for r in &var.refs {
+        match &r.scope {
+            Scope::Service(s) => services.push(s),
+            Scope::Section(_) => others.push(place_name(&r.scope)),
+        }
+    }
+    services.sort_unstable();
+    services.dedup();
+    others.sort_unstable();
+    others.dedup();
+    let mut parts = Vec::new();
+    match services.len() {
+        0 => {}
+        1 => parts.push(format!("service {}", services[0])),
+        _ => parts.push(format!("services {}", services.join(", "))),
+    }
+    parts.extend(others);
+    parts.join(" and ")
 }

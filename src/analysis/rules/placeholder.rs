@@ -1,5 +1,7 @@
 //! `placeholder`: a live value that is still a placeholder, or a secret still equal to the
-//! example's value.
+//! example's value. A placeholder in a secret or a provider credential is an error; one in
+//! configuration (`DOMAIN=yourdomain.com`) is a warning: it is worth a look, but CI fails on
+//! secrets.
 
 use super::{Rule, RuleId, about};
 use crate::analysis::facts::{Context, Verdict};
@@ -21,13 +23,12 @@ impl Rule for Placeholder {
             } = &var.verdict
             {
                 let message = format!("{} is a placeholder: its value {why}", var.name);
-                out.push(about(
-                    self.id(),
-                    Severity::Error,
-                    var,
-                    var.location(cx),
-                    message,
-                ));
+                let severity = if var.class.is_sensitive() {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                out.push(about(self.id(), severity, var, var.location(cx), message));
             }
         }
     }

@@ -11,13 +11,17 @@ use crate::analysis::{Finding, Severity};
 /// See the module docs.
 pub struct Reused;
 
-fn meant_same(a: &Var<'_>, b: &Var<'_>) -> bool {
+fn meant_same(cx: &Context<'_>, a: &Var<'_>, b: &Var<'_>) -> bool {
     let refs = |x: &Var<'_>, y: &Var<'_>| {
         x.live
             .as_ref()
             .is_some_and(|e| e.refs.iter().any(|(n, _)| *n == y.name))
     };
-    a.same_as.contains(&b.name) || b.same_as.contains(&a.name) || refs(a, b) || refs(b, a)
+    a.same_as.contains(&b.name)
+        || b.same_as.contains(&a.name)
+        || refs(a, b)
+        || refs(b, a)
+        || cx.relations.same(&a.name, &b.name)
 }
 
 impl Rule for Reused {
@@ -29,16 +33,25 @@ impl Rule for Reused {
         let mut by_value: BTreeMap<&str, Vec<&Var<'_>>> = BTreeMap::new();
         for var in &cx.vars {
             // Placeholders are reported on their own; only real values count as reuse.
-            if !var.class.is_sensitive() || matches!(var.verdict, Verdict::Placeholder { .. }) {
+            if !var.class.is_sensitive()
+                || var.url_credentials
+                || var.follows_others()
+                // A value already reported (a placeholder, a weak or default password) is fixed
+                // by fixing it; a second warning about sharing it is noise.
+                || var.verdict != Verdict::Ok
+            {
                 continue;
             }
-            if let Some(v) = var.live_value().filter(|v| !v.is_empty()) {
+            if let Some(v) = var
+                .live_value()
+                .filter(|v| !crate::analysis::shape::is_blank(v))
+            {
                 by_value.entry(v).or_default().push(var);
             }
         }
         for group in by_value.values().filter(|g| g.len() > 1) {
             for (i, var) in group.iter().enumerate().skip(1) {
-                let Some(other) = group[..i].iter().find(|o| !meant_same(o, var)) else {
+                let Some(other) = group[..i].iter().find(|o| !meant_same(cx, o, var)) else {
                     continue;
                 };
                 let message = format!(

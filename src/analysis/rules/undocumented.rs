@@ -1,12 +1,18 @@
-//! `undocumented`: compose requires a variable the example file does not list, so a new
-//! checkout cannot know to set it.
+//! `undocumented`: compose requires a variable the example file does not list (not even on a
+//! commented-out line), so a new checkout cannot know to set it. Passthrough entries
+//! (`- NAME`) require nothing, and without an example file there is nothing to compare with
+//! (that is said once, not per variable).
 
 use super::{Rule, RuleId, about};
-use crate::analysis::facts::Context;
+use crate::analysis::facts::{Context, Var};
 use crate::analysis::{Finding, Severity};
 
 /// See the module docs.
 pub struct Undocumented;
+
+/// Variables every shell exports, which compose files use for paths (`${PWD}/data`): the
+/// environment always sets them.
+const SHELL_VARIABLES: [&str; 6] = ["PWD", "HOME", "USER", "PATH", "SHELL", "LOGNAME"];
 
 impl Rule for Undocumented {
     fn id(&self) -> RuleId {
@@ -14,15 +20,32 @@ impl Rule for Undocumented {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let example = cx.input.example_path.display();
-        for var in cx.vars.iter().filter(|v| v.example.is_none()) {
-            let Some(r) = var.refs.iter().find(|r| r.required) else {
+        // Without an example, the live file is the project's documentation (a committed
+        // `.env` that is its own template); without either there is nothing to compare.
+        let (doc_path, listed): (_, &dyn Fn(&Var<'_>) -> bool) = if cx.input.example.is_some() {
+            (cx.input.example_path, &|v: &Var<'_>| v.example.is_some())
+        } else if cx.input.live.is_some() {
+            (cx.input.live_path, &|v: &Var<'_>| v.live.is_some())
+        } else {
+            return;
+        };
+        let example = doc_path.display();
+        for var in cx.vars.iter().filter(|v| {
+            !listed(v)
+                && !cx.declarations.documents(&v.name)
+                && !SHELL_VARIABLES.contains(&v.name.as_str())
+        }) {
+            let Some(r) = var
+                .refs
+                .iter()
+                .find(|r| r.required && r.usage != crate::compose::Usage::Passthrough)
+            else {
                 continue;
             };
             let message = format!(
                 "{} is required by {} but {example} does not list it",
                 var.name,
-                r.scope.name()
+                super::place_name(&r.scope)
             );
             out.push(about(
                 self.id(),

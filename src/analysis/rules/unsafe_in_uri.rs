@@ -23,7 +23,11 @@ impl Rule for UnsafeInUri {
             let Some(value) = var.live_value() else {
                 continue;
             };
-            if !value.contains(BREAKS_URI) {
+            let breaks = |c: char| {
+                var.uri_parts.iter().any(|p| p.breaking().contains(&c))
+                    || (var.uri_parts.is_empty() && BREAKS_URI.contains(&c))
+            };
+            if !value.chars().any(breaks) {
                 continue;
             }
             let at = var

@@ -241,7 +241,8 @@ fn edit_sets_a_typed_value_and_esc_leaves_it() {
     assert!(matches!(&m.mode, Mode::Edit(e) if e.reveal && e.buffer.as_str() == "123456:ABC"));
     code(m, KeyCode::Esc);
     assert!(matches!(m.mode, Mode::List));
-    assert_eq!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Missing);
+    // Compose passes it through by name only: an optional use, not missing (issue 9).
+    assert_eq!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Ok);
     assert!(!m.is_dirty());
 
     ch(m, 'e');
@@ -252,7 +253,7 @@ fn edit_sets_a_typed_value_and_esc_leaves_it() {
     code(m, KeyCode::Enter);
     assert!(matches!(m.mode, Mode::List));
     assert!(m.is_dirty());
-    assert_ne!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Missing);
+    assert_eq!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Ok);
     let i = m
         .inv
         .variables

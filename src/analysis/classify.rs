@@ -1,0 +1,330 @@
+//! Deciding a variable's class and kind, and saying why.
+//!
+//! The sources, strongest first: the project's `envward.toml`; what the template declares
+//! (`# envward:`, `@sensitive`, `@type`); the shape of the value the template or a compose
+//! default ships (a boolean, a path or an address is configuration whatever the name says);
+//! the images the variable feeds (`POSTGRES_PASSWORD` of `postgres`); the name. The kind
+//! comes from the same ranks, where a generation recipe in a comment and the shape of a
+//! real-looking sample outrank the image and the name.
+
+use super::Class;
+use super::declare::Declared;
+use super::knowledge::{Knowledge, ValueRules, image_name};
+use super::shape::{self, Shape};
+use crate::config::VarConfig;
+use crate::generate::Kind;
+
+/// What decided a variable's class and kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// The class.
+    pub class: Class,
+    /// The kind to generate (secrets) or check (externals with one).
+    pub kind: Option<Kind>,
+    /// Constraints from the images it feeds, merged.
+    pub rules: ValueRules,
+    /// Why, in words.
+    pub why: String,
+    /// Its value is a URL that carries a password: judged by that password.
+    pub url_credentials: bool,
+}
+
+/// What classification reads about one variable.
+pub struct Evidence<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// `[vars.NAME]` of `envward.toml`.
+    pub config: Option<&'a VarConfig>,
+    /// What the template declares.
+    pub declared: Option<&'a Declared>,
+    /// The template's value (or the live file's, when the live file is the template).
+    pub sample: Option<&'a str>,
+    /// Values compose defaults give it.
+    pub defaults: Vec<&'a str>,
+    /// `(image, container variable)` pairs it feeds.
+    pub feeds: &'a [(String, String)],
+    /// Words of the project's service and image names: an API key named after one of them
+    /// is the project's own.
+    pub own_words: &'a std::collections::HashSet<String>,
+    /// Words of the names of the known servers the project runs (its own MinIO): their
+    /// credentials are the project's to set, not a provider's.
+    pub own_servers: &'a std::collections::HashSet<String>,
+}
+
+fn merge_rules(into: &mut ValueRules, from: &ValueRules) {
+    into.min_length = into.min_length.max(from.min_length);
+    into.max_length = match (into.max_length, from.max_length) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if from.alphabet.is_some() {
+        into.alphabet.clone_from(&from.alphabet);
+    }
+    if let Some(f) = &from.forbidden {
+        into.forbidden = Some(format!("{}{f}", into.forbidden.clone().unwrap_or_default()));
+    }
+    if let Some(f) = &from.no_leading {
+        into.no_leading = Some(format!(
+            "{}{f}",
+            into.no_leading.clone().unwrap_or_default()
+        ));
+    }
+    for c in &from.require {
+        if !into.require.contains(c) {
+            into.require.push(*c);
+        }
+    }
+    into.uri_safe |= from.uri_safe;
+    into.initializes |= from.initializes;
+    into.required |= from.required;
+}
+
+/// The class and kind of one variable.
+pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
+    let mut rules = ValueRules::default();
+    let mut from_image: Option<(Class, Option<Kind>, String)> = None;
+    for (image, container_var) in e.feeds {
+        if let Some(r) = k.image_var(image, container_var) {
+            merge_rules(&mut rules, r);
+            if from_image.is_none()
+                && let Some(class) = r.class
+            {
+                from_image = Some((
+                    class,
+                    r.kind.as_deref().and_then(|s| s.parse().ok()),
+                    format!("image {} reads it as {container_var}", image_name(image)),
+                ));
+            }
+        }
+    }
+    let name = k.name(e.name);
+    let shapes: Vec<Shape> = e
+        .sample
+        .into_iter()
+        .chain(e.defaults.iter().copied())
+        .map(shape::of)
+        .filter(|s| *s != Shape::Empty)
+        .collect();
+    let url_credentials = shapes.contains(&Shape::Url { credentials: true });
+    // A `0`/`1` sample is a switch when the name is not a secret's (`ENABLE_…` is caught by
+    // the name already; `MAIL_SSL=1` has no secret word).
+    // A number is a setting unless the name ends in a secret word (`DB_PASSWORD=123456` is a
+    // terrible password, `TOKEN_VALIDITY=86400` a duration).
+    let ends_secret = super::knowledge::name_words(e.name)
+        .last()
+        .is_some_and(|w| k.is_secret_word(&w));
+    let config_shape = shapes
+        .iter()
+        .find(|s| s.is_config() || (matches!(s, Shape::Number | Shape::Bit) && !ends_secret))
+        .copied();
+
+    let (mut class, mut kind, mut why) = if let Some((c, kd, why)) = &from_image {
+        (*c, *kd, why.clone())
+    } else {
+        (name.class, name.kind, name.why.to_string())
+    };
+    if from_image.is_none() && class == Class::External {
+        let words: Vec<String> = super::knowledge::name_words(e.name).collect();
+        let api_like = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "API" | "APIKEY" | "ACCESS" | "AUTH"));
+        let provider = words.iter().find(|w| k.is_provider_word(w));
+        // Only the words naming whose key it is count (`SANDBOX` in `SANDBOX_API_KEY`), not
+        // the generic ones a service may also be called (`api`, `app`, `web`).
+        let first_generic = words
+            .iter()
+            .position(|w| {
+                matches!(
+                    w.as_str(),
+                    "API" | "APIKEY" | "ACCESS" | "AUTH" | "KEY" | "TOKEN" | "SECRET"
+                )
+            })
+            .unwrap_or(words.len());
+        let naming = &words[..first_generic];
+        let own = naming.iter().find(|w| {
+            !matches!(
+                w.as_str(),
+                "APP" | "WEB" | "SERVER" | "SERVICE" | "BACKEND" | "FRONTEND" | "WORKER" | "CLIENT"
+            ) && (e.own_servers.contains(*w)
+                || (api_like && provider.is_none() && e.own_words.contains(*w))
+                || (api_like
+                    && provider.is_none()
+                    && matches!(
+                        w.as_str(),
+                        "INTERNAL" | "INNER" | "LOCAL" | "SELF" | "ADMIN" | "MASTER" | "SYSTEM"
+                    )))
+        });
+        if let Some(own) = own {
+            class = Class::Secret;
+            kind = Some(Kind::Password);
+            why = format!("a credential of the project's own {}", own.to_lowercase());
+        }
+    }
+    if shapes.contains(&Shape::Json) && class == Class::Secret {
+        // A JSON blob (service-account credentials, a key set) is made elsewhere.
+        class = Class::External;
+        kind = None;
+        why = "its value is a JSON document, which envward cannot generate".to_string();
+    } else if url_credentials {
+        // The password inside is a secret; the URL is not generated but follows it.
+        class = Class::Secret;
+        kind = None;
+        why = "its value is a URL with a password in it".to_string();
+    } else if let Some(s) = config_shape
+        && from_image.is_none()
+        && class != Class::Config
+    {
+        class = Class::Config;
+        kind = None;
+        why = format!("its example value is {}, not a secret", shape_words(s));
+    }
+
+    // Kind: a recipe in the template's comments says what the app parses; then a name the
+    // templates know exactly; then a recipe or real-looking shape in the sample itself.
+    if class != Class::Config {
+        let comment_recipe = e.declared.and_then(|d| d.recipe);
+        let exact_name = from_image.is_none() && name.exact && name.kind.is_some();
+        let sample_recipe = e.sample.and_then(super::declare::recipe);
+        let sample_kind = e
+            .sample
+            .map(shape::of)
+            .and_then(Shape::kind)
+            .filter(|_| !url_credentials);
+        let chosen = comment_recipe.or(if exact_name {
+            None
+        } else {
+            sample_recipe.or(sample_kind)
+        });
+        if let Some(kd) = chosen {
+            kind = Some(kd);
+        }
+    }
+
+    if let Some(d) = e.declared {
+        if let Some(c) = d.class {
+            class = c;
+            why = d.by.unwrap_or("the example file").to_string();
+        }
+        if let Some(kd) = d.kind {
+            kind = Some(kd);
+        }
+    }
+    if let Some(vc) = e.config {
+        if let Some(c) = vc.class {
+            class = c;
+        }
+        if let Some(kd) = vc.kind.as_deref().and_then(|s| s.parse().ok()) {
+            kind = Some(kd);
+        }
+        if vc.class.is_some() || vc.kind.is_some() {
+            why = "envward.toml".to_string();
+        }
+    }
+    if class == Class::Secret && kind.is_none() && !url_credentials {
+        kind = Some(Kind::Password);
+    }
+    if class == Class::Config {
+        kind = None;
+    }
+    Classification {
+        class,
+        kind,
+        rules,
+        why,
+        url_credentials: url_credentials && class != Class::Config,
+    }
+}
+
+fn shape_words(s: Shape) -> &'static str {
+    match s {
+        Shape::Bool => "a yes/no switch",
+        Shape::Duration => "a duration",
+        Shape::Url { .. } => "an address without credentials",
+        Shape::Path => "a file path",
+        Shape::Email => "an e-mail address",
+        Shape::Host => "a host name",
+        Shape::Number | Shape::Bit => "a number",
+        _ => "configuration",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class_of(name: &str, sample: Option<&str>, feeds: &[(String, String)]) -> Classification {
+        let k = Knowledge::builtin().unwrap();
+        classify(
+            &k,
+            &Evidence {
+                name,
+                config: None,
+                declared: None,
+                sample,
+                defaults: Vec::new(),
+                feeds,
+                own_words: &std::collections::HashSet::new(),
+                own_servers: &std::collections::HashSet::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn shape_outranks_the_name() {
+        for (name, sample) in [
+            ("ALLOW_EMPTY_PASSWORD", "yes"),
+            ("GPG_SECRET_KEYSERVER", "https://keys.openpgp.org"),
+            ("APP_SECRETS_LOCATION", "/run/secrets/app"),
+            ("ADMIN_SECRET_CONTACT", "admin@example.com"),
+            ("AUTH_PASSWORD_RESET", "false"),
+        ] {
+            assert_eq!(
+                class_of(name, Some(sample), &[]).class,
+                Class::Config,
+                "{name}"
+            );
+        }
+        assert_eq!(class_of("DB_PASSWORD", Some("1"), &[]).class, Class::Secret);
+    }
+
+    #[test]
+    fn samples_fix_the_kind() {
+        let hex = "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c";
+        assert_eq!(
+            class_of("SESSION_SECRET", Some(hex), &[]).kind,
+            Some(Kind::Hex(32))
+        );
+        assert_eq!(
+            class_of(
+                "ENCRYPTION_KEY",
+                Some("6c1fe4e407b8911c104518103505b218"),
+                &[]
+            )
+            .kind,
+            Some(Kind::Hex(16))
+        );
+        assert_eq!(
+            class_of("SESSION_SECRET", Some("changeme"), &[]).kind,
+            Some(Kind::Password)
+        );
+    }
+
+    #[test]
+    fn images_outrank_names() {
+        let feeds = [("postgres:16".to_string(), "POSTGRES_PASSWORD".to_string())];
+        let c = class_of("DB_PASS_VALUE", None, &feeds);
+        assert_eq!(c.class, Class::Secret);
+        assert!(c.why.contains("postgres"));
+    }
+
+    #[test]
+    fn urls_with_passwords_are_secrets_without_a_kind() {
+        let c = class_of("DATABASE_URL", Some("postgres://app:pw@db/app"), &[]);
+        assert_eq!(
+            (c.class, c.kind, c.url_credentials),
+            (Class::Secret, None, true)
+        );
+        let c = class_of("DATABASE_URL", Some("postgres://app@db/app"), &[]);
+        assert_eq!(c.class, Class::Config);
+    }
+}

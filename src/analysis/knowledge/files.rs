@@ -1,0 +1,179 @@
+//! The template files as they are written: serde types for the TOML in `templates/`, and
+//! their parsing with errors that name the file.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::super::Class;
+use crate::generate::{CharClass, Kind};
+
+/// A template file that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct TemplateFileError {
+    /// The template file.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What an image says about one container variable: its class, kind, role and the
+/// constraints its values must meet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueRules {
+    /// The class this variable has.
+    pub class: Option<Class>,
+    /// The kind (`password`, `hex:32` …).
+    pub kind: Option<String>,
+    /// Shortest accepted value.
+    pub min_length: Option<usize>,
+    /// Longest accepted value.
+    pub max_length: Option<usize>,
+    /// Only these characters.
+    pub alphabet: Option<String>,
+    /// None of these characters.
+    pub forbidden: Option<String>,
+    /// The value ends up in URIs: only unreserved characters.
+    #[serde(default)]
+    pub uri_safe: bool,
+    /// Character classes every value must contain.
+    #[serde(default)]
+    pub require: Vec<CharClass>,
+    /// Characters a value may not start with.
+    pub no_leading: Option<String>,
+    /// The server's own credential: `password`, `user` or `key`.
+    pub server: Option<ServerRole>,
+    /// Read only when the data volume is first created.
+    #[serde(default)]
+    pub initializes: bool,
+    /// The image refuses to start without it.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// Which of a server's credentials a container variable is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServerRole {
+    /// The password clients log in with.
+    Password,
+    /// The user clients log in as.
+    User,
+    /// The API key clients present.
+    Key,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NamesFile {
+    pub secret_words: Vec<String>,
+    pub config_suffixes: Vec<String>,
+    pub flag_prefixes: Vec<String>,
+    pub provider_words: Vec<String>,
+    pub issued_words: Vec<String>,
+    pub exact: Vec<NameRuleFile>,
+    pub rule: Vec<NameRuleFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NameRuleFile {
+    pub patterns: Vec<String>,
+    pub class: Class,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ImagesFile {
+    pub image: Vec<ImageFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ImageFile {
+    #[serde(rename = "match")]
+    pub names: Vec<String>,
+    pub family: Option<String>,
+    #[serde(default)]
+    pub clients: Vec<String>,
+    pub vars: HashMap<String, ValueRules>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PlaceholdersFile {
+    pub patterns: Vec<String>,
+    pub secret_words: Vec<String>,
+    pub sentinels: Vec<String>,
+    pub example_hosts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PasswordsFile {
+    pub defaults: Vec<String>,
+    pub dev_markers: Vec<String>,
+    pub public: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProvidersFile {
+    pub provider: Vec<ProviderFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProviderFile {
+    pub name: String,
+    pub names: Vec<String>,
+    pub format: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DerivedFile {
+    pub derive: Vec<DeriveRule>,
+}
+
+/// A value computed from another: today, an HS256 JWT signed with the source.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveRule {
+    /// Names the derived variable may have.
+    pub vars: Vec<String>,
+    /// Names the source may have.
+    pub from: Vec<String>,
+    /// The JWT claims it must carry (besides `iat` and `exp`).
+    pub jwt: std::collections::BTreeMap<String, String>,
+    /// The `iss` claim a new token gets.
+    pub issuer: Option<String>,
+    /// How long a derived token is valid.
+    pub lifetime_days: u32,
+}
+
+pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<T, TemplateFileError> {
+    toml::from_str(text).map_err(|e| TemplateFileError {
+        file: file.to_string(),
+        message: e.message().to_string(),
+    })
+}
+
+pub(super) fn parse_kind(
+    file: &str,
+    kind: Option<&String>,
+) -> Result<Option<Kind>, TemplateFileError> {
+    kind.map(|k| {
+        k.parse::<Kind>().map_err(|e| TemplateFileError {
+            file: file.to_string(),
+            message: e.to_string(),
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,211 @@
+use super::*;
+
+fn k() -> Knowledge {
+    Knowledge::builtin().expect("built-in templates parse")
+}
+
+#[test]
+fn every_template_file_parses() {
+    let k = k();
+    assert!(k.names.len() > 5);
+    assert!(k.images.len() > 10);
+    assert!(k.providers.len() >= 10);
+    assert!(!k.derived.is_empty());
+}
+
+#[test]
+fn names_choose_class_and_kind() {
+    let k = k();
+    let cases = [
+        ("POSTGRES_PASSWORD", Class::Secret, Some("password")),
+        ("JWT_SIGNING_KEY", Class::Secret, Some("hex:32")),
+        ("ENCRYPTION_KEY", Class::Secret, Some("base64:32")),
+        ("WHATSAPP_WEBHOOK_VERIFY_TOKEN", Class::Secret, Some("uuid")),
+        ("TELEGRAM_WEBHOOK_SECRET", Class::Secret, Some("token:64")),
+        ("APP_KEY", Class::Secret, Some("laravel")),
+        ("AIRFLOW__CORE__FERNET_KEY", Class::Secret, Some("fernet")),
+        ("SECRET_KEY_BASE", Class::Secret, Some("hex:64")),
+        ("SECRET_KEY", Class::Secret, Some("token:64")),
+        ("TELEGRAM_BOT_TOKEN", Class::External, None),
+        ("OAUTH2_CLIENT_SECRET", Class::External, None),
+        ("SMS_ACCOUNT_SID", Class::External, None),
+        ("S3_ACCESS_KEY_ID", Class::External, None),
+        ("SMTP_PASSWORD", Class::External, None),
+        ("STRIPE_WEBHOOK_SECRET", Class::External, None),
+        ("ADMIN_PASSWORD_HASH", Class::External, None),
+        ("GITHUB_CLIENT_SECRET", Class::External, None),
+        ("CLIENT_SECRET_GITHUB_LOGIN", Class::External, None),
+        ("INTERNAL_API_KEY", Class::External, None),
+        ("POSTGRES_USER", Class::Config, None),
+        ("DATABASE_PASSWORD_FILE", Class::Config, None),
+    ];
+    for (name, class, kind) in cases {
+        let r = k.name(name);
+        assert_eq!(r.class, class, "{name}");
+        assert_eq!(r.kind.map(|k| k.to_string()).as_deref(), kind, "{name}");
+    }
+    assert_eq!(k.by_name("LOG_FORMAT"), None);
+}
+
+#[test]
+fn settings_about_secrets_are_configuration() {
+    let k = k();
+    for name in [
+        "ALLOW_EMPTY_PASSWORD",
+        "MYSQL_ALLOW_EMPTY_PASSWORD",
+        "ENABLE_PASSWORD_LOGIN",
+        "AUTH_PASSWORD_RESET",
+        "PASSWORD_MIN_LENGTH",
+        "JWT_ACCESS_TOKEN_EXPIRES_IN",
+        "TOKEN_EXPIRY",
+        "GPG_KEYSERVER",
+        "APP_SECRETS_FILE",
+        "S3_KEY_PREFIX",
+        "SECRET_NAME",
+        "API_KEY_HEADER",
+        "LOG_LEVEL",
+    ] {
+        assert_eq!(k.name(name).class, Class::Config, "{name}");
+    }
+    for name in [
+        "DB_PASSWORD",
+        "SESSION_SECRET",
+        "MEILI_MASTER_KEY",
+        "COOKIE_SECRET",
+        "SIGNUP_SECRET_KEY_BASE",
+    ] {
+        assert_ne!(k.name(name).class, Class::Config, "{name}");
+    }
+}
+
+#[test]
+fn placeholders_from_the_corpus_are_recognised() {
+    let k = k();
+    for v in [
+        "changeme",
+        "change-me",
+        "change_me_in_production",
+        "changePassword",
+        "replace-me",
+        "replace_with_lengthy_secure_hex",
+        "REPLACE_WITH_LONG_SECRET",
+        "STRONG_DB_PASSWORD",
+        "your-secret",
+        "your-super-secret-and-long-postgres-password",
+        "fixme-postgres-password",
+        "add some secret here",
+        "<ENCRYPTION_KEY_MUST_BE_32_LONG>",
+        "*****",
+        "p.eyJxxxxx",
+        "---",
+        "secret",
+        "test",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "your_bot_token_here",
+        "generate_strong_key_here",
+        "this_password_is_insecure_and_should_be_updated",
+        "fake_mail_password",
+        "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+    ] {
+        assert!(k.placeholder(v, true).is_some(), "{v}");
+    }
+    for v in ["chat4all", "production", "k8Jd2-xQ_9vLm", "test"] {
+        assert!(k.placeholder(v, false).is_none(), "{v} is fine for config");
+    }
+}
+
+#[test]
+fn decorated_placeholders_and_sentinels() {
+    let k = k();
+    for v in [
+        "__CHANGEME__",
+        "[CHANGE_ME]",
+        "<<ChangeMe>>",
+        "%SECRET%",
+        "{CHANGE-ME}",
+    ] {
+        assert!(k.placeholder(v, true).is_some(), "{v}");
+    }
+    assert!(k.placeholder("user_provided", true).is_none());
+    assert!(k.is_sentinel("user_provided"));
+}
+
+#[test]
+fn placeholder_messages_quote_no_pattern() {
+    let msg = k().placeholder("changeme", true).unwrap();
+    assert!(!msg.contains('^') && !msg.contains('/'), "{msg}");
+}
+
+#[test]
+fn example_hosts() {
+    let k = k();
+    for v in [
+        "https://example.com",
+        "mail.example.org",
+        "yourdomain.com",
+        "https://your-domain.tld/x",
+    ] {
+        assert!(k.mentions_example_host(v), "{v}");
+    }
+    for v in ["https://counterexample.community", "db", "chat4all.io"] {
+        assert!(!k.mentions_example_host(v), "{v}");
+    }
+}
+
+#[test]
+fn default_passwords_with_suffixes() {
+    let k = k();
+    assert!(k.is_default_password("password123!"));
+    assert!(k.is_default_password("Admin2024"));
+    assert!(!k.is_default_password("q7Zr3kW1pX9vB2nM"));
+}
+
+#[test]
+fn both_placeholder_matchers_agree() {
+    let small = k();
+    let large = k();
+    large.prepare_for(10_000);
+    assert!(matches!(large.placeholder_set.get(), Some(Some(_))));
+    for v in [
+        "changeme",
+        "<x>",
+        "xxxxxx",
+        "real-value-123",
+        "your_token_here",
+        "TODO",
+    ] {
+        assert_eq!(
+            small.placeholder(v, true),
+            large.placeholder(v, true),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn images_and_providers() {
+    let k = k();
+    assert_eq!(
+        image_name("docker.io/library/postgres:16-alpine"),
+        "postgres"
+    );
+    assert_eq!(image_name("minio/minio@sha256:abc"), "minio");
+    let rules = k
+        .image_var("minio/minio:latest", "MINIO_ROOT_PASSWORD")
+        .unwrap();
+    assert_eq!(rules.min_length, Some(8));
+    let pg = k.image("postgres:16").unwrap();
+    assert_eq!(pg.family.as_deref(), Some("postgres"));
+    assert_eq!(
+        pg.server_var(ServerRole::Password).collect::<Vec<_>>(),
+        ["POSTGRES_PASSWORD"]
+    );
+    let tg = k.provider("TELEGRAM_BOT_TOKEN").unwrap();
+    assert!(tg.accepts("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"));
+    assert!(!tg.accepts("your_bot_token_here"));
+    assert!(
+        k.provider("TWILIO_ACCOUNT_SID")
+            .unwrap()
+            .accepts("AC0123456789abcdef0123456789abcdef")
+    );
+}

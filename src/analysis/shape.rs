@@ -1,0 +1,504 @@
+//! What a value looks like, whatever its variable is called.
+//!
+//! The shape of a value a template or a compose default ships tells more than the name: a
+//! `yes` under `ALLOW_EMPTY_PASSWORD` is a switch, `https://keys.openpgp.org` under
+//! `*_KEYSERVER` is an address, and a 64-character hex sample under `SECRET_KEY` says the app
+//! wants 32 random bytes in hex. This module only reads text; it knows no names and no rules.
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Decoders that accept what real samples contain: padding or none, and non-zero trailing
+/// bits (hand-made samples often end in an arbitrary character).
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_allow_trailing_bits(true)
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+use crate::generate::Kind;
+
+/// The recognisable form of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Empty or only whitespace.
+    Empty,
+    /// `true`, `false`, `yes`, `no`, `on`, `off` (any case).
+    Bool,
+    /// `0` or `1`: a switch or a number, depending on the name.
+    Bit,
+    /// An integer or decimal number.
+    Number,
+    /// `30s`, `15m`, `1h30m`, `7d`, `500ms`.
+    Duration,
+    /// `scheme://…`; `credentials` when it carries a password (`user:pass@`).
+    Url {
+        /// A non-empty password in the user information.
+        credentials: bool,
+    },
+    /// `/run/secrets/x`, `./data`, `~/.ssh/id`.
+    Path,
+    /// `someone@example.com`.
+    Email,
+    /// `smtp.example.com`, `10.0.0.1`.
+    Host,
+    /// A lowercase UUID or one in capitals.
+    Uuid,
+    /// Hex digits of even length (at least 16), holding this many bytes.
+    Hex(usize),
+    /// `base64:` and base64: a Laravel application key.
+    Laravel,
+    /// Padded url-safe base64 of 32 bytes: a Fernet key.
+    Fernet,
+    /// Base64 (standard or url-safe) of this many bytes, at least 16.
+    Base64(usize),
+    /// A JSON Web Token: three base64url parts, the first a JSON header.
+    Jwt,
+    /// A JSON object or array (`{}` and `[]` count as empty).
+    Json,
+    /// Anything else.
+    Text,
+}
+
+impl Shape {
+    /// Whether a value of this shape is configuration whatever its name says. `0`/`1` is not:
+    /// it is a switch under `ENABLE_*` but a (terrible) password under `DB_PASSWORD`.
+    pub fn is_config(self) -> bool {
+        matches!(
+            self,
+            Shape::Bool
+                | Shape::Duration
+                | Shape::Url { credentials: false }
+                | Shape::Path
+                | Shape::Email
+                | Shape::Host
+        )
+    }
+
+    /// The kind a real-looking sample of this shape asks for (`None` when the shape says
+    /// nothing about how to generate).
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            Shape::Uuid => Some(Kind::Uuid),
+            Shape::Hex(n) => Some(Kind::Hex(n)),
+            Shape::Laravel => Some(Kind::Laravel),
+            Shape::Fernet => Some(Kind::Fernet),
+            Shape::Base64(n) => Some(Kind::Base64(n)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a value is empty in effect: blank, an empty JSON object or array, or a word that
+/// frameworks read as "not set" (Laravel's `env()` turns `null` into null).
+pub fn is_blank(value: &str) -> bool {
+    let v = value.trim();
+    matches!(v, "" | "{}" | "[]")
+        || ["null", "nil", "none", "undefined"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// The shape of `value`.
+pub fn of(value: &str) -> Shape {
+    let v = value.trim();
+    if is_blank(v) {
+        return Shape::Empty;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off"
+    ) {
+        return Shape::Bool;
+    }
+    if v == "0" || v == "1" {
+        return Shape::Bit;
+    }
+    if is_number(v) {
+        return Shape::Number;
+    }
+    if is_duration(&lower) {
+        return Shape::Duration;
+    }
+    if let Some(url) = url_shape(v) {
+        return url;
+    }
+    if is_uuid(v) {
+        return Shape::Uuid;
+    }
+    if let Some(n) = hex_bytes(v) {
+        return Shape::Hex(n);
+    }
+    if let Some(rest) = v.strip_prefix("base64:")
+        && STANDARD.decode(rest).is_ok_and(|b| b.len() >= 16)
+    {
+        return Shape::Laravel;
+    }
+    if is_jwt(v) {
+        return Shape::Jwt;
+    }
+    if (v.starts_with('{') && v.ends_with('}')) || (v.starts_with('[') && v.ends_with(']')) {
+        return Shape::Json;
+    }
+    if let Some(shape) = base64_shape(v) {
+        return shape;
+    }
+    if is_path(v) {
+        return Shape::Path;
+    }
+    if is_email(v) {
+        return Shape::Email;
+    }
+    if is_host(v) {
+        return Shape::Host;
+    }
+    Shape::Text
+}
+
+fn is_number(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let mut parts = digits.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    // Long digit strings are identifiers or keys, not quantities.
+    !int.is_empty()
+        && int.len() <= 12
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_duration(lower: &str) -> bool {
+    let mut rest = lower;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "us", "ns", "s", "m", "h", "d", "w", "y"]
+            .iter()
+            .find(|u| rest.starts_with(*u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+        parts += 1;
+    }
+    parts > 0
+}
+
+/// `scheme://…` (the scheme letters, digits, `+ - .`), with or without a password.
+fn url_shape(v: &str) -> Option<Shape> {
+    let (scheme, _) = v.split_once("://")?;
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok || v.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(Shape::Url {
+        credentials: url_password_span(v).is_some_and(|r| !r.is_empty()),
+    })
+}
+
+/// The part of a URI a position sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UriPart {
+    /// `user:password@`.
+    UserInfo,
+    /// The host and port.
+    Host,
+    /// The path.
+    Path,
+    /// After `?`.
+    Query,
+    /// After `#`.
+    Fragment,
+}
+
+impl UriPart {
+    /// The characters a value placed here must not contain unencoded.
+    pub fn breaking(self) -> &'static [char] {
+        match self {
+            UriPart::UserInfo => &['@', ':', '/', '?', '#', '[', ']', '%', ' '],
+            UriPart::Host => &['@', '/', '?', '#', '[', ']', '%', ' '],
+            UriPart::Path => &['?', '#', '%', ' '],
+            UriPart::Query => &['#', '%', ' ', '&'],
+            UriPart::Fragment => &['%', ' '],
+        }
+    }
+}
+
+/// Which part of a `scheme://…` URI byte `offset` of `text` sits in (the URI being the run of
+/// non-space characters around it), or `None` outside any URI. `${…}` expressions count as
+/// opaque, so `postgres://${USER}:${PW}@${HOST}/db` places each where it belongs.
+pub fn uri_part(text: &str, offset: usize) -> Option<UriPart> {
+    let offset = offset.min(text.len());
+    let start = text
+        .get(..offset)?
+        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .map_or(text.len(), |i| offset + i);
+    let token = text.get(start..end)?;
+    let at = offset - start;
+    let scheme_end = token.find("://")?;
+    if at < scheme_end + 3 {
+        return None;
+    }
+    // Blank out `${…}` so the delimiters inside do not count.
+    let mut plain: Vec<u8> = token.as_bytes().to_vec();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < plain.len() {
+        if plain[i] == b'$' && plain.get(i + 1) == Some(&b'{') {
+            depth += 1;
+            plain[i] = b'x';
+            plain[i + 1] = b'x';
+            i += 2;
+            continue;
+        }
+        if depth > 0 {
+            if plain[i] == b'}' {
+                depth -= 1;
+            }
+            plain[i] = b'x';
+        }
+        i += 1;
+    }
+    let plain = String::from_utf8_lossy(&plain).into_owned();
+    let authority_start = scheme_end + 3;
+    let authority_end = plain[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(plain.len(), |i| authority_start + i);
+    if at < authority_end {
+        let at_sign = plain[authority_start..authority_end]
+            .rfind('@')
+            .map(|i| authority_start + i);
+        return Some(match at_sign {
+            Some(a) if at < a => UriPart::UserInfo,
+            _ => UriPart::Host,
+        });
+    }
+    let rest = &plain[authority_end..];
+    let query = rest.find('?').map(|i| authority_end + i);
+    let fragment = rest.find('#').map(|i| authority_end + i);
+    Some(match (query, fragment) {
+        (_, Some(f)) if at > f => UriPart::Fragment,
+        (Some(q), _) if at > q => UriPart::Query,
+        _ => UriPart::Path,
+    })
+}
+
+/// The byte range of the password in `scheme://user:password@host…`, when there is one.
+pub fn url_password_span(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let authority_len = url[start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(url.len() - start);
+    let authority = &url[start..start + authority_len];
+    let at = authority.rfind('@')?;
+    let colon = authority[..at].find(':')?;
+    Some(start + colon + 1..start + at)
+}
+
+fn is_uuid(v: &str) -> bool {
+    v.len() == 36
+        && v.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Bytes held by an even run of at least 16 hex digits with both letters and digits in one
+/// case (random hex has both; a long number or a word does not).
+fn hex_bytes(v: &str) -> Option<usize> {
+    let ok = v.len() >= 16
+        && v.len().is_multiple_of(2)
+        && v.bytes().all(|b| b.is_ascii_hexdigit())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && (v.bytes().all(|b| !b.is_ascii_uppercase())
+            || v.bytes().all(|b| !b.is_ascii_lowercase()));
+    ok.then_some(v.len() / 2)
+}
+
+fn is_jwt(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts[0].starts_with("eyJ")
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        })
+}
+
+/// Base64 of at least 16 bytes that mixes cases and digits (a word in letters is not key
+/// material, however it decodes).
+fn base64_shape(v: &str) -> Option<Shape> {
+    if v.len() < 22 {
+        return None;
+    }
+    let mixed = v.bytes().any(|b| b.is_ascii_uppercase())
+        && v.bytes().any(|b| b.is_ascii_lowercase())
+        && v.bytes().any(|b| b.is_ascii_digit());
+    if !mixed {
+        return None;
+    }
+    let url_safe = v.contains(['-', '_']);
+    if url_safe {
+        if v.len() == 44 && v.ends_with('=') && URL_SAFE.decode(v).is_ok_and(|b| b.len() == 32) {
+            return Some(Shape::Fernet);
+        }
+        let bytes = URL_SAFE.decode(v).ok()?.len();
+        return (bytes >= 16).then_some(Shape::Base64(bytes));
+    }
+    let bytes = STANDARD.decode(v).ok()?.len();
+    (bytes >= 16).then_some(Shape::Base64(bytes))
+}
+
+fn is_path(v: &str) -> bool {
+    (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
+        && !v.contains(char::is_whitespace)
+        && v.len() > 1
+}
+
+fn is_email(v: &str) -> bool {
+    let Some((user, domain)) = v.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && !v.contains(char::is_whitespace)
+        && !user.contains(['/', ':'])
+        && domain.contains('.')
+        && is_host(domain)
+}
+
+/// A dotted host name in lower case whose last label is letters (`smtp.gmail.com`), or an
+/// IPv4 address.
+fn is_host(v: &str) -> bool {
+    let v = v.split_once(':').map_or(v, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) && !port.is_empty() {
+            h
+        } else {
+            v
+        }
+    });
+    let labels: Vec<&str> = v.split('.').collect();
+    if labels.len() == 4 && labels.iter().all(|l| l.parse::<u8>().is_ok()) {
+        return true;
+    }
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+        && labels.last().is_some_and(|l| {
+            (2..=12).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_of_config_values() {
+        for (v, want) in [
+            ("yes", Shape::Bool),
+            ("FALSE", Shape::Bool),
+            ("1", Shape::Bit),
+            ("8080", Shape::Number),
+            ("0.5", Shape::Number),
+            ("30s", Shape::Duration),
+            ("1h30m", Shape::Duration),
+            (
+                "https://keys.openpgp.org",
+                Shape::Url { credentials: false },
+            ),
+            (
+                "postgres://u:pw@db:5432/x",
+                Shape::Url { credentials: true },
+            ),
+            ("redis://:pw@redis:6379", Shape::Url { credentials: true }),
+            ("postgres://u@db/x", Shape::Url { credentials: false }),
+            ("/run/secrets/db_password", Shape::Path),
+            ("./data", Shape::Path),
+            ("admin@example.com", Shape::Email),
+            ("smtp.gmail.com", Shape::Host),
+            ("10.0.0.1", Shape::Host),
+            ("", Shape::Empty),
+        ] {
+            assert_eq!(of(v), want, "{v}");
+        }
+        for v in ["yes", "30s", "/run/x", "a@b.io", "https://x.io"] {
+            assert!(of(v).is_config(), "{v}");
+        }
+        for v in ["1", "changeme", "postgres", "postgres://u:p@h/x"] {
+            assert!(!of(v).is_config(), "{v}");
+        }
+    }
+
+    #[test]
+    fn shapes_of_key_material() {
+        let hex64 = "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c";
+        assert_eq!(of(hex64), Shape::Hex(32));
+        assert_eq!(of("6c1fe4e407b8911c104518103505b218"), Shape::Hex(16));
+        assert_eq!(
+            of("base64:q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wR="),
+            Shape::Laravel
+        );
+        assert_eq!(
+            of("q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wR="),
+            Shape::Base64(32)
+        );
+        assert_eq!(
+            of("q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1o-9wR="),
+            Shape::Fernet
+        );
+        assert_eq!(of("1b4e28ba-2fa1-41d2-883f-0016d3cca427"), Shape::Uuid);
+        assert_eq!(
+            of("eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.abc_DEF-123"),
+            Shape::Jwt
+        );
+        assert_eq!(of("12345678901234567890"), Shape::Text, "not a quantity");
+        assert_eq!(of("dead0beef1dead2b").kind(), Some(Kind::Hex(8)));
+        assert_eq!(of("changeme").kind(), None);
+    }
+
+    #[test]
+    fn uri_parts() {
+        let t = "postgresql://${USER}:${PW}@${HOST}/${DB}?sslmode=${MODE}";
+        let part = |name: &str| uri_part(t, t.find(name).unwrap());
+        assert_eq!(part("${USER}"), Some(UriPart::UserInfo));
+        assert_eq!(part("${PW}"), Some(UriPart::UserInfo));
+        assert_eq!(part("${HOST}"), Some(UriPart::Host));
+        assert_eq!(part("${DB}"), Some(UriPart::Path));
+        assert_eq!(part("${MODE}"), Some(UriPart::Query));
+        assert_eq!(uri_part("plain ${X}", 6), None);
+        assert!(!UriPart::Host.breaking().contains(&':'));
+    }
+
+    #[test]
+    fn password_span() {
+        let u = "postgres://app:s3cret@db:5432/app";
+        assert_eq!(&u[url_password_span(u).unwrap()], "s3cret");
+        assert_eq!(url_password_span("postgres://app@db/x"), None);
+        let odd = "http://u:p@ss@host/x";
+        assert_eq!(&odd[url_password_span(odd).unwrap()], "p@ss");
+    }
+}

@@ -1,0 +1,337 @@
+//! The verdict on one variable's value: missing, a placeholder, weak, invalid, a derived value
+//! that no longer matches its source, a value that differs from one it must equal, unused,
+//! or fine. The first that applies wins.
+
+use super::Class;
+use super::facts::{Var, Verdict};
+use super::relations::{Relations, percent_decode};
+use super::shape::url_password_span;
+use super::{Input, jwt};
+use crate::compose::ComposeRef;
+use crate::generate::Kind;
+
+/// The value a compose default supplies while the live file leaves the variable unset (or
+/// empty, for `:-`), with the reference it comes from.
+fn default_supply(var: &Var<'_>) -> Option<(String, ComposeRef)> {
+    let value = var.default_value.clone()?;
+    let r = var
+        .refs
+        .iter()
+        .find(|r| r.default.is_some())
+        .map(|r| (*r).clone())?;
+    Some((value, r))
+}
+
+/// The value of `name` in force (the live file's, else the template's), when set.
+fn current<'v>(vars: &'v [Var<'_>], name: &str) -> Option<&'v str> {
+    let v = vars.iter().find(|v| v.name == name)?;
+    v.live
+        .as_ref()
+        .or(v.example.as_ref())
+        .and_then(|e| e.value.as_deref())
+        .filter(|s| !s.is_empty())
+        .or(v.default_value.as_deref())
+}
+
+/// Whether a config variable's name says it holds a host, domain or address.
+fn is_host_setting(name: &str) -> bool {
+    super::knowledge::name_words(name).any(|w| {
+        matches!(
+            w.as_str(),
+            "HOST"
+                | "HOSTNAME"
+                | "DOMAIN"
+                | "DOMAINS"
+                | "URL"
+                | "URI"
+                | "ORIGIN"
+                | "ORIGINS"
+                | "FQDN"
+                | "SERVERNAME"
+                | "BASEURL"
+                | "ENDPOINT"
+        )
+    })
+}
+
+/// Whether a configuration name is an identifier a provider issues with a credential
+/// (`GITHUB_CLIENT_ID`, `SLACK_APP_ID`): a stand-in there means the integration is broken.
+fn is_provider_identifier(k: &super::Knowledge, name: &str) -> bool {
+    let words: Vec<String> = super::knowledge::name_words(name).collect();
+    words.last().is_some_and(|w| w == "ID")
+        && words.iter().any(|w| k.is_provider_word(w))
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER"))
+}
+
+/// Words that fill out a sample value describing itself (`secret-erlang-cookie`).
+const FILLER_WORDS: [&str; 24] = [
+    "secret", "secrets", "key", "password", "pass", "pwd", "token", "my", "your", "the", "a",
+    "value", "here", "some", "random", "string", "example", "sample", "default", "super", "very",
+    "long", "strong", "unique",
+];
+
+/// Why the template's own sample is a placeholder although no pattern says so: its comment
+/// tells the user to change it, or the value only spells out the variable's name.
+fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
+    let from_template = var
+        .example
+        .as_ref()
+        .or(var.live.as_ref())
+        .and_then(|e| e.value.as_deref())
+        == Some(value);
+    // A random-looking value is never the template's description of itself, even where the
+    // comment above it still says "change it" (after `fill`, with no example to compare).
+    if !from_template || super::strength::charset_bits(value) >= 128.0 {
+        return None;
+    }
+    let comment = var
+        .declared
+        .as_ref()
+        .and_then(|d| d.description.as_deref())
+        .unwrap_or("")
+        .to_lowercase();
+    if [
+        "change it",
+        "change this",
+        "change me",
+        "please change",
+        "must be changed",
+        "should be changed",
+        "replace this",
+        "replace it",
+        "unpredictable",
+    ]
+    .iter()
+    .any(|p| comment.contains(p))
+    {
+        return Some("is the template's sample, which its comment says to change".to_string());
+    }
+    let name_words: Vec<String> = super::knowledge::name_words(&var.name)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let words: Vec<String> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (words.len() >= 2
+        && words
+            .iter()
+            .all(|w| FILLER_WORDS.contains(&w.as_str()) || name_words.contains(w)))
+    .then(|| "only spells out what it is, like a placeholder".to_string())
+}
+
+/// Judges one variable; returns the verdict and, for judged secrets, their strength.
+pub fn judge(
+    var: &Var<'_>,
+    vars: &[Var<'_>],
+    rel: &Relations,
+    input: &Input<'_>,
+    used: bool,
+) -> (Verdict, Option<f64>) {
+    let k = input.knowledge;
+    let sensitive = var.class.is_sensitive();
+    let unused_or_ok = || {
+        if var.live.is_some() && !used {
+            Verdict::Unused
+        } else {
+            Verdict::Ok
+        }
+    };
+    // A value written as `${OTHER}` follows its sources; the sources carry any finding. A
+    // value every consumer overrides in compose never reaches a container.
+    if var.follows_others() || var.shadowed || var.switched_off {
+        return (unused_or_ok(), None);
+    }
+    let live_value = var.live_value().filter(|v| !super::shape::is_blank(v));
+    let (value, via_default) = match live_value {
+        Some(v) => (Some(v.to_string()), None),
+        None => match default_supply(var) {
+            Some((v, r)) if sensitive => (Some(v), Some(r)),
+            _ => (None, None),
+        },
+    };
+    let Some(value) = value else {
+        if var.required {
+            return (Verdict::Missing, None);
+        }
+        return (unused_or_ok(), None);
+    };
+    if k.is_sentinel(&value) {
+        return (unused_or_ok(), None);
+    }
+
+    // A URL that carries a password is judged by that password, or follows the variable
+    // it is linked to.
+    let judged: String = if var.url_credentials {
+        let Some(span) = url_password_span(&value) else {
+            return (unused_or_ok(), None);
+        };
+        let password = percent_decode(&value[span]);
+        if let Some(link) = rel.url_of(&var.name)
+            && via_default.is_none()
+            && let Some(p) = current(vars, &link.password_of)
+            && p != password
+            && k.placeholder(&password, true).is_none()
+        {
+            return (
+                Verdict::Mismatch {
+                    with: link.password_of.clone(),
+                    why: format!(
+                        "the password inside it must be {}'s value",
+                        link.password_of
+                    ),
+                },
+                None,
+            );
+        }
+        password
+    } else {
+        value.clone()
+    };
+
+    let example_value = var
+        .example
+        .as_ref()
+        .and_then(|e| e.value.as_deref())
+        .filter(|v| !v.is_empty());
+    // In configuration only an address left pointing at an example host is worth a word: a
+    // stand-in user name or sender is the user's business, and CI fails on secrets.
+    let mut placeholder = if sensitive {
+        k.placeholder(&judged, true)
+    } else if is_host_setting(&var.name) || is_provider_identifier(k, &var.name) {
+        k.placeholder(&judged, false).or_else(|| {
+            k.mentions_example_host(&judged)
+                .then(|| "names an example host (example.com, yourdomain …)".to_string())
+        })
+    } else {
+        None
+    };
+    if placeholder.is_none() && sensitive && !var.url_credentials {
+        placeholder = described_placeholder(var, &judged);
+    }
+    if placeholder.is_none()
+        && sensitive
+        && via_default.is_none()
+        && !var.url_credentials
+        && example_value == Some(value.as_str())
+        && input.live.is_some()
+        && input.example.is_some()
+    {
+        placeholder = Some("is still the example file's value, which is public".to_string());
+    }
+    if placeholder.is_none() && sensitive && k.is_public(&judged) {
+        placeholder = Some("was published in a public template, so it is not secret".to_string());
+    }
+    if let Some(why) = placeholder {
+        return (Verdict::Placeholder { why, via_default }, None);
+    }
+
+    if let Some(d) = rel.derivation_of(&var.name) {
+        let Some(secret) = current(vars, &d.from) else {
+            return (unused_or_ok(), None);
+        };
+        return match jwt::verify(&judged, secret, &d.claims, input.now) {
+            Ok(()) => (unused_or_ok(), None),
+            Err(why) => (
+                Verdict::Derived {
+                    why: format!("{why}; it must be signed with {}", d.from),
+                },
+                None,
+            ),
+        };
+    }
+
+    let mut bits = None;
+    if var.class == Class::Secret {
+        let kind = if var.url_credentials {
+            Some(Kind::Password)
+        } else {
+            var.kind
+        };
+        let s = super::strength::memoized(&judged, kind, &input.policy, k);
+        bits = Some(s.bits);
+        if !s.is_strong() {
+            return (
+                Verdict::Weak {
+                    weaknesses: s.weaknesses,
+                    via_default,
+                },
+                bits,
+            );
+        }
+    }
+    if via_default.is_none() {
+        if let Some(why) = constraint_violation(var, &value) {
+            return (Verdict::Invalid { why }, bits);
+        }
+        if var.class == Class::External
+            && let Some(p) = k.provider(&var.name)
+            && !p.accepts(&value)
+        {
+            return (
+                Verdict::Invalid {
+                    why: format!("does not have the format of a {}", p.name),
+                },
+                bits,
+            );
+        }
+        if let Some(g) = rel.group_of(&var.name).filter(|g| g.is_certain())
+            && let Some(other) = g
+                .members
+                .iter()
+                .find(|m| **m != var.name && current(vars, m).is_some_and(|o| o != value))
+        {
+            return (
+                Verdict::Mismatch {
+                    with: other.clone(),
+                    why: g.why.clone(),
+                },
+                bits,
+            );
+        }
+    }
+    (unused_or_ok(), bits)
+}
+
+fn constraint_violation(var: &Var<'_>, value: &str) -> Option<String> {
+    let r = &var.rules;
+    let len = value.chars().count();
+    if let Some(min) = r.min_length
+        && len < min
+    {
+        return Some(format!(
+            "is shorter than the {min} characters its image requires"
+        ));
+    }
+    if let Some(max) = r.max_length
+        && len > max
+    {
+        return Some(format!(
+            "is longer than the {max} characters its image accepts"
+        ));
+    }
+    if let Some(a) = &r.alphabet
+        && value.chars().any(|c| !a.contains(c))
+    {
+        return Some("contains characters its image does not accept".to_string());
+    }
+    if let Some(f) = &r.forbidden
+        && value.chars().any(|c| f.contains(c))
+    {
+        return Some("contains characters its image forbids".to_string());
+    }
+    if let Some(class) = r
+        .require
+        .iter()
+        .find(|c| !value.chars().any(|ch| c.contains(ch)))
+    {
+        return Some(
+            format!("lacks a character its image's password policy requires ({class:?})")
+                .to_lowercase(),
+        );
+    }
+    None
+}

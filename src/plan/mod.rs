@@ -1,0 +1,442 @@
+//! Changes as data: which variables get new values, and how a document takes them.
+//!
+//! [`plan_fill`] reads an [`Inventory`] and chooses a generated value for every secret whose
+//! status `fill` may fix — one value per group of variables that must be equal — then
+//! [`propagate`]s the consequences: members of a group take the same value, a URL that
+//! carries a changed password is rewritten with it (percent-encoded), and values derived
+//! from a changed secret (HS256 JWTs) are made again. [`apply`] writes a plan into the live
+//! document (or into a new document made from the example's structure) rewriting only the
+//! entries it changes. All of it is pure: randomness comes from the caller's generator and
+//! the time from the caller.
+
+use std::collections::HashMap;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::analysis::relations::percent_encode;
+use crate::analysis::shape::url_password_span;
+use crate::analysis::{Class, Inventory, Status, UrlSource, Variable, jwt};
+use crate::compose::Project;
+use crate::dotenv::Document;
+use crate::generate::{self, Constraints, GenerateError, Kind};
+
+/// Why a change is in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A new value was generated for it.
+    Generated,
+    /// It takes the value generated for another member of its group.
+    Group {
+        /// The member whose value it takes.
+        leader: String,
+    },
+    /// It takes the (good) value another member of its group already has.
+    Copied {
+        /// The member whose value it takes.
+        from: String,
+    },
+    /// A URL whose password is another variable's value, rewritten with it.
+    Url {
+        /// The variable whose value is the password.
+        password_of: String,
+    },
+    /// A value derived from another (a JWT signed with it), made again.
+    Derived {
+        /// The source.
+        from: String,
+    },
+    /// A value the user typed (the TUI's editor, `rotate` for an external credential).
+    Typed,
+}
+
+impl Origin {
+    /// What the change does, in words (no value).
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Generated => "new value".to_string(),
+            Origin::Typed => "typed value".to_string(),
+            Origin::Group { leader } => format!("same value as {leader}"),
+            Origin::Copied { from } => format!("copies {from}'s value"),
+            Origin::Url { password_of } => format!("URL rewritten with {password_of}"),
+            Origin::Derived { from } => format!("token signed with {from}"),
+        }
+    }
+}
+
+/// One planned change. The value is a secret: it has no `Display` and its `Debug` is
+/// redacted.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The variable.
+    pub name: String,
+    /// How the value was generated (for a follower, its leader's kind).
+    pub kind: Kind,
+    /// The status that made it change.
+    pub status: Status,
+    /// Why, in words (no value).
+    pub reason: String,
+    /// The new value.
+    pub value: SecretString,
+    /// Why it is in the plan.
+    pub origin: Origin,
+}
+
+/// A set of changes to one env file.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// In inventory order, followers right after what they follow.
+    pub changes: Vec<Change>,
+}
+
+impl Plan {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    fn value_of(&self, name: &str) -> Option<&SecretString> {
+        self.changes
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.value)
+    }
+}
+
+/// What planning reads besides the inventory: the documents (for the values in force and
+/// the URLs to rewrite), the compose project (for defaults that bake a URL in) and the time
+/// (for new tokens).
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    /// The analysis.
+    pub inventory: &'a Inventory,
+    /// The live file, when it exists.
+    pub live: Option<&'a Document>,
+    /// The example, which a new live file is made from.
+    pub example: Option<&'a Document>,
+    /// The compose project.
+    pub project: &'a Project,
+    /// Now.
+    pub now: jiff::Timestamp,
+}
+
+impl PlanInput<'_> {
+    /// The values in force, decoded as Compose reads them (the example's when there is no
+    /// live file yet, since that is what the new file starts from).
+    fn values(&self) -> HashMap<String, String> {
+        self.live
+            .or(self.example)
+            .map(|d| {
+                d.resolve_lenient(&|_: &str| None)
+                    .into_iter()
+                    .map(|b| (b.key, b.value))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Whether `fill` may generate a value for `var` under the `only` statuses.
+pub fn is_fillable(var: &Variable, only: &[Status]) -> bool {
+    var.class == Class::Secret
+        && var.kind.is_some()
+        && !var.follows_others
+        && !var.pinned
+        && only.contains(&var.status)
+}
+
+fn reason(inv: &Inventory, var: &Variable) -> String {
+    inv.findings_of(var)
+        .map(|f| f.message.clone())
+        .next()
+        .unwrap_or_else(|| var.status.as_str().to_string())
+}
+
+/// Constraints every member of a group can live with.
+fn merged_constraints(members: &[&Variable]) -> Constraints {
+    let mut c = Constraints::default();
+    for m in members {
+        let mc = &m.constraints;
+        c.uri_safe |= mc.uri_safe;
+        c.max_len = match (c.max_len, mc.max_len) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        c.forbidden.extend(mc.forbidden.iter().copied());
+        if mc.alphabet.is_some() {
+            c.alphabet.clone_from(&mc.alphabet);
+        }
+        for r in &mc.require {
+            if !c.require.contains(r) {
+                c.require.push(*r);
+            }
+        }
+        c.no_leading.extend(mc.no_leading.iter().copied());
+    }
+    c
+}
+
+/// Plans a generated value for every secret variable whose status is in `only` — one value
+/// per group — and everything that must follow. External and config variables are never
+/// generated.
+pub fn plan_fill<R: rand::TryCryptoRng + ?Sized>(
+    input: &PlanInput<'_>,
+    only: &[Status],
+    rng: &mut R,
+) -> Result<Plan, GenerateError> {
+    let inv = input.inventory;
+    let values = input.values();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for var in inv.variables.iter().filter(|v| is_fillable(v, only)) {
+        if done.contains(&var.name.as_str()) || inv.relations.derivation_of(&var.name).is_some() {
+            continue;
+        }
+        let Some(group) = inv.relations.group_of(&var.name) else {
+            let kind = var.kind.unwrap_or_default();
+            changes.push(generate_for(inv, var, kind, rng)?);
+            done.push(&var.name);
+            continue;
+        };
+        let members: Vec<&Variable> = group
+            .members
+            .iter()
+            .filter_map(|m| inv.get(m))
+            .filter(|m| m.class != Class::Config && !m.follows_others && !m.pinned)
+            .collect();
+        done.extend(members.iter().map(|m| m.name.as_str()));
+        // A member that already holds a good value is what the others must match: the
+        // server it belongs to already runs with it.
+        let good: Vec<&&Variable> = members
+            .iter()
+            .filter(|m| {
+                m.status == Status::Ok && values.get(&m.name).is_some_and(|v| !v.is_empty())
+            })
+            .collect();
+        let distinct_good: std::collections::BTreeSet<&String> =
+            good.iter().filter_map(|m| values.get(&m.name)).collect();
+        if distinct_good.len() > 1 {
+            continue; // They disagree already: `mismatch` says so; nothing to copy.
+        }
+        if let Some(anchor) = good.first() {
+            let value = values.get(&anchor.name).cloned().unwrap_or_default();
+            for m in members
+                .iter()
+                .filter(|m| m.name != anchor.name && is_fillable(m, only))
+            {
+                changes.push(Change {
+                    name: m.name.clone(),
+                    kind: anchor.kind.or(m.kind).unwrap_or_default(),
+                    status: m.status,
+                    reason: reason(inv, m),
+                    value: SecretString::from(value.clone()),
+                    origin: Origin::Copied {
+                        from: anchor.name.clone(),
+                    },
+                });
+            }
+            continue;
+        }
+        // The member a known image reads decides the kind (the server's rules win).
+        let leader = members
+            .iter()
+            .find(|m| m.initializes_volume || m.classified_by.starts_with("image "))
+            .or(members.first())
+            .copied()
+            .unwrap_or(var);
+        let kind = leader.kind.unwrap_or_default();
+        let value = generate::generate(kind, &merged_constraints(&members), rng)?;
+        for m in &members {
+            changes.push(Change {
+                name: m.name.clone(),
+                kind,
+                status: m.status,
+                reason: reason(inv, m),
+                value: value.clone(),
+                origin: if m.name == leader.name {
+                    Origin::Generated
+                } else {
+                    Origin::Group {
+                        leader: leader.name.clone(),
+                    }
+                },
+            });
+        }
+    }
+    let mut plan = Plan { changes };
+    propagate_into(input, &values, &mut plan, true);
+    Ok(plan)
+}
+
+/// A generated value for one variable, honouring its constraints.
+pub fn generate_for<R: rand::TryCryptoRng + ?Sized>(
+    inv: &Inventory,
+    var: &Variable,
+    kind: Kind,
+    rng: &mut R,
+) -> Result<Change, GenerateError> {
+    let value = generate::generate(kind, &var.constraints, rng)?;
+    Ok(Change {
+        name: var.name.clone(),
+        kind,
+        status: var.status,
+        reason: reason(inv, var),
+        value,
+        origin: Origin::Generated,
+    })
+}
+
+/// `changes` (values chosen by the user or generated one at a time) plus everything that
+/// must follow them: the rest of each group, the URLs that carry a changed password, and
+/// the values derived from a changed secret.
+pub fn propagate(input: &PlanInput<'_>, changes: Vec<Change>) -> Plan {
+    let values = input.values();
+    let mut plan = Plan { changes };
+    let inv = input.inventory;
+    let mut followers = Vec::new();
+    for c in &plan.changes {
+        let Some(group) = inv.relations.group_of(&c.name) else {
+            continue;
+        };
+        for m in &group.members {
+            let Some(var) = inv.get(m) else { continue };
+            if *m == c.name
+                || var.class == Class::Config
+                || var.follows_others
+                || var.pinned
+                || plan.changes.iter().any(|x| x.name == *m)
+                || followers.iter().any(|x: &Change| x.name == *m)
+            {
+                continue;
+            }
+            followers.push(Change {
+                name: m.clone(),
+                kind: c.kind,
+                status: var.status,
+                reason: reason(inv, var),
+                value: c.value.clone(),
+                origin: Origin::Group {
+                    leader: c.name.clone(),
+                },
+            });
+        }
+    }
+    plan.changes.extend(followers);
+    propagate_into(input, &values, &mut plan, false);
+    plan
+}
+
+/// Adds URL rewrites and derived values for what `plan` changes. With `repair`, a URL or
+/// token that is wrong already is fixed too, even if its source does not change.
+fn propagate_into(
+    input: &PlanInput<'_>,
+    values: &HashMap<String, String>,
+    plan: &mut Plan,
+    repair: bool,
+) {
+    let inv = input.inventory;
+    for link in &inv.relations.urls {
+        let new_password = match plan.value_of(&link.password_of) {
+            Some(v) => v.expose_secret().to_string(),
+            None if repair => match values.get(&link.password_of) {
+                Some(v) if !v.is_empty() => v.clone(),
+                _ => continue,
+            },
+            None => continue,
+        };
+        let url = match &link.source {
+            UrlSource::EnvFile => values.get(&link.url).cloned(),
+            UrlSource::ComposeDefault { file, position } => input
+                .project
+                .references
+                .iter()
+                .find(|r| r.name == link.url && &r.file == file && r.position == *position)
+                .and_then(|r| r.default.clone()),
+        };
+        let Some(url) = url else { continue };
+        let Some(span) = url_password_span(&url) else {
+            continue;
+        };
+        let encoded = percent_encode(&new_password);
+        if url[span.clone()] == encoded {
+            continue;
+        }
+        let rewritten = format!("{}{encoded}{}", &url[..span.start], &url[span.end..]);
+        let Some(var) = inv.get(&link.url) else {
+            continue;
+        };
+        if var.pinned {
+            continue;
+        }
+        plan.changes.retain(|c| c.name != link.url);
+        plan.changes.push(Change {
+            name: link.url.clone(),
+            kind: Kind::Password,
+            status: var.status,
+            reason: link.why.clone(),
+            value: SecretString::from(rewritten),
+            origin: Origin::Url {
+                password_of: link.password_of.clone(),
+            },
+        });
+    }
+    for d in &inv.relations.derived {
+        let Some(var) = inv.get(&d.var) else { continue };
+        let secret = match plan.value_of(&d.from) {
+            Some(v) => v.expose_secret().to_string(),
+            None if repair && var.status != Status::Ok => match values.get(&d.from) {
+                Some(v) if !v.is_empty() => v.clone(),
+                _ => continue,
+            },
+            None => continue,
+        };
+        let mut claims = d.claims.clone();
+        if let Some(iss) = &d.issuer {
+            claims
+                .entry("iss".to_string())
+                .or_insert_with(|| iss.clone());
+        }
+        let token = jwt::sign(&secret, &claims, input.now, d.lifetime_days);
+        plan.changes.retain(|c| c.name != d.var);
+        plan.changes.push(Change {
+            name: d.var.clone(),
+            kind: Kind::Password,
+            status: var.status,
+            reason: format!("derived from {}", d.from),
+            value: SecretString::from(token),
+            origin: Origin::Derived {
+                from: d.from.clone(),
+            },
+        });
+    }
+}
+
+/// Where a new key goes: after the nearest key that precedes it in the example and exists in
+/// the live document.
+fn anchor<'a>(example: Option<&'a Document>, live: &Document, key: &str) -> Option<&'a str> {
+    let keys = example?.keys();
+    let at = keys.iter().position(|k| *k == key)?;
+    keys[..at]
+        .iter()
+        .rev()
+        .find(|k| live.get(k).is_some())
+        .copied()
+}
+
+/// Applies `plan` to the live document, or, when there is none, to a copy of the example
+/// (its comments, sections and order; config and external values as the example has them).
+/// Only the planned entries change. Returns the new document.
+pub fn apply(live: Option<&Document>, example: Option<&Document>, plan: &Plan) -> Document {
+    let mut doc = match (live, example) {
+        (Some(l), _) => l.clone(),
+        (None, Some(e)) => e.clone(),
+        (None, None) => Document::default(),
+    };
+    for change in &plan.changes {
+        let after = anchor(example, &doc, &change.name).map(str::to_string);
+        doc.set(&change.name, change.value.expose_secret(), after.as_deref());
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests;
