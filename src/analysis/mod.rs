@@ -166,6 +166,7 @@ rule_ids! {
     Syntax => "syntax", "A line Docker Compose would reject.";
     WeakDefault => "weak-default", "A secret is unset, so compose falls back to a weak or placeholder default.";
     Reused => "reused", "One secret value is shared by variables that are not meant to be the same.";
+    Leftover => "leftover", "A temporary file left by an interrupted save (it may hold a whole env file) sits beside the live file.";
 }
 
 impl fmt::Display for RuleId {
@@ -313,12 +314,15 @@ pub struct EnvInput<'a> {
 }
 
 /// Facts about the live file that only the filesystem and git know.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileFacts {
     /// Unix permission bits, when the file exists.
     pub mode: Option<u32>,
     /// Git status, when the file is inside a work tree.
     pub git: Option<GitFacts>,
+    /// Temporary files an interrupted envward write left beside the live file (as shown to
+    /// the user).
+    pub leftovers: Vec<PathBuf>,
 }
 
 /// The live file's standing in git.
@@ -331,7 +335,7 @@ pub struct GitFacts {
 }
 
 /// Everything [`analyze`] reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Input<'a> {
     /// The example file, if any.
     pub example: Option<EnvInput<'a>>,

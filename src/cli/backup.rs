@@ -32,6 +32,7 @@ pub fn key(global: &GlobalArgs) -> Result<ExitCode, Error> {
     if let Some(n) = notice {
         writeln!(std::io::stderr(), "{n}")?;
     }
+    warn_identity(&identity)?;
     writeln!(std::io::stdout(), "{}", identity.public_key())?;
     Ok(ExitCode::Clean)
 }
@@ -49,28 +50,27 @@ pub fn backup(global: &GlobalArgs, armor: bool) -> Result<ExitCode, Error> {
     if let Some(n) = notice {
         writeln!(std::io::stderr(), "{n}")?;
     }
+    warn_identity(&identity)?;
     let recipients = save::recipients(&ws, &identity)?;
-    let path = store::backup::backup_now(
-        &live.path,
-        live.text.as_bytes(),
-        &recipients,
-        &identity,
-        jiff::Timestamp::now(),
-        armor,
-    )?;
-    let keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
-    let pruned = store::backup::prune(&live.path, keep)?;
-    let mut out = std::io::stdout().lock();
+    let mut context = store::SaveContext::new(&recipients, &identity, jiff::Timestamp::now());
+    context.armor = armor;
+    context.keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
+    let done = store::backup_current(&live.path, &context)?;
     writeln!(
-        out,
+        std::io::stdout(),
         "backup {} ({} recipient{})",
-        ws.display(&path).display(),
+        ws.display(&done.backup).display(),
         recipients.len(),
         if recipients.len() == 1 { "" } else { "s" }
     )?;
-    for p in pruned {
-        writeln!(out, "pruned {}", ws.display(&p).display())?;
-    }
+    save::report_housekeeping(
+        &ws,
+        save::Housekeeping {
+            pruned: &done.pruned,
+            swept: &done.swept,
+            future_dated: &done.future_dated,
+        },
+    )?;
     Ok(ExitCode::Clean)
 }
 
@@ -94,16 +94,19 @@ pub fn backups(global: &GlobalArgs) -> Result<ExitCode, Error> {
         }
         _ => None,
     };
+    let future = store::backup::future_dated(&list, jiff::Timestamp::now());
     for b in &list {
-        let mark = if equal.as_ref() == Some(&b.path) {
-            "  = live file"
-        } else {
-            ""
-        };
+        let mut mark = String::new();
+        if equal.as_ref() == Some(&b.path) {
+            mark.push_str("  = live file");
+        }
+        if future.contains(&b.path) {
+            mark.push_str("  (dated in the future)");
+        }
         writeln!(
             out,
             "{}  {}  {:>7} bytes{mark}",
-            b.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            b.time().strftime("%Y-%m-%d %H:%M:%S UTC"),
             ws.display(&b.path).display(),
             b.size
         )?;
@@ -137,16 +140,26 @@ pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Resul
     let ws = workspace::load_with(global, true)?;
     let backup = match file {
         Some(f) => workspace::cwd(global).map(|cwd| crate::compose::resolve_path(&cwd, f))?,
-        None => store::backup::list(&ws.project.env_file)?
-            .into_iter()
-            .next()
-            .map(|b| b.path)
-            .ok_or_else(|| {
+        None => {
+            // The newest by creation order (the number in the name), never by the date.
+            let all = store::backup::list(&ws.project.env_file)?;
+            let newest = all.first().map(|b| b.path.clone()).ok_or_else(|| {
                 Error::Usage(format!(
                     "no backups of {} to restore",
                     ws.display(&ws.project.env_file).display()
                 ))
-            })?,
+            })?;
+            let future = store::backup::future_dated(&all, jiff::Timestamp::now());
+            save::report_housekeeping(
+                &ws,
+                save::Housekeeping {
+                    pruned: &[],
+                    swept: &[],
+                    future_dated: &future,
+                },
+            )?;
+            newest
+        }
     };
     let identity = load_identity(global.identity.as_deref())?;
     let plain = store::backup::read_backup(&backup, &identity)?;
@@ -200,13 +213,67 @@ pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Resul
             follow_symlinks: global.follow_symlinks,
         },
     )?;
-    super::fill::report_save(&ws, &saved)?;
+    save::report(&ws, &saved)?;
     Ok(ExitCode::Clean)
 }
 
 fn load_identity(arg: Option<&Path>) -> Result<Identity, Error> {
     let path = store::identity::resolve_identity_path(arg)?;
-    Ok(Identity::load(&path.path)?)
+    let identity = Identity::load(&path.path)?;
+    warn_identity(&identity)?;
+    Ok(identity)
+}
+
+/// Says so on standard error when an identity file is readable by others.
+fn warn_identity(identity: &Identity) -> Result<(), Error> {
+    if let Some(w) = save::identity_warning(identity) {
+        writeln!(std::io::stderr(), "{w}")?;
+    }
+    Ok(())
+}
+
+/// True when `a` and `b` name the same file: the same path, or (when both exist) the same
+/// inode, whatever links or `..` lead there.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if a == b {
+        return true;
+    }
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// Refuses an output that is the input: it would be replaced before it was fully read
+/// back, and the one copy of the data lost.
+fn refuse_same(cwd: &Path, input: &Path, output: &Path, verb: &str) -> Result<(), Error> {
+    if same_file(input, output) {
+        return Err(Error::Usage(format!(
+            "{}: refusing to {verb} a file onto itself; choose another output with -o",
+            crate::compose::display_path(cwd, output).display()
+        )));
+    }
+    Ok(())
+}
+
+/// Removes the leftover temporary files in the directory an output goes to and says so.
+fn sweep_beside(cwd: &Path, output: &Path) -> Result<(), Error> {
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for p in store::leftover::sweep(dir)? {
+        writeln!(
+            std::io::stdout(),
+            "removed {}, a temporary file left by an interrupted save",
+            crate::compose::display_path(cwd, &p).display()
+        )?;
+    }
+    Ok(())
 }
 
 /// A passphrase from `ENVWARD_PASSPHRASE` or the terminal (twice when `confirm`).
@@ -276,6 +343,7 @@ pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<E
         },
         |p| crate::compose::resolve_path(&cwd, p),
     );
+    refuse_same(&cwd, &input, &output, "encrypt")?;
     let cipher = if o.passphrase {
         if !recipients.is_empty() {
             return Err(Error::Usage(
@@ -295,6 +363,7 @@ pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<E
         }
         crypto::encrypt(&plain, &recipients, o.armor).map_err(|e| crypto_err(&output, e))?
     };
+    sweep_beside(&cwd, &output)?;
     store::write_atomic(&output, &cipher, &WriteOptions::default())?;
     writeln!(
         std::io::stdout(),
@@ -302,6 +371,58 @@ pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<E
         crate::compose::display_path(&cwd, &input).display(),
         crate::compose::display_path(&cwd, &output).display()
     )?;
+    Ok(ExitCode::Clean)
+}
+
+/// The workspace, when `output` is its live env file (so a decryption onto it must go
+/// through a save). A project that does not load is refused only if the output could be
+/// its live file (named like the `--env-file` or `.env`).
+fn live_file_at(global: &GlobalArgs, output: &Path) -> Result<Option<workspace::Workspace>, Error> {
+    match workspace::load_with(global, true) {
+        Ok(ws) => Ok(same_file(&ws.project.env_file, output).then_some(ws)),
+        Err(e) => {
+            let cwd = workspace::cwd(global)?;
+            let live = global.env_file.as_ref().map_or_else(
+                || cwd.join(".env"),
+                |f| crate::compose::resolve_path(&cwd, f),
+            );
+            if same_file(&live, output) {
+                return Err(e);
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `decrypt -o` onto the live file: a save like any other (backup of the current version
+/// first, changed-on-disk check, save lock), never a bare overwrite.
+fn replace_live_file(
+    global: &GlobalArgs,
+    ws: &workspace::Workspace,
+    input: &Path,
+    plain: &[u8],
+) -> Result<ExitCode, Error> {
+    let text = std::str::from_utf8(plain).map_err(|_| {
+        Error::Usage(format!(
+            "{}: decrypts to something that is not UTF-8 text; not writing it over the live env file",
+            ws.display(input).display()
+        ))
+    })?;
+    writeln!(
+        std::io::stdout(),
+        "decrypting {} onto the live file {}: saving it with a backup of the current version",
+        ws.display(input).display(),
+        ws.display(&ws.project.env_file).display()
+    )?;
+    let saved = save::save(
+        ws,
+        text,
+        &SaveOptions {
+            identity: global.identity.clone(),
+            follow_symlinks: global.follow_symlinks,
+        },
+    )?;
+    save::report(ws, &saved)?;
     Ok(ExitCode::Clean)
 }
 
@@ -316,6 +437,12 @@ pub fn decrypt(
 ) -> Result<ExitCode, Error> {
     let cwd = workspace::cwd(global)?;
     let input = crate::compose::resolve_path(&cwd, file);
+    let output_path = output
+        .filter(|p| *p != Path::new("-"))
+        .map(|p| crate::compose::resolve_path(&cwd, p));
+    if let Some(out) = &output_path {
+        refuse_same(&cwd, &input, out, "decrypt")?;
+    }
     let (cipher, _) = store::read::read_bytes(&input)?;
     let to_stdout = match output {
         Some(p) => p == Path::new("-"),
@@ -338,17 +465,24 @@ pub fn decrypt(
         let ids: Vec<Identity> = if identities.is_empty() {
             vec![load_identity(global.identity.as_deref())?]
         } else {
-            identities
+            let loaded: Vec<Identity> = identities
                 .iter()
                 .map(|p| Identity::load(&crate::compose::resolve_path(&cwd, p)))
-                .collect::<Result<_, _>>()?
+                .collect::<Result<_, _>>()?;
+            for id in &loaded {
+                warn_identity(id)?;
+            }
+            loaded
         };
         crypto::decrypt(&cipher, ids.iter()).map_err(|e| crypto_err(&input, e))?
     };
     if to_stdout {
         std::io::stdout().lock().write_all(&plain)?;
-    } else if let Some(out) = output {
-        let out = crate::compose::resolve_path(&cwd, out);
+    } else if let Some(out) = output_path {
+        if let Some(ws) = live_file_at(global, &out)? {
+            return replace_live_file(global, &ws, &input, &plain);
+        }
+        sweep_beside(&cwd, &out)?;
         store::write_atomic(&out, &plain, &WriteOptions::default())?;
         writeln!(
             std::io::stdout(),

@@ -7,6 +7,7 @@
 mod duplicate;
 mod hardcoded;
 mod invalid;
+mod leftover;
 mod missing;
 mod not_ignored;
 mod permissions;
@@ -35,7 +36,7 @@ pub trait Rule {
 }
 
 /// Every rule, in report order.
-pub fn registry() -> [&'static dyn Rule; 15] {
+pub fn registry() -> [&'static dyn Rule; 16] {
     [
         &syntax::Syntax,
         &missing::Missing,
@@ -48,6 +49,7 @@ pub fn registry() -> [&'static dyn Rule; 15] {
         &permissions::Permissions,
         &not_ignored::NotIgnored,
         &tracked::Tracked,
+        &leftover::Leftover,
         &undocumented::Undocumented,
         &unused::Unused,
         &duplicate::Duplicate,
