@@ -172,7 +172,7 @@ pub enum StoreError {
 
     /// Another envward holds the save lock of the live file and did not finish in time.
     #[error(
-        "{}: another envward is saving this file (it held {} for {} s); nothing was written, try again when it has finished",
+        "{}: another envward is saving this file (it holds {}); waited {} s, nothing was written; try again when it has finished",
         .live.display(),
         .lock.display(),
         .waited.as_secs()
