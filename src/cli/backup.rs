@@ -266,7 +266,7 @@ fn sweep_beside(cwd: &Path, output: &Path) -> Result<(), Error> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    for p in store::leftover::sweep(dir)? {
+    for p in store::leftover::sweep(dir) {
         writeln!(
             std::io::stdout(),
             "removed {}, a temporary file left by an interrupted save",

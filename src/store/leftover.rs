@@ -20,7 +20,6 @@ use std::time::SystemTime;
 
 use rustix::fs::{FlockOperation, Mode, OFlags};
 
-use super::StoreError;
 use super::atomic::sync_dir;
 
 /// The start of every temporary file's name.
@@ -75,52 +74,44 @@ pub fn find(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Removes the leftover temporary files in `dir` that are older than this process and not
-/// locked by a writer, and returns them. Files in use are left alone.
-pub fn sweep(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+/// locked by a writer, and returns them. Files in use are left alone. Best effort: a file
+/// that cannot be removed stays (and `check` keeps reporting it); it never stops a save.
+pub fn sweep(dir: &Path) -> Vec<PathBuf> {
     let started = process_start();
-    let mut removed = Vec::new();
-    for path in find(dir) {
-        if remove_if_stale(&path, started)? {
-            removed.push(path);
-        }
-    }
+    let removed: Vec<PathBuf> = find(dir)
+        .into_iter()
+        .filter(|path| remove_if_stale(path, started))
+        .collect();
     if !removed.is_empty() {
-        sync_dir(dir)?;
+        let _ = sync_dir(dir);
     }
-    Ok(removed)
+    removed
 }
 
-fn remove_if_stale(path: &Path, started: SystemTime) -> Result<bool, StoreError> {
+fn remove_if_stale(path: &Path, started: SystemTime) -> bool {
     let Ok(before) = fs::symlink_metadata(path) else {
-        return Ok(false);
+        return false;
     };
     if !before.is_file() || before.modified().is_ok_and(|m| m >= started) {
-        return Ok(false);
+        return false;
     }
     let Ok(fd) = rustix::fs::open(
         path,
         OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
         Mode::empty(),
     ) else {
-        return Ok(false);
+        return false;
     };
     let file = File::from(fd);
     if rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
         // A writer holds it: a save in progress.
-        return Ok(false);
+        return false;
     }
     // Remove the file we checked, not one that replaced it meanwhile.
     let same = file
         .metadata()
         .is_ok_and(|m| m.dev() == before.dev() && m.ino() == before.ino());
-    if !same {
-        return Ok(false);
-    }
-    match fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(StoreError::io(path, "remove", e)),
-    }
+    same && fs::remove_file(path).is_ok()
 }
 
 #[cfg(test)]
@@ -160,13 +151,13 @@ mod tests {
         // Both are older than a process that starts now.
         std::thread::sleep(std::time::Duration::from_millis(20));
         let started = SystemTime::now();
-        assert!(remove_if_stale(&old, started).unwrap());
-        assert!(!remove_if_stale(&locked, started).unwrap());
+        assert!(remove_if_stale(&old, started));
+        assert!(!remove_if_stale(&locked, started));
         assert!(locked.exists() && !old.exists());
         // File times come from a coarse clock (a tick behind `SystemTime::now`).
         std::thread::sleep(std::time::Duration::from_millis(30));
         let young = dir.path().join(".env.envward-tmp-cccccc.env");
         fs::write(&young, "A=3\n").unwrap();
-        assert!(!remove_if_stale(&young, started).unwrap());
+        assert!(!remove_if_stale(&young, started));
     }
 }

@@ -105,12 +105,12 @@ pub fn save_with_backup(
     // A refused symbolic link is refused before anything is created beside it.
     resolve_target(live_path, context.write.follow_symlinks)?;
     let _lock = lock::acquire(live_path, context.lock_wait)?;
-    let mut swept = leftover::sweep(super::atomic::parent_dir(live_path))?;
+    let mut swept = leftover::sweep(super::atomic::parent_dir(live_path));
     let target = resolve_target(live_path, context.write.follow_symlinks)?;
     let target_dir = super::atomic::parent_dir(&target);
     if target_dir != super::atomic::parent_dir(live_path) {
         // A followed link: the live file's own temporary files sit beside its target.
-        swept.extend(leftover::sweep(target_dir)?);
+        swept.extend(leftover::sweep(target_dir));
     }
     let current: Option<(Zeroizing<Vec<u8>>, Snapshot)> = match read_bytes(&target) {
         Ok(read) => Some(read),
@@ -204,7 +204,7 @@ pub fn backup_current(
     context: &SaveContext<'_>,
 ) -> Result<BackupReport, StoreError> {
     let _lock = lock::acquire(live_path, context.lock_wait)?;
-    let swept = leftover::sweep(super::atomic::parent_dir(live_path))?;
+    let swept = leftover::sweep(super::atomic::parent_dir(live_path));
     let (content, _) = read_bytes(live_path)?;
     let backup = backup::backup_now(
         live_path,
