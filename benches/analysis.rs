@@ -112,6 +112,7 @@ fn bench_project(c: &mut Criterion, label: &str, compose_text: &str, example: &s
                     live_facts: FileFacts {
                         mode: Some(0o600),
                         git: None,
+                        leftovers: Vec::new(),
                     },
                     knowledge: &knowledge,
                     config: &config,

@@ -109,26 +109,140 @@ pub struct ConfigError {
 }
 
 /// Parses `envward.toml` text.
+///
+/// Errors name the line, column and key, never the value found there: a value in this file
+/// may be a pasted secret (an `AGE-SECRET-KEY-1…` where a recipient belongs).
 pub fn parse(text: &str) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        ConfigError {
-            position: LineIndex::new(text).position(text, offset),
-            message: e.message().trim().to_string(),
-        }
-    })?;
+    let config: Config = toml::from_str(text).map_err(|e| describe(text, &e))?;
+    if let Some(bits) = config.policy.min_bits
+        && !(bits.is_finite() && (0.0..=MAX_BITS).contains(&bits))
+    {
+        return Err(at_key(
+            text,
+            &["policy", "min_bits"],
+            format!("policy.min_bits: must be a number of bits from 0 to {MAX_BITS}"),
+        ));
+    }
     for (name, var) in &config.vars {
         if let Some(kind) = &var.kind
-            && let Err(e) = kind.parse::<crate::generate::Kind>()
+            && kind.parse::<crate::generate::Kind>().is_err()
         {
-            let offset = text.find(kind.as_str()).unwrap_or(0);
-            return Err(ConfigError {
-                position: LineIndex::new(text).position(text, offset),
-                message: format!("vars.{name}.kind: {e}"),
-            });
+            return Err(at_key(
+                text,
+                &["vars", name, "kind"],
+                format!(
+                    "vars.{name}.kind: not a kind envward knows (password, base64:N, hex:N, uuid, token:N)"
+                ),
+            ));
         }
     }
     Ok(config)
+}
+
+/// The largest `min_bits` that makes sense: far beyond any generated secret's strength.
+const MAX_BITS: f64 = 4096.0;
+
+/// An error at the value of `path` (or at the start of the file if it cannot be found).
+fn at_key(text: &str, path: &[&str], message: String) -> ConfigError {
+    let offset = toml::de::DeTable::parse(text)
+        .ok()
+        .and_then(|tree| span_of(tree.get_ref(), path))
+        .unwrap_or(0);
+    ConfigError {
+        position: LineIndex::new(text).position(text, offset),
+        message,
+    }
+}
+
+/// The start of the value at `path` in a parsed table.
+fn span_of(table: &toml::de::DeTable<'_>, path: &[&str]) -> Option<usize> {
+    let (first, rest) = path.split_first()?;
+    let (_, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
+    if rest.is_empty() {
+        return Some(value.span().start);
+    }
+    match value.get_ref() {
+        toml::de::DeValue::Table(inner) => span_of(inner, rest),
+        _ => None,
+    }
+}
+
+/// Turns a `toml` error into a message that names the position and the key, without any
+/// text from the file other than key names.
+fn describe(text: &str, error: &toml::de::Error) -> ConfigError {
+    let offset = error.span().map_or(0, |s| s.start);
+    let position = LineIndex::new(text).position(text, offset);
+    let message = match toml::de::DeTable::parse(text) {
+        // A syntax error: the parser's messages are fixed phrases and expected tokens.
+        Err(_) => error.message().trim().to_string(),
+        // A type or value error from the schema: its message may quote the value.
+        Ok(tree) => {
+            let mut key = Vec::new();
+            if let Some(span) = error.span() {
+                key_at(tree.get_ref(), span.start, &mut key);
+            }
+            let what = schema_message(error.message());
+            if key.is_empty() {
+                what
+            } else {
+                format!("{}: {what}", key.join("."))
+            }
+        }
+    };
+    ConfigError { position, message }
+}
+
+/// The key path whose key or value contains `offset`, searching inside tables (whose own
+/// span may cover only their `[header]`).
+fn key_at(table: &toml::de::DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+    for (key, value) in table {
+        path.push(key.get_ref().to_string());
+        let here = key.span().contains(&offset) || value.span().contains(&offset);
+        let inner = match value.get_ref() {
+            toml::de::DeValue::Table(inner) => key_at(inner, offset, path),
+            _ => false,
+        };
+        if inner || here {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// A serde message with any quoted value removed; what the schema expected is kept.
+fn schema_message(message: &str) -> String {
+    let expected = |m: &str| {
+        m.split_once(", expected ")
+            .map(|(_, e)| e.trim().to_string())
+    };
+    if message.starts_with("invalid type:") {
+        return expected(message).map_or_else(
+            || "wrong type".to_string(),
+            |e| format!("wrong type, expected {e}"),
+        );
+    }
+    if message.starts_with("invalid value:") || message.starts_with("unknown variant") {
+        return expected(message).map_or_else(
+            || "invalid value".to_string(),
+            |e| format!("invalid value, expected {e}"),
+        );
+    }
+    // These name keys (from the schema or the file), never values.
+    for safe in [
+        "unknown field",
+        "missing field",
+        "duplicate",
+        "invalid length",
+    ] {
+        if message.starts_with(safe) {
+            return message
+                .trim()
+                .to_string()
+                .replace("unknown field", "unknown key");
+        }
+    }
+    "invalid value".to_string()
 }
 
 #[cfg(test)]
@@ -142,6 +256,36 @@ mod tests {
                 .unwrap();
         assert_eq!(c.policy.default, Some(PolicyLevel::Dev));
         assert_eq!(c.vars["X"].class, Some(Class::External));
+    }
+
+    #[test]
+    fn type_errors_name_the_key_but_never_the_value() {
+        let canary = "AGE-SECRET-KEY-1CANARYCANARYCANARY";
+        for text in [
+            format!("[backup]\nkeep = \"{canary}\"\n"),
+            format!("[backup]\nrecipients = \"{canary}\"\n"),
+            format!("[policy]\ndefault = \"{canary}\"\n"),
+            format!("[vars.X]\nclass = \"{canary}\"\n"),
+            format!("[vars.X]\nkind = \"{canary}\"\n"),
+            format!("[vars.X]\nrequired = \"{canary}\"\n"),
+        ] {
+            let e = parse(&text).unwrap_err();
+            let shown = e.to_string();
+            assert!(!shown.contains("CANARY"), "{shown}");
+            assert_eq!(e.position.line, 2, "{shown}");
+            let key = text.lines().nth(1).unwrap().split(' ').next().unwrap();
+            assert!(shown.contains(key), "{shown}");
+        }
+    }
+
+    #[test]
+    fn policy_numbers_must_be_real_bit_counts() {
+        for bad in ["nan", "inf", "-inf", "-1.0", "1e9"] {
+            let e = parse(&format!("[policy]\nmin_length = 8\nmin_bits = {bad}\n")).unwrap_err();
+            assert_eq!((e.position.line, e.position.column), (3, 12), "{bad}");
+            assert!(e.message.starts_with("policy.min_bits"), "{e}");
+        }
+        assert!(parse("[policy]\nmin_bits = 96.5\n").is_ok());
     }
 
     #[test]

@@ -206,12 +206,11 @@ fn directory_where_a_file_is_expected() {
 }
 
 #[test]
-fn a_dot_env_directory_is_skipped_as_compose_does() {
-    // Compose reads the default `.env` only "if that path exists and is not a directory".
+fn a_dot_env_directory_is_no_longer_taken_for_a_missing_file() {
+    // Compose skips a `.env` that is a directory; envward says so instead of reporting every
+    // variable as unset (issue #14). More odd files: tests/odd_inputs.rs.
     let p = TestProject::new().file("compose.yaml", COMPOSE).dir(".env");
-    let before = p.snapshot();
-    p.cmd().arg("refs").assert().success();
-    assert_eq!(p.snapshot(), before);
+    fails(&p, &["refs"], "error: .env: is a directory, not a file\n");
 }
 
 #[test]

@@ -31,8 +31,8 @@ fn save_report_names_live_backups_and_wide_mode() {
     assert_eq!(report.written, live);
     assert_eq!(report.previous_mode, Some(0o644));
     assert_eq!(report.backups.len(), 2);
-    assert!(report.backups[0].ends_with(".env.20231114T221320Z.age"));
-    assert!(report.backups[1].ends_with(".env.20231114T221320Z-1.age"));
+    assert!(report.backups[0].ends_with(".env.000001.20231114T221320Z.age"));
+    assert!(report.backups[1].ends_with(".env.000002.20231114T221320Z.age"));
     assert_eq!(plain_of(&report.backups[0], &me), b"OLD=1\n");
     // Both the user and the team can restore.
     assert_eq!(plain_of(&report.backups[1], &me), b"NEW=1\n");
@@ -84,7 +84,7 @@ fn an_edit_outside_envward_is_backed_up_before_the_next_save() {
     let found = backup::find_equal(&live, b"A=1\nHAND_EDIT=1\n", &me)
         .unwrap()
         .unwrap();
-    assert!(found.path.ends_with(".env.19700101T000020Z.age"));
+    assert!(found.path.ends_with(".env.000002.19700101T000020Z.age"));
     let contents: Vec<Vec<u8>> = backup::list(&live)
         .unwrap()
         .iter()
@@ -140,7 +140,7 @@ fn prune_uses_the_default_count_and_keeps_the_newest() {
         let now = jiff::Timestamp::from_second(1000 + i).unwrap();
         backup::backup_now(&live, format!("{i}").as_bytes(), &[], &me, now, false).unwrap();
     }
-    let removed = backup::prune(&live, store::DEFAULT_KEEP).unwrap();
+    let removed = backup::prune(&live, store::DEFAULT_KEEP, &[]).unwrap();
     assert_eq!(removed.len(), 3);
     let left = backup::list(&live).unwrap();
     assert_eq!(left.len(), 10);

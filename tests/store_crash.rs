@@ -18,6 +18,8 @@ use std::process::Command;
 
 use envward::store::{self, WriteOptions, backup, failpoint};
 
+mod common;
+
 const OLD: &[u8] = b"DB_PASSWORD=old-secret\r\nAPI_KEY=old\r\n";
 const NEW: &[u8] = b"DB_PASSWORD=new-secret\r\nAPI_KEY=new\r\nADDED=1\r\n";
 
@@ -35,16 +37,7 @@ fn crash_child() {
     let Some(target) = std::env::var_os(CHILD_TARGET).map(PathBuf::from) else {
         return;
     };
-    // A crash must not leave a core dump of a process that held secrets.
-    let limit = rustix::process::getrlimit(rustix::process::Resource::Core);
-    rustix::process::setrlimit(
-        rustix::process::Resource::Core,
-        rustix::process::Rlimit {
-            current: Some(0),
-            maximum: limit.maximum,
-        },
-    )
-    .unwrap();
+    common::no_core_dumps();
     match std::env::var(CHILD_OP).unwrap().as_str() {
         "write" => {
             store::write_atomic(&target, NEW, &WriteOptions::default()).unwrap();
@@ -98,9 +91,8 @@ fn private_leftovers_only(dir: &Path, keep: &[&Path]) -> Vec<PathBuf> {
     leftovers
 }
 
-fn is_temp_of(path: &Path, live_name: &str) -> bool {
-    let name = path.file_name().unwrap().to_string_lossy();
-    name.starts_with(&format!(".{live_name}.")) && name.ends_with(".envward-tmp")
+fn is_temp(path: &Path) -> bool {
+    store::leftover::is_temp_name(path.file_name().unwrap())
 }
 
 #[test]
@@ -126,7 +118,7 @@ fn a_crash_at_any_step_of_a_write_leaves_old_or_new_whole() {
 
         let leftovers = private_leftovers_only(dir.path(), &[&live]);
         for leftover in &leftovers {
-            assert!(is_temp_of(leftover, ".env"), "{step}: stray {leftover:?}");
+            assert!(is_temp(leftover), "{step}: stray {leftover:?}");
         }
         match step {
             failpoint::BEFORE_TEMP | failpoint::AFTER_RENAME => {
@@ -193,4 +185,31 @@ fn a_crash_at_any_step_of_a_save_loses_no_version() {
             private_leftovers_only(dir.path(), &[]);
         }
     }
+}
+
+/// A crash right after the exchange that put the new file in place: the live file is new
+/// and backed up, and the displaced old version is a temporary file that the next run
+/// sweeps (it is older than that run and nobody holds its lock).
+#[test]
+fn a_crash_after_the_exchange_leaves_a_sweepable_leftover() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join(".env");
+    fs::write(&live, OLD).unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let identity_path = keys.path().join("identity.txt");
+    let me =
+        store::identity::create(&identity_path, jiff::Timestamp::from_second(1).unwrap()).unwrap();
+    let spec = format!("{}:1", failpoint::AFTER_EXCHANGE);
+    assert!(run_child("save", &live, &spec, Some(&identity_path)));
+    assert_eq!(fs::read(&live).unwrap(), NEW);
+    let newest = backup::list(&live).unwrap().remove(0);
+    assert_eq!(
+        backup::read_backup(&newest.path, &me).unwrap().as_slice(),
+        NEW
+    );
+    let leftovers = store::leftover::find(dir.path());
+    assert_eq!(leftovers.len(), 1);
+    assert_eq!(fs::read(&leftovers[0]).unwrap(), OLD);
+    assert_eq!(store::leftover::sweep(dir.path()), leftovers);
+    assert!(store::leftover::find(dir.path()).is_empty());
 }

@@ -37,7 +37,7 @@ proptest! {
         prop_assert_eq!(back.as_slice(), plain.as_slice());
         let listed = backup::list(&live).unwrap();
         prop_assert_eq!(listed.len(), 1);
-        prop_assert_eq!(listed[0].time, now);
+        prop_assert_eq!(listed[0].time(), now);
     }
 }
 

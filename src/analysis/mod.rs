@@ -175,6 +175,7 @@ rule_ids! {
     Reused => "reused", "One secret value is shared by variables that are not meant to be the same.";
     Mismatch => "mismatch", "Variables that must hold the same value (or a URL and the password it carries) differ.";
     Derived => "derived", "A value derived from another (a JWT signed with a secret) no longer matches its source.";
+    Leftover => "leftover", "A temporary file left by an interrupted save (it may hold a whole env file) sits beside the live file.";
 }
 
 impl fmt::Display for RuleId {
@@ -338,12 +339,15 @@ pub struct EnvInput<'a> {
 }
 
 /// Facts about the live file that only the filesystem and git know.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileFacts {
     /// Unix permission bits, when the file exists.
     pub mode: Option<u32>,
     /// Git status, when the file is inside a work tree.
     pub git: Option<GitFacts>,
+    /// Temporary files an interrupted envward write left beside the live file (as shown to
+    /// the user).
+    pub leftovers: Vec<PathBuf>,
 }
 
 /// The live file's standing in git.
@@ -356,7 +360,7 @@ pub struct GitFacts {
 }
 
 /// Everything [`analyze`] reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Input<'a> {
     /// The example file, if any.
     pub example: Option<EnvInput<'a>>,

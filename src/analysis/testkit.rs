@@ -40,6 +40,7 @@ impl Fixture {
             facts: FileFacts {
                 mode: Some(0o600),
                 git: None,
+                leftovers: Vec::new(),
             },
             policy: Policy::default(),
             config: Config::default(),

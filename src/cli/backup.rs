@@ -1,30 +1,22 @@
-//! Encrypted backups and age files: `key`, `backup`, `backups`, `restore`, `encrypt`,
-//! `decrypt`.
+//! Encrypted backups: `key`, `backup`, `backups`, `restore`; and age files for transport,
+//! `encrypt` and `decrypt` ([`crypt`]).
 //!
 //! Plaintext never touches disk except as the live file itself or an output the user named
 //! with `-o`; every file written is 0600 and atomic. Passphrases come from the terminal
 //! without echo, or from `ENVWARD_PASSPHRASE`; never from the command line.
 
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+mod crypt;
 
-use secrecy::SecretString;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
 
 use super::save::{self, SaveOptions};
 use super::{Error, ExitCode, GlobalArgs, workspace};
 use crate::dotenv;
-use crate::store::{self, Identity, Recipient, WriteOptions, crypto};
+use crate::store::{self, Identity};
 
-/// The environment variable a passphrase may come from (for scripts).
-pub const PASSPHRASE_ENV: &str = "ENVWARD_PASSPHRASE";
-
-fn crypto_err(path: &Path, source: crypto::CryptoError) -> Error {
-    Error::Store(store::StoreError::Crypto {
-        path: path.to_path_buf(),
-        source,
-    })
-}
+pub use crypt::{EncryptOptions, decrypt, encrypt};
 
 /// `envward key`: the public key to give to others (creating the identity on first use).
 pub fn key(global: &GlobalArgs) -> Result<ExitCode, Error> {
@@ -32,6 +24,7 @@ pub fn key(global: &GlobalArgs) -> Result<ExitCode, Error> {
     if let Some(n) = notice {
         writeln!(std::io::stderr(), "{n}")?;
     }
+    warn_identity(&identity)?;
     writeln!(std::io::stdout(), "{}", identity.public_key())?;
     Ok(ExitCode::Clean)
 }
@@ -49,28 +42,27 @@ pub fn backup(global: &GlobalArgs, armor: bool) -> Result<ExitCode, Error> {
     if let Some(n) = notice {
         writeln!(std::io::stderr(), "{n}")?;
     }
+    warn_identity(&identity)?;
     let recipients = save::recipients(&ws, &identity)?;
-    let path = store::backup::backup_now(
-        &live.path,
-        live.text.as_bytes(),
-        &recipients,
-        &identity,
-        jiff::Timestamp::now(),
-        armor,
-    )?;
-    let keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
-    let pruned = store::backup::prune(&live.path, keep)?;
-    let mut out = std::io::stdout().lock();
+    let mut context = store::SaveContext::new(&recipients, &identity, jiff::Timestamp::now());
+    context.armor = armor;
+    context.keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
+    let done = store::backup_current(&live.path, &context)?;
     writeln!(
-        out,
+        std::io::stdout(),
         "backup {} ({} recipient{})",
-        ws.display(&path).display(),
+        ws.display(&done.backup).display(),
         recipients.len(),
         if recipients.len() == 1 { "" } else { "s" }
     )?;
-    for p in pruned {
-        writeln!(out, "pruned {}", ws.display(&p).display())?;
-    }
+    save::report_housekeeping(
+        &ws,
+        save::Housekeeping {
+            pruned: &done.pruned,
+            swept: &done.swept,
+            future_dated: &done.future_dated,
+        },
+    )?;
     Ok(ExitCode::Clean)
 }
 
@@ -94,16 +86,19 @@ pub fn backups(global: &GlobalArgs) -> Result<ExitCode, Error> {
         }
         _ => None,
     };
+    let future = store::backup::future_dated(&list, jiff::Timestamp::now());
     for b in &list {
-        let mark = if equal.as_ref() == Some(&b.path) {
-            "  = live file"
-        } else {
-            ""
-        };
+        let mut mark = String::new();
+        if equal.as_ref() == Some(&b.path) {
+            mark.push_str("  = live file");
+        }
+        if future.contains(&b.path) {
+            mark.push_str("  (dated in the future)");
+        }
         writeln!(
             out,
             "{}  {}  {:>7} bytes{mark}",
-            b.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            b.time().strftime("%Y-%m-%d %H:%M:%S UTC"),
             ws.display(&b.path).display(),
             b.size
         )?;
@@ -137,16 +132,26 @@ pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Resul
     let ws = workspace::load_with(global, true)?;
     let backup = match file {
         Some(f) => workspace::cwd(global).map(|cwd| crate::compose::resolve_path(&cwd, f))?,
-        None => store::backup::list(&ws.project.env_file)?
-            .into_iter()
-            .next()
-            .map(|b| b.path)
-            .ok_or_else(|| {
+        None => {
+            // The newest by creation order (the number in the name), never by the date.
+            let all = store::backup::list(&ws.project.env_file)?;
+            let newest = all.first().map(|b| b.path.clone()).ok_or_else(|| {
                 Error::Usage(format!(
                     "no backups of {} to restore",
                     ws.display(&ws.project.env_file).display()
                 ))
-            })?,
+            })?;
+            let future = store::backup::future_dated(&all, jiff::Timestamp::now());
+            save::report_housekeeping(
+                &ws,
+                save::Housekeeping {
+                    pruned: &[],
+                    swept: &[],
+                    future_dated: &future,
+                },
+            )?;
+            newest
+        }
     };
     let identity = load_identity(global.identity.as_deref())?;
     let plain = store::backup::read_backup(&backup, &identity)?;
@@ -200,162 +205,21 @@ pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Resul
             follow_symlinks: global.follow_symlinks,
         },
     )?;
-    super::fill::report_save(&ws, &saved)?;
+    save::report(&ws, &saved)?;
     Ok(ExitCode::Clean)
 }
 
 fn load_identity(arg: Option<&Path>) -> Result<Identity, Error> {
     let path = store::identity::resolve_identity_path(arg)?;
-    Ok(Identity::load(&path.path)?)
+    let identity = Identity::load(&path.path)?;
+    warn_identity(&identity)?;
+    Ok(identity)
 }
 
-/// A passphrase from `ENVWARD_PASSPHRASE` or the terminal (twice when `confirm`).
-fn passphrase(confirm: bool) -> Result<SecretString, Error> {
-    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
-        if p.is_empty() {
-            return Err(Error::Usage(format!("{PASSPHRASE_ENV} is empty")));
-        }
-        return Ok(SecretString::from(p));
+/// Says so on standard error when an identity file is readable by others.
+fn warn_identity(identity: &Identity) -> Result<(), Error> {
+    if let Some(w) = save::identity_warning(identity) {
+        writeln!(std::io::stderr(), "{w}")?;
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(format!(
-            "a passphrase is needed: run in a terminal or set {PASSPHRASE_ENV}"
-        )));
-    }
-    let first = rpassword::prompt_password("passphrase: ")?;
-    if first.is_empty() {
-        return Err(Error::Usage("empty passphrase".to_string()));
-    }
-    if confirm {
-        let second = rpassword::prompt_password("passphrase again: ")?;
-        if first != second {
-            return Err(Error::Usage("the passphrases differ".to_string()));
-        }
-    }
-    Ok(SecretString::from(first))
-}
-
-/// Options of `envward encrypt`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptOptions {
-    /// `-r RECIPIENT`.
-    pub recipients: Vec<String>,
-    /// `-R FILE`.
-    pub recipients_files: Vec<PathBuf>,
-    /// `--passphrase`.
-    pub passphrase: bool,
-    /// `--armor`.
-    pub armor: bool,
-    /// `-o OUT`.
-    pub output: Option<PathBuf>,
-}
-
-/// `envward encrypt FILE`: encrypt for upload. Without `-r`/`-R`/`--passphrase` it encrypts
-/// to the user's key and the project's recipients.
-pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<ExitCode, Error> {
-    let cwd = workspace::cwd(global)?;
-    let input = crate::compose::resolve_path(&cwd, file);
-    let (plain, _) = store::read::read_bytes(&input)?;
-    let mut recipients: Vec<Recipient> = Vec::new();
-    for (i, r) in o.recipients.iter().enumerate() {
-        recipients.extend(store::recipients::from_config(
-            Path::new("-r"),
-            [(i + 1, r.as_str())],
-        )?);
-    }
-    for f in &o.recipients_files {
-        recipients.extend(store::recipients::read_recipients_file(
-            &crate::compose::resolve_path(&cwd, f),
-        )?);
-    }
-    let output = o.output.as_ref().map_or_else(
-        || {
-            let mut name = input.clone().into_os_string();
-            name.push(".age");
-            PathBuf::from(name)
-        },
-        |p| crate::compose::resolve_path(&cwd, p),
-    );
-    let cipher = if o.passphrase {
-        if !recipients.is_empty() {
-            return Err(Error::Usage(
-                "--passphrase cannot be combined with -r or -R".to_string(),
-            ));
-        }
-        let p = passphrase(true)?;
-        crypto::encrypt_passphrase(&plain, &p, o.armor).map_err(|e| crypto_err(&output, e))?
-    } else {
-        if recipients.is_empty() {
-            let ws = workspace::load(global)?;
-            let (identity, notice) = save::identity(global.identity.as_deref())?;
-            if let Some(n) = notice {
-                writeln!(std::io::stderr(), "{n}")?;
-            }
-            recipients = save::recipients(&ws, &identity)?;
-        }
-        crypto::encrypt(&plain, &recipients, o.armor).map_err(|e| crypto_err(&output, e))?
-    };
-    store::write_atomic(&output, &cipher, &WriteOptions::default())?;
-    writeln!(
-        std::io::stdout(),
-        "encrypted {} to {}",
-        crate::compose::display_path(&cwd, &input).display(),
-        crate::compose::display_path(&cwd, &output).display()
-    )?;
-    Ok(ExitCode::Clean)
-}
-
-/// `envward decrypt FILE`: decrypt after download. Writes `-o OUT` (0600, atomic), or
-/// standard output with `-o -`, or when standard output is not a terminal; it will not print
-/// secrets onto a terminal unasked.
-pub fn decrypt(
-    global: &GlobalArgs,
-    file: &Path,
-    identities: &[PathBuf],
-    output: Option<&Path>,
-) -> Result<ExitCode, Error> {
-    let cwd = workspace::cwd(global)?;
-    let input = crate::compose::resolve_path(&cwd, file);
-    let (cipher, _) = store::read::read_bytes(&input)?;
-    let to_stdout = match output {
-        Some(p) => p == Path::new("-"),
-        None => {
-            if std::io::stdout().is_terminal() {
-                return Err(Error::Usage(
-                    "not printing decrypted secrets on the terminal; use -o FILE (or -o - to insist)"
-                        .to_string(),
-                ));
-            }
-            true
-        }
-    };
-    let encrypted_with_passphrase =
-        crypto::is_passphrase_encrypted(&cipher).map_err(|e| crypto_err(&input, e))?;
-    let plain = if encrypted_with_passphrase {
-        let p = passphrase(false)?;
-        crypto::decrypt_passphrase(&cipher, &p).map_err(|e| crypto_err(&input, e))?
-    } else {
-        let ids: Vec<Identity> = if identities.is_empty() {
-            vec![load_identity(global.identity.as_deref())?]
-        } else {
-            identities
-                .iter()
-                .map(|p| Identity::load(&crate::compose::resolve_path(&cwd, p)))
-                .collect::<Result<_, _>>()?
-        };
-        crypto::decrypt(&cipher, ids.iter()).map_err(|e| crypto_err(&input, e))?
-    };
-    if to_stdout {
-        std::io::stdout().lock().write_all(&plain)?;
-    } else if let Some(out) = output {
-        let out = crate::compose::resolve_path(&cwd, out);
-        store::write_atomic(&out, &plain, &WriteOptions::default())?;
-        writeln!(
-            std::io::stdout(),
-            "decrypted {} to {} (mode 0600)",
-            crate::compose::display_path(&cwd, &input).display(),
-            crate::compose::display_path(&cwd, &out).display()
-        )?;
-    }
-    Ok(ExitCode::Clean)
+    Ok(())
 }

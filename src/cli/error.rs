@@ -61,3 +61,23 @@ fn read_message(file: &std::path::Path, error: &ReadError) -> String {
         other => format!("{}: {other}", file.display()),
     }
 }
+
+/// The one line a panic prints, whatever it was about. A panic's own message can quote the
+/// text it choked on, which may be a secret, so it is never printed.
+pub const PANIC_LINE: &str = "error: internal error (a bug in envward); no details are printed because they could contain secrets";
+
+/// Prints [`PANIC_LINE`] and ends the process with exit code 2 (envward could not do its
+/// job), from whichever thread panicked. No destructor runs: a temporary file being written
+/// stays behind (private, and swept by the next run), and the live file is old or new whole.
+pub fn exit_after_panic() -> ! {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{PANIC_LINE}");
+    std::process::exit(2)
+}
+
+/// Makes every panic print [`PANIC_LINE`] and exit 2, with no payload and no backtrace.
+/// Call it first thing in `main`; the TUI replaces it with a hook that restores the terminal
+/// and then calls [`exit_after_panic`].
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|_| exit_after_panic()));
+}

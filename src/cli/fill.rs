@@ -140,26 +140,5 @@ fn statuses(only: &[Status]) -> String {
 
 /// Prints what a save did: the live file, its mode change, the backups, and a new identity.
 pub fn report_save(ws: &workspace::Workspace, saved: &save::Saved) -> Result<(), Error> {
-    if let Some(notice) = &saved.notice {
-        writeln!(std::io::stderr(), "{notice}")?;
-    }
-    let mut out = std::io::stdout().lock();
-    let r = &saved.report;
-    let live = ws.display(&r.live);
-    match r.previous_mode {
-        Some(mode) => writeln!(
-            out,
-            "wrote {} (mode 0600; it was {:04o}, readable by others)",
-            live.display(),
-            mode & 0o7777
-        )?,
-        None => writeln!(out, "wrote {} (mode 0600)", live.display())?,
-    }
-    for b in &r.backups {
-        writeln!(out, "backup {}", ws.display(b).display())?;
-    }
-    if let Some(e) = &r.prune_error {
-        writeln!(std::io::stderr(), "warning: old backups not pruned: {e}")?;
-    }
-    Ok(())
+    save::report(ws, saved)
 }

@@ -23,7 +23,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::analysis::{PolicyLevel, RuleId, Status};
 use crate::generate::Kind;
 
-pub use error::Error;
+pub use error::{Error, PANIC_LINE, exit_after_panic, install_panic_hook};
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +168,7 @@ pub enum Command {
     },
     /// Print your age public key: the recipient to give others for shared backups.
     Key,
-    /// Encrypt the live file now, next to it, as <name>.<UTC time>.age.
+    /// Encrypt the live file now, next to it, as <name>.<number>.<UTC time>.age.
     Backup {
         /// ASCII-armored output.
         #[arg(long)]

@@ -2,8 +2,11 @@
 //!
 //! The user's age identity is loaded (or created on first use, with a one-time notice), the
 //! project's recipients are read from `envward.toml`, and the store writes the file
-//! atomically with mode 0600 after encrypted backups of the old and new content.
+//! atomically with mode 0600 after encrypted backups of the old and new content, under the
+//! save lock (see [`crate::store::save`]). [`report`] prints what a save did, the same way
+//! for every command.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Error;
@@ -28,6 +31,8 @@ pub struct Saved {
     pub report: SaveReport,
     /// Set when the identity was created by this save.
     pub notice: Option<CreatedNotice>,
+    /// Warnings to show (an identity file others can read), one sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// The user's identity, created on first use.
@@ -37,6 +42,16 @@ pub fn identity(arg: Option<&Path>) -> Result<(Identity, Option<CreatedNotice>),
         &path,
         jiff::Timestamp::now(),
     )?)
+}
+
+/// A warning when the identity file lets the group or others in: anyone who can read it
+/// can decrypt every backup.
+pub fn identity_warning(identity: &Identity) -> Option<String> {
+    let mode = identity.wide_mode()?;
+    let path = identity.path()?.display();
+    Some(format!(
+        "warning: {path}: your age identity has mode {mode:04o}, so others on this machine can read the key that decrypts your backups; run `chmod 600 {path}`"
+    ))
 }
 
 /// The recipients of backups: the user's own key plus `envward.toml`'s.
@@ -70,7 +85,7 @@ pub fn recipients(ws: &Workspace, identity: &Identity) -> Result<Vec<Recipient>,
 }
 
 /// Writes `text` as the live file with backups. Refuses when the file changed on disk since
-/// the workspace read it.
+/// the workspace read it, or when another envward holds the save lock for too long.
 pub fn save(ws: &Workspace, text: &str, options: &SaveOptions) -> Result<Saved, Error> {
     let (identity, notice) = identity(options.identity.as_deref())?;
     let recipients = recipients(ws, &identity)?;
@@ -86,5 +101,86 @@ pub fn save(ws: &Workspace, text: &str, options: &SaveOptions) -> Result<Saved, 
         create_new: false,
     };
     let report = store::save_with_backup(&ws.project.env_file, text.as_bytes(), &ctx)?;
-    Ok(Saved { report, notice })
+    Ok(Saved {
+        report,
+        notice,
+        warnings: identity_warning(&identity).into_iter().collect(),
+    })
+}
+
+/// Housekeeping a command that wrote next to the live file reports: old backups pruned,
+/// leftover temporary files swept, backups dated in the future.
+#[derive(Debug, Clone, Copy)]
+pub struct Housekeeping<'a> {
+    /// Backups removed by retention.
+    pub pruned: &'a [PathBuf],
+    /// Leftover temporary files removed.
+    pub swept: &'a [PathBuf],
+    /// Backups dated in the future.
+    pub future_dated: &'a [PathBuf],
+}
+
+/// Prints pruned and swept files (standard output) and future-dated backups (a warning
+/// each on standard error).
+pub fn report_housekeeping(ws: &Workspace, done: Housekeeping<'_>) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    for p in done.pruned {
+        writeln!(out, "pruned {}", ws.display(p).display())?;
+    }
+    for p in done.swept {
+        writeln!(
+            out,
+            "removed {}, a temporary file left by an interrupted save",
+            ws.display(p).display()
+        )?;
+    }
+    drop(out);
+    let mut err = std::io::stderr().lock();
+    for p in done.future_dated {
+        writeln!(
+            err,
+            "warning: {} is dated in the future (a wrong clock, or copied from another host); backups are ordered by their number, not their date",
+            ws.display(p).display()
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints what a save did: the live file, its mode change, the backups written and pruned,
+/// swept leftovers, future-dated backups, warnings and a new identity.
+pub fn report(ws: &Workspace, saved: &Saved) -> Result<(), Error> {
+    if let Some(notice) = &saved.notice {
+        writeln!(std::io::stderr(), "{notice}")?;
+    }
+    for w in &saved.warnings {
+        writeln!(std::io::stderr(), "{w}")?;
+    }
+    let r = &saved.report;
+    let mut out = std::io::stdout().lock();
+    let live = ws.display(&r.live);
+    match r.previous_mode {
+        Some(mode) => writeln!(
+            out,
+            "wrote {} (mode 0600; it was {:04o}, readable by others)",
+            live.display(),
+            mode & 0o7777
+        )?,
+        None => writeln!(out, "wrote {} (mode 0600)", live.display())?,
+    }
+    for b in &r.backups {
+        writeln!(out, "backup {}", ws.display(b).display())?;
+    }
+    drop(out);
+    report_housekeeping(
+        ws,
+        Housekeeping {
+            pruned: &r.pruned,
+            swept: &r.swept,
+            future_dated: &r.future_dated,
+        },
+    )?;
+    if let Some(e) = &r.prune_error {
+        writeln!(std::io::stderr(), "warning: old backups not pruned: {e}")?;
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Error, GlobalArgs, source};
 use crate::analysis::{
-    self, EnvInput, FileFacts, GitFacts, Input, Inventory, Knowledge, Policy, PolicyLevel,
+    self, EnvInput, FileFacts, Input, Inventory, Knowledge, Policy, PolicyLevel,
 };
 use crate::compose::{self, Project, display_path, resolve_path};
 use crate::config::{self, Config};
@@ -136,15 +136,25 @@ pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error
         tolerate_env_errors: tolerant,
     };
     let project = compose::load(&options, &source::FsSource)?;
+    if !project.env_file_exists {
+        // Compose skips an env file that is not a regular file; envward must not take a
+        // directory, a FIFO or a broken link for "no .env yet".
+        regular_file_exists(&cwd, &project.env_file)?;
+    }
     let example_path = match &global.example {
         Some(p) => resolve_path(&cwd, p),
-        None => EXAMPLE_NAMES
-            .iter()
-            .map(|n| project.working_dir.join(n))
-            .find(|p| p.is_file())
-            .unwrap_or_else(|| project.working_dir.join(EXAMPLE_NAMES[0])),
+        None => {
+            let mut found = None;
+            for candidate in EXAMPLE_NAMES.iter().map(|n| project.working_dir.join(n)) {
+                if regular_file_exists(&cwd, &candidate)? {
+                    found = Some(candidate);
+                    break;
+                }
+            }
+            found.unwrap_or_else(|| project.working_dir.join(EXAMPLE_NAMES[0]))
+        }
     };
-    let example = if global.example.is_some() || example_path.is_file() {
+    let example = if global.example.is_some() || regular_file_exists(&cwd, &example_path)? {
         Some(read_env_file(&cwd, &example_path, tolerant)?)
     } else {
         None
@@ -155,7 +165,7 @@ pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error
         None
     };
     let config_path = project.working_dir.join(CONFIG_NAME);
-    let config = if config_path.is_file() {
+    let config = if regular_file_exists(&cwd, &config_path)? {
         let text = source::read_text(&config_path).map_err(|error| Error::Read {
             file: display_path(&cwd, &config_path),
             error,
@@ -178,61 +188,72 @@ pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error
     })
 }
 
-/// Mode and git standing of a file (`None` parts where they cannot be known).
+/// Whether a regular file is at `path` (following symbolic links). Anything else that is
+/// there — a directory, a FIFO, a device, a link to nothing or a loop of links — is an error
+/// naming what it is, so it is never mistaken for a missing file. Nothing is opened, so a
+/// FIFO cannot hang the run.
+pub fn regular_file_exists(cwd: &Path, path: &Path) -> Result<bool, Error> {
+    use std::io::ErrorKind;
+    let odd = |what: String| Error::Read {
+        file: display_path(cwd, path),
+        error: crate::compose::ReadError::Io(what),
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(odd(format!("cannot read its metadata: {e}"))),
+        Ok(_) => {}
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(true),
+        Ok(m) if m.is_dir() => Err(Error::Read {
+            file: display_path(cwd, path),
+            error: crate::compose::ReadError::IsDirectory,
+        }),
+        Ok(m) => Err(odd(format!(
+            "is {}, not a regular file; envward reads only regular files",
+            file_kind(m.file_type())
+        ))),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(odd(format!(
+            "is a symbolic link to {}, which does not exist",
+            std::fs::read_link(path).unwrap_or_default().display()
+        ))),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => Err(odd(
+            "is a loop of symbolic links (or a chain too long to follow)".to_string(),
+        )),
+        Err(e) => Err(odd(format!("cannot read its metadata: {e}"))),
+    }
+}
+
+/// "a FIFO", "a socket"… for messages.
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
+}
+
+/// Mode, git standing and leftover temporary files of the live file (`None` parts where
+/// they cannot be known).
 ///
-/// Outside a git work tree (no `.git` in the directory or any parent) no process is
-/// started; inside one, a single `git status --ignored` answers both questions, and a file
-/// that is tracked is asked about ignore rules separately (status does not report those).
+/// Git is read, never run (see [`crate::store::git`]); outside a work tree nothing is
+/// opened. Leftovers are absolute paths; the analysis shows them as the user sees them.
 pub fn file_facts(path: &Path) -> FileFacts {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
         .ok()
         .map(|m| m.permissions().mode() & 0o7777);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let in_work_tree = dir.ancestors().any(|d| d.join(".git").exists());
-    let git = |args: &[&std::ffi::OsStr]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success() || !o.stdout.is_empty())
-    };
-    let name = path.file_name().unwrap_or_default();
-    let git_facts = if in_work_tree {
-        git(&[
-            "status".as_ref(),
-            "--porcelain=v1".as_ref(),
-            "--ignored".as_ref(),
-            "--".as_ref(),
-            name,
-        ])
-        .filter(|o| o.status.success())
-        .map(|o| {
-            let code = o.stdout.get(..2).unwrap_or_default();
-            let tracked = code != b"??" && code != b"!!";
-            let ignored = code == b"!!"
-                || (tracked
-                    && git(&[
-                        "check-ignore".as_ref(),
-                        "--no-index".as_ref(),
-                        "-q".as_ref(),
-                        "--".as_ref(),
-                        name,
-                    ])
-                    .is_some_and(|o| o.status.success()));
-            GitFacts { ignored, tracked }
-        })
-    } else {
-        None
-    };
     FileFacts {
         mode,
-        git: git_facts,
+        git: crate::store::git::standing(path),
+        leftovers: crate::store::leftover::find(crate::store::atomic::parent_dir(path)),
     }
 }
 
@@ -266,7 +287,13 @@ impl Workspace {
         let facts = if self.live.is_some() {
             file_facts(&self.project.env_file)
         } else {
-            FileFacts::default()
+            // A crash during the very first save leaves a temporary file and no live file.
+            FileFacts {
+                leftovers: crate::store::leftover::find(crate::store::atomic::parent_dir(
+                    &self.project.env_file,
+                )),
+                ..FileFacts::default()
+            }
         };
         self.analyze_with(knowledge, policy, facts, jiff::Timestamp::now())
     }
@@ -279,6 +306,8 @@ impl Workspace {
         facts: FileFacts,
         now: jiff::Timestamp,
     ) -> Inventory {
+        let mut facts = facts;
+        facts.leftovers = facts.leftovers.iter().map(|p| self.display(p)).collect();
         let live_display = self.display(&self.project.env_file);
         let example_display = self.display(&self.example_path);
         let as_input = |f: &'_ EnvFile| -> (Document, Vec<ParseError>) {

@@ -9,18 +9,28 @@
 //! The writer never `chmod`s after writing: a file that was wider than 0600 is replaced by a
 //! 0600 one, and [`WriteReport::previous_mode`] lets the caller say so.
 //!
-//! Between the "changed on disk?" check and the rename there is a short window in which
-//! another program could still write the file; closing it fully would need file locks that
-//! editors do not take. The check catches the common case: an edit made while envward had
-//! the file open.
+//! The temporary file is named as [`super::leftover`] describes (covered by `.env*` and
+//! `*.env` ignore rules) and locked while it exists, so a later run can sweep it if a crash
+//! leaves it behind.
+//!
+//! With an expected snapshot, the replacement is an exchange (`renameat2` with
+//! `RENAME_EXCHANGE`): the new file takes the target's name and the displaced file takes the
+//! temporary name, where it is compared with the snapshot. If someone changed the target
+//! after the last check (an editor saving during the write), the two are exchanged back, the
+//! edit stays in place and the write is refused, so no edit is silently overwritten. Where
+//! the filesystem cannot exchange, a plain rename follows the last check.
 
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use rustix::fs::{FlockOperation, RenameFlags};
+use rustix::io::Errno;
+
 use super::StoreError;
 use super::failpoint;
+use super::leftover;
 use super::read::{Snapshot, snapshot_of};
 
 /// Symbolic links followed before giving up, as the kernel's own limit.
@@ -57,22 +67,32 @@ pub struct WriteReport {
 /// Replaces `path` with `bytes`, atomically and privately (mode 0600).
 ///
 /// The bytes are written exactly as given (line endings included). See the module
-/// documentation for the steps and [`WriteOptions`] for the checks made first.
+/// documentation for the steps and [`WriteOptions`] for the checks made first. With
+/// `create_new`, nothing at `path` is followed or replaced, a symbolic link included.
 pub fn write_atomic(
     path: &Path,
     bytes: &[u8],
     options: &WriteOptions,
 ) -> Result<WriteReport, StoreError> {
-    let target = resolve_target(path, options.follow_symlinks)?;
+    let target = if options.create_new {
+        match fs::symlink_metadata(path) {
+            Ok(_) => {
+                return Err(StoreError::AlreadyExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
+            Err(e) => return Err(StoreError::io(path, "read the metadata of", e)),
+        }
+    } else {
+        resolve_target(path, options.follow_symlinks)?
+    };
     let previous_mode = match fs::metadata(&target) {
         Ok(metadata) if metadata.is_dir() => {
             return Err(StoreError::IsDirectory { path: target });
         }
         Ok(metadata) if !metadata.is_file() => {
             return Err(StoreError::NotRegularFile { path: target });
-        }
-        Ok(_) if options.create_new => {
-            return Err(StoreError::AlreadyExists { path: target });
         }
         Ok(metadata) => Some(metadata.permissions().mode() & 0o7777).filter(|m| m & 0o077 != 0),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -83,23 +103,23 @@ pub fn write_atomic(
     }
 
     let dir = parent_dir(&target);
-    let file_name = target
-        .file_name()
-        .ok_or_else(|| StoreError::IsDirectory {
-            path: target.clone(),
-        })?
-        .to_string_lossy()
-        .into_owned();
+    if target.file_name().is_none() {
+        return Err(StoreError::IsDirectory { path: target });
+    }
 
     failpoint::hit(failpoint::BEFORE_TEMP);
     // The mode is given to open(2), so the file never exists with wider permissions; the
     // umask can only narrow it further.
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".envward-tmp")
+        .prefix(leftover::TEMP_PREFIX)
+        .rand_bytes(leftover::TEMP_RANDOM_LEN)
+        .suffix(leftover::TEMP_SUFFIX)
         .permissions(Permissions::from_mode(PRIVATE_MODE))
         .tempfile_in(dir)
         .map_err(|e| StoreError::io(dir, "create a temporary file in", e))?;
+    // Tells a sweeping envward that this file is in use. Nobody else can hold the lock of a
+    // file this new, and a filesystem without locks only loses that protection.
+    let _ = rustix::fs::flock(temp.as_file(), FlockOperation::NonBlockingLockExclusive);
     temp.write_all(bytes)
         .map_err(|e| StoreError::io(temp.path(), "write", e))?;
     failpoint::hit(failpoint::AFTER_TEMP_WRITE);
@@ -108,21 +128,44 @@ pub fn write_atomic(
         .map_err(|e| StoreError::io(temp.path(), "sync", e))?;
     failpoint::hit(failpoint::AFTER_FSYNC);
 
-    // On error the temporary file is handed back and removed when dropped.
-    let persisted = if options.create_new {
-        temp.persist_noclobber(&target)
-    } else {
-        temp.persist(&target)
-    };
-    if let Err(err) = persisted {
-        if err.error.kind() == io::ErrorKind::AlreadyExists {
-            return Err(StoreError::AlreadyExists { path: target });
+    let expected = options.expected.as_ref().filter(|e| !e.is_absent());
+    match expected {
+        Some(expected) if !options.create_new => {
+            if exchange_into_place(&temp, &target, expected)? {
+                // The temporary name holds the old content now: remove it at once (if this
+                // fails, it is a leftover the next run sweeps).
+                let _ = temp.close();
+            } else {
+                temp.persist(&target).map_err(|err| {
+                    StoreError::io(&target, "rename a temporary file onto", err.error)
+                })?;
+            }
         }
-        return Err(StoreError::io(
-            &target,
-            "rename a temporary file onto",
-            err.error,
-        ));
+        // On error the temporary file is handed back and removed when dropped.
+        _ => {
+            // A file that must not exist yet (a new backup, or a live file that was absent
+            // when read) never replaces one that appeared meanwhile.
+            let must_be_new = options.create_new || options.expected.is_some();
+            let persisted = if must_be_new {
+                temp.persist_noclobber(&target)
+            } else {
+                temp.persist(&target)
+            };
+            if let Err(err) = persisted {
+                if err.error.kind() == io::ErrorKind::AlreadyExists {
+                    return Err(if options.create_new {
+                        StoreError::AlreadyExists { path: target }
+                    } else {
+                        StoreError::ChangedOnDisk { path: target }
+                    });
+                }
+                return Err(StoreError::io(
+                    &target,
+                    "rename a temporary file onto",
+                    err.error,
+                ));
+            }
+        }
     }
     failpoint::hit(failpoint::AFTER_RENAME);
     sync_dir(dir)?;
@@ -130,6 +173,55 @@ pub fn write_atomic(
     Ok(WriteReport {
         written: target,
         previous_mode,
+    })
+}
+
+/// Puts `temp` in place of `target` by exchanging the two, then checks that what was
+/// displaced is what `expected` describes; if not, exchanges them back and refuses with
+/// [`StoreError::ChangedOnDisk`]. Returns `Ok(false)`, having changed nothing, when the
+/// filesystem cannot exchange. On success the displaced file (the old content) sits at the
+/// temporary name, for the caller to remove.
+fn exchange_into_place(
+    temp: &tempfile::NamedTempFile,
+    target: &Path,
+    expected: &Snapshot,
+) -> Result<bool, StoreError> {
+    let cwd = rustix::fs::CWD;
+    match rustix::fs::renameat_with(cwd, temp.path(), cwd, target, RenameFlags::EXCHANGE) {
+        Ok(()) => {}
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => return Ok(false),
+        Err(Errno::NOENT) => {
+            // The target was deleted since the last check: that is a change too.
+            return Err(StoreError::ChangedOnDisk {
+                path: target.to_path_buf(),
+            });
+        }
+        Err(e) => {
+            return Err(StoreError::io(
+                target,
+                "exchange a temporary file with",
+                e.into(),
+            ));
+        }
+    }
+    failpoint::hit(failpoint::AFTER_EXCHANGE);
+    // The temporary name now holds what was live a moment ago.
+    let displaced = snapshot_of(temp.path());
+    if displaced.is_ok_and(|d| expected.same_content(&d)) {
+        // The caller removes the displaced old content (it is in a backup already).
+        return Ok(true);
+    }
+    rustix::fs::renameat_with(cwd, temp.path(), cwd, target, RenameFlags::EXCHANGE).map_err(
+        |e| {
+            StoreError::io(
+                target,
+                "put back an edit made during the write to",
+                e.into(),
+            )
+        },
+    )?;
+    Err(StoreError::ChangedOnDisk {
+        path: target.to_path_buf(),
     })
 }
 

@@ -170,6 +170,34 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// Another envward holds the save lock of the live file and did not finish in time.
+    #[error(
+        "{}: another envward is saving this file (it holds {}); waited {} s, nothing was written; try again when it has finished",
+        .live.display(),
+        .lock.display(),
+        .waited.as_secs()
+    )]
+    Locked {
+        /// The live file.
+        live: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// How long this save waited.
+        waited: std::time::Duration,
+    },
+
+    /// Every backup name tried was taken (by files or links that are not envward's).
+    #[error(
+        "{}: {tried} backup names in a row are taken by other files; move the files named like backups out of this directory",
+        .dir.display()
+    )]
+    NoFreeBackupName {
+        /// The directory of the backups.
+        dir: PathBuf,
+        /// How many names were tried.
+        tried: u64,
+    },
+
     /// A save was refused because backing up failed; the live file was not touched.
     #[error("{}: not saved, the live file is unchanged: backup failed: {source}", .live.display())]
     BackupFailed {

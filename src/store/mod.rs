@@ -9,7 +9,9 @@
 //! - [`identity`], [`recipients`] and [`crypto`] wrap the `age` crate: who can decrypt,
 //!   whom we encrypt to, and in-memory encryption (plaintext never touches the disk).
 //! - [`backup`] keeps encrypted, verified backups next to the live file, and [`save`]
-//!   combines the writer and the backups into one safe save.
+//!   combines the writer and the backups into one safe save, under the save [`lock`].
+//! - [`leftover`] names temporary files and sweeps those a crash left behind; [`git`] reads
+//!   a file's git standing without running git.
 //!
 //! This module must not print, prompt or decide policy; it returns typed errors
 //! ([`StoreError`], [`CryptoError`]) that always name the file and never contain a secret
@@ -20,7 +22,10 @@ pub mod backup;
 pub mod crypto;
 mod error;
 pub mod failpoint;
+pub mod git;
 pub mod identity;
+pub mod leftover;
+pub mod lock;
 pub mod read;
 pub mod recipients;
 pub mod save;
@@ -32,4 +37,4 @@ pub use error::StoreError;
 pub use identity::{CreatedNotice, Identity, IdentityOrigin, IdentityPath};
 pub use read::{Loaded, MAX_FILE_SIZE, Snapshot, read_optional, read_text};
 pub use recipients::Recipient;
-pub use save::{SaveContext, SaveReport, save_with_backup};
+pub use save::{BackupReport, SaveContext, SaveReport, backup_current, save_with_backup};

@@ -6,17 +6,22 @@
 //! touched, so if any backup step fails the live file is left exactly as it was and the
 //! error says why ([`StoreError::BackupFailed`]).
 //!
-//! The steps:
+//! The steps, all under the save lock of the live file ([`super::lock`]), so two envward
+//! processes never interleave them:
+//! 0. take the lock (waiting briefly for another envward) and sweep temporary files that an
+//!    earlier crash left beside the live file ([`super::leftover`]);
 //! 1. resolve the target (a symbolic link is refused unless following was asked for) and
 //!    read its current content, refusing if it changed since the caller read it;
 //! 2. back up the current content unless the newest backup already holds it;
 //! 3. back up the new content unless that backup would repeat the newest one;
 //! 4. write the new content atomically; if that fails, remove the backup of step 3 so the
 //!    newest backup again equals the live file;
-//! 5. prune old backups (a failure here is reported, not fatal: the save happened).
+//! 5. prune old backups by creation order, never one this save wrote (a failure here is
+//!    reported, not fatal: the save happened).
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use zeroize::Zeroizing;
@@ -27,6 +32,7 @@ use super::backup::{self, DEFAULT_KEEP};
 use super::identity::Identity;
 use super::read::{Snapshot, read_bytes};
 use super::recipients::Recipient;
+use super::{leftover, lock};
 
 /// Everything a save needs besides the path and the content.
 #[derive(Debug)]
@@ -44,6 +50,8 @@ pub struct SaveContext<'a> {
     /// The expected snapshot and symbolic-link choice for the live file (`create_new` is
     /// ignored).
     pub write: WriteOptions,
+    /// How long to wait for another envward's save of the same file.
+    pub lock_wait: Duration,
 }
 
 impl<'a> SaveContext<'a> {
@@ -57,6 +65,7 @@ impl<'a> SaveContext<'a> {
             armor: false,
             keep: DEFAULT_KEEP,
             write: WriteOptions::default(),
+            lock_wait: lock::WAIT,
         }
     }
 }
@@ -72,8 +81,13 @@ pub struct SaveReport {
     pub backups: Vec<PathBuf>,
     /// The old file's permission bits when they let the group or others in.
     pub previous_mode: Option<u32>,
-    /// Old backups removed by pruning.
+    /// Old backups removed by pruning, newest first.
     pub pruned: Vec<PathBuf>,
+    /// Temporary files an earlier, interrupted write had left beside the live file, removed.
+    pub swept: Vec<PathBuf>,
+    /// Backups whose name carries a time in the future (a wrong clock, or copied from another
+    /// host); they are ordered by their sequence number all the same.
+    pub future_dated: Vec<PathBuf>,
     /// Pruning failed after a successful save; the save itself stands.
     pub prune_error: Option<StoreError>,
 }
@@ -88,7 +102,16 @@ pub fn save_with_backup(
     new_content: &[u8],
     context: &SaveContext<'_>,
 ) -> Result<SaveReport, StoreError> {
+    // A refused symbolic link is refused before anything is created beside it.
+    resolve_target(live_path, context.write.follow_symlinks)?;
+    let _lock = lock::acquire(live_path, context.lock_wait)?;
+    let mut swept = leftover::sweep(super::atomic::parent_dir(live_path));
     let target = resolve_target(live_path, context.write.follow_symlinks)?;
+    let target_dir = super::atomic::parent_dir(&target);
+    if target_dir != super::atomic::parent_dir(live_path) {
+        // A followed link: the live file's own temporary files sit beside its target.
+        swept.extend(leftover::sweep(target_dir));
+    }
     let current: Option<(Zeroizing<Vec<u8>>, Snapshot)> = match read_bytes(&target) {
         Ok(read) => Some(read),
         Err(StoreError::NotFound { .. }) => None,
@@ -140,17 +163,64 @@ pub fn save_with_backup(
         }
     };
 
-    let (pruned, prune_error) = match backup::prune(live_path, context.keep) {
+    let (pruned, prune_error) = match backup::prune(live_path, context.keep, &written_backups) {
         Ok(pruned) => (pruned, None),
         Err(err) => (Vec::new(), Some(err)),
     };
+    let future_dated = backup::list(live_path)
+        .map(|all| backup::future_dated(&all, context.now))
+        .unwrap_or_default();
     Ok(SaveReport {
         live: live_path.to_path_buf(),
         written: report.written,
         backups: written_backups,
         previous_mode: report.previous_mode,
         pruned,
+        swept,
+        future_dated,
         prune_error,
+    })
+}
+
+/// What [`backup_current`] did.
+#[derive(Debug)]
+pub struct BackupReport {
+    /// The backup written.
+    pub backup: PathBuf,
+    /// Old backups removed by pruning, newest first.
+    pub pruned: Vec<PathBuf>,
+    /// Leftover temporary files removed (see [`SaveReport::swept`]).
+    pub swept: Vec<PathBuf>,
+    /// Backups dated in the future (see [`SaveReport::future_dated`]).
+    pub future_dated: Vec<PathBuf>,
+}
+
+/// Backs up the live file as it is now, under the save lock, then prunes (never the new
+/// backup). The file is read under the lock, so the backup holds a version no save was
+/// halfway through. Only `recipients`, `identity`, `now`, `armor`, `keep` and `lock_wait`
+/// of the context are used.
+pub fn backup_current(
+    live_path: &Path,
+    context: &SaveContext<'_>,
+) -> Result<BackupReport, StoreError> {
+    let _lock = lock::acquire(live_path, context.lock_wait)?;
+    let swept = leftover::sweep(super::atomic::parent_dir(live_path));
+    let (content, _) = read_bytes(live_path)?;
+    let backup = backup::backup_now(
+        live_path,
+        &content,
+        context.recipients,
+        context.identity,
+        context.now,
+        context.armor,
+    )?;
+    let pruned = backup::prune(live_path, context.keep, std::slice::from_ref(&backup))?;
+    let future_dated = backup::future_dated(&backup::list(live_path)?, context.now);
+    Ok(BackupReport {
+        backup,
+        pruned,
+        swept,
+        future_dated,
     })
 }
 

@@ -84,17 +84,10 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
 /// Raw mode, the alternate screen (nothing stays in scrollback), bracketed paste, and a
 /// panic hook that restores all that first.
 fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
-    std::panic::set_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(|_| {
         restore();
-        // The payload is left out on purpose: it could quote a value.
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!(
-            "envward: internal error{at}; the terminal was restored and nothing was saved. \
-             Please report it."
-        );
+        // One fixed line, no payload (it could quote a value), exit 2.
+        crate::cli::exit_after_panic();
     }));
     enable_raw_mode()?;
     if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste) {

@@ -290,7 +290,7 @@ impl Model {
         options: Options,
     ) -> Model {
         let disk = ws.live.clone();
-        let inv = ws.analyze_with(&knowledge, policy, facts, now);
+        let inv = ws.analyze_with(&knowledge, policy, facts.clone(), now);
         let mut model = Model {
             ws,
             disk,
@@ -387,7 +387,7 @@ impl Model {
     pub fn refresh(&mut self) {
         self.inv = self
             .ws
-            .analyze_with(&self.knowledge, self.policy, self.facts, self.now);
+            .analyze_with(&self.knowledge, self.policy, self.facts.clone(), self.now);
         self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
         self.rebuild_rows();
     }
@@ -414,7 +414,7 @@ impl Model {
             ws: self.ws.clone(),
             knowledge: self.knowledge.clone(),
             policy: self.policy,
-            facts: self.facts,
+            facts: self.facts.clone(),
             now: self.now,
             revision: self.revision,
         })

@@ -132,3 +132,83 @@ impl TestProject {
         out
     }
 }
+
+/// A user's home directory, holding their envward identity (created on first use), so tests
+/// never touch the real one.
+#[derive(Debug)]
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Home {
+    /// An empty home.
+    pub fn new() -> Self {
+        Home {
+            dir: tempfile::tempdir().expect("create a home directory"),
+        }
+    }
+
+    /// `project.cmd()` run by this user: `HOME` and `XDG_CONFIG_HOME` point here, and no
+    /// identity or passphrase comes from the environment running the tests.
+    pub fn on(&self, project: &TestProject) -> assert_cmd::Command {
+        let mut cmd = project.cmd();
+        for (key, value) in self.vars() {
+            cmd.env(key, value);
+        }
+        cmd.env_remove("ENVWARD_IDENTITY")
+            .env_remove("ENVWARD_PASSPHRASE");
+        cmd
+    }
+
+    /// The same as [`Home::on`] as a plain `std::process::Command`, to run several at once.
+    pub fn spawnable(&self, project: &TestProject) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_envward"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("COMPOSE_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for (key, value) in self.vars() {
+            cmd.env(key, value);
+        }
+        cmd.env("NO_COLOR", "1")
+            .env_remove("ENVWARD_IDENTITY")
+            .env_remove("ENVWARD_PASSPHRASE")
+            .current_dir(project.path())
+            .arg("-C")
+            .arg(project.path());
+        cmd
+    }
+
+    fn vars(&self) -> [(&'static str, PathBuf); 2] {
+        [
+            ("HOME", self.dir.path().to_path_buf()),
+            ("XDG_CONFIG_HOME", self.dir.path().join(".config")),
+        ]
+    }
+
+    /// The default identity file.
+    pub fn identity(&self) -> PathBuf {
+        self.dir.path().join(".config/envward/identity.txt")
+    }
+}
+
+/// Stops this process, and every process it starts from now on, from writing a core dump:
+/// the crash tests abort processes that hold secrets.
+pub fn no_core_dumps() {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Core);
+    rustix::process::setrlimit(
+        rustix::process::Resource::Core,
+        rustix::process::Rlimit {
+            current: Some(0),
+            maximum: limit.maximum,
+        },
+    )
+    .expect("set the core dump limit");
+}

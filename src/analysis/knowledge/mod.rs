@@ -425,7 +425,7 @@ impl Knowledge {
             _ => self.placeholders.iter().any(|r| r.is_match(s)),
         };
         if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
-            return Some("looks like a placeholder (such as changeme or your_…_here)".into());
+            return Some("follows a placeholder convention (a stand-in, not a real value)".into());
         }
         if secret
             && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare))

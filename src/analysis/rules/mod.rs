@@ -8,6 +8,7 @@ mod derived;
 mod duplicate;
 mod hardcoded;
 mod invalid;
+mod leftover;
 mod mismatch;
 mod missing;
 mod not_ignored;
@@ -38,7 +39,7 @@ pub trait Rule {
 }
 
 /// Every rule, in report order.
-pub fn registry() -> [&'static dyn Rule; 17] {
+pub fn registry() -> [&'static dyn Rule; 18] {
     [
         &syntax::Syntax,
         &missing::Missing,
@@ -53,6 +54,7 @@ pub fn registry() -> [&'static dyn Rule; 17] {
         &permissions::Permissions,
         &not_ignored::NotIgnored,
         &tracked::Tracked,
+        &leftover::Leftover,
         &undocumented::Undocumented,
         &unused::Unused,
         &duplicate::Duplicate,

@@ -51,7 +51,11 @@ mod tests {
         ] {
             let inv = Fixture::new()
                 .live("A=1\n")
-                .facts(FileFacts { mode, git: None })
+                .facts(FileFacts {
+                    mode,
+                    git: None,
+                    leftovers: Vec::new(),
+                })
                 .run();
             assert_eq!(count_of(&inv, RuleId::Permissions), want, "{mode:?}");
         }

@@ -69,6 +69,7 @@ mod tests {
                 .facts(FileFacts {
                     mode: Some(0o600),
                     git,
+                    leftovers: Vec::new(),
                 })
                 .run();
             assert_eq!(count_of(&inv, RuleId::Tracked), want, "{git:?}");

@@ -93,6 +93,7 @@ fn worker_saved(dir: &Path, job: &SaveJob, backups: &[&str], notice: Option<&str
         facts: FileFacts {
             mode: Some(0o600),
             git: None,
+            leftovers: Vec::new(),
         },
         revision: job.revision,
     })))

@@ -1,10 +1,14 @@
 //! Encrypted backups next to the live file.
 //!
-//! A backup of `.env` is `.env.<UTC YYYYMMDDTHHMMSSZ>.age` in the same directory (a second
-//! backup in the same second is `…Z-1.age`, then `-2`, …), mode 0600, written through the
-//! atomic writer so it is never half there, and verified by decrypting it in memory and
-//! comparing before it counts. The plaintext is encrypted in memory; it never touches the
-//! disk.
+//! A backup of `.env` is `.env.<sequence>.<UTC YYYYMMDDTHHMMSSZ>.age` in the same directory
+//! (see [`name`]), mode 0600, written through the atomic writer so it is never half there,
+//! and verified by decrypting it in memory and comparing before it counts. The plaintext is
+//! encrypted in memory; it never touches the disk.
+//!
+//! Backups are ordered by their sequence number, the order they were made in, never by the
+//! time in their name: a clock that was wrong, or a backup copied from another host, cannot
+//! make an old version the "newest" or get a fresh backup pruned. Backups dated in the future
+//! are reported ([`future_dated`]).
 //!
 //! Every backup is encrypted to the project's recipients *and* to the user's identity (the
 //! one that verifies it), so the person who made it can always restore it. The `age` and
@@ -13,14 +17,13 @@
 //! This module makes, lists, prunes and reads backups; deciding when to make one is
 //! [`super::save`]'s job.
 
-use std::ffi::{OsStr, OsString};
+pub mod name;
+
+use std::ffi::OsStr;
 use std::fs;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
-use jiff::civil::DateTime;
-use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use zeroize::Zeroizing;
 
 use super::StoreError;
@@ -29,6 +32,7 @@ use super::crypto;
 use super::identity::Identity;
 use super::read::{MAX_FILE_SIZE, read_bytes_with_limit};
 use super::recipients::Recipient;
+pub use name::{Order, backup_name};
 
 /// How many backups are kept when the configuration does not say.
 pub const DEFAULT_KEEP: usize = 10;
@@ -37,68 +41,30 @@ pub const DEFAULT_KEEP: usize = 10;
 /// about a third larger, plus its header.
 const MAX_BACKUP_SIZE: u64 = MAX_FILE_SIZE * 2;
 
-/// How many same-second names are tried before giving up.
-const MAX_SAME_SECOND: u32 = 1000;
+/// How many taken names are skipped (a file, or something planted, already there) before
+/// giving up.
+const MAX_TAKEN_NAMES: u64 = 1000;
 
-/// The timestamp part of a backup's name.
-const TIME_FORMAT: &str = "%Y%m%dT%H%M%SZ";
+/// How far ahead of the clock a backup's time may be before it is reported as dated in the
+/// future (clocks of two hosts sharing a directory differ by a little).
+const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_secs(120);
 
 /// One backup file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupInfo {
     /// The backup file.
     pub path: PathBuf,
-    /// When it was made (from its name), to the second.
-    pub time: Timestamp,
-    /// Its position among backups made in the same second (0 for the first, then the `-1`,
-    /// `-2`, … suffix).
-    pub seq: u32,
+    /// Its place in creation order (from its name).
+    pub order: Order,
     /// Its size in bytes.
     pub size: u64,
 }
 
-/// The file name of a backup of `live_name` made at `time`, `seq`-th in that second.
-pub fn backup_name(live_name: &OsStr, time: Timestamp, seq: u32) -> OsString {
-    let mut name = live_name.to_os_string();
-    name.push(".");
-    name.push(time.strftime(TIME_FORMAT).to_string());
-    if seq > 0 {
-        name.push(format!("-{seq}"));
+impl BackupInfo {
+    /// When it was made, by the clock of whoever made it (from its name), to the second.
+    pub fn time(&self) -> Timestamp {
+        self.order.time
     }
-    name.push(".age");
-    name
-}
-
-/// The time and sequence number in `candidate` if it is a backup name of `live_name`.
-fn parse_backup_name(live_name: &OsStr, candidate: &OsStr) -> Option<(Timestamp, u32)> {
-    let rest = candidate
-        .as_bytes()
-        .strip_prefix(live_name.as_bytes())?
-        .strip_prefix(b".")?
-        .strip_suffix(b".age")?;
-    let rest = std::str::from_utf8(rest).ok()?;
-    let (stamp, seq) = match rest.split_once('-') {
-        Some((stamp, seq)) => {
-            if seq.is_empty() || seq.starts_with('0') || !seq.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            (stamp, seq.parse().ok()?)
-        }
-        None => (rest, 0),
-    };
-    // Strict shape first: jiff's parser accepts some shorter fields.
-    let shape_ok = stamp.len() == 16
-        && stamp.bytes().enumerate().all(|(i, b)| match i {
-            8 => b == b'T',
-            15 => b == b'Z',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape_ok {
-        return None;
-    }
-    let civil = DateTime::strptime("%Y%m%dT%H%M%S", &stamp[..15]).ok()?;
-    let time = TimeZone::UTC.to_timestamp(civil).ok()?;
-    Some((time, seq))
 }
 
 fn live_name(live_path: &Path) -> Result<&OsStr, StoreError> {
@@ -113,7 +79,9 @@ fn live_name(live_path: &Path) -> Result<&OsStr, StoreError> {
 /// `live_path` (which need not exist), verifies it decrypts to `content` and returns its
 /// path.
 ///
-/// `now` names the file; `armor` writes ASCII armor instead of binary age.
+/// The backup takes the next sequence number; a name already taken by anything (a file, a
+/// planted symbolic link) is skipped, never followed or replaced. `now` is the time in the
+/// name; `armor` writes ASCII armor instead of binary age.
 pub fn backup_now(
     live_path: &Path,
     content: &[u8],
@@ -136,21 +104,14 @@ pub fn backup_now(
         source,
     })?;
 
-    // Names carry whole seconds; compare in whole seconds.
-    let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
-    let first_free = list(live_path)?
-        .iter()
-        .filter(|b| b.time == now)
-        .map(|b| b.seq + 1)
-        .max()
-        .unwrap_or(0);
+    let next = scan(live_path)?.highest_seq + 1;
     let options = WriteOptions {
         create_new: true,
         ..WriteOptions::default()
     };
     let mut written = None;
-    for seq in first_free..first_free + MAX_SAME_SECOND {
-        let path = dir.join(backup_name(name, now, seq));
+    for seq in next..next + MAX_TAKEN_NAMES {
+        let path = dir.join(backup_name(name, seq, now));
         match write_atomic(&path, &cipher, &options) {
             Ok(_) => {
                 written = Some(path);
@@ -160,8 +121,9 @@ pub fn backup_now(
             Err(err) => return Err(err),
         }
     }
-    let path = written.ok_or_else(|| StoreError::AlreadyExists {
-        path: dir.join(backup_name(name, now, first_free + MAX_SAME_SECOND)),
+    let path = written.ok_or_else(|| StoreError::NoFreeBackupName {
+        dir: dir.to_path_buf(),
+        tried: MAX_TAKEN_NAMES,
     })?;
 
     let verified = read_backup(&path, identity).is_ok_and(|plain| plain.as_slice() == content);
@@ -182,18 +144,25 @@ pub fn read_backup(path: &Path, identity: &Identity) -> Result<Zeroizing<Vec<u8>
     })
 }
 
-/// The backups of `live_path`, newest first. Files that merely look similar (another live
-/// file's backups, temporary files) are not included.
-pub fn list(live_path: &Path) -> Result<Vec<BackupInfo>, StoreError> {
+/// What is beside a live file: its backups (regular files only) and the highest sequence
+/// number any entry's name carries, whatever kind of entry it is.
+struct Scan {
+    backups: Vec<BackupInfo>,
+    highest_seq: u64,
+}
+
+fn scan(live_path: &Path) -> Result<Scan, StoreError> {
     let name = live_name(live_path)?;
     let dir = parent_dir(live_path);
     let entries = fs::read_dir(dir).map_err(|e| StoreError::io(dir, "list the directory", e))?;
     let mut backups = Vec::new();
+    let mut highest_seq = 0;
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io(dir, "list the directory", e))?;
-        let Some((time, seq)) = parse_backup_name(name, &entry.file_name()) else {
+        let Some(order) = name::parse(name, &entry.file_name()) else {
             continue;
         };
+        highest_seq = highest_seq.max(order.seq);
         let path = dir.join(entry.file_name());
         let metadata = match fs::symlink_metadata(&path) {
             Ok(metadata) if metadata.is_file() => metadata,
@@ -202,21 +171,38 @@ pub fn list(live_path: &Path) -> Result<Vec<BackupInfo>, StoreError> {
         };
         backups.push(BackupInfo {
             path,
-            time,
-            seq,
+            order,
             size: metadata.len(),
         });
     }
-    backups.sort_by_key(|b| std::cmp::Reverse((b.time, b.seq)));
-    Ok(backups)
+    backups.sort_by(|a, b| (b.order, &b.path).cmp(&(a.order, &a.path)));
+    Ok(Scan {
+        backups,
+        highest_seq,
+    })
 }
 
-/// Removes all but the newest `keep` backups of `live_path` (at least one is always kept)
-/// and returns the removed paths, oldest last.
-pub fn prune(live_path: &Path, keep: usize) -> Result<Vec<PathBuf>, StoreError> {
+/// The backups of `live_path`, newest (highest sequence number) first. Files that merely
+/// look similar (another live file's backups, temporary files) and anything but regular
+/// files are not included.
+pub fn list(live_path: &Path) -> Result<Vec<BackupInfo>, StoreError> {
+    Ok(scan(live_path)?.backups)
+}
+
+/// Removes all but the newest `keep` backups of `live_path` (at least one is always kept,
+/// and never one listed in `protect`, such as those a save just wrote) and returns the
+/// removed paths, newest first.
+pub fn prune(
+    live_path: &Path,
+    keep: usize,
+    protect: &[PathBuf],
+) -> Result<Vec<PathBuf>, StoreError> {
     let backups = list(live_path)?;
     let mut removed = Vec::new();
     for old in backups.into_iter().skip(keep.max(1)) {
+        if protect.contains(&old.path) {
+            continue;
+        }
         fs::remove_file(&old.path).map_err(|e| StoreError::io(&old.path, "remove", e))?;
         removed.push(old.path);
     }
@@ -224,6 +210,17 @@ pub fn prune(live_path: &Path, keep: usize) -> Result<Vec<PathBuf>, StoreError> 
         sync_dir(parent_dir(live_path))?;
     }
     Ok(removed)
+}
+
+/// The backups whose name carries a time later than `now` (beyond a small tolerance for
+/// clocks that differ a little): a wrong clock, or files copied from another host.
+pub fn future_dated(backups: &[BackupInfo], now: Timestamp) -> Vec<PathBuf> {
+    let limit = now.saturating_add(FUTURE_TOLERANCE).unwrap_or(now);
+    backups
+        .iter()
+        .filter(|b| b.order.time > limit)
+        .map(|b| b.path.clone())
+        .collect()
 }
 
 /// The newest backup of `live_path` whose content equals `live_content`, if any. Backups
@@ -252,56 +249,19 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip() {
-        let time = at("2025-03-04T05:06:07Z");
-        let name = backup_name(OsStr::new(".env"), time, 0);
-        assert_eq!(name, ".env.20250304T050607Z.age");
-        assert_eq!(
-            parse_backup_name(OsStr::new(".env"), &name),
-            Some((time, 0))
-        );
-        let name = backup_name(OsStr::new(".env"), time, 12);
-        assert_eq!(name, ".env.20250304T050607Z-12.age");
-        assert_eq!(
-            parse_backup_name(OsStr::new(".env"), &name),
-            Some((time, 12))
-        );
-    }
-
-    #[test]
-    fn other_files_are_not_backups() {
-        for other in [
-            ".env.local.20250304T050607Z.age",
-            ".env.20250304T050607Z.age.tmp",
-            ".env.20250304T0506Z.age",
-            ".env.20250304T050607Z-.age",
-            ".env.20250304T050607Z-01.age",
-            ".env.20251304T050607Z.age",
-            ".env.age",
-            ".env",
-        ] {
-            assert_eq!(
-                parse_backup_name(OsStr::new(".env"), OsStr::new(other)),
-                None,
-                "{other}"
-            );
-        }
-    }
-
-    #[test]
-    fn backups_in_one_second_get_suffixes_and_sort_newest_first() {
+    fn backups_in_one_second_take_the_next_numbers_and_sort_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let live = dir.path().join(".env");
         let identity = Identity::generate();
         let now = at("2025-03-04T05:06:07.250Z");
         let first = backup_now(&live, b"one", &[], &identity, now, false).unwrap();
         let second = backup_now(&live, b"two", &[], &identity, now, true).unwrap();
-        assert!(first.ends_with(".env.20250304T050607Z.age"));
-        assert!(second.ends_with(".env.20250304T050607Z-1.age"));
+        assert!(first.ends_with(".env.000001.20250304T050607Z.age"));
+        assert!(second.ends_with(".env.000002.20250304T050607Z.age"));
         let listed = list(&live).unwrap();
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[0].path, second);
-        assert_eq!(listed[0].seq, 1);
+        assert_eq!(listed[0].order.seq, 2);
         assert_eq!(
             find_equal(&live, b"one", &identity).unwrap().unwrap().path,
             first
@@ -319,10 +279,59 @@ mod tests {
             backup_now(&live, b"x", &[], &identity, now, false).unwrap();
         }
         let newest = list(&live).unwrap()[0].path.clone();
-        assert_eq!(prune(&live, 2).unwrap().len(), 2);
-        assert_eq!(prune(&live, 0).unwrap().len(), 1);
+        assert_eq!(prune(&live, 2, &[]).unwrap().len(), 2);
+        assert_eq!(prune(&live, 0, &[]).unwrap().len(), 1);
         let left = list(&live).unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].path, newest);
+    }
+
+    #[test]
+    fn prune_never_removes_a_protected_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join(".env");
+        let identity = Identity::generate();
+        let oldest = backup_now(
+            &live,
+            b"a",
+            &[],
+            &identity,
+            at("2025-01-01T00:00:00Z"),
+            false,
+        )
+        .unwrap();
+        backup_now(
+            &live,
+            b"b",
+            &[],
+            &identity,
+            at("2025-01-01T00:00:01Z"),
+            false,
+        )
+        .unwrap();
+        let removed = prune(&live, 1, std::slice::from_ref(&oldest)).unwrap();
+        assert!(removed.is_empty());
+        assert_eq!(list(&live).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn future_dated_names_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join(".env");
+        let identity = Identity::generate();
+        let now = at("2025-01-01T00:00:00Z");
+        backup_now(
+            &live,
+            b"a",
+            &[],
+            &identity,
+            at("2031-01-01T00:00:00Z"),
+            false,
+        )
+        .unwrap();
+        backup_now(&live, b"b", &[], &identity, now, false).unwrap();
+        let found = future_dated(&list(&live).unwrap(), now);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].ends_with(".env.000001.20310101T000000Z.age"));
     }
 }
