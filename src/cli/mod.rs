@@ -8,6 +8,7 @@
 mod backup;
 pub mod check;
 mod error;
+pub mod export;
 pub mod fill;
 mod generate;
 mod refs;
@@ -224,6 +225,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: RefsFormat,
     },
+    /// Export the live file: Kubernetes Secret and ConfigMap (k8s), ExternalSecret, a docker
+    /// --env-file file, or JSON.
+    Export(export::ExportArgs),
 }
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
@@ -331,6 +335,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 skip,
             },
         ),
+        Some(Command::Export(args)) => export::run(&cli.global, &args),
         None => crate::tui::run(&cli.global),
     }
 }
