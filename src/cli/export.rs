@@ -167,6 +167,14 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::Clean);
     };
     let path = crate::compose::resolve_path(&ws.cwd, path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Error::Usage(format!(
+                "{}: cannot create: {e}",
+                ws.display(parent).display()
+            ))
+        })?;
+    }
     store::write_atomic(&path, planned.document.as_bytes(), &WriteOptions::default())?;
     writeln!(out, "wrote {} (mode 0600)", ws.display(&path).display())?;
     for line in &planned.summary {

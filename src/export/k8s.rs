@@ -10,23 +10,16 @@ use serde::Serialize;
 use super::{Export, ExportError, Input, Item, Options, Ordered, container, in_secret};
 use crate::analysis::Variable;
 
-/// The label every object envward writes carries.
-const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "envward");
-
+/// Name and namespace only, as in the strategy's examples (no labels to keep in step).
 #[derive(Serialize)]
 struct Metadata<'a> {
     name: &'a str,
     namespace: &'a str,
-    labels: Ordered<'a>,
 }
 
 impl<'a> Metadata<'a> {
     fn new(name: &'a str, namespace: &'a str) -> Self {
-        Metadata {
-            name,
-            namespace,
-            labels: Ordered(vec![MANAGED_BY]),
-        }
+        Metadata { name, namespace }
     }
 }
 
@@ -116,7 +109,7 @@ fn check_key(var: &Variable) -> Result<(), ExportError> {
         Ok(())
     } else {
         Err(ExportError::CannotCarry {
-            variable: var.name.clone(),
+            variables: vec![var.name.clone()],
             reason: "not a valid Secret or ConfigMap key (letters, digits, '-', '_', '.')"
                 .to_string(),
         })
@@ -170,12 +163,13 @@ pub fn manifests(
         summary.push(format!("Secret {name} ({} keys)", encoded.len()));
     }
     if !config.is_empty() {
-        docs.push(yaml(&ConfigMap {
+        let doc = yaml(&ConfigMap {
             api_version: "v1",
             kind: "ConfigMap",
             metadata: Metadata::new(&cm_name, ns),
             data: Ordered(config.clone()),
-        })?);
+        })?;
+        docs.push(quote_yaml11_scalars(doc, &config));
         summary.push(format!("ConfigMap {cm_name} ({} keys)", config.len()));
     }
     if let Some(account) = options.rbac.as_deref() {
@@ -210,6 +204,39 @@ pub fn manifests(
         container_env,
         notes,
     })
+}
+
+/// Whether a plain scalar means something other than a string to a YAML 1.1 reader
+/// (kubectl's): `on`, `yes`, `n`, `0777`, `1_000`, `1:20`, `2025-01-31` … `serde_yaml` quotes
+/// what YAML 1.2 would misread, not these.
+fn yaml11_non_string(v: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    PATTERN
+        .get_or_init(|| {
+            regex_lite::Regex::new(concat!(
+                r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE",
+                r"|on|On|ON|off|Off|OFF|~|null|Null|NULL|=|<<",
+                r"|[-+]?(?:0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)",
+                r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?",
+                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+                r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$"
+            ))
+            .ok()
+        })
+        .as_ref()
+        .is_some_and(|re| re.is_match(v))
+}
+
+/// Single-quotes the `data` values a YAML 1.1 reader would not read as strings, so kubectl
+/// sees the same text Compose does.
+fn quote_yaml11_scalars(mut doc: String, data: &[(&str, &str)]) -> String {
+    for (key, value) in data {
+        if yaml11_non_string(value) {
+            let plain = format!("\n  {key}: {value}\n");
+            doc = doc.replacen(&plain, &format!("\n  {key}: '{value}'\n"), 1);
+        }
+    }
+    doc
 }
 
 fn rbac(secret: &str, ns: &str, account: &str) -> Result<Vec<String>, ExportError> {

@@ -94,11 +94,11 @@ pub enum ExportError {
         /// Required variables with no value.
         missing: Vec<String>,
     },
-    /// A value the format cannot represent.
-    #[error("{variable}: {reason}")]
+    /// Values (or names) the format cannot represent.
+    #[error("{}: {reason}", variables.join(", "))]
     CannotCarry {
-        /// The variable.
-        variable: String,
+        /// The variables.
+        variables: Vec<String>,
         /// Why.
         reason: String,
     },
@@ -305,34 +305,37 @@ fn complete<'a>(
 /// Docker strips nothing after `=` and reads no quotes or escapes, so a value with a line
 /// break cannot be carried; a key with whitespace or `=` is rejected by Docker too.
 fn env_file(items: &[Item<'_>]) -> Result<Export, ExportError> {
+    let multi_line: Vec<String> = items
+        .iter()
+        .filter(|i| i.value.unwrap_or_default().contains(['\n', '\r', '\0']))
+        .map(|i| i.var.name.clone())
+        .collect();
+    if !multi_line.is_empty() {
+        return Err(ExportError::CannotCarry {
+            variables: multi_line,
+            reason: "the value holds a line break, which docker run --env-file cannot carry \
+                     (it reads one line per variable, without quotes or escapes); use \
+                     --format k8s or json"
+                .to_string(),
+        });
+    }
+    let bad_names: Vec<String> = items
+        .iter()
+        .map(|i| &i.var.name)
+        .filter(|n| n.is_empty() || n.contains(|c: char| c.is_whitespace() || c == '='))
+        .cloned()
+        .collect();
+    if !bad_names.is_empty() {
+        return Err(ExportError::CannotCarry {
+            variables: bad_names,
+            reason: "docker run --env-file cannot carry this name".to_string(),
+        });
+    }
     let mut out = String::new();
     for item in items {
-        let name = &item.var.name;
-        let value = item.value.unwrap_or_default();
-        if let Some(c) = value.chars().find(|c| matches!(c, '\n' | '\r' | '\0')) {
-            let what = match c {
-                '\n' => "a line break",
-                '\r' => "a carriage return",
-                _ => "a NUL character",
-            };
-            return Err(ExportError::CannotCarry {
-                variable: name.clone(),
-                reason: format!(
-                    "the value contains {what}, which docker run --env-file cannot carry \
-                     (it reads one line per variable, without quotes or escapes); \
-                     use --format k8s or json"
-                ),
-            });
-        }
-        if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '=') {
-            return Err(ExportError::CannotCarry {
-                variable: name.clone(),
-                reason: "docker run --env-file cannot carry this name".to_string(),
-            });
-        }
-        out.push_str(name);
+        out.push_str(&item.var.name);
         out.push('=');
-        out.push_str(value);
+        out.push_str(item.value.unwrap_or_default());
         out.push('\n');
     }
     Ok(Export {

@@ -127,6 +127,10 @@ fn secret_data_decodes_to_the_exact_bytes_and_config_keeps_awkward_strings() {
     assert_eq!(d[1]["kind"], "ConfigMap");
     assert_eq!(d[1]["metadata"]["name"], "app-config");
     assert_eq!(d[1]["data"]["FEATURE"], "yes");
+    assert!(
+        out.document.contains("  FEATURE: 'yes'\n"),
+        "YAML 1.1 readers see a string"
+    );
     assert_eq!(d[1]["data"]["GREETING"], "  two spaces\n");
     assert!(out.container_env.is_none());
 }
@@ -164,7 +168,9 @@ fn env_file_refuses_a_multi_line_value_naming_it() {
         "services: {}\n",
     );
     let err = c.export(Format::EnvFile, &options()).unwrap_err();
-    assert!(matches!(&err, ExportError::CannotCarry { variable, .. } if variable == "PEM_KEY"));
+    assert!(
+        matches!(&err, ExportError::CannotCarry { variables, .. } if variables == &["PEM_KEY"])
+    );
     assert!(!err.to_string().contains("x\ny"));
     let single = case(
         "",
