@@ -13,6 +13,7 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
+use std::ops::Not;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -120,6 +121,45 @@ pub fn safe_git(dir: &Path) -> Command {
 
 fn in_work_tree(dir: &Path) -> bool {
     dir.ancestors().any(|d| d.join(".git").exists())
+}
+
+/// Whether the live file is tracked and ignored, asked the safe way (`ls-files` and
+/// `check-ignore` read the index and ignore files; with the fsmonitor off nothing runs).
+fn git_standing(live: &Path) -> Option<GitFacts> {
+    let dir = live.parent()?;
+    if !in_work_tree(dir) {
+        return None;
+    }
+    let name = live.file_name()?;
+    let tracked = safe_git(dir)
+        .args(["ls-files", "--cached", "-z", "--"])
+        .arg(name)
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?
+        .stdout
+        .is_empty()
+        .not();
+    let ignored = safe_git(dir)
+        .args(["check-ignore", "-q", "--no-index", "--"])
+        .arg(name)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    // 0: ignored, 1: not ignored, anything else: git could not tell.
+    match ignored.code() {
+        Some(0) => Some(GitFacts {
+            ignored: true,
+            tracked,
+        }),
+        Some(1) => Some(GitFacts {
+            ignored: false,
+            tracked,
+        }),
+        _ => None,
+    }
 }
 
 /// Streams `git log -p` through the scanner: one process, read as it writes.
@@ -362,10 +402,9 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<ExitCode, Error> {
     let ws = workspace::load_with(global, true)?;
     let knowledge = Knowledge::builtin()?;
     let live_path = ws.project.env_file.clone();
-    let facts = if ws.live.is_some() {
-        workspace::file_facts(&live_path)
-    } else {
-        crate::analysis::FileFacts::default()
+    let facts = crate::analysis::FileFacts {
+        mode: file_fact(&ws, &live_path).map(|f| f.mode),
+        git: git_standing(&live_path),
     };
     let as_of = args.as_of.unwrap_or_else(Timestamp::now);
     let inv = ws.analyze_with(&knowledge, ws.policy(global.policy), facts, as_of);
