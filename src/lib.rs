@@ -4,13 +4,15 @@
 //! with thin edges (the command line, the terminal UI, the filesystem).
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
-//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`].
+//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`].
 //! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
+pub mod audit;
 pub mod compose;
 pub mod config;
 pub mod dotenv;
+pub mod export;
 pub mod generate;
 pub mod interpolate;
 pub mod plan;

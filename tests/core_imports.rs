@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 
 /// The core: directories (scanned recursively) and single files.
-const CORE: [&str; 8] = [
+const CORE: [&str; 10] = [
+    "src/audit",
+    "src/export",
     "src/dotenv",
     "src/compose",
     "src/interpolate.rs",

@@ -5,9 +5,11 @@
 //! Every command returns `Result<ExitCode, Error>`; [`main`] prints an error once, as
 //! `error: FILE:LINE:COL: what is wrong`, and exits 2.
 
+pub mod audit;
 mod backup;
 pub mod check;
 mod error;
+pub mod export;
 pub mod fill;
 mod generate;
 mod refs;
@@ -224,6 +226,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: RefsFormat,
     },
+    /// The monthly secrets audit: modes, git (values in history), rotation, recovery drill,
+    /// example drift, build leaks and least privilege, as pass / fail / unknown lines.
+    ///
+    /// Exit 0 without a fail, 1 with one, 2 when the audit could not run.
+    Audit(audit::AuditArgs),
+    /// Export the live file: Kubernetes Secret and ConfigMap (k8s), ExternalSecret, a docker
+    /// --env-file file, or JSON.
+    Export(export::ExportArgs),
 }
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
@@ -331,6 +341,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 skip,
             },
         ),
+        Some(Command::Audit(args)) => audit::run(&cli.global, &args),
+        Some(Command::Export(args)) => export::run(&cli.global, &args),
         None => crate::tui::run(&cli.global),
     }
 }

@@ -2,5 +2,6 @@
 //!
 //! Renderers are pure functions from data to `String`; the commands decide where it goes.
 
+pub mod audit;
 pub mod check;
 pub mod refs;

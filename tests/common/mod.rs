@@ -212,3 +212,22 @@ pub fn no_core_dumps() {
     )
     .expect("set the core dump limit");
 }
+
+/// The program `name` on `PATH`, or `None` so the caller skips its check. Under
+/// `ENVWARD_REQUIRE_AGE=1` (set by CI, which installs every tool the tests use) a missing
+/// program fails the test instead.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("ENVWARD_REQUIRE_AGE").as_deref() != Ok("1"),
+            "{name} is required (ENVWARD_REQUIRE_AGE=1) but not on PATH"
+        );
+        eprintln!("skipping a check: {name} is not installed");
+    }
+    found
+}
