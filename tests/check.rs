@@ -383,3 +383,26 @@ fn example_project_json_is_pinned() {
     assert_eq!(code, 1);
     insta::assert_json_snapshot!("chat4all_check", doc);
 }
+
+#[test]
+fn every_common_template_name_is_found_as_the_example() {
+    for name in [
+        ".env.template",
+        "env.template",
+        ".example.env",
+        "example.env",
+        ".env.dist",
+        ".env.defaults",
+        "template.env",
+    ] {
+        let p = TestProject::new()
+            .file(
+                "compose.yaml",
+                "services:\n  a:\n    image: x\n    environment:\n      S: ${SESSION_SECRET}\n",
+            )
+            .file(name, "SESSION_SECRET=\n");
+        let (doc, _) = json_of(&p, &["check", "--format", "json"]);
+        assert_eq!(doc["example_file"], name, "{name}");
+        assert_eq!(status_of(&doc, "SESSION_SECRET"), "missing", "{name}");
+    }
+}

@@ -611,3 +611,25 @@ services:
         .unwrap();
     assert_eq!(cache["in_uri"], true);
 }
+
+#[test]
+fn text_output_names_what_must_follow_each_variable() {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  api:\n    image: example/api\n    environment:\n      DB_HOST: db\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: ${DATABASE_URL}\n",
+        )
+        .file(
+            ".env",
+            "POSTGRES_PASSWORD=s3cret-canary-value\nDB_PASSWORD=other-canary-value\nDATABASE_URL=postgres://app:s3cret-canary-value@db:5432/app\n",
+        );
+    let out = p
+        .cmd()
+        .args(["refs", "POSTGRES_PASSWORD"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("same value as DB_PASSWORD"), "{text}");
+    assert!(text.contains("carried inside DATABASE_URL"), "{text}");
+    assert!(!text.contains("canary"), "{text}");
+}

@@ -190,10 +190,11 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             .map(shape::of)
             .and_then(Shape::kind)
             .filter(|_| !url_credentials);
+        let block_recipe = e.declared.and_then(|d| d.block_recipe);
         let chosen = comment_recipe.or(if exact_name {
             None
         } else {
-            sample_recipe.or(sample_kind)
+            block_recipe.or(sample_recipe).or(sample_kind)
         });
         if let Some(kd) = chosen {
             kind = Some(kd);

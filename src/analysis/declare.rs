@@ -29,8 +29,11 @@ pub struct Declared {
     pub required: Option<bool>,
     /// Variables a comment says must hold the same value.
     pub same_as: Vec<String>,
-    /// The kind a generation recipe in the comments asks for.
+    /// The kind a generation recipe in its own comment asks for.
     pub recipe: Option<Kind>,
+    /// The kind a recipe in the comment above its run of entries asks for ("generate each
+    /// with `rake secret`"): weaker than its own comment and than a name the templates know.
+    pub block_recipe: Option<Kind>,
     /// What declared the class (for "classified by").
     pub by: Option<&'static str>,
 }
@@ -100,7 +103,8 @@ pub fn read(doc: &Document) -> Declarations {
             d.required = Some(false);
         }
         d.same_as = same_as_mentions(&text, a.key);
-        d.recipe = recipe(&text).or_else(|| recipe(&block_text));
+        d.recipe = recipe(&text);
+        d.block_recipe = recipe(&block_text);
         out.vars.entry(a.key.to_string()).or_insert(d);
     }
     for item in doc.items() {
@@ -679,8 +683,11 @@ mod tests {
         let d = read_str(
             "# Generate each with `rake secret`\nSECRET_KEY_BASE=\nOTP_SECRET=\n\nOTHER=\n",
         );
-        assert_eq!(d.get("OTP_SECRET").unwrap().recipe, Some(Kind::Hex(64)));
-        assert_eq!(d.get("OTHER").unwrap().recipe, None);
+        assert_eq!(
+            d.get("OTP_SECRET").unwrap().block_recipe,
+            Some(Kind::Hex(64))
+        );
+        assert_eq!(d.get("OTHER").unwrap().block_recipe, None);
     }
 
     #[test]

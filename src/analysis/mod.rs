@@ -430,3 +430,6 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
 
 #[cfg(test)]
 pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests;

@@ -176,12 +176,10 @@ impl Unions {
     }
 }
 
-/// The value a variable's template shows, decoded (the live file's when there is no
-/// example entry).
-fn sample<'v>(v: &'v Var<'_>) -> Option<&'v str> {
+/// The value the example file gives a variable, decoded, when it gives one.
+fn example_value<'v>(v: &'v Var<'_>) -> Option<&'v str> {
     v.example
         .as_ref()
-        .or(v.live.as_ref())
         .and_then(|e| e.value.as_deref())
         .filter(|s| !s.trim().is_empty())
 }
@@ -504,9 +502,10 @@ fn wiring(
                         continue;
                     }
                 }
-                // Two different real values in the template mean they are not the same.
-                let a = sample(v);
-                let b = sample(&vars[server.password_var]);
+                // Two different real values in the template (the example file: a live file's
+                // values are the user's, and may simply disagree) mean they are not the same.
+                let a = example_value(v);
+                let b = example_value(&vars[server.password_var]);
                 if let (Some(a), Some(b)) = (a, b)
                     && a != b
                     && !(knowledge.placeholder(a, true).is_some()

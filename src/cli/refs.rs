@@ -13,7 +13,10 @@ pub fn run(global: &GlobalArgs, vars: &[String], format: RefsFormat) -> Result<E
     let refs = report::refs::select(&ws.project.references, vars);
     let secret = |name: &str| knowledge::is_sensitive_in(&knowledge, &ws.project, name);
     let out = match format {
-        RefsFormat::Text => report::refs::text(&refs),
+        RefsFormat::Text => {
+            let inv = ws.analyze(&knowledge, ws.policy(global.policy));
+            report::refs::text(&refs, &inv.relations)
+        }
         RefsFormat::Json => report::refs::json(&refs, &secret),
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;

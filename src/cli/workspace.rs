@@ -14,16 +14,20 @@ use crate::dotenv::{self, Document, ParseError};
 use crate::store::read::Snapshot;
 
 /// Example file names tried in order when `--example` is not given.
-pub const EXAMPLE_NAMES: [&str; 9] = [
+pub const EXAMPLE_NAMES: [&str; 13] = [
     ".env.example",
     ".env.sample",
     ".env.template",
     ".env.dist",
+    ".env.defaults",
     ".env-sample",
     ".env-example",
+    ".example.env",
     "env.example",
+    "env.template",
     "example.env",
     "sample.env",
+    "template.env",
 ];
 
 /// A `.env`-syntax file that was read and parsed. Its `Debug` leaves the text out.

@@ -102,6 +102,23 @@ pub fn text(inv: &Inventory, color: bool) -> String {
             );
         }
     }
+    let rel = &inv.relations;
+    if !rel.groups.is_empty() || !rel.urls.is_empty() || !rel.derived.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint("tied together (fill keeps them in step)", "1", color)
+        );
+        for g in &rel.groups {
+            let _ = writeln!(out, "  same value: {} ({})", g.members.join(" = "), g.why);
+        }
+        for u in &rel.urls {
+            let _ = writeln!(out, "  {} carries {} ({})", u.url, u.password_of, u.why);
+        }
+        for d in &rel.derived {
+            let _ = writeln!(out, "  {} is a token signed with {}", d.var, d.from);
+        }
+    }
     let counts: Vec<String> = inv
         .status_counts()
         .iter()

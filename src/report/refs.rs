@@ -5,7 +5,35 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::analysis::Relations;
 use crate::compose::{ComposeRef, Usage};
+
+/// What ties `name` to other variables, one sentence each (no values).
+pub fn ties(name: &str, relations: &Relations) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(g) = relations.group_of(name) {
+        let others: Vec<&str> = g
+            .members
+            .iter()
+            .filter(|m| *m != name)
+            .map(String::as_str)
+            .collect();
+        out.push(format!("same value as {} ({})", others.join(", "), g.why));
+    }
+    for u in relations.urls.iter().filter(|u| u.password_of == name) {
+        out.push(format!("carried inside {} ({})", u.url, u.why));
+    }
+    if let Some(u) = relations.url_of(name) {
+        out.push(format!("its password is {}'s value", u.password_of));
+    }
+    for d in relations.derived.iter().filter(|d| d.from == name) {
+        out.push(format!("signs {} (a derived token)", d.var));
+    }
+    if let Some(d) = relations.derivation_of(name) {
+        out.push(format!("a token signed with {}", d.from));
+    }
+    out
+}
 
 /// One reference in `refs --format json`.
 #[derive(Debug, Serialize)]
@@ -57,8 +85,10 @@ pub fn json(refs: &[&ComposeRef], secret: &dyn Fn(&str) -> bool) -> String {
     out
 }
 
-/// References grouped by variable, aligned, one line per use.
-pub fn text(refs: &[&ComposeRef]) -> String {
+/// References grouped by variable, aligned, one line per use, then what the analysis knows
+/// ties each variable to others (a group that must hold one value, URLs carrying it, tokens
+/// signed with it).
+pub fn text(refs: &[&ComposeRef], relations: &Relations) -> String {
     let mut groups: BTreeMap<&str, Vec<&ComposeRef>> = BTreeMap::new();
     for r in refs {
         groups.entry(&r.name).or_default().push(r);
@@ -95,6 +125,9 @@ pub fn text(refs: &[&ComposeRef]) -> String {
                 loc(r),
                 notes.join(", ")
             );
+        }
+        for line in ties(name, relations) {
+            let _ = writeln!(out, "  {line}");
         }
     }
     if groups.is_empty() {

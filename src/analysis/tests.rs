@@ -1,0 +1,298 @@
+//! The kinds of misjudgement issue 9 found on real projects, one test each, on small
+//! projects built in memory. Each names the kind, not the project it was seen in.
+
+use super::testkit::{Fixture, count_of, vars_of};
+use super::{Class, RuleId, Status};
+use crate::generate::Kind;
+
+const STRONG: &str = "Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiElx";
+
+fn status(inv: &super::Inventory, name: &str) -> Status {
+    inv.get(name).unwrap_or_else(|| panic!("{name}")).status
+}
+
+fn class(inv: &super::Inventory, name: &str) -> Class {
+    inv.get(name).unwrap_or_else(|| panic!("{name}")).class
+}
+
+#[test]
+fn passthrough_entries_are_optional_uses() {
+    let compose = "services:\n  app:\n    image: x\n    environment:\n      - SOME_TOKEN\n      - OTHER_PASSWORD\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("OTHER_PASSWORD=\n")
+        .live("A=1\n")
+        .run();
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+    assert!(vars_of(&inv, RuleId::Undocumented).is_empty());
+}
+
+#[test]
+fn values_shaped_like_configuration_are_configuration() {
+    let example = "ALLOW_EMPTY_PASSWORD=yes\nAUTH_PASSWORD_RESET=false\nGPG_KEYSERVER=https://keys.openpgp.org\nAPP_SECRETS_FILE=/run/secrets/app\nTOKEN_VALIDITY=86400\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    for name in [
+        "ALLOW_EMPTY_PASSWORD",
+        "AUTH_PASSWORD_RESET",
+        "GPG_KEYSERVER",
+        "APP_SECRETS_FILE",
+        "TOKEN_VALIDITY",
+    ] {
+        assert_eq!(class(&inv, name), Class::Config, "{name}");
+        assert_eq!(status(&inv, name), Status::Ok, "{name}");
+    }
+}
+
+#[test]
+fn a_comment_saying_two_values_must_match_makes_a_group() {
+    let example =
+        "# must be the same as MYSQL_PASSWORD\nDB_PASSWORD=changeme\nMYSQL_PASSWORD=changeme\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    let g = inv.relations.group_of("DB_PASSWORD").expect("a group");
+    assert!(g.members.contains(&"MYSQL_PASSWORD".to_string()));
+    assert!(g.is_certain());
+    assert_eq!(count_of(&inv, RuleId::Reused), 0);
+}
+
+#[test]
+fn a_client_password_for_the_projects_own_server_joins_its_group() {
+    let compose = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: example/app\n    environment:\n      DB_HOST: db\n      DB_PASSWORD: ${APP_DB_PASSWORD}\n";
+    let example = "POSTGRES_PASSWORD=\nAPP_DB_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(inv.relations.same("POSTGRES_PASSWORD", "APP_DB_PASSWORD"));
+}
+
+#[test]
+fn a_provider_credential_is_never_a_client_of_a_local_server() {
+    let compose = "services:\n  search:\n    image: getmeili/meilisearch\n    environment:\n      MEILI_MASTER_KEY: ${MEILI_MASTER_KEY}\n  app:\n    image: x\n    environment:\n      AZURE_AI_SEARCH_API_KEY: ${AZURE_AI_SEARCH_API_KEY}\n";
+    let example = "MEILI_MASTER_KEY=\nAZURE_AI_SEARCH_API_KEY=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(
+        !inv.relations
+            .same("MEILI_MASTER_KEY", "AZURE_AI_SEARCH_API_KEY")
+    );
+    assert_eq!(class(&inv, "AZURE_AI_SEARCH_API_KEY"), Class::External);
+}
+
+#[test]
+fn a_compose_default_url_that_bakes_in_a_password_is_linked_and_reported() {
+    let compose = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-app}\n  api:\n    image: x\n    environment:\n      DATABASE_URL: ${DATABASE_URL:-postgres://app:app@db/app}\n";
+    let inv = Fixture::new().compose(compose).live("OTHER=1\n").run();
+    let link = inv.relations.url_of("DATABASE_URL").expect("linked");
+    assert_eq!(link.password_of, "POSTGRES_PASSWORD");
+    assert!(vars_of(&inv, RuleId::WeakDefault).contains(&"DATABASE_URL".to_string()));
+}
+
+#[test]
+fn a_literal_url_whose_password_is_a_placeholder_is_flagged_like_the_password() {
+    let inv = Fixture::new()
+        .live("DATABASE_URL=postgres://app:changeme@db.example.net/app\n")
+        .run();
+    assert_eq!(status(&inv, "DATABASE_URL"), Status::Placeholder);
+    assert_eq!(class(&inv, "DATABASE_URL"), Class::Secret);
+}
+
+#[test]
+fn app_key_shapes_come_from_names_samples_and_recipes() {
+    let example = "APP_KEY=\n# generate with `openssl rand -hex 32`\nSESSION_SECRET=\nCREDS_KEY=f34be427ebb29de8d88c107a71546019685ed8b241d8f2ed00c3df97ad2566f0\nAIRFLOW__CORE__FERNET_KEY=\nSECRET_KEY_BASE=\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    let kind = |n: &str| inv.get(n).and_then(|v| v.kind);
+    assert_eq!(kind("APP_KEY"), Some(Kind::Laravel));
+    assert_eq!(kind("SESSION_SECRET"), Some(Kind::Hex(32)));
+    assert_eq!(kind("CREDS_KEY"), Some(Kind::Hex(32)));
+    assert_eq!(kind("AIRFLOW__CORE__FERNET_KEY"), Some(Kind::Fernet));
+    assert_eq!(kind("SECRET_KEY_BASE"), Some(Kind::Hex(64)));
+    // The 64-hex sample is public: keeping it is a placeholder.
+    assert_eq!(status(&inv, "CREDS_KEY"), Status::Placeholder);
+}
+
+#[test]
+fn a_provider_credential_left_empty_is_not_missing_but_a_stand_in_is_flagged() {
+    let example = "GITHUB_CLIENT_SECRET=\nSTRIPE_SECRET_KEY=sk_test_your_key_here\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(status(&inv, "GITHUB_CLIENT_SECRET"), Status::Ok);
+    assert_eq!(status(&inv, "STRIPE_SECRET_KEY"), Status::Placeholder);
+    assert_eq!(class(&inv, "STRIPE_SECRET_KEY"), Class::External);
+}
+
+#[test]
+fn documented_sentinels_are_not_placeholders() {
+    let inv = Fixture::new().live("OPENAI_API_KEY=user_provided\n").run();
+    assert_eq!(status(&inv, "OPENAI_API_KEY"), Status::Ok);
+}
+
+#[test]
+fn an_empty_value_said_to_be_optional_is_not_missing() {
+    let example = "# Optional: leave blank to disable\nSIGNUP_SECRET=\n";
+    let compose = "services:\n  app:\n    image: x\n    environment:\n      SIGNUP_SECRET: ${SIGNUP_SECRET}\n      CACHE_SECRET: ${CACHE_SECRET:-}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "SIGNUP_SECRET"), Status::Ok);
+    assert_eq!(status(&inv, "CACHE_SECRET"), Status::Ok);
+}
+
+#[test]
+fn commented_out_lines_document_a_variable() {
+    let compose =
+        "services:\n  app:\n    image: x\n    environment:\n      PUBLIC_URL: ${PUBLIC_URL}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("#PUBLIC_URL=https://x\nA=1\n")
+        .live("A=1\n")
+        .run();
+    assert!(vars_of(&inv, RuleId::Undocumented).is_empty());
+}
+
+#[test]
+fn a_template_of_only_commented_lines_still_says_what_to_set() {
+    let compose = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("# POSTGRES_PASSWORD=\n# POSTGRES_USER=joplin\n")
+        .live("# nothing yet\n")
+        .run();
+    assert_eq!(status(&inv, "POSTGRES_PASSWORD"), Status::Missing);
+}
+
+#[test]
+fn literal_secrets_inside_longer_compose_values_are_hardcoded() {
+    let compose = "services:\n  app:\n    image: x\n    environment:\n      CONN: Host=db;Password=hunter2hunter2\n      CONFIG: '{\"password\": \"hunter2hunter2\"}'\n      URL: redis://:hunter2hunter2@cache:6379\n";
+    let inv = Fixture::new().compose(compose).run();
+    assert_eq!(vars_of(&inv, RuleId::Hardcoded), ["CONN", "CONFIG", "URL"]);
+}
+
+#[test]
+fn decorated_placeholders_and_example_hosts_are_found() {
+    let inv = Fixture::new()
+        .live("SESSION_SECRET=__CHANGE_ME__\nAPP_DOMAIN=https://yourdomain.com\nMAIL_FROM=noreply@example.com\n")
+        .run();
+    assert_eq!(status(&inv, "SESSION_SECRET"), Status::Placeholder);
+    assert_eq!(status(&inv, "APP_DOMAIN"), Status::Placeholder);
+    // An example sender is the user's business, not a placeholder to fail on.
+    assert_eq!(status(&inv, "MAIL_FROM"), Status::Ok);
+    let f = inv
+        .findings
+        .iter()
+        .find(|f| f.variable.as_deref() == Some("APP_DOMAIN"))
+        .unwrap();
+    assert_eq!(
+        f.severity,
+        super::Severity::Warning,
+        "configuration is not a secret"
+    );
+}
+
+#[test]
+fn a_jwt_signed_with_another_secret_is_a_derived_finding() {
+    let demo = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyAgCiAgICAicm9sZSI6ICJhbm9uIiwKICAgICJpc3MiOiAic3VwYWJhc2UtZGVtbyIsCiAgICAiaWF0IjogMTY0MTc2OTIwMCwKICAgICJleHAiOiAxNzk5NTM1NjAwCn0.dc_X5iR_VP_qT0zsiyj_I_OZ2T9FtRU2BBNWN8Bu4GE";
+    let inv = Fixture::new()
+        .live(&format!("JWT_SECRET={STRONG}\nANON_KEY={demo}\n"))
+        .run();
+    assert_eq!(vars_of(&inv, RuleId::Derived), ["ANON_KEY"]);
+    assert!(inv.relations.derivation_of("ANON_KEY").is_some());
+}
+
+#[test]
+fn a_value_written_through_another_is_judged_at_its_source() {
+    let inv = Fixture::new()
+        .live("POSTGRES_PASSWORD=changeme\nDB_PASSWORD=${POSTGRES_PASSWORD}\n")
+        .run();
+    assert_eq!(status(&inv, "POSTGRES_PASSWORD"), Status::Placeholder);
+    assert_eq!(status(&inv, "DB_PASSWORD"), Status::Ok);
+    assert!(inv.get("DB_PASSWORD").unwrap().follows_others);
+}
+
+#[test]
+fn credentials_of_a_switched_off_integration_are_not_flagged() {
+    let example = "FILE_STORAGE=local\nAWS_SECRET_ACCESS_KEY=get_the_secret_of_above_key\nEMAIL_BACKEND=console\nEMAIL_HOST_PASSWORD=your-smtp-password\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(status(&inv, "AWS_SECRET_ACCESS_KEY"), Status::Ok);
+    assert_eq!(status(&inv, "EMAIL_HOST_PASSWORD"), Status::Ok);
+}
+
+#[test]
+fn a_value_every_consumer_overrides_in_compose_is_not_judged() {
+    let compose = "services:\n  app:\n    image: x\n    env_file: .env\n    environment:\n      - DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db/app\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .live(&format!(
+            "POSTGRES_PASSWORD={STRONG}\nDATABASE_URL=postgres://user:password@localhost/x\n"
+        ))
+        .run();
+    assert_eq!(status(&inv, "DATABASE_URL"), Status::Ok);
+}
+
+#[test]
+fn a_password_a_compose_literal_also_holds_is_flagged_but_not_filled() {
+    let compose = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: changeme\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .live("DATABASE_URL=postgres://app:changeme@db/app\n")
+        .run();
+    let v = inv.get("DATABASE_URL").unwrap();
+    assert_eq!(v.status, Status::Placeholder);
+    assert!(v.pinned);
+    assert!(!crate::plan::is_fillable(v, &[Status::Placeholder]));
+}
+
+#[test]
+fn an_empty_client_password_for_a_server_run_without_one_is_fine() {
+    let compose = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_HOST_AUTH_METHOD: trust\n  web:\n    image: x\n    env_file: .env\n";
+    let example = "DB_PASS=\nSECRET_KEY_BASE=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "DB_PASS"), Status::Ok);
+    assert_eq!(status(&inv, "SECRET_KEY_BASE"), Status::Missing);
+}
+
+#[test]
+fn varlock_decorators_declare_what_names_cannot() {
+    let example = "# @sensitive\nWIDGET=abc\n# @type=port\nADMIN_TOKEN_PORT_X=8080\n# @optional\nSESSION_SECRET=\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(class(&inv, "WIDGET"), Class::Secret);
+    assert_eq!(class(&inv, "ADMIN_TOKEN_PORT_X"), Class::Config);
+    assert_eq!(status(&inv, "SESSION_SECRET"), Status::Ok);
+}
+
+#[test]
+fn host_and_path_values_in_their_uri_part_are_safe() {
+    let live = format!(
+        "POSTGRES_PASSWORD={STRONG}\nDATABASE_HOST=db:5432\nDATABASE_URL=postgresql://app:${{POSTGRES_PASSWORD}}@${{DATABASE_HOST}}/app\n"
+    );
+    let inv = Fixture::new().live(&live).run();
+    assert!(vars_of(&inv, RuleId::UnsafeInUri).is_empty());
+    let bad = "DB_USER=a:b\nDATABASE_URL=postgresql://${DB_USER}@db/app\n";
+    let inv = Fixture::new().live(bad).run();
+    assert_eq!(vars_of(&inv, RuleId::UnsafeInUri), ["DB_USER"]);
+}
+
+#[test]
+fn extension_blocks_are_not_called_services() {
+    let compose = "x-common: &c\n  environment:\n    TOKEN_SECRET: ${TOKEN_SECRET:?set it}\nservices:\n  app:\n    image: x\n";
+    let inv = Fixture::new().compose(compose).run();
+    let f = inv
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::Missing)
+        .unwrap();
+    assert!(
+        f.message.contains("extension block x-common"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("service x-common"));
+}
