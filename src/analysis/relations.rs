@@ -108,6 +108,8 @@ pub struct Relations {
     pub urls: Vec<UrlLink>,
     /// Derived values.
     pub derived: Vec<Derivation>,
+    /// Which group each member belongs to (an index into `groups`).
+    member_of: HashMap<String, usize>,
 }
 
 impl Relations {
@@ -269,22 +271,23 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         }
     }
     for (value, members) in by_sample.iter().filter(|(_, m)| m.len() > 1) {
-        let placeholder = k.placeholder(value, true).is_some();
-        for (a, &i) in members.iter().enumerate() {
-            for &j in &members[a + 1..] {
-                let fi = k.families_of_name(&vars[i].name);
-                let related = fi
-                    .iter()
-                    .any(|f| k.families_of_name(&vars[j].name).contains(f));
-                if placeholder && !related {
-                    continue;
+        let why = || "the template gives them the same value".to_string();
+        if k.placeholder(value, true).is_none() {
+            for &j in &members[1..] {
+                u.join(members[0], j, GroupWhy::SameSample, why());
+            }
+            continue;
+        }
+        // One join per kind of server the names speak for: linear in the bucket.
+        let mut first_of_family: HashMap<&str, usize> = HashMap::new();
+        for &i in members {
+            for family in k.families_of_name(&vars[i].name) {
+                match first_of_family.get(family) {
+                    Some(&first) => u.join(first, i, GroupWhy::SameSample, why()),
+                    None => {
+                        first_of_family.insert(family, i);
+                    }
                 }
-                u.join(
-                    i,
-                    j,
-                    GroupWhy::SameSample,
-                    "the template gives them the same value".into(),
-                );
             }
         }
     }
@@ -329,10 +332,16 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     own_server_users(vars, &index, input);
     let urls = url_links(vars, &index, input);
     let derived = derivations(vars, &index, input, k);
+    let member_of = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.members.iter().map(move |m| (m.clone(), i)))
+        .collect();
     Relations {
         groups,
         urls,
         derived,
+        member_of,
     }
 }
 

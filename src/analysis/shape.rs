@@ -240,63 +240,115 @@ impl UriPart {
 /// non-space characters around it), or `None` outside any URI. `${…}` expressions count as
 /// opaque, so `postgres://${USER}:${PW}@${HOST}/db` places each where it belongs.
 pub fn uri_part(text: &str, offset: usize) -> Option<UriPart> {
-    let offset = offset.min(text.len());
-    let start = text
-        .get(..offset)?
-        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .map_or(0, |i| i + 1);
-    let end = text
-        .get(offset..)?
-        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .map_or(text.len(), |i| offset + i);
-    let token = text.get(start..end)?;
-    let at = offset - start;
-    let scheme_end = token.find("://")?;
-    if at < scheme_end + 3 {
-        return None;
-    }
-    // Blank out `${…}` so the delimiters inside do not count.
-    let mut plain: Vec<u8> = token.as_bytes().to_vec();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < plain.len() {
-        if plain[i] == b'$' && plain.get(i + 1) == Some(&b'{') {
-            depth += 1;
-            plain[i] = b'x';
-            plain[i + 1] = b'x';
-            i += 2;
-            continue;
+    uri_parts_all(text, &[offset])[0]
+}
+
+/// [`uri_part`] for each of `offsets` (any order), in one pass over `text`: linear however
+/// many references a long value holds.
+pub fn uri_parts_all(text: &str, offsets: &[usize]) -> Vec<Option<UriPart>> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![None; offsets.len()];
+    let bytes = text.as_bytes();
+    let is_break = |b: u8| b.is_ascii_whitespace() || b == b'"' || b == b'\'';
+    let mut next = 0;
+    let mut start = 0;
+    while start <= bytes.len() && next < order.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| is_break(b))
+            .map_or(bytes.len(), |i| start + i);
+        let first = next;
+        while next < order.len() && offsets[order[next]].min(bytes.len()) < end.max(start + 1) {
+            next += 1;
         }
-        if depth > 0 {
-            if plain[i] == b'}' {
-                depth -= 1;
+        if next > first
+            && let Some(token) = text.get(start..end)
+            && let Some(layout) = Layout::of(token)
+        {
+            for &i in &order[first..next] {
+                out[i] = layout.part(offsets[i].saturating_sub(start));
             }
-            plain[i] = b'x';
         }
-        i += 1;
+        start = end + 1;
     }
-    let plain = String::from_utf8_lossy(&plain).into_owned();
-    let authority_start = scheme_end + 3;
-    let authority_end = plain[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(plain.len(), |i| authority_start + i);
-    if at < authority_end {
-        let at_sign = plain[authority_start..authority_end]
-            .rfind('@')
-            .map(|i| authority_start + i);
-        return Some(match at_sign {
-            Some(a) if at < a => UriPart::UserInfo,
-            _ => UriPart::Host,
-        });
+    out
+}
+
+/// Where the parts of one URI token begin and end, with `${…}` expressions opaque.
+struct Layout {
+    authority_start: usize,
+    authority_end: usize,
+    at_sign: Option<usize>,
+    query: Option<usize>,
+    fragment: Option<usize>,
+}
+
+impl Layout {
+    fn of(token: &str) -> Option<Layout> {
+        let scheme_end = token.find("://")?;
+        let bytes = token.as_bytes();
+        // Delimiters inside `${…}` do not count.
+        let mut depth = 0usize;
+        let mut plain = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+                depth += 1;
+                plain.extend_from_slice(b"xx");
+                i += 2;
+                continue;
+            }
+            if depth > 0 {
+                if bytes[i] == b'}' {
+                    depth -= 1;
+                }
+                plain.push(b'x');
+            } else {
+                plain.push(bytes[i]);
+            }
+            i += 1;
+        }
+        let authority_start = scheme_end + 3;
+        let find = |from: usize, set: &[u8]| {
+            plain
+                .get(from..)?
+                .iter()
+                .position(|b| set.contains(b))
+                .map(|p| from + p)
+        };
+        let authority_end = find(authority_start, b"/?#").unwrap_or(plain.len());
+        let at_sign = plain
+            .get(authority_start..authority_end)
+            .and_then(|a| a.iter().rposition(|&b| b == b'@'))
+            .map(|p| authority_start + p);
+        let query = find(authority_end, b"?");
+        let fragment = find(authority_end, b"#");
+        Some(Layout {
+            authority_start,
+            authority_end,
+            at_sign,
+            query,
+            fragment,
+        })
     }
-    let rest = &plain[authority_end..];
-    let query = rest.find('?').map(|i| authority_end + i);
-    let fragment = rest.find('#').map(|i| authority_end + i);
-    Some(match (query, fragment) {
-        (_, Some(f)) if at > f => UriPart::Fragment,
-        (Some(q), _) if at > q => UriPart::Query,
-        _ => UriPart::Path,
-    })
+
+    fn part(&self, at: usize) -> Option<UriPart> {
+        if at < self.authority_start {
+            return None;
+        }
+        if at < self.authority_end {
+            return Some(match self.at_sign {
+                Some(a) if at < a => UriPart::UserInfo,
+                _ => UriPart::Host,
+            });
+        }
+        Some(match (self.query, self.fragment) {
+            (_, Some(f)) if at > f => UriPart::Fragment,
+            (Some(q), _) if at > q => UriPart::Query,
+            _ => UriPart::Path,
+        })
+    }
 }
 
 /// The byte range of the password in `scheme://user:password@host…`, when there is one.
@@ -491,6 +543,10 @@ mod tests {
         assert_eq!(part("${MODE}"), Some(UriPart::Query));
         assert_eq!(uri_part("plain ${X}", 6), None);
         assert!(!UriPart::Host.breaking().contains(&':'));
+        let long = format!("scheme://{}@h/", "${A}".repeat(20_000));
+        let offsets: Vec<usize> = (0..20_000).map(|i| 9 + 4 * i).collect();
+        let parts = uri_parts_all(&long, &offsets);
+        assert!(parts.iter().all(|p| *p == Some(UriPart::UserInfo)));
     }
 
     #[test]

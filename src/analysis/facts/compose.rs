@@ -1,0 +1,175 @@
+//! What the compose project says about the env file's variables: which known images they
+//! feed, which servers run with or without a password, which server passwords are written as
+//! literals, and the URI part of each reference inside a URI.
+
+use super::{Map, Set};
+use crate::analysis::{Input, knowledge, relations, shape};
+use crate::compose::Usage;
+use crate::interpolate;
+
+/// Which `(image, container variable)` pairs each `.env` variable feeds: through
+/// `environment:` entries, and through an `env_file:` that loads the live file whole.
+pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> Map<String, Vec<(String, String)>> {
+    let mut out: Map<String, Vec<(String, String)>> = Map::default();
+    let live_abs = input.project.working_dir.join(input.live_path);
+    for service in &input.project.services {
+        let Some(image) = &service.image else {
+            continue;
+        };
+        for var in &service.environment {
+            match &var.value {
+                None => out
+                    .entry(var.key.clone())
+                    .or_default()
+                    .push((image.clone(), var.key.clone())),
+                Some(v) => {
+                    for r in interpolate::references(v).unwrap_or_default() {
+                        out.entry(r.name)
+                            .or_default()
+                            .push((image.clone(), var.key.clone()));
+                    }
+                }
+            }
+        }
+        // A variable on Redis's command line is its password (`redis-server --requirepass
+        // ${REDIS_AUTH}`), whatever it is called.
+        if let Some(image_rules) = input
+            .knowledge
+            .image(image)
+            .filter(|i| i.family.as_deref() == Some("redis"))
+        {
+            let password = image_rules
+                .server_var(knowledge::ServerRole::Password)
+                .next();
+            if let Some(password) = password {
+                let command = format!("services.{}.command", service.name);
+                for r in input.project.references.iter().filter(|r| {
+                    r.key_path.starts_with(&command) && matches!(r.usage, Usage::Interpolation(_))
+                }) {
+                    out.entry(r.name.clone())
+                        .or_default()
+                        .push((image.clone(), password.to_string()));
+                }
+            }
+        }
+        if service.env_files.iter().any(|f| f.path == live_abs) {
+            for key in live_keys {
+                out.entry(key.clone())
+                    .or_default()
+                    .push((image.clone(), key.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Server credentials written as literals in the compose files: `(family, password)` for
+/// the password variable of a known server image (`POSTGRES_PASSWORD: changeme`) and for
+/// the password inside a literal URL that points at such a server.
+pub(super) fn compose_literals(input: &Input<'_>) -> Vec<(String, String)> {
+    let k = input.knowledge;
+    let family_of = |service: &str| {
+        input
+            .project
+            .services
+            .iter()
+            .find(|s| s.name == service)
+            .and_then(|s| s.image.as_deref())
+            .and_then(|i| k.image(i))
+            .and_then(|i| i.family.clone())
+    };
+    let mut out = Vec::new();
+    for s in &input.project.services {
+        let image = s.image.as_deref().and_then(|i| k.image(i));
+        for e in &s.environment {
+            let Some(v) = e
+                .value
+                .as_deref()
+                .filter(|v| !v.is_empty() && !v.contains('$'))
+            else {
+                continue;
+            };
+            if let Some(image) = image
+                && let Some(family) = &image.family
+                && image.vars.get(&e.key).and_then(|r| r.server)
+                    == Some(knowledge::ServerRole::Password)
+            {
+                out.push((family.clone(), v.to_string()));
+            }
+            if let Some(span) = shape::url_password_span(v)
+                && let Some(family) = relations::host_of(v).and_then(family_of)
+            {
+                out.push((family, relations::percent_decode(&v[span])));
+            }
+        }
+    }
+    out
+}
+
+/// Server families the project runs only without a password (every service of that family
+/// sets none of its password variables, on its command line for Redis), and every family
+/// it runs.
+pub(super) fn server_families<'i>(
+    input: &'i Input<'_>,
+    env_keys: &Set<String>,
+) -> (Set<&'i str>, Set<&'i str>) {
+    let k = input.knowledge;
+    let mut with: Set<&str> = Set::default();
+    let mut without: Set<&str> = Set::default();
+    let mut run: Set<&str> = Set::default();
+    for s in &input.project.services {
+        let Some(image) = s.image.as_deref().and_then(|i| k.image(i)) else {
+            continue;
+        };
+        let Some(family) = image.family.as_deref() else {
+            continue;
+        };
+        run.insert(family);
+        // Redis takes its password on the command line (`--requirepass ${PW}`).
+        let command = format!("services.{}.command", s.name);
+        let on_command_line = family == "redis"
+            && input
+                .project
+                .references
+                .iter()
+                .any(|r| r.key_path.starts_with(&command));
+        let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
+        let live_abs = input.project.working_dir.join(input.live_path);
+        let has = on_command_line
+            || s.environment.iter().any(|e| pw.contains(&e.key.as_str()))
+            || (s.env_files.iter().any(|f| f.path == live_abs)
+                && pw.iter().any(|p| env_keys.contains(*p)));
+        if has {
+            with.insert(family);
+        } else {
+            without.insert(family);
+        }
+    }
+    without.retain(|f| !with.contains(f));
+    (without, run)
+}
+
+/// The URI part each compose reference inside a URI sits in, read once from the
+/// `environment:` values (keyed by file, line and name); a reference found nowhere there
+/// counts as the strictest part, the user's.
+pub(super) fn compose_uri_parts(
+    input: &Input<'_>,
+) -> Map<(std::path::PathBuf, usize, String), shape::UriPart> {
+    let mut out = Map::default();
+    for s in &input.project.services {
+        for e in &s.environment {
+            let Some(v) = e.value.as_deref().filter(|v| v.contains('$')) else {
+                continue;
+            };
+            let refs = interpolate::references(v).unwrap_or_default();
+            let starts: Vec<usize> = refs.iter().map(|r| r.span.start).collect();
+            for (r, part) in refs.into_iter().zip(shape::uri_parts_all(v, &starts)) {
+                if let Some(p) = part {
+                    out.entry((e.file.clone(), e.position.line, r.name))
+                        .or_insert(p);
+                }
+            }
+        }
+    }
+    out
+}

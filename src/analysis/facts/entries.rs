@@ -1,0 +1,103 @@
+//! Reading the env files' statements: each decoded once (value, references and where each
+//! reference sits in a URI), a fully commented template uncommented, and the value a compose
+//! default supplies when the env file does not.
+
+use std::collections::HashMap;
+
+use super::{EntryFacts, Map};
+use crate::analysis::{EnvInput, Input, declare, shape};
+use crate::compose::{ComposeRef, Usage};
+use crate::dotenv::ParseError;
+use crate::interpolate::{self, Form};
+
+/// Decodes each statement of a file (tolerating interpolation errors per statement, which
+/// are returned for the `syntax` rule).
+pub(super) fn entries(
+    input: &EnvInput<'_>,
+    env: &HashMap<String, String>,
+) -> (Map<String, EntryFacts>, Vec<ParseError>) {
+    let mut out: Map<String, EntryFacts> = Map::with_capacity_and_hasher(
+        input.document.items().len(),
+        foldhash::fast::RandomState::default(),
+    );
+    let (bindings, errors) = input
+        .document
+        .resolve_collecting(&|k: &str| env.get(k).cloned());
+    let mut values: Map<&str, &str> =
+        Map::with_capacity_and_hasher(bindings.len(), foldhash::fast::RandomState::default());
+    values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
+    for entry in input.document.entries() {
+        let mut uri_parts = Vec::new();
+        let refs = if entry.raw_value().contains('$') {
+            let refs = entry.references();
+            let starts: Vec<usize> = refs.iter().map(|r| r.span.start).collect();
+            let parts = entry.template().map_or_else(
+                || vec![None; starts.len()],
+                |t| shape::uri_parts_all(&t, &starts),
+            );
+            refs.into_iter()
+                .zip(parts)
+                .map(|(r, part)| {
+                    if let Some(p) = part {
+                        uri_parts.push((r.name.clone(), p));
+                    }
+                    (r.name, part.is_some())
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let facts = out.entry(entry.key().to_string()).or_insert(EntryFacts {
+            position: entry.position(),
+            value: None,
+            refs: Vec::new(),
+            uri_parts: Vec::new(),
+            all_positions: Vec::new(),
+        });
+        facts.position = entry.position();
+        facts.all_positions.push(entry.position());
+        facts.refs = refs;
+        facts.uri_parts = uri_parts;
+        facts.value = values.get(entry.key()).map(|v| (*v).to_string());
+    }
+    (out, errors)
+}
+
+/// The value the first applicable compose default gives a variable that the env file does
+/// not set (or sets empty, for `:-`), evaluated against the project environment.
+pub(super) fn default_value(
+    refs: &[&ComposeRef],
+    input: &Input<'_>,
+    set_empty: bool,
+) -> Option<(String, ComposeRef)> {
+    let env = &input.project.environment;
+    refs.iter()
+        .filter(|r| match r.usage {
+            Usage::Interpolation(Form::DefaultIfEmpty) => true,
+            // `${X-d}` keeps an empty value: the default applies only when X is unset.
+            Usage::Interpolation(Form::DefaultIfUnset) => !set_empty,
+            _ => false,
+        })
+        .find_map(|r| {
+            let raw = r.default.as_deref()?;
+            let value = interpolate::substitute(raw, &|k: &str| env.get(k).cloned()).ok()?;
+            (!value.is_empty()).then(|| (value, (*r).clone()))
+        })
+}
+
+/// The document with its commented-out assignments uncommented, when it has any.
+pub(super) fn uncomment(doc: &crate::dotenv::Document) -> Option<crate::dotenv::Document> {
+    let text = doc.render();
+    let mut out = String::with_capacity(text.len());
+    let mut any = false;
+    for line in text.split_inclusive('\n') {
+        if declare::commented_key(line).is_some() {
+            let body = line.trim_start().trim_start_matches('#');
+            out.push_str(body.strip_prefix(' ').unwrap_or(body));
+            any = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    any.then(|| crate::dotenv::parse_recovering(&out).0)
+}

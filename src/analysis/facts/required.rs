@@ -1,0 +1,77 @@
+//! Whether a variable must be set: what Compose insists on, what the template and known
+//! images need, and what they leave to the user.
+
+use super::Var;
+use crate::analysis::{Class, Input, knowledge, shape};
+use crate::compose::Usage;
+use crate::interpolate::Form;
+
+/// Whether the variable must be set.
+///
+/// Compose itself only insists on `${X:?…}` / `${X?…}`; a bare `${X}` that is unset becomes
+/// an empty string with a warning, and a passthrough (`- X`) is silently left out. So beyond
+/// the `?` forms, what the template lists decides: a generatable secret it lists is meant
+/// to be set (envward makes it), unless only passthroughs or defaulted uses read it, or it
+/// is an integration's key the template leaves empty, or a comment or declaration says it
+/// is optional.
+pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: bool) -> bool {
+    if let Some(r) = input.config.vars.get(&v.name).and_then(|c| c.required) {
+        return r;
+    }
+    // `${X:?…}`: Compose itself refuses to start without it.
+    let strict = v.refs.iter().any(|r| {
+        matches!(
+            r.usage,
+            Usage::Interpolation(Form::Required | Form::RequiredNonEmpty)
+        )
+    });
+    if strict {
+        return true;
+    }
+    if let Some(r) = v.declared.as_ref().and_then(|d| d.required) {
+        return r;
+    }
+    if v.follows_others() || v.default_value.is_some() || v.switched_off {
+        return false;
+    }
+    let interpolated = v
+        .refs
+        .iter()
+        .any(|r| matches!(r.usage, Usage::Interpolation(Form::Bare | Form::Braced)));
+    let defaulted = v.refs.iter().any(|r| {
+        matches!(
+            r.usage,
+            Usage::Interpolation(
+                Form::DefaultIfEmpty | Form::DefaultIfUnset | Form::AltIfNonEmpty | Form::AltIfSet
+            )
+        )
+    });
+    // A known image refuses to start without it (postgres and its POSTGRES_PASSWORD).
+    if v.rules.required && interpolated && !defaulted {
+        return true;
+    }
+    let Some(example) = &v.example else {
+        return false;
+    };
+    let example_empty = example.value.as_deref().is_none_or(shape::is_blank);
+    if example_empty && v.passwordless_server {
+        return false;
+    }
+    let read = interpolated || (v.refs.is_empty() && consumed_by_env_file);
+    match v.class {
+        Class::Secret => {
+            let integration = example_empty
+                && knowledge::name_words(&v.name).any(|w| {
+                    matches!(w.as_str(), "API" | "ACCESS" | "WEBHOOK" | "BOT" | "APIKEY")
+                        || input.knowledge.is_provider_word(&w)
+                });
+            read && !defaulted && !integration
+        }
+        // A provider credential the template asks for (a placeholder to replace) is needed
+        // where something reads it; one it leaves empty is the user's choice.
+        Class::External => read && !defaulted && !example_empty,
+        // A setting the template gives a value for and compose reads, which the live file
+        // does not have at all: compose warns and substitutes nothing.
+        Class::Config => interpolated && !example_empty && v.live.is_none(),
+    }
+}

@@ -1,0 +1,109 @@
+//! Where each variable stands in the project beyond its own value: pinned by a compose
+//! literal, shadowed by a service's own setting, a client of a server run without a password
+//! (or not run at all), or a credential of an integration the template switches off.
+
+use std::path::Path;
+
+use super::compose::{compose_literals, server_families};
+use super::switches::switched_off_scopes;
+use super::{Set, Var};
+use crate::analysis::{Class, Input, relations};
+use crate::compose::{Usage, display_path};
+
+/// Marks `pinned`, `shadowed`, `passwordless_server` and `switched_off` on every variable.
+pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) {
+    let literals = compose_literals(input);
+    let env_file_services: Vec<&crate::compose::Service> = input
+        .project
+        .services
+        .iter()
+        .filter(|s| {
+            s.env_files.iter().any(|f| {
+                f.path == live_abs
+                    || display_path(&input.project.working_dir, &f.path) == input.live_path
+            })
+        })
+        .collect();
+    for v in vars.iter_mut() {
+        let value = v
+            .live
+            .as_ref()
+            .or(v.example.as_ref())
+            .and_then(|e| e.value.as_deref())
+            .filter(|x| !x.is_empty());
+        let secret_part = value.map(|x| match crate::analysis::shape::url_password_span(x) {
+            Some(span) if v.url_credentials => relations::percent_decode(&x[span]),
+            _ => x.to_string(),
+        });
+        // Pinned: it holds the same password a compose literal gives a server it speaks
+        // for (by its name, or by the host of its URL).
+        let families = input.knowledge.families_of_name(&v.name);
+        let url_family = value
+            .filter(|_| v.url_credentials)
+            .and_then(relations::host_of)
+            .and_then(|h| input.project.services.iter().find(|s| s.name == h))
+            .and_then(|s| s.image.as_deref())
+            .and_then(|i| input.knowledge.image(i))
+            .and_then(|i| i.family.as_deref());
+        v.pinned = v.class != Class::Config
+            && !v.follows_others()
+            && secret_part.is_some_and(|p| {
+                literals.iter().any(|(f, lit)| {
+                    *lit == p && (families.contains(&f.as_str()) || url_family == Some(f.as_str()))
+                })
+            });
+        // Shadowed: some service that loads the env file sets the key itself, and every
+        // other one is a known server image that does not read it.
+        let overrides = |s: &&&crate::compose::Service| {
+            s.environment
+                .iter()
+                .any(|e| e.key == v.name && e.value.is_some())
+        };
+        let ignores = |s: &&&crate::compose::Service| {
+            s.image
+                .as_deref()
+                .and_then(|i| input.knowledge.image(i))
+                .is_some_and(|i| i.family.is_some() && !i.vars.contains_key(&v.name))
+        };
+        v.shadowed = v.live.is_some()
+            && !v
+                .refs
+                .iter()
+                .any(|r| matches!(r.usage, Usage::Interpolation(_)))
+            && env_file_services.iter().any(|s| overrides(&s))
+            && env_file_services
+                .iter()
+                .all(|s| overrides(&s) || ignores(&s));
+    }
+    let env_keys: Set<String> = vars
+        .iter()
+        .filter(|v| v.live.is_some() || v.example.is_some())
+        .map(|v| v.name.clone())
+        .collect();
+    let (open, run) = server_families(input, &env_keys);
+    for v in vars.iter_mut() {
+        if v.class == Class::Config {
+            continue;
+        }
+        let k = input.knowledge;
+        let specific = k.specific_families_of_name(&v.name);
+        // A credential for a server the project runs without a password, or for a kind
+        // of server it does not run at all (the template's optional Redis), may stay empty.
+        v.passwordless_server = k
+            .families_of_name(&v.name)
+            .iter()
+            .any(|f| open.contains(*f))
+            || (!specific.is_empty() && !specific.iter().any(|f| run.contains(*f)));
+    }
+    let off = switched_off_scopes(vars);
+    if !off.is_empty() {
+        // Its credentials, and its host settings still pointing at an example host.
+        for v in vars.iter_mut().filter(|v| v.class != Class::Secret) {
+            let words: Vec<String> = crate::analysis::knowledge::name_words(&v.name).collect();
+            v.switched_off = off.iter().any(|(prefix, family)| {
+                v.name.starts_with(prefix.as_str())
+                    && words.iter().any(|w| family.contains(&w.as_str()))
+            });
+        }
+    }
+}
