@@ -12,6 +12,14 @@
 //! kind = "hex:32"
 //! same_as = ["API_JWT_SECRET"]   # allowed to share a value (no `reused` warning)
 //!
+//! [vars.SENTRY_DSN]
+//! optional = true         # never `missing`
+//!
+//! [[ignore]]              # a finding the team decided to live with
+//! rule = "unused"
+//! variable = "LEGACY_TOKEN"
+//! reason = "read by the cron container, outside compose"
+//!
 //! [backup]
 //! recipients = ["age1…", "ssh-ed25519 AAAA…"]
 //! recipients_file = "team-recipients.txt"
@@ -41,6 +49,32 @@ pub struct Config {
     /// Encrypted backups.
     #[serde(default)]
     pub backup: BackupConfig,
+    /// Findings the project decided to live with.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreConfig>,
+}
+
+/// `[[ignore]]`: drop the findings of `rule` about `variable` (every variable when absent).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreConfig {
+    /// The rule id (`unused`, `weak` …).
+    pub rule: String,
+    /// The variable; absent: every finding of the rule.
+    pub variable: Option<String>,
+    /// Why the finding is accepted (required: the next reader needs it).
+    pub reason: String,
+}
+
+impl IgnoreConfig {
+    /// Whether this entry drops `finding`.
+    pub fn covers(&self, finding: &crate::analysis::Finding) -> bool {
+        finding.rule.as_str() == self.rule
+            && self
+                .variable
+                .as_deref()
+                .is_none_or(|v| finding.variable.as_deref() == Some(v))
+    }
 }
 
 /// `[policy]`.
@@ -68,6 +102,9 @@ pub struct VarConfig {
     pub same_as: Vec<String>,
     /// Whether the variable must be set (overrides what compose implies).
     pub required: Option<bool>,
+    /// Never required (so never `missing`), whatever compose implies.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// `[backup]`.
@@ -113,6 +150,22 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             });
         }
     }
+    for (i, ignore) in config.ignore.iter().enumerate() {
+        if let Err(e) = ignore.rule.parse::<crate::analysis::RuleId>() {
+            let offset = text.find(&format!("\"{}\"", ignore.rule)).unwrap_or(0);
+            return Err(ConfigError {
+                position: LineIndex::new(text).position(text, offset),
+                message: format!("ignore[{i}].rule: {e}"),
+            });
+        }
+        if ignore.reason.trim().is_empty() {
+            let offset = text.find("[[ignore]]").unwrap_or(0);
+            return Err(ConfigError {
+                position: LineIndex::new(text).position(text, offset),
+                message: format!("ignore[{i}]: say why in `reason`"),
+            });
+        }
+    }
     Ok(config)
 }
 
@@ -127,6 +180,21 @@ mod tests {
                 .unwrap();
         assert_eq!(c.policy.default, Some(PolicyLevel::Dev));
         assert_eq!(c.vars["X"].class, Some(Class::External));
+    }
+
+    #[test]
+    fn optional_and_ignore_parse_and_are_checked() {
+        let c = parse(
+            "[vars.A]\noptional = true\n[[ignore]]\nrule = \"unused\"\nvariable = \"B\"\nreason = \"cron\"\n",
+        )
+        .unwrap();
+        assert!(c.vars["A"].optional);
+        assert_eq!(c.ignore[0].variable.as_deref(), Some("B"));
+        let e = parse("[[ignore]]\nrule = \"nope\"\nreason = \"x\"\n").unwrap_err();
+        assert_eq!(e.position.line, 2);
+        assert!(e.message.contains("unknown rule"), "{}", e.message);
+        let e = parse("[[ignore]]\nrule = \"unused\"\nreason = \" \"\n").unwrap_err();
+        assert!(e.message.contains("reason"), "{}", e.message);
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub struct Var<'a> {
     pub strength_bits: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
+    /// The compose default a configuration value falls back to (see [`Variable`]).
+    pub compose_default: Option<super::ComposeDefault>,
 }
 
 impl Var<'_> {
@@ -180,6 +182,7 @@ impl Var<'_> {
             env_position: self.live.as_ref().map(|e| e.position),
             example_position: self.example.as_ref().map(|e| e.position),
             classified_by: self.classified_by.clone(),
+            compose_default: self.compose_default.clone(),
         }
     }
 }
@@ -500,12 +503,9 @@ impl<'a> Context<'a> {
                 let compose_required = my_refs.iter().any(|r| r.required);
                 let has_refs = !my_refs.is_empty();
                 let in_example = example.contains_key(&name);
-                let required = input
-                    .config
-                    .vars
-                    .get(&name)
-                    .and_then(|v| v.required)
-                    .unwrap_or(
+                let configured = input.config.vars.get(&name);
+                let required = !configured.is_some_and(|v| v.optional)
+                    && configured.and_then(|v| v.required).unwrap_or(
                         compose_required || (in_example && class == Class::Secret && !has_refs),
                     );
                 let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(&name);
@@ -534,8 +534,17 @@ impl<'a> Context<'a> {
                     in_uri,
                     strength_bits: None,
                     verdict: Verdict::Ok,
+                    compose_default: None,
                 };
                 var.verdict = judge(&mut var, input, used);
+                if var.class == Class::Config && var.live_value().is_none_or(str::is_empty) {
+                    var.compose_default =
+                        default_supply(&var, input).map(|(value, r)| super::ComposeDefault {
+                            value,
+                            file: r.file,
+                            position: r.position,
+                        });
+                }
                 var
             })
             .collect();
