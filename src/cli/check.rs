@@ -20,11 +20,9 @@ pub struct CheckOptions {
     pub skip: Vec<RuleId>,
 }
 
-/// Whether to colour text output: a terminal, and neither `--no-color` nor `NO_COLOR`.
+/// Whether to colour text output (see [`super::color_enabled`]).
 pub fn use_color(global: &GlobalArgs) -> bool {
-    !global.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal()
+    super::color_enabled(global, std::io::stdout().is_terminal())
 }
 
 /// Runs the check.

@@ -3,30 +3,43 @@
 //! It reads no file, clock, terminal or random source. Keys become actions through the key
 //! table; every change to the working copy pushes an undo step and re-runs the analysis at
 //! once (with the file facts and time captured at start-up), so statuses are always current.
-//! Randomness, saving and reloading are returned as [`Cmd`]s; their results come back as
-//! [`Msg`]s.
+//! Randomness, saving, reloading and writing decisions are returned as [`Cmd`]s; their
+//! results come back as [`Msg`]s. The editor, the decisions and the save/quit flow have
+//! their own files below this one.
 
-use std::collections::HashMap;
+mod decide;
+mod edit;
+mod save;
+
 use std::fmt::Write as _;
 
-use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
+use secrecy::ExposeSecret;
 
 use super::keys::{self, Action, Context};
 use super::model::{
-    Busy, DiffKind, DiffLine, EditState, Mode, Model, Row, StatusLine, Tone, UNDO_LIMIT, Undo,
-    list_height,
+    Confirm, Filter, Mode, Model, Pending, Row, StatusLine, Tone, UNDO_LIMIT, Undo,
 };
-use super::msg::{Cmd, Msg, ReloadJob, Reloaded, Request, SaveDone, SaveFailure, SaveJob};
+use super::msg::{Cmd, Msg, Request};
+use super::rows::has_problem;
 use crate::analysis::{Class, Inventory, Status, Variable};
-use crate::dotenv::Document;
 use crate::plan::{self, Change, Plan};
+
+pub use save::diff;
 
 /// The statuses `G` fixes, as `envward fill` does.
 pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::Weak];
 
-/// Applies one message to the model; returns the side effect it asks for, if any.
+/// Applies one message to the model and settles the list; returns the side effect it asks
+/// for, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Cmd> {
+    let cmd = step(model, msg);
+    model.settle();
+    cmd
+}
+
+/// Applies one message without settling the list: the loop applies a whole burst of keys
+/// this way, then calls [`Model::settle`] once before drawing.
+pub fn step(model: &mut Model, msg: Msg) -> Option<Cmd> {
     let cmd = dispatch(model, msg);
     // A change on a large project leaves its re-analysis due: start it on the worker once
     // nothing else is asked for (a pending command comes first; the next message retries).
@@ -45,9 +58,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
             on_action(model, action)
         }
         Msg::Paste(text) => {
-            for c in text.chars().filter(|c| !c.is_control()) {
-                on_action(model, Action::Input(c));
-            }
+            edit::paste(model, &text);
+            None
+        }
+        Msg::Mouse(event) => {
+            on_mouse(model, event);
             None
         }
         Msg::Resize(w, h) => {
@@ -59,9 +74,21 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
             on_generated(model, result);
             None
         }
-        Msg::Saved(result) => on_saved(model, result),
+        Msg::Saved(result) => save::on_saved(model, result),
         Msg::Reloaded(result) => {
-            on_reloaded(model, result);
+            save::on_reloaded(model, result);
+            None
+        }
+        Msg::Recorded(result) => {
+            decide::on_recorded(model, result);
+            None
+        }
+        Msg::Opened(result) => {
+            decide::on_opened(model, result);
+            None
+        }
+        Msg::EnvFiles(files) => {
+            decide::on_env_files(model, files);
             None
         }
         Msg::Terminate => {
@@ -76,7 +103,8 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
     }
 }
 
-fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
+/// Puts a message on the status line.
+pub(crate) fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
     model.status = Some(StatusLine {
         text: text.into(),
         tone,
@@ -85,52 +113,70 @@ fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
 
 fn on_action(model: &mut Model, action: Action) -> Option<Cmd> {
     if action == Action::Interrupt {
-        model.quit = true;
-        return None;
+        return save::interrupt(model);
     }
     match model.context() {
         Context::List => on_list(model, action),
-        Context::Edit => {
-            on_edit(model, action);
-            None
-        }
+        Context::Edit => edit::on_edit(model, action),
         Context::Search => {
-            on_search(model, action);
+            edit::on_search(model, action);
             None
         }
-        // Read-only overlays: closing them is all a key can do.
-        Context::Help | Context::Notice => {
+        Context::Ask => edit::on_ask(model, action),
+        Context::Help => {
+            match action {
+                Action::Up => model.help_scroll = model.help_scroll.saturating_sub(1),
+                Action::Down => model.help_scroll += 1,
+                Action::Cancel => model.mode = Mode::List,
+                _ => {}
+            }
+            None
+        }
+        // A notice to read: closing it is all a key can do.
+        Context::Notice => {
             if action == Action::Cancel {
                 model.mode = Mode::List;
             }
             None
         }
-        Context::Diff => on_diff(model, action),
-        Context::ConfirmQuit => on_confirm_quit(model, action),
-        Context::Conflict => on_conflict(model, action),
+        Context::Problems => {
+            on_problems(model, action);
+            None
+        }
+        Context::Mark => decide::on_mark(model, action),
+        Context::Files => decide::on_files(model, action),
+        Context::Confirm => on_confirm(model, action),
+        Context::Diff => save::on_diff(model, action),
+        Context::ConfirmQuit => save::on_confirm_quit(model, action),
+        Context::Conflict => save::on_conflict(model, action),
     }
 }
 
 fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
-    let page = list_height(model.size, model.zoom).max(1);
+    let page = model.list_height().max(1);
+    let page = isize::try_from(page).unwrap_or(isize::MAX);
     match action {
         Action::Up => move_by(model, -1),
         Action::Down => move_by(model, 1),
-        Action::PageUp => move_by(model, -isize::try_from(page).unwrap_or(isize::MAX)),
-        Action::PageDown => move_by(model, isize::try_from(page).unwrap_or(isize::MAX)),
+        Action::PageUp => move_by(model, -page),
+        Action::PageDown => move_by(model, page),
         Action::Home => move_by(model, isize::MIN),
         Action::End => move_by(model, isize::MAX),
+        Action::NextProblem => next_problem(model, true),
+        Action::PrevProblem => next_problem(model, false),
         Action::Generate => return generate_selected(model),
         Action::GenerateAll => return generate_all(model),
-        Action::Edit => start_edit(model),
+        Action::Edit => edit::start_edit(model, false),
+        Action::EditCurrent => edit::start_edit(model, true),
         Action::Reveal => reveal(model),
+        Action::Copy => return copy(model),
         Action::Undo => undo(model),
-        Action::Diff => open_diff(model),
-        Action::Save => return save(model),
+        Action::Diff => save::open_diff(model),
+        Action::Save => return save::save(model),
         Action::Search => model.mode = Mode::Search,
         Action::Filter => {
             model.filter = model.filter.next();
-            model.rebuild_rows();
+            model.rows_due = true;
             say(
                 model,
                 Tone::Info,
@@ -141,16 +187,31 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
             model.zoom = !model.zoom;
             model.scroll_into_view();
         }
-        Action::Help => model.mode = Mode::Help,
-        Action::Quit => quit(model),
+        Action::Problems => {
+            if model.inv.findings.is_empty() {
+                say(model, Tone::Good, "No findings: nothing to fix");
+            } else {
+                model.mode = Mode::Problems(0);
+            }
+        }
+        Action::Mark => decide::open_mark(model),
+        Action::Add => edit::start_ask(model, super::model::Ask::NewName),
+        Action::Delete => return decide::delete(model),
+        Action::Files => return decide::open_files(model),
+        Action::Reload => return save::ask_reload(model),
+        Action::Help => {
+            model.help_scroll = 0;
+            model.mode = Mode::Help;
+        }
+        Action::Quit => save::quit(model),
         Action::Cancel => {
-            if model.search.is_empty() && model.filter == super::model::Filter::All {
+            if model.search.is_empty() && model.filter == Filter::All {
                 model.status = None;
                 model.revealed = None;
             } else {
                 model.search.clear();
-                model.filter = super::model::Filter::All;
-                model.rebuild_rows();
+                model.filter = Filter::All;
+                model.rows_due = true;
                 say(model, Tone::Info, "Showing all");
             }
         }
@@ -161,6 +222,7 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
 
 /// Moves the selection by `delta` variable rows (section headings are skipped), clamped.
 fn move_by(model: &mut Model, delta: isize) {
+    model.settle();
     let Some(current) = model.selected else {
         return;
     };
@@ -197,6 +259,102 @@ fn move_by(model: &mut Model, delta: isize) {
     }
 }
 
+/// Selects the next (or previous) variable with a problem, wrapping around.
+fn next_problem(model: &mut Model, forward: bool) {
+    model.settle();
+    let n = model.rows.len();
+    if n == 0 {
+        return;
+    }
+    let start = model.selected.unwrap_or(0);
+    let found = (1..=n)
+        .map(|k| {
+            if forward {
+                (start + k) % n
+            } else {
+                (start + n * 2 - k) % n
+            }
+        })
+        .find(|&at| matches!(model.rows[at], Row::Var(i) if has_problem(&model.inv.variables[i])));
+    match found {
+        Some(at) => {
+            model.selected = Some(at);
+            model.revealed = None;
+            model.scroll_into_view();
+        }
+        None => say(model, Tone::Good, "No variable in the list has a problem"),
+    }
+}
+
+fn on_mouse(model: &mut Model, event: crossterm::event::MouseEvent) {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    if !matches!(model.mode, Mode::List) {
+        return;
+    }
+    let areas = model.areas();
+    let inside = |r: ratatui::layout::Rect| {
+        event.column >= r.x
+            && event.column < r.x + r.width
+            && event.row >= r.y
+            && event.row < r.y + r.height
+    };
+    match event.kind {
+        MouseEventKind::ScrollDown if inside(areas.list) => move_by(model, 3),
+        MouseEventKind::ScrollUp if inside(areas.list) => move_by(model, -3),
+        MouseEventKind::Down(MouseButton::Left) if inside(areas.list) => {
+            model.settle();
+            // The list's first row is its title.
+            let Some(line) = event.row.checked_sub(areas.list.y + 1) else {
+                return;
+            };
+            let at = model.offset + usize::from(line);
+            if matches!(model.rows.get(at), Some(Row::Var(_))) {
+                model.selected = Some(at);
+                model.revealed = None;
+                model.scroll_into_view();
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) if inside(areas.banner) => {
+            model.mode = Mode::Problems(0);
+        }
+        _ => {}
+    }
+}
+
+fn on_problems(model: &mut Model, action: Action) {
+    let Mode::Problems(at) = &mut model.mode else {
+        return;
+    };
+    let n = model.inv.findings.len();
+    match action {
+        Action::Up => *at = at.saturating_sub(1),
+        Action::Down => *at = (*at + 1).min(n.saturating_sub(1)),
+        Action::Accept => {
+            let name = model.inv.findings.get(*at).and_then(|f| f.variable.clone());
+            model.mode = Mode::List;
+            if let Some(name) = name
+                && !model.select_name(&name)
+            {
+                {
+                    // Hidden by the search or filter: show everything, then select it.
+                    model.search.clear();
+                    model.filter = Filter::All;
+                    model.rebuild_rows();
+                    if !model.select_name(&name) {
+                        say(
+                            model,
+                            Tone::Info,
+                            format!("{name} is a compose setting, not a variable of the env file"),
+                        );
+                    }
+                }
+            }
+        }
+        Action::Cancel => model.mode = Mode::List,
+        _ => {}
+    }
+}
+
 fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
     Request {
         name: var.name.clone(),
@@ -211,6 +369,102 @@ fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Requ
     }
 }
 
+/// Container variables a database image reads only when it initialises its data volume:
+/// changing the value afterwards does not change the database, so the app is locked out.
+const INIT_ONLY: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "postgres",
+            "postgresql",
+            "postgis",
+            "pgvector",
+            "timescaledb",
+            "timescaledb-ha",
+        ],
+        &["POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB"],
+    ),
+    (
+        &["mysql", "mariadb", "percona"],
+        &[
+            "MYSQL_ROOT_PASSWORD",
+            "MYSQL_PASSWORD",
+            "MYSQL_USER",
+            "MYSQL_DATABASE",
+            "MARIADB_ROOT_PASSWORD",
+            "MARIADB_PASSWORD",
+            "MARIADB_USER",
+            "MARIADB_DATABASE",
+        ],
+    ),
+    (
+        &["mongo", "mongodb-community-server"],
+        &["MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_USERNAME"],
+    ),
+    (
+        &["rabbitmq"],
+        &["RABBITMQ_DEFAULT_PASS", "RABBITMQ_DEFAULT_USER"],
+    ),
+    (
+        &["influxdb"],
+        &[
+            "DOCKER_INFLUXDB_INIT_PASSWORD",
+            "DOCKER_INFLUXDB_INIT_ADMIN_TOKEN",
+        ],
+    ),
+    (&["elasticsearch", "opensearch"], &["ELASTIC_PASSWORD"]),
+];
+
+/// The service whose database volume `name` initialises, with its image, if any.
+pub fn initialises_volume(model: &Model, name: &str) -> Option<(String, String)> {
+    model.ws.project.services.iter().find_map(|s| {
+        let image = s.image.as_deref()?;
+        let short = crate::analysis::knowledge::image_name(image);
+        let (_, vars) = INIT_ONLY
+            .iter()
+            .find(|(images, _)| images.contains(&short))?;
+        s.environment
+            .iter()
+            .filter(|e| vars.contains(&e.key.as_str()))
+            .any(|e| match &e.value {
+                None => e.key == name,
+                Some(v) => crate::interpolate::references(v)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|r| r.name == name),
+            })
+            .then(|| (s.name.clone(), short.to_string()))
+    })
+}
+
+/// Whether `name` still has the non-empty value it has on disk: a saved value may already
+/// be in use (a database initialised with it); an unsaved replacement is only a draft.
+fn saved(model: &Model, name: &str) -> bool {
+    let on_disk = |d: &crate::dotenv::Document| {
+        d.get(name)
+            .map(|e| e.raw_value().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let disk = model.disk.as_ref().and_then(|d| on_disk(&d.document));
+    disk.is_some() && disk == model.doc().and_then(on_disk)
+}
+
+fn volume_warning(model: &Model, names: &[&str]) -> String {
+    let hits: Vec<String> = names
+        .iter()
+        .filter_map(|n| initialises_volume(model, n).map(|(s, i)| format!("{n} ({s}, image {i})")))
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " It initialises a database volume: {}. The database keeps the value it started \
+             with, so a new one here locks the app out; change it with `envward rotate`, \
+             which also changes it in the database.",
+            hits.join(", ")
+        )
+    }
+}
+
 fn generate_selected(model: &mut Model) -> Option<Cmd> {
     let Some((_, var)) = model.selected_var() else {
         say(model, Tone::Warn, "Nothing selected");
@@ -220,6 +474,28 @@ fn generate_selected(model: &mut Model) -> Option<Cmd> {
     match (var.class, var.kind) {
         (Class::Secret, Some(kind)) => {
             let req = request(&model.inv, var, kind);
+            let set = saved(model, &name);
+            let ok = var.status == Status::Ok;
+            let warning = if set {
+                volume_warning(model, &[name.as_str()])
+            } else {
+                String::new()
+            };
+            if set && (ok || !warning.is_empty()) {
+                let what = if ok {
+                    format!("{name} already has a value that passes every check.")
+                } else {
+                    format!("{name} already has a value.")
+                };
+                model.mode = Mode::Confirm(Box::new(Confirm {
+                    title: format!(" Replace {name}? "),
+                    text: format!(
+                        "{what} Generating replaces it (u undoes it until you save).{warning}"
+                    ),
+                    then: Pending::Generate(vec![req]),
+                }));
+                return None;
+            }
             Some(Cmd::Generate(vec![req]))
         }
         (Class::External, _) => {
@@ -259,7 +535,50 @@ fn generate_all(model: &mut Model) -> Option<Cmd> {
         );
         return None;
     }
+    // Replacing a value a database volume was initialised with locks the app out: ask.
+    let replaced: Vec<&str> = reqs
+        .iter()
+        .filter(|r| saved(model, &r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    let warning = volume_warning(model, &replaced);
+    if !warning.is_empty() {
+        let n = reqs.len();
+        model.mode = Mode::Confirm(Box::new(Confirm {
+            title: " Generate all? ".to_string(),
+            text: format!(
+                "G generates {n} values; {} of them replace a value already set.{warning}",
+                replaced.len()
+            ),
+            then: Pending::Generate(reqs),
+        }));
+        return None;
+    }
     Some(Cmd::Generate(reqs))
+}
+
+fn on_confirm(model: &mut Model, action: Action) -> Option<Cmd> {
+    match action {
+        Action::Accept => {
+            let Mode::Confirm(c) = std::mem::replace(&mut model.mode, Mode::List) else {
+                return None;
+            };
+            match c.then {
+                Pending::Generate(reqs) => Some(Cmd::Generate(reqs)),
+                Pending::Delete(name) => {
+                    decide::delete_now(model, &name);
+                    None
+                }
+                Pending::Reload => Some(save::reload(model)),
+            }
+        }
+        Action::Cancel => {
+            model.mode = Mode::List;
+            say(model, Tone::Info, "Nothing changed");
+            None
+        }
+        _ => None,
+    }
 }
 
 /// Performs [`Cmd::Generate`] with `rng`: the loop passes the OS generator, tests a seeded
@@ -281,10 +600,20 @@ pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut 
 }
 
 /// Records an undo step and applies `changes` to the working copy, then re-analyses.
-fn change(model: &mut Model, changes: Vec<Change>, what: String) {
+pub(crate) fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     let before = model.doc().cloned();
     let example = model.ws.example.as_ref().map(|e| &e.document);
     let doc = plan::apply(before.as_ref(), example, &Plan { changes });
+    commit(model, before, doc, what);
+}
+
+/// Makes `doc` the working copy, keeping `before` as an undo step.
+pub(crate) fn commit(
+    model: &mut Model,
+    before: Option<crate::dotenv::Document>,
+    doc: crate::dotenv::Document,
+    what: String,
+) {
     model.undo.push(Undo {
         doc: before,
         revision: model.revision,
@@ -304,107 +633,26 @@ fn on_generated(model: &mut Model, result: Result<Vec<Change>, crate::generate::
         Ok(changes) if changes.is_empty() => {}
         Ok(changes) => {
             let n = changes.len();
+            let created = model.doc().is_none();
             let what = if n == 1 {
                 format!("generated {}", changes[0].name)
             } else {
                 format!("generated {n} values")
             };
-            let text = if n == 1 {
+            let mut text = if n == 1 {
                 let len = changes[0].value.expose_secret().chars().count();
-                format!(
-                    "Generated {} ({len} chars, hidden) · d preview · s save · u undo",
-                    changes[0].name
-                )
+                format!("Generated {} ({len} chars, hidden)", changes[0].name)
             } else {
-                format!("Generated {n} values (hidden) · d preview · s save · u undo")
+                format!("Generated {n} values (hidden)")
             };
+            if created && model.ws.example.is_some() {
+                let _ = write!(text, " in a new {}", model.inv.env_file.display());
+            }
+            text.push_str(" · s save · u undo");
             change(model, changes, what);
             say(model, Tone::Good, text);
         }
         Err(e) => say(model, Tone::Error, format!("Could not generate: {e}")),
-    }
-}
-
-fn start_edit(model: &mut Model) {
-    let Some((i, var)) = model.selected_var() else {
-        return;
-    };
-    let current = model
-        .value(i)
-        .map(|v| Zeroizing::new(v.expose_secret().to_string()))
-        .unwrap_or_default();
-    model.mode = Mode::Edit(EditState {
-        name: var.name.clone(),
-        buffer: current,
-        reveal: false,
-        sensitive: var.class.is_sensitive(),
-    });
-}
-
-fn on_edit(model: &mut Model, action: Action) {
-    let Mode::Edit(edit) = &mut model.mode else {
-        return;
-    };
-    match action {
-        Action::Input(c) => edit.buffer.push(c),
-        Action::Backspace => {
-            edit.buffer.pop();
-        }
-        Action::ToggleReveal => edit.reveal = !edit.reveal,
-        Action::Cancel => {
-            model.mode = Mode::List;
-            say(model, Tone::Info, "Edit cancelled; nothing changed");
-        }
-        Action::Accept => {
-            let Mode::Edit(edit) = std::mem::replace(&mut model.mode, Mode::List) else {
-                return;
-            };
-            let Some(var) = model.inv.get(&edit.name) else {
-                return;
-            };
-            let unchanged = model
-                .inv
-                .variables
-                .iter()
-                .position(|v| v.name == edit.name)
-                .and_then(|i| model.value(i))
-                .is_some_and(|v| v.expose_secret() == edit.buffer.as_str());
-            if unchanged && var.in_env {
-                say(model, Tone::Info, format!("{} unchanged", edit.name));
-                return;
-            }
-            let c = Change {
-                name: edit.name.clone(),
-                kind: var.kind.unwrap_or_default(),
-                status: var.status,
-                reason: "edited".to_string(),
-                value: SecretString::from(edit.buffer.as_str()),
-            };
-            let name = edit.name.clone();
-            change(model, vec![c], format!("edited {name}"));
-            say(model, Tone::Good, format!("Set {name} · s save · u undo"));
-        }
-        _ => {}
-    }
-}
-
-fn on_search(model: &mut Model, action: Action) {
-    match action {
-        Action::Input(c) => {
-            model.search.push(c);
-            model.rebuild_rows();
-        }
-        Action::Backspace => {
-            model.search.pop();
-            model.rebuild_rows();
-        }
-        Action::Accept => model.mode = Mode::List,
-        Action::Cancel => {
-            model.search.clear();
-            model.mode = Mode::List;
-            model.rebuild_rows();
-        }
-        _ => {}
     }
 }
 
@@ -420,6 +668,27 @@ fn reveal(model: &mut Model) {
     }
 }
 
+/// `y`: the selected value to the clipboard, only because the user asked.
+fn copy(model: &mut Model) -> Option<Cmd> {
+    let (i, var) = model.selected_var()?;
+    let name = var.name.clone();
+    match model.value(i) {
+        Some(v) if !v.expose_secret().is_empty() => {
+            let value = v.clone();
+            say(
+                model,
+                Tone::Good,
+                format!("Copied {name} to the clipboard (OSC 52: the terminal must allow it)"),
+            );
+            Some(Cmd::Copy(value))
+        }
+        _ => {
+            say(model, Tone::Info, format!("{name} has no value to copy"));
+            None
+        }
+    }
+}
+
 fn undo(model: &mut Model) {
     let Some(step) = model.undo.pop() else {
         say(model, Tone::Info, "Nothing to undo");
@@ -432,225 +701,6 @@ fn undo(model: &mut Model) {
     model.revision = step.revision;
     model.refresh_after_change();
     say(model, Tone::Info, format!("Undid: {}", step.what));
-}
-
-/// The unsaved changes, by name, with old and new values (hidden by the view unless config).
-pub fn diff(model: &Model) -> Vec<DiffLine> {
-    let env = &model.ws.os_env;
-    let decode = |doc: Option<&Document>| -> HashMap<String, SecretString> {
-        doc.map(|d| {
-            d.resolve_lenient(&|k: &str| env.get(k).cloned())
-                .into_iter()
-                .map(|b| (b.key, SecretString::from(b.value)))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let old_doc = model.disk.as_ref().map(|d| &d.document);
-    let new_doc = model.doc();
-    let old = decode(old_doc);
-    let new = decode(new_doc);
-    let mut names: Vec<&str> = new_doc.map(Document::keys).unwrap_or_default();
-    for k in old_doc.map(Document::keys).unwrap_or_default() {
-        if !names.contains(&k) {
-            names.push(k);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for name in names {
-        if !seen.insert(name) {
-            continue;
-        }
-        let (o, n) = (old.get(name), new.get(name));
-        let kind = match (o, n) {
-            (None, Some(_)) => DiffKind::Added,
-            (Some(_), None) => DiffKind::Removed,
-            (Some(a), Some(b)) if a.expose_secret() != b.expose_secret() => DiffKind::Changed,
-            _ => continue,
-        };
-        let sensitive = model.inv.get(name).is_none_or(|v| v.class.is_sensitive());
-        out.push(DiffLine {
-            name: name.to_string(),
-            kind,
-            old: o.cloned(),
-            new: n.cloned(),
-            sensitive,
-        });
-    }
-    out
-}
-
-fn open_diff(model: &mut Model) {
-    if !model.is_dirty() {
-        say(model, Tone::Info, "No unsaved changes");
-        return;
-    }
-    model.mode = Mode::Diff(0);
-}
-
-fn on_diff(model: &mut Model, action: Action) -> Option<Cmd> {
-    let Mode::Diff(scroll) = &mut model.mode else {
-        return None;
-    };
-    match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll += 1,
-        Action::Cancel => model.mode = Mode::List,
-        Action::Save => {
-            model.mode = Mode::List;
-            return save(model);
-        }
-        _ => {}
-    }
-    None
-}
-
-fn save(model: &mut Model) -> Option<Cmd> {
-    if model.busy.is_some() {
-        say(model, Tone::Warn, "Still saving; one moment");
-        return None;
-    }
-    let Some(doc) = model.doc() else {
-        say(
-            model,
-            Tone::Info,
-            "Nothing to save yet: generate (G) or edit (e) first",
-        );
-        return None;
-    };
-    if !model.is_dirty() {
-        say(model, Tone::Info, "No unsaved changes");
-        return None;
-    }
-    let text = doc.render();
-    let mut ws = model.ws.clone();
-    ws.live.clone_from(&model.disk);
-    model.busy = Some(Busy::Saving);
-    say(model, Tone::Info, "Saving…");
-    Some(Cmd::Save(Box::new(SaveJob {
-        ws,
-        text,
-        options: model.options.save.clone(),
-        revision: model.revision,
-    })))
-}
-
-fn on_saved(model: &mut Model, result: Result<Box<SaveDone>, SaveFailure>) -> Option<Cmd> {
-    model.busy = None;
-    match result {
-        Ok(done) => {
-            let done = *done;
-            model.disk = Some(done.disk);
-            model.facts = done.facts;
-            model.saved_revision = done.revision;
-            model.refresh();
-            let backups: Vec<String> = done
-                .backups
-                .iter()
-                .map(|b| b.display().to_string())
-                .collect();
-            let mut text = format!("Saved {} (0600)", done.live.display());
-            if !backups.is_empty() {
-                let _ = write!(text, " · backup {}", backups.join(", "));
-            }
-            say(model, Tone::Good, text);
-            // The identity notice matters (losing the key loses the backups): shown whole
-            // until acknowledged, or printed after the terminal is restored when quitting.
-            if let Some(n) = done.notice {
-                if model.quit_after_save {
-                    model.exit_message = Some(n);
-                } else {
-                    model.mode = Mode::Notice(n);
-                }
-            }
-            if model.quit_after_save {
-                model.quit = true;
-            }
-        }
-        Err(SaveFailure::ChangedOnDisk(m)) => {
-            model.quit_after_save = false;
-            model.mode = Mode::Conflict;
-            say(model, Tone::Error, m);
-        }
-        Err(SaveFailure::Other(m)) => {
-            model.quit_after_save = false;
-            say(model, Tone::Error, format!("Not saved: {m}"));
-        }
-    }
-    None
-}
-
-fn quit(model: &mut Model) {
-    if model.is_dirty() {
-        model.mode = Mode::ConfirmQuit;
-    } else if model.busy == Some(Busy::Saving) {
-        model.quit_after_save = true;
-        say(model, Tone::Info, "Quitting once the save is done…");
-    } else {
-        model.quit = true;
-    }
-}
-
-fn on_confirm_quit(model: &mut Model, action: Action) -> Option<Cmd> {
-    match action {
-        Action::Discard => model.quit = true,
-        Action::Save => {
-            model.mode = Mode::List;
-            model.quit_after_save = true;
-            let cmd = save(model);
-            if cmd.is_none() && model.busy.is_none() {
-                model.quit_after_save = false;
-            }
-            return cmd;
-        }
-        Action::Cancel => model.mode = Mode::List,
-        _ => {}
-    }
-    None
-}
-
-fn on_conflict(model: &mut Model, action: Action) -> Option<Cmd> {
-    match action {
-        Action::Reload => {
-            model.mode = Mode::List;
-            model.busy = Some(Busy::Reloading);
-            say(model, Tone::Info, "Reloading…");
-            Some(Cmd::Reload(Box::new(ReloadJob {
-                cwd: model.ws.cwd.clone(),
-                path: model.ws.project.env_file.clone(),
-            })))
-        }
-        Action::Cancel => {
-            model.mode = Mode::List;
-            say(model, Tone::Warn, "Kept your changes; they are not saved");
-            None
-        }
-        _ => None,
-    }
-}
-
-fn on_reloaded(model: &mut Model, result: Result<Box<Reloaded>, String>) {
-    model.busy = None;
-    match result {
-        Ok(r) => {
-            let r = *r;
-            model.disk = r.disk;
-            model.facts = r.facts;
-            model.ws.live.clone_from(&model.disk);
-            model.undo.clear();
-            model.last_revision += 1;
-            model.revision = model.last_revision;
-            model.saved_revision = model.revision;
-            model.refresh();
-            say(
-                model,
-                Tone::Info,
-                "Reloaded from disk; your unsaved changes were dropped",
-            );
-        }
-        Err(m) => say(model, Tone::Error, format!("Could not reload: {m}")),
-    }
 }
 
 #[cfg(test)]
