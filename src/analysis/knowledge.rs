@@ -369,11 +369,11 @@ impl Knowledge {
             Some(Some(set)) => set.matches(lower.as_bytes()).iter().next(),
             _ => self.placeholders.iter().position(|r| r.is_match(&lower)),
         };
-        if let Some(i) = matched {
-            return Some(format!(
-                "matches the placeholder convention /{}/",
-                self.placeholder_patterns[i]
-            ));
+        // User messages name no regex: the pattern is for templates/placeholders.toml.
+        if matched.is_some() {
+            return Some(
+                "follows a template's placeholder convention, not a real value".to_string(),
+            );
         }
         if secret && self.secret_words.contains(&lower) {
             return Some("is a placeholder word".to_string());

@@ -25,6 +25,17 @@ pub fn use_color(global: &GlobalArgs) -> bool {
     super::color_enabled(global, std::io::stdout().is_terminal())
 }
 
+/// The width to wrap text to: the terminal's, when standard output is one.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .filter(|w| *w >= 40)
+}
+
 /// Runs the check.
 pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Error> {
     let ws = workspace::load_with(global, true)?;
@@ -44,7 +55,13 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
         }
     }
     let out = match options.format {
-        CheckFormat::Text => report::check::text(&inv, use_color(global)),
+        CheckFormat::Text => report::check::text_with(
+            &inv,
+            report::check::TextOptions {
+                color: use_color(global),
+                width: terminal_width(),
+            },
+        ),
         CheckFormat::Json => report::check::json(&inv),
         CheckFormat::Sarif => report::check::sarif(&inv),
         CheckFormat::Github => report::check::github(&inv),
