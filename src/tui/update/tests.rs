@@ -44,7 +44,11 @@ fn load(dir: &Path) -> Model {
         directory: Some(dir.to_path_buf()),
         ..GlobalArgs::default()
     };
-    let ws = workspace::load_with(&global, true).unwrap();
+    model_of(workspace::load_with(&global, true).unwrap())
+}
+
+/// The model on a loaded workspace, with a fixed clock, at 80×24.
+fn model_of(ws: crate::cli::workspace::Workspace) -> Model {
     let policy = ws.policy(None);
     let mut model = Model::new(
         ws,
@@ -983,4 +987,85 @@ fn the_problems_list_jumps_to_a_finding_s_variable() {
     let want = m.inv.findings[at].variable.clone().unwrap();
     code(m, KeyCode::Enter);
     assert_eq!(selected_name(m), want);
+}
+
+#[test]
+fn o_switches_to_another_env_file_of_the_project() {
+    let f = fixture();
+    std::fs::write(f.dir.join(".env"), "POSTGRES_PASSWORD=x\n").unwrap();
+    std::fs::write(f.dir.join(".env.production"), "POSTGRES_DB=prod\n").unwrap();
+    std::fs::write(f.dir.join(".env.20250101T000000Z.age"), "not listed").unwrap();
+    let mut m = load(&f.dir);
+    m.options.global.directory = Some(f.dir.clone());
+    let Some(Cmd::ListFiles(dir)) = ch(&mut m, 'o') else {
+        panic!("o lists the files");
+    };
+    let listed = crate::tui::worker::perform(crate::tui::worker::Job::ListFiles(dir));
+    update(&mut m, listed);
+    let Mode::Files(files) = &m.mode else {
+        panic!("a picker")
+    };
+    let names: Vec<String> = files
+        .files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".env", ".env.production"]);
+    code(&mut m, KeyCode::Down);
+    let Some(Cmd::Open(global)) = code(&mut m, KeyCode::Enter) else {
+        panic!("Enter opens it");
+    };
+    let opened = crate::tui::worker::perform(crate::tui::worker::Job::Open(global));
+    update(&mut m, opened);
+    assert_eq!(m.inv.env_file, std::path::Path::new(".env.production"));
+    assert!(
+        status_text(&m).contains("Opened .env.production"),
+        "{}",
+        status_text(&m)
+    );
+    assert_eq!(status_of(&m, "POSTGRES_PASSWORD"), Status::Missing);
+    // With unsaved changes it refuses, rather than dropping them.
+    let cmd = ch(&mut m, 'g');
+    run_generate(&mut m, cmd);
+    assert!(ch(&mut m, 'o').is_none());
+    assert!(status_text(&m).contains("Save (s) or undo (u)"));
+}
+
+#[test]
+fn an_env_file_that_does_not_exist_yet_opens_as_new_and_saves_like_env() {
+    let f = fixture();
+    let global = GlobalArgs {
+        directory: Some(f.dir.clone()),
+        env_file: Some(".env.staging".into()),
+        ..GlobalArgs::default()
+    };
+    let ws = workspace::load_editing(&global).unwrap();
+    assert!(ws.live.is_none());
+    assert_eq!(ws.project.env_file, f.dir.join(".env.staging"));
+    // `check` still says a missing --env-file is an error, as Compose does.
+    assert!(workspace::load_with(&global, true).is_err());
+    let mut m = model_of(ws);
+    let cmd = ch(&mut m, 'G');
+    run_generate(&mut m, cmd);
+    let Some(Cmd::Save(job)) = ch(&mut m, 's') else {
+        panic!("s saves");
+    };
+    assert_eq!(job.ws.project.env_file, f.dir.join(".env.staging"));
+    assert!(job.ws.live.is_none(), "saved as a new file");
+}
+
+#[test]
+fn y_copies_only_when_asked_and_only_a_value() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    assert!(ch(m, 'y').is_none(), "nothing set: nothing copied");
+    assert!(status_text(m).contains("no value to copy"));
+    let cmd = ch(m, 'g');
+    run_generate(m, cmd);
+    let Some(Cmd::Copy(value)) = ch(m, 'y') else {
+        panic!("y copies");
+    };
+    assert_eq!(value.expose_secret().len(), 43);
+    assert!(status_text(m).contains("Copied POSTGRES_PASSWORD"));
+    assert!(!status_text(m).contains(value.expose_secret()));
 }
