@@ -38,19 +38,17 @@ pub struct Areas {
 /// Findings about a file as a whole, or about a compose variable that is not in the env
 /// file's inventory (a literal secret in `environment:`): the ones no list row shows.
 pub fn file_findings(model: &Model) -> impl Iterator<Item = &Finding> {
-    model.inv.findings.iter().filter(|f| {
-        f.variable
-            .as_deref()
-            .is_none_or(|v| model.inv.get(v).is_none())
-    })
+    model
+        .file_findings
+        .iter()
+        .filter_map(|i| model.inv.findings.get(*i))
 }
 
 /// How many rows the banner takes.
 pub fn banner_lines(model: &Model) -> u16 {
-    let n = file_findings(model)
-        .take(usize::from(BANNER_MAX) + 1)
-        .count();
-    u16::try_from(n).unwrap_or(BANNER_MAX).min(BANNER_MAX)
+    u16::try_from(model.file_findings.len())
+        .unwrap_or(BANNER_MAX)
+        .min(BANNER_MAX)
 }
 
 /// The panes at `size` (columns, rows).

@@ -288,6 +288,10 @@ pub struct Model {
     pub env_files: Vec<PathBuf>,
     /// How far the help overlay is scrolled.
     pub help_scroll: usize,
+    /// Indices into `inv.findings` of the findings no list row shows (about a file as a
+    /// whole, or a compose variable outside the inventory), found once per analysis: the
+    /// layout asks on every key.
+    pub file_findings: Vec<usize>,
     /// `envward.toml` as read (`None`: there is none), the base of decisions recorded there.
     pub config_text: Option<String>,
     /// The loop should end.
@@ -342,6 +346,7 @@ impl Model {
             env_files: Vec::new(),
             config_text: None,
             help_scroll: 0,
+            file_findings: Vec::new(),
             quit: false,
         };
         model.read_comments();
@@ -431,7 +436,23 @@ impl Model {
             .ws
             .analyze_with(&self.knowledge, self.policy, self.facts, self.now);
         self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+        self.index_findings();
         self.rebuild_rows();
+    }
+
+    /// Finds the file-level findings of a new analysis (linear: a name set, not a lookup
+    /// per finding).
+    fn index_findings(&mut self) {
+        let names: std::collections::HashSet<&str> =
+            self.inv.variables.iter().map(|v| v.name.as_str()).collect();
+        self.file_findings = self
+            .inv
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.variable.as_deref().is_none_or(|v| !names.contains(v)))
+            .map(|(i, _)| i)
+            .collect();
     }
 
     /// After a change: re-analyse now on a small project; on a large one, show the new values
@@ -468,6 +489,7 @@ impl Model {
         if revision == self.revision && !self.analysis_due {
             self.inv = inv;
             self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+            self.index_findings();
             self.rebuild_rows();
         } else {
             // The user changed more meanwhile: analyse the newest copy instead.

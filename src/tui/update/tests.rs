@@ -1069,3 +1069,31 @@ fn y_copies_only_when_asked_and_only_a_value() {
     assert!(status_text(m).contains("Copied POSTGRES_PASSWORD"));
     assert!(!status_text(m).contains(value.expose_secret()));
 }
+
+/// Regression: the layout looked every finding's variable up by scanning the inventory on
+/// each key (for the problems banner), so a held key on 10,000 variables took 0.7 s a
+/// frame. 200 keys and a frame on 5,000 findings take milliseconds now; the bound is
+/// generous for a debug build on a busy machine (the quadratic version took minutes here).
+#[test]
+fn a_held_key_on_thousands_of_findings_stays_fast() {
+    let f = fixture();
+    let live: String = (0..5_000)
+        .map(|i| format!("UNUSED_SETTING_{i}=x\n"))
+        .collect();
+    std::fs::write(f.dir.join(".env"), live).unwrap();
+    let mut m = load(&f.dir);
+    assert!(m.inv.findings.len() >= 5_000);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let start = std::time::Instant::now();
+    for i in 0..200 {
+        let k = if i < 100 { 'j' } else { 'k' };
+        step(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)),
+        );
+    }
+    m.settle();
+    terminal.draw(|frame| crate::tui::view(&m, frame)).unwrap();
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+}
