@@ -1077,9 +1077,10 @@ fn y_copies_only_when_asked_and_only_a_value() {
 #[test]
 fn a_held_key_on_thousands_of_findings_stays_fast() {
     let f = fixture();
-    let live: String = (0..5_000)
-        .map(|i| format!("UNUSED_SETTING_{i}=x\n"))
-        .collect();
+    let mut live = String::new();
+    for i in 0..5_000 {
+        let _ = writeln!(live, "UNUSED_SETTING_{i}=x");
+    }
     std::fs::write(f.dir.join(".env"), live).unwrap();
     let mut m = load(&f.dir);
     assert!(m.inv.findings.len() >= 5_000);
