@@ -177,3 +177,17 @@ fn tests_copy_only_the_tracked_example_files() {
         assert_eq!(tracked, tui_support::EXAMPLE_FILES, "update EXAMPLE_FILES");
     }
 }
+
+#[test]
+fn overlays_problems_mark_and_a_question() {
+    let ex = copy_example();
+    let mut model = model_in(&ex.dir);
+    press(&mut model, KeyCode::Char('p'), 0);
+    insta::assert_snapshot!("problems_overlay", screen(&model, ex.tmp.path()));
+    press(&mut model, KeyCode::Esc, 0);
+    press(&mut model, KeyCode::Char('m'), 0);
+    insta::assert_snapshot!("mark_menu", screen(&model, ex.tmp.path()));
+    press(&mut model, KeyCode::Char('i'), 0);
+    tui_support::type_text(&mut model, "set by the deploy pipeline");
+    insta::assert_snapshot!("ignore_reason_prompt", screen(&model, ex.tmp.path()));
+}
