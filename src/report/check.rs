@@ -510,6 +510,21 @@ mod tests {
     }
 
     #[test]
+    fn ignored_findings_are_counted_in_the_summary() {
+        let inv = Fixture::new()
+            .compose("services:\n  a:\n    image: x\n")
+            .live("OLD_SETTING=1\n")
+            .config("[[ignore]]\nrule = \"unused\"\nreason = \"cron\"\n")
+            .run();
+        let out = text(&inv, false);
+        assert!(
+            out.contains("0 errors, 0 warnings in 1 variables (1 ok); 1 ignored by envward.toml"),
+            "{out}"
+        );
+        assert_eq!(json_value(&inv)["summary"]["ignored"], 1);
+    }
+
+    #[test]
     fn a_missing_example_is_said_once() {
         let compose = "services:\n  a:\n    image: x\n    environment:\n      A: ${ONE}\n      B: ${TWO}\n      C: ${THREE}\n";
         let inv = Fixture::new().compose(compose).run();

@@ -1098,3 +1098,64 @@ fn a_held_key_on_thousands_of_findings_stays_fast() {
     let took = start.elapsed();
     assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
+
+#[test]
+fn documenting_adds_the_variable_to_the_example_and_same_as_is_recorded() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    select(m, "GRAFANA_PORT");
+    assert!(!m.inv.get("GRAFANA_PORT").unwrap().in_example);
+    ch(m, 'm');
+    let Some(Cmd::Record(job)) = ch(m, 'd') else {
+        panic!("d records in the example");
+    };
+    assert_eq!(job.path, f.dir.join(".env.example"));
+    assert!(
+        job.text
+            .ends_with("JWT_SIGNING_KEY=generate_strong_key_here\nGRAFANA_PORT=\n")
+    );
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert!(m.inv.get("GRAFANA_PORT").unwrap().in_example);
+    assert!(
+        std::fs::read_to_string(f.dir.join(".env.example"))
+            .unwrap()
+            .ends_with("GRAFANA_PORT=\n")
+    );
+
+    select(m, "MINIO_ROOT_PASSWORD");
+    ch(m, 'm');
+    ch(m, '=');
+    update(m, Msg::Paste("NOPE".into()));
+    code(m, KeyCode::Enter);
+    assert!(
+        status_text(m).contains("not another variable"),
+        "{}",
+        status_text(m)
+    );
+    ch(m, 'm');
+    ch(m, '=');
+    update(m, Msg::Paste("REDIS_PASSWORD".into()));
+    let Some(Cmd::Record(job)) = code(m, KeyCode::Enter) else {
+        panic!("same_as records");
+    };
+    assert!(
+        job.text
+            .contains("[vars.MINIO_ROOT_PASSWORD]\nsame_as = [\"REDIS_PASSWORD\"]"),
+        "{}",
+        job.text
+    );
+    // The file changed on disk since it was read: nothing is overwritten.
+    std::fs::write(f.dir.join("envward.toml"), "# someone else's edit\n").unwrap();
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert!(
+        status_text(m).contains("changed on disk"),
+        "{}",
+        status_text(m)
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.dir.join("envward.toml")).unwrap(),
+        "# someone else's edit\n"
+    );
+}
