@@ -3,4 +3,5 @@
 //! Renderers are pure functions from data to `String`; the commands decide where it goes.
 
 pub mod check;
+pub mod check_text;
 pub mod refs;

@@ -13,6 +13,7 @@ pub mod decide;
 pub mod editor;
 pub mod keys;
 pub mod layout;
+pub mod mode;
 pub mod model;
 pub mod msg;
 pub mod rows;

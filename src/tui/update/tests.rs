@@ -9,10 +9,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::ExposeSecret;
 
+use std::fmt::Write as _;
+
 use super::*;
 use crate::analysis::FileFacts;
 use crate::cli::GlobalArgs;
 use crate::cli::workspace;
+use crate::tui::model::Row;
 use crate::tui::model::{Busy, DiffKind};
 use crate::tui::model::{Filter, Options};
 use crate::tui::msg::{Reloaded, SaveDone, SaveFailure, SaveJob};
