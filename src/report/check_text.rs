@@ -323,16 +323,22 @@ mod tests {
                 .live(&live)
                 .run();
             assert_eq!(inv.findings.len(), n);
-            let start = std::time::Instant::now();
-            let text = text(&inv, false);
-            let took = start.elapsed();
-            assert_eq!(text.matches("UNUSED_SETTING_").count(), n);
-            took
+            // The fastest of three runs: other tests share the machine.
+            (0..3)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    let text = text(&inv, false);
+                    let took = start.elapsed();
+                    assert_eq!(text.matches("UNUSED_SETTING_").count(), n);
+                    took
+                })
+                .min()
+                .unwrap_or_default()
         }
-        let small = timed(2_000).max(std::time::Duration::from_micros(200));
-        let large = timed(20_000);
+        let small = timed(3_000).max(std::time::Duration::from_millis(1));
+        let large = timed(30_000);
         // Quadratic would be about 100 times; allow noise on a busy machine.
-        assert!(large < small * 40, "2,000: {small:?}; 20,000: {large:?}");
+        assert!(large < small * 40, "3,000: {small:?}; 30,000: {large:?}");
     }
 
     #[test]
