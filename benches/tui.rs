@@ -1,5 +1,7 @@
-//! TUI timings: the first frame on the example project (load, analyse, draw), and a key
-//! press to the next frame on a synthetic project of 10,000 variables.
+//! TUI timings: the first frame on the example project (load, analyse, draw), a key press
+//! to the next frame on a synthetic project of 10,000 variables, and a burst of 200 keys
+//! (typed, held or pasted faster than frames) to the one frame that follows it, as the
+//! event loop applies them: every waiting event, then one frame.
 //!
 //! `cargo bench --bench tui -- --warm-up-time 1 --measurement-time 3`
 
@@ -12,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use envward::analysis::{FileFacts, Knowledge};
 use envward::cli::GlobalArgs;
 use envward::cli::workspace;
-use envward::tui::{Cmd, Model, Msg, Options, update, view};
+use envward::tui::{Cmd, Model, Msg, Options, step, update, view};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use ratatui::Terminal;
@@ -75,7 +77,19 @@ fn synthetic(n: usize) -> tempfile::TempDir {
 }
 
 fn first_frame(c: &mut Criterion) {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all");
+    // The tracked files only: a `.env` the quick start left must not change the figure.
+    let copy = tempfile::tempdir().expect("temporary directory");
+    let example = copy.path().join("chat4all");
+    std::fs::create_dir(&example).expect("mkdir");
+    for f in [".env.example", "compose.yaml"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/chat4all")
+                .join(f),
+            example.join(f),
+        )
+        .expect("copy");
+    }
     c.bench_function(
         "first frame, examples/chat4all (load + analyse + draw 80x24)",
         |b| {
@@ -134,6 +148,7 @@ fn key_to_frame(c: &mut Criterion) {
             .selected_var()
             .is_some_and(|(_, v)| v.name.ends_with("_PASSWORD"))
     );
+    burst(c, &mut model, &mut terminal);
     let mut group = c.benchmark_group("slow path");
     group.sample_size(10);
     // A value change on a large project hands its re-analysis to the worker: the UI thread
@@ -149,7 +164,12 @@ fn key_to_frame(c: &mut Criterion) {
         "g then u -> frames (re-analysis on the worker), 10,000 variables",
         |b| {
             b.iter(|| {
-                if let Some(Cmd::Generate(reqs)) = update(&mut model, key('g')) {
+                let mut asked = update(&mut model, key('g'));
+                // A saved value that passes asks before it is replaced: answer yes.
+                if asked.is_none() {
+                    asked = update(&mut model, key('y'));
+                }
+                if let Some(Cmd::Generate(reqs)) = asked {
                     let msg = envward::tui::update::generate(&reqs, &mut rng);
                     step(&mut model, msg);
                 }
@@ -174,6 +194,65 @@ fn key_to_frame(c: &mut Criterion) {
         },
     );
     group.finish();
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// 200 keys applied one by one without drawing, then the list settled and one frame drawn:
+/// what the loop does with a burst. The figure is the time from the burst's arrival to
+/// its frame (its last key waits at most this long).
+fn burst(c: &mut Criterion, model: &mut Model, terminal: &mut Terminal<TestBackend>) {
+    let mut frame_after = |model: &mut Model, keys: &[Msg]| {
+        for k in keys {
+            let msg = match k {
+                Msg::Key(e) => Msg::Key(*e),
+                _ => unreachable!("keys only"),
+            };
+            black_box(step(model, msg));
+        }
+        model.settle();
+        terminal.draw(|f| view(model, f)).expect("draw");
+    };
+    let mut group = c.benchmark_group("burst of 200 keys -> one frame, 10,000 variables");
+    let held: Vec<Msg> = (0..200)
+        .map(|i| key(if i < 100 { 'j' } else { 'k' }))
+        .collect();
+    group.bench_function("held j then k (selection)", |b| {
+        b.iter(|| frame_after(model, &held));
+    });
+    let typed: Vec<Msg> = (0..200)
+        .map(|i| {
+            if i % 2 == 0 {
+                key('9')
+            } else {
+                Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))
+            }
+        })
+        .collect();
+    update(model, key('/'));
+    group.bench_function("typed into the search (list rebuilt once)", |b| {
+        b.iter(|| frame_after(model, &typed));
+    });
+    update(
+        model,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    update(model, key('e'));
+    let mut value: Vec<Msg> = (0..200)
+        .map(|i| key(char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[i % 36])))
+        .collect();
+    // Emptied again at the end, so every iteration types into the same editor.
+    value.push(ctrl('u'));
+    group.bench_function("typed into the value editor", |b| {
+        b.iter(|| frame_after(model, &value));
+    });
+    group.finish();
+    update(
+        model,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
 }
 
 criterion_group!(benches, first_frame, key_to_frame);

@@ -12,6 +12,14 @@
 //! kind = "hex:32"
 //! same_as = ["API_JWT_SECRET"]   # allowed to share a value (no `reused` warning)
 //!
+//! [vars.SENTRY_DSN]
+//! optional = true         # never `missing`
+//!
+//! [[ignore]]              # a finding the team decided to live with
+//! rule = "unused"
+//! variable = "LEGACY_TOKEN"
+//! reason = "read by the cron container, outside compose"
+//!
 //! [backup]
 //! recipients = ["age1…", "ssh-ed25519 AAAA…"]
 //! recipients_file = "team-recipients.txt"
@@ -41,6 +49,32 @@ pub struct Config {
     /// Encrypted backups.
     #[serde(default)]
     pub backup: BackupConfig,
+    /// Findings the project decided to live with.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreConfig>,
+}
+
+/// `[[ignore]]`: drop the findings of `rule` about `variable` (every variable when absent).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreConfig {
+    /// The rule id (`unused`, `weak` …).
+    pub rule: String,
+    /// The variable; absent: every finding of the rule.
+    pub variable: Option<String>,
+    /// Why the finding is accepted (required: the next reader needs it).
+    pub reason: String,
+}
+
+impl IgnoreConfig {
+    /// Whether this entry drops `finding`.
+    pub fn covers(&self, finding: &crate::analysis::Finding) -> bool {
+        finding.rule.as_str() == self.rule
+            && self
+                .variable
+                .as_deref()
+                .is_none_or(|v| finding.variable.as_deref() == Some(v))
+    }
 }
 
 /// `[policy]`.
@@ -70,6 +104,9 @@ pub struct VarConfig {
     pub required: Option<bool>,
     /// A value computed from another variable (`derive = { from = "JWT_SECRET", jwt = { role = "anon" } }`).
     pub derive: Option<DeriveConfig>,
+    /// Never required (so never `missing`), whatever compose implies.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// `[vars.NAME] derive`: the variable is an HS256 JWT signed with another's value.
@@ -134,6 +171,22 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
                     "vars.{name}.kind: not a kind envward knows (password, base64:N, hex:N, uuid, token:N)"
                 ),
             ));
+        }
+    }
+    for (i, ignore) in config.ignore.iter().enumerate() {
+        if let Err(e) = ignore.rule.parse::<crate::analysis::RuleId>() {
+            let offset = text.find(&format!("\"{}\"", ignore.rule)).unwrap_or(0);
+            return Err(ConfigError {
+                position: LineIndex::new(text).position(text, offset),
+                message: format!("ignore[{i}].rule: {e}"),
+            });
+        }
+        if ignore.reason.trim().is_empty() {
+            let offset = text.find("[[ignore]]").unwrap_or(0);
+            return Err(ConfigError {
+                position: LineIndex::new(text).position(text, offset),
+                message: format!("ignore[{i}]: say why in `reason`"),
+            });
         }
     }
     Ok(config)
@@ -286,6 +339,21 @@ mod tests {
             assert!(e.message.starts_with("policy.min_bits"), "{e}");
         }
         assert!(parse("[policy]\nmin_bits = 96.5\n").is_ok());
+    }
+
+    #[test]
+    fn optional_and_ignore_parse_and_are_checked() {
+        let c = parse(
+            "[vars.A]\noptional = true\n[[ignore]]\nrule = \"unused\"\nvariable = \"B\"\nreason = \"cron\"\n",
+        )
+        .unwrap();
+        assert!(c.vars["A"].optional);
+        assert_eq!(c.ignore[0].variable.as_deref(), Some("B"));
+        let e = parse("[[ignore]]\nrule = \"nope\"\nreason = \"x\"\n").unwrap_err();
+        assert_eq!(e.position.line, 2);
+        assert!(e.message.contains("unknown rule"), "{}", e.message);
+        let e = parse("[[ignore]]\nrule = \"unused\"\nreason = \" \"\n").unwrap_err();
+        assert!(e.message.contains("reason"), "{}", e.message);
     }
 
     #[test]

@@ -144,12 +144,18 @@ fn fill_fixes_every_generatable_secret_and_nothing_else() {
     let s = Setup::new(Some(LIVE));
     let out = s.cmd().args(["fill", "--yes"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
+    // Written, but provider tokens are left: fill says so and exits 1.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("it was 0644"), "{stdout}");
+    assert!(
+        stdout.contains("2 need a value from their provider: TELEGRAM_BOT_TOKEN, OPENAI_API_KEY"),
+        "{stdout}"
+    );
     let env = s.project.join(".env");
     assert_eq!(std::fs::metadata(&env).unwrap().mode() & 0o777, 0o600);
 
@@ -197,16 +203,20 @@ fn fill_fixes_every_generatable_secret_and_nothing_else() {
     // Compose's rules and dotenvy read every value identically.
     assert_eq!(compose_map(&env), dotenvy_map(&env));
 
-    // A second fill changes nothing.
+    // A second fill changes nothing, and still says what is left.
     let before = s.project.read(".env");
-    s.cmd().args(["fill", "--yes"]).assert().success();
+    s.cmd()
+        .args(["fill", "--yes"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("still to do"));
     assert_eq!(s.project.read(".env"), before);
 }
 
 #[test]
 fn without_env_fill_creates_it_from_the_example() {
     let s = Setup::new(None);
-    s.cmd().args(["fill", "--yes"]).assert().success();
+    s.cmd().args(["fill", "--yes"]).assert().code(1);
     let created = s.project.read(".env");
     let comments = |t: &str| -> Vec<String> {
         t.lines()
@@ -231,10 +241,30 @@ fn without_env_fill_creates_it_from_the_example() {
 }
 
 #[test]
+fn a_new_env_file_is_created_like_env_and_a_clean_fill_exits_0() {
+    let s = Setup::new(None);
+    s.project.write(
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n",
+    );
+    s.project.write(".env.example", "DB_PASSWORD=\n");
+    let out = s
+        .cmd()
+        .args(["--env-file", ".env.staging", "fill", "--yes"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(s.project.join(".env.staging").is_file(), "{stdout}");
+    assert!(!s.project.join(".env").exists());
+    assert!(stdout.contains("is clean: nothing left to do"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+#[test]
 fn crlf_lines_stay_crlf() {
     let live = LIVE.replace('\n', "\r\n");
     let s = Setup::new(Some(&live));
-    s.cmd().args(["fill", "--yes"]).assert().success();
+    s.cmd().args(["fill", "--yes"]).assert().code(1);
     let new = s.project.read(".env");
     assert!(
         !new.replace("\r\n", "").contains('\n'),
@@ -273,7 +303,8 @@ fn umask_000_still_gives_0600() {
         .env_remove("ENVWARD_IDENTITY")
         .status()
         .unwrap();
-    assert!(status.success());
+    // Written; the provider tokens left make it exit 1.
+    assert_eq!(status.code(), Some(1));
     for entry in std::fs::read_dir(s.project.path()).unwrap() {
         let e = entry.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -300,7 +331,8 @@ fn symlinked_env_is_refused_unless_followed() {
     s.cmd()
         .args(["--follow-symlinks", "fill", "--yes"])
         .assert()
-        .success();
+        .code(1)
+        .stdout(predicates::str::contains("wrote .env"));
     assert!(
         std::fs::symlink_metadata(s.project.join(".env"))
             .unwrap()

@@ -178,6 +178,26 @@ rule_ids! {
     Leftover => "leftover", "A temporary file left by an interrupted save (it may hold a whole env file) sits beside the live file.";
 }
 
+impl RuleId {
+    /// Whether a finding of this rule is what gives a variable `status`.
+    pub fn sets(self, status: Status) -> bool {
+        matches!(
+            (self, status),
+            (RuleId::Missing, Status::Missing)
+                | (
+                    RuleId::Placeholder | RuleId::WeakDefault,
+                    Status::Placeholder
+                )
+                | (RuleId::Weak | RuleId::WeakDefault, Status::Weak)
+                | (
+                    RuleId::Invalid | RuleId::Mismatch | RuleId::Derived,
+                    Status::Invalid
+                )
+                | (RuleId::Unused, Status::Unused)
+        )
+    }
+}
+
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -268,6 +288,21 @@ pub struct Variable {
     /// A database image reads it only when its data volume is first created: changing it
     /// later needs the server changed first (`envward rotate`).
     pub initializes_volume: bool,
+    /// For a configuration variable the live file leaves unset or empty: the value a
+    /// compose default (`${X:-value}`) gives it, and where. Never filled for a secret (the
+    /// Inventory holds no secret value).
+    pub compose_default: Option<ComposeDefault>,
+}
+
+/// The value a compose default supplies, and where that default is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeDefault {
+    /// The default, evaluated as Compose does.
+    pub value: String,
+    /// The compose file.
+    pub file: PathBuf,
+    /// Where in it.
+    pub position: Position,
 }
 
 /// The analysis of one project.
@@ -288,6 +323,8 @@ pub struct Inventory {
     /// Groups of variables that must hold one value, URLs that carry a password, and
     /// derived values.
     pub relations: Relations,
+    /// Findings dropped by `[[ignore]]` entries of `envward.toml`.
+    pub ignored: Vec<Finding>,
 }
 
 impl Inventory {
@@ -397,6 +434,10 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     for rule in rules::registry() {
         rule.check(&cx, &mut findings);
     }
+    // `[[ignore]]` in envward.toml: the project accepted these findings.
+    let (ignored, mut findings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| input.config.ignore.iter().any(|i| i.covers(f)));
     // Paths compare as bytes: `Path`'s own ordering walks components and dominated the sort.
     findings.sort_by(|a, b| {
         (a.rule, a.file.as_os_str(), a.position, &a.variable).cmp(&(
@@ -415,7 +456,16 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     let variables = cx
         .vars
         .iter()
-        .map(|v| v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default()))
+        .map(|v| {
+            let mut var = v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default());
+            // A status whose finding is ignored no longer stands.
+            if ignored.iter().any(|f| {
+                f.variable.as_deref() == Some(var.name.as_str()) && f.rule.sets(var.status)
+            }) {
+                var.status = Status::Ok;
+            }
+            var
+        })
         .collect();
     Inventory {
         env_file: input.live_path.to_path_buf(),
@@ -425,6 +475,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
         variables,
         findings,
         relations: cx.relations,
+        ignored,
     }
 }
 
@@ -433,3 +484,89 @@ pub(crate) mod testkit;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+    use crate::analysis::testkit::Fixture;
+
+    const COMPOSE: &str =
+        "services:\n  app:\n    image: x\n    environment:\n      A: ${SENTRY_DSN:?set it}\n";
+
+    #[test]
+    fn an_optional_variable_is_never_missing() {
+        let inv = Fixture::new().compose(COMPOSE).run();
+        assert_eq!(inv.get("SENTRY_DSN").unwrap().status, Status::Missing);
+        let inv = Fixture::new()
+            .compose(COMPOSE)
+            .config("[vars.SENTRY_DSN]\noptional = true\nrequired = true\n")
+            .run();
+        let var = inv.get("SENTRY_DSN").unwrap();
+        assert_eq!(var.status, Status::Ok);
+        assert!(!var.required);
+        assert!(inv.findings.iter().all(|f| f.rule != RuleId::Missing));
+    }
+
+    #[test]
+    fn ignored_findings_leave_findings_and_statuses_and_are_counted() {
+        let live = "OLD_SETTING=x\nOTHER_SETTING=y\n";
+        let inv = Fixture::new()
+            .compose(COMPOSE)
+            .example("SENTRY_DSN=\n")
+            .live(live)
+            .run();
+        assert_eq!(inv.get("OLD_SETTING").unwrap().status, Status::Unused);
+        let inv = Fixture::new()
+            .compose(COMPOSE)
+            .example("SENTRY_DSN=\n")
+            .live(live)
+            .config(
+                "[[ignore]]\nrule = \"unused\"\nvariable = \"OLD_SETTING\"\nreason = \"cron\"\n",
+            )
+            .run();
+        let old = inv.get("OLD_SETTING").unwrap();
+        assert_eq!(old.status, Status::Ok);
+        assert!(old.findings.is_empty());
+        assert_eq!(inv.ignored.len(), 1);
+        // Only that variable: the other unused one still counts.
+        assert_eq!(inv.get("OTHER_SETTING").unwrap().status, Status::Unused);
+        assert!(
+            inv.findings
+                .iter()
+                .any(|f| f.variable.as_deref() == Some("OTHER_SETTING"))
+        );
+        // Indices still point at the right findings after the filter.
+        for v in &inv.variables {
+            for f in inv.findings_of(v) {
+                assert_eq!(f.variable.as_deref(), Some(v.name.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_config_default_from_compose_is_the_effective_value() {
+        let compose = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_DB: ${POSTGRES_DB:-chat4all}\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-changeme}\n";
+        let inv = Fixture::new().compose(compose).run();
+        let d = inv
+            .get("POSTGRES_DB")
+            .unwrap()
+            .compose_default
+            .clone()
+            .unwrap();
+        assert_eq!(d.value, "chat4all");
+        assert_eq!((d.position.line, d.position.column), (5, 20));
+        // A secret's default is never copied into the inventory.
+        assert!(
+            inv.get("POSTGRES_PASSWORD")
+                .unwrap()
+                .compose_default
+                .is_none()
+        );
+        // Set in the live file: no fallback.
+        let inv = Fixture::new()
+            .compose(compose)
+            .live("POSTGRES_DB=app\n")
+            .run();
+        assert!(inv.get("POSTGRES_DB").unwrap().compose_default.is_none());
+    }
+}

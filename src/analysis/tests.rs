@@ -7,6 +7,9 @@ use crate::generate::Kind;
 
 const STRONG: &str = "Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiElx";
 
+/// A service that loads the live file whole, so every variable in it is used.
+const LOADS_ENV: &str = "services:\n  app:\n    image: x\n    env_file: .env\n";
+
 fn status(inv: &super::Inventory, name: &str) -> Status {
     inv.get(name).unwrap_or_else(|| panic!("{name}")).status
 }
@@ -125,7 +128,10 @@ fn a_provider_credential_left_empty_is_not_missing_but_a_stand_in_is_flagged() {
 
 #[test]
 fn documented_sentinels_are_not_placeholders() {
-    let inv = Fixture::new().live("OPENAI_API_KEY=user_provided\n").run();
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .live("OPENAI_API_KEY=user_provided\n")
+        .run();
     assert_eq!(status(&inv, "OPENAI_API_KEY"), Status::Ok);
 }
 
@@ -175,6 +181,7 @@ fn literal_secrets_inside_longer_compose_values_are_hardcoded() {
 #[test]
 fn decorated_placeholders_and_example_hosts_are_found() {
     let inv = Fixture::new()
+        .compose(LOADS_ENV)
         .live("SESSION_SECRET=__CHANGE_ME__\nAPP_DOMAIN=https://yourdomain.com\nMAIL_FROM=noreply@example.com\n")
         .run();
     assert_eq!(status(&inv, "SESSION_SECRET"), Status::Placeholder);
@@ -206,6 +213,7 @@ fn a_jwt_signed_with_another_secret_is_a_derived_finding() {
 #[test]
 fn a_value_written_through_another_is_judged_at_its_source() {
     let inv = Fixture::new()
+        .compose(LOADS_ENV)
         .live("POSTGRES_PASSWORD=changeme\nDB_PASSWORD=${POSTGRES_PASSWORD}\n")
         .run();
     assert_eq!(status(&inv, "POSTGRES_PASSWORD"), Status::Placeholder);

@@ -360,6 +360,7 @@ mod tests {
             variables: Vec::new(),
             findings: Vec::new(),
             relations: crate::analysis::Relations::default(),
+            ignored: Vec::new(),
         };
         assert!(is_sensitive(&inv, &k, "OLD_DB_PASSWORD"));
         assert!(!is_sensitive(&inv, &k, "LOG_LEVEL"));

@@ -20,11 +20,20 @@ pub struct CheckOptions {
     pub skip: Vec<RuleId>,
 }
 
-/// Whether to colour text output: a terminal, and neither `--no-color` nor `NO_COLOR`.
+/// Whether to colour text output (see [`super::color_enabled`]).
 pub fn use_color(global: &GlobalArgs) -> bool {
-    !global.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal()
+    super::color_enabled(global, std::io::stdout().is_terminal())
+}
+
+/// The width to wrap text to: the terminal's, when standard output is one.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .filter(|w| *w >= 40)
 }
 
 /// Runs the check.
@@ -46,7 +55,13 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
         }
     }
     let out = match options.format {
-        CheckFormat::Text => report::check::text(&inv, use_color(global)),
+        CheckFormat::Text => report::check::text_with(
+            &inv,
+            report::check::TextOptions {
+                color: use_color(global),
+                width: terminal_width(),
+            },
+        ),
         CheckFormat::Json => report::check::json(&inv),
         CheckFormat::Sarif => report::check::sarif(&inv),
         CheckFormat::Github => report::check::github(&inv),

@@ -3,7 +3,10 @@
 //!
 //! The plan names variables, kinds and reasons, never values. It is written with `--yes`, or
 //! after a confirmation on a terminal; without a terminal and without `--yes` nothing is
-//! written and the exit code is 1.
+//! written and the exit code is 1. It ends by saying what is still left (provider tokens,
+//! values only a person can choose) and exits 1 while the file is not clean, so a script
+//! knows `fill` alone did not finish the job. A `--env-file` that does not exist yet is
+//! created, like `.env`.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -26,7 +29,15 @@ pub struct FillOptions {
 
 /// Runs `fill`.
 pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error> {
-    let ws = workspace::load(global)?;
+    let new_file = global.env_file.as_ref().is_some_and(|p| {
+        let path = crate::compose::resolve_path(&workspace::cwd(global).unwrap_or_default(), p);
+        std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    });
+    let ws = if new_file {
+        workspace::load_editing(global)?
+    } else {
+        workspace::load(global)?
+    };
     let knowledge = Knowledge::builtin()?;
     let inv = ws.analyze(&knowledge, ws.policy(global.policy));
     let mut rng = generate::os_rng();
@@ -51,7 +62,8 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
             live.display(),
             statuses(&options.only)
         )?;
-        return Ok(ExitCode::Clean);
+        drop(out);
+        return left_to_do(&inv);
     }
     if creating {
         writeln!(
@@ -128,7 +140,32 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     )?;
     drop(out);
     report_save(&ws, &saved)?;
-    Ok(ExitCode::Clean)
+    let after = workspace::load_with(global, true)?;
+    left_to_do(&after.analyze(&knowledge, after.policy(global.policy)))
+}
+
+/// Says what `fill` could not do and returns the exit code: 1 while errors remain.
+fn left_to_do(inv: &crate::analysis::Inventory) -> Result<ExitCode, Error> {
+    let mut out = std::io::stdout().lock();
+    let errors = inv.errors();
+    if errors == 0 {
+        writeln!(
+            out,
+            "{} is clean: nothing left to do",
+            inv.env_file.display()
+        )?;
+        return Ok(ExitCode::Clean);
+    }
+    writeln!(
+        out,
+        "still to do in {}: {errors} error{} (`envward check` lists them)",
+        inv.env_file.display(),
+        if errors == 1 { "" } else { "s" }
+    )?;
+    for step in crate::report::check::next_steps(inv) {
+        writeln!(out, "  → {step}")?;
+    }
+    Ok(ExitCode::Findings)
 }
 
 fn statuses(only: &[Status]) -> String {

@@ -48,10 +48,11 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags every command accepts.
+/// Flags every command accepts (shown under their own heading in every `--help`).
 // Doc comments here are `--help` text, where backticks would show literally.
 #[allow(clippy::doc_markdown)]
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run as if started in DIR.
     #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
@@ -69,16 +70,51 @@ pub struct GlobalArgs {
     /// .env.dev, .env.development and .env.local).
     #[arg(long, value_enum, global = true)]
     pub policy: Option<PolicyArg>,
-    /// Never colour the output (also NO_COLOR, or when stdout is not a terminal).
+    /// When to colour: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t, global = true)]
+    pub color: ColorWhen,
+    /// Never colour the output (same as --color never; also NO_COLOR).
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// age identity for backups (default: ENVWARD_IDENTITY, else
-    /// ~/.config/envward/identity.txt, created on first use).
-    #[arg(long, value_name = "FILE", global = true)]
+    /// age identity: encrypts backups, decrypts them and `decrypt` files (default:
+    /// ENVWARD_IDENTITY, else ~/.config/envward/identity.txt, created on first use).
+    #[arg(
+        short = 'i',
+        long,
+        alias = "identity-file",
+        value_name = "FILE",
+        global = true
+    )]
     pub identity: Option<PathBuf>,
     /// Write through a symlinked live file instead of refusing.
     #[arg(long, global = true)]
     pub follow_symlinks: bool,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Whether to colour output going to a terminal (`terminal`) or not: `--no-color` and
+/// `--color never` never, `--color always` always, otherwise on a terminal without
+/// `NO_COLOR`.
+pub fn color_enabled(global: &GlobalArgs, terminal: bool) -> bool {
+    if global.no_color {
+        return false;
+    }
+    match global.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 /// `--policy` values.
@@ -206,13 +242,10 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
     },
-    /// Decrypt an age file (after download).
+    /// Decrypt an age file (after download), with your identity or -i FILE.
     Decrypt {
         /// The file to decrypt.
         file: PathBuf,
-        /// Identity file (repeatable; default: your envward identity).
-        #[arg(short = 'i', long = "identity-file", value_name = "IDENTITY")]
-        identities: Vec<PathBuf>,
         /// Output file, or - for standard output.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
@@ -234,6 +267,12 @@ pub enum Command {
     /// Export the live file: Kubernetes Secret and ConfigMap (k8s), ExternalSecret, a docker
     /// --env-file file, or JSON.
     Export(export::ExportArgs),
+    /// Print a shell completion script: envward completions bash > /etc/bash_completion.d/envward
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
@@ -290,6 +329,19 @@ pub fn main() -> std::process::ExitCode {
 
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Some(dir) = &cli.global.directory
+        && !dir.is_dir()
+    {
+        let why = if dir.exists() {
+            "is not a directory"
+        } else {
+            "no such directory"
+        };
+        return Err(Error::Usage(format!(
+            "{}: {why} (given to -C)",
+            dir.display()
+        )));
+    }
     match cli.command {
         Some(Command::Refs { vars, format }) => refs::run(&cli.global, &vars, format),
         Some(Command::Fill { dry_run, only, yes }) => {
@@ -319,11 +371,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 output,
             },
         ),
-        Some(Command::Decrypt {
-            file,
-            identities,
-            output,
-        }) => backup::decrypt(&cli.global, &file, &identities, output.as_deref()),
+        Some(Command::Decrypt { file, output }) => {
+            let identities: Vec<PathBuf> = cli.global.identity.iter().cloned().collect();
+            backup::decrypt(&cli.global, &file, &identities, output.as_deref())
+        }
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory as _;
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "envward", &mut out);
+            Ok(ExitCode::Clean)
+        }
         Some(Command::Generate {
             kind,
             count,

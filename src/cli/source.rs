@@ -53,3 +53,29 @@ impl Source for FsSource {
         path.exists()
     }
 }
+
+/// The real filesystem, except that one env file which does not exist yet reads as empty
+/// (and is not a file): `--env-file NEW` in the TUI and `fill`, created on save like `.env`.
+#[derive(Debug, Clone)]
+pub struct NewEnvFile {
+    /// The live file to be created.
+    pub path: std::path::PathBuf,
+}
+
+impl Source for NewEnvFile {
+    fn read(&self, path: &Path) -> Result<String, ReadError> {
+        if path == self.path {
+            Ok(String::new())
+        } else {
+            read_text(path)
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path != self.path && path.is_file()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path != self.path && path.exists()
+    }
+}

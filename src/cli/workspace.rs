@@ -130,6 +130,33 @@ pub fn load(global: &GlobalArgs) -> Result<Workspace, Error> {
 /// Loads the project; with `tolerant`, `.env` syntax errors are kept for the analysis to
 /// report instead of failing the load.
 pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error> {
+    load_from(global, tolerant, &source::FsSource)
+}
+
+/// Loads the project for editing (the TUI, `fill`): tolerant of syntax errors, and a
+/// `--env-file` that does not exist yet is a new, empty live file (created on save, as
+/// `.env` is), not an error.
+pub fn load_editing(global: &GlobalArgs) -> Result<Workspace, Error> {
+    let cwd = cwd(global)?;
+    let new_file = global
+        .env_file
+        .as_ref()
+        .map(|p| resolve_path(&cwd, p))
+        .filter(|p| {
+            std::fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        });
+    match new_file {
+        Some(path) => load_from(global, true, &source::NewEnvFile { path }),
+        None => load_with(global, true),
+    }
+}
+
+/// [`load_with`], reading files through `files`.
+fn load_from(
+    global: &GlobalArgs,
+    tolerant: bool,
+    files: &dyn compose::Source,
+) -> Result<Workspace, Error> {
     let cwd = cwd(global)?;
     let os_env: HashMap<String, String> = std::env::vars().collect();
     let options = compose::Options {
@@ -139,7 +166,7 @@ pub fn load_with(global: &GlobalArgs, tolerant: bool) -> Result<Workspace, Error
         os_env: os_env.clone(),
         tolerate_env_errors: tolerant,
     };
-    let project = compose::load(&options, &source::FsSource)?;
+    let project = compose::load(&options, files)?;
     if !project.env_file_exists {
         // Compose skips an env file that is not a regular file; envward must not take a
         // directory, a FIFO or a broken link for "no .env yet".

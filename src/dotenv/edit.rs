@@ -187,6 +187,33 @@ impl Document {
         }
     }
 
+    /// Removes every statement for `key`, each with the rest of its line (an inline comment
+    /// and the line ending). Returns whether anything was removed.
+    pub fn remove(&mut self, key: &str) -> bool {
+        let mut removed = false;
+        let mut at = 0;
+        while at < self.items.len() {
+            if matches!(&self.items[at], Item::Entry(e) if e.key == key) {
+                self.items.remove(at);
+                removed = true;
+                if let Some(Item::Trivia(t)) = self.items.get_mut(at) {
+                    match t.find('\n') {
+                        Some(n) => {
+                            t.replace_range(..=n, "");
+                        }
+                        None => t.clear(),
+                    }
+                }
+            } else {
+                at += 1;
+            }
+        }
+        self.items
+            .retain(|i| !matches!(i, Item::Trivia(t) if t.is_empty()));
+        self.merge_trivia();
+        removed
+    }
+
     /// Appends raw lines (comments, blank lines) at the end, on lines of their own.
     pub fn append_trivia(&mut self, text: &str) {
         let rendered = self.render();
@@ -258,6 +285,19 @@ mod tests {
         doc.set("K", "v", Some("A"));
         assert_eq!(doc.render(), "A=\"x\" \nK=v\nB=1\n");
         assert_eq!(read(&doc.render())["B"], "1");
+    }
+
+    #[test]
+    fn remove_takes_every_statement_with_its_line() {
+        let mut doc = parse("# a\nA=1 # one\nB=2\nA=3\r\nC=\"x\ny\"\n").unwrap();
+        assert!(doc.remove("A"));
+        assert_eq!(doc.render(), "# a\nB=2\nC=\"x\ny\"\n");
+        assert!(doc.remove("C"));
+        assert_eq!(doc.render(), "# a\nB=2\n");
+        assert!(!doc.remove("Z"));
+        let mut doc = parse("A=1\nB=2").unwrap();
+        doc.remove("B");
+        assert_eq!(read(&doc.render()).len(), 1);
     }
 
     #[test]

@@ -1,147 +1,14 @@
-//! `envward check` output: text for people, JSON (schema version 1), SARIF 2.1.0 and GitHub
-//! workflow commands for programs. Every renderer reads only the [`Inventory`], which holds
-//! no secret values, so no format can print one.
+//! `envward check` output: text for people (in [`super::check_text`]), JSON (schema
+//! version 1), SARIF 2.1.0 and GitHub workflow commands for programs. Every renderer reads
+//! only the [`Inventory`], which holds no secret values, so no format can print one.
 
 use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use crate::analysis::{Finding, Inventory, RuleId, Severity, Status};
+use crate::analysis::{Inventory, RuleId, Severity};
 
-/// Findings grouped under headings: the status rules by status, then each other rule.
-fn groups<'a>(inv: &'a Inventory) -> Vec<(String, Severity, Vec<&'a Finding>)> {
-    let mut out: Vec<(String, Severity, Vec<&Finding>)> = Vec::new();
-    let status_rule = |f: &Finding| -> Option<Status> {
-        let var = inv.get(f.variable.as_deref()?)?;
-        match f.rule {
-            RuleId::Missing
-            | RuleId::Placeholder
-            | RuleId::Weak
-            | RuleId::WeakDefault
-            | RuleId::Invalid
-            | RuleId::Unused => Some(var.status),
-            _ => None,
-        }
-    };
-    // A group's severity is its most severe finding (errors sort first).
-    let mut push = |title: &str, items: Vec<&'a Finding>| {
-        if let Some(sev) = items.iter().map(|f| f.severity).min() {
-            out.push((title.to_string(), sev, items));
-        }
-    };
-    for status in Status::ALL {
-        let items = inv
-            .findings
-            .iter()
-            .filter(|f| status_rule(f) == Some(status))
-            .collect();
-        push(status.as_str(), items);
-    }
-    for rule in RuleId::ALL {
-        let items = inv
-            .findings
-            .iter()
-            .filter(|f| f.rule == *rule && status_rule(f).is_none())
-            .collect();
-        push(rule.as_str(), items);
-    }
-    out
-}
-
-fn paint(text: &str, code: &str, color: bool) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
-/// Aligned text grouped by status, with a summary line. `color` adds ANSI colours.
-pub fn text(inv: &Inventory, color: bool) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}  ({} variables, {} policy; example {}; compose {})",
-        inv.env_file.display(),
-        inv.variables.len(),
-        inv.policy.level.as_str(),
-        inv.example_file.display(),
-        inv.compose_files
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let all: Vec<&Finding> = inv.findings.iter().collect();
-    let name_w = all
-        .iter()
-        .map(|f| f.variable.as_deref().unwrap_or("-").len())
-        .max()
-        .unwrap_or(0);
-    let loc = |f: &Finding| format!("{}:{}", f.file.display(), f.position);
-    let loc_w = all.iter().map(|f| loc(f).len()).max().unwrap_or(0);
-    for (title, severity, items) in groups(inv) {
-        let (code, label) = match severity {
-            Severity::Error => ("1;31", "error"),
-            Severity::Warning => ("1;33", "warning"),
-        };
-        let _ = writeln!(
-            out,
-            "\n{} ({}, {})",
-            paint(&title, code, color),
-            items.len(),
-            label
-        );
-        for f in items {
-            let _ = writeln!(
-                out,
-                "  {:name_w$}  {:loc_w$}  {}",
-                f.variable.as_deref().unwrap_or("-"),
-                loc(f),
-                f.message
-            );
-        }
-    }
-    let rel = &inv.relations;
-    if !rel.groups.is_empty() || !rel.urls.is_empty() || !rel.derived.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            paint("tied together (fill keeps them in step)", "1", color)
-        );
-        for g in &rel.groups {
-            let _ = writeln!(out, "  same value: {} ({})", g.members.join(" = "), g.why);
-        }
-        for u in &rel.urls {
-            let _ = writeln!(out, "  {} carries {} ({})", u.url, u.password_of, u.why);
-        }
-        for d in &rel.derived {
-            let _ = writeln!(out, "  {} is a token signed with {}", d.var, d.from);
-        }
-    }
-    let counts: Vec<String> = inv
-        .status_counts()
-        .iter()
-        .map(|(s, n)| format!("{n} {}", s.as_str()))
-        .collect();
-    let (errors, warnings) = (inv.errors(), inv.warnings());
-    let verdict = if errors > 0 {
-        paint("✗", "1;31", color)
-    } else if warnings > 0 {
-        paint("!", "1;33", color)
-    } else {
-        paint("✓", "1;32", color)
-    };
-    let _ = writeln!(
-        out,
-        "\n{verdict} {errors} error{}, {warnings} warning{} in {} variables ({})",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
-        inv.variables.len(),
-        counts.join(", ")
-    );
-    out
-}
+pub use super::check_text::{TextOptions, next_steps, text, text_with};
 
 /// The JSON document of DESIGN.md, schema version 1.
 pub fn json_value(inv: &Inventory) -> Value {
@@ -155,6 +22,7 @@ pub fn json_value(inv: &Inventory) -> Value {
             "variables": inv.variables.len(),
             "errors": inv.errors(),
             "warnings": inv.warnings(),
+            "ignored": inv.ignored.len(),
         },
         "variables": inv.variables.iter().map(|v| json!({
             "name": v.name,

@@ -4,4 +4,5 @@
 
 pub mod audit;
 pub mod check;
+pub mod check_text;
 pub mod refs;

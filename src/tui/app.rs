@@ -2,9 +2,11 @@
 //!
 //! It enters the alternate screen in raw mode, installs a panic hook that restores the
 //! terminal before anything is printed (and prints no payload, which could hold a value),
-//! turns keys, pastes, resizes, signals and worker results into [`Msg`]s, performs the
-//! [`Cmd`]s `update` returns, and redraws. The terminal is restored on every way out: quit,
-//! Ctrl-C (a key in raw mode), SIGTERM/SIGHUP/SIGINT, an error, or a panic.
+//! turns keys, pastes, mouse events, resizes, signals and worker results into [`Msg`]s,
+//! performs the [`Cmd`]s `update` returns, and redraws. Every event already waiting is
+//! applied before the next frame is drawn, so a burst of typing (or a held key) costs one
+//! frame, not one frame per key. The terminal is restored on every way out: quit, Ctrl-C
+//! (a key in raw mode), SIGTERM/SIGHUP/SIGINT, an error, or a panic.
 
 use std::io::{self, IsTerminal, Stdout};
 use std::sync::Arc;
@@ -12,7 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseEventKind,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -22,7 +27,7 @@ use ratatui::backend::CrosstermBackend;
 
 use super::model::{Model, Options};
 use super::msg::{Cmd, Msg};
-use super::update::{self, update};
+use super::update::{self, step, update};
 use super::view::view;
 use super::worker::{self, Job};
 use crate::analysis::{FileFacts, Knowledge};
@@ -32,6 +37,10 @@ use crate::cli::{Error, ExitCode, GlobalArgs, workspace};
 /// How long the loop waits for input before looking at signals and the worker again.
 const TICK: Duration = Duration::from_millis(50);
 
+/// The most events applied before a frame is drawn (a paste of a million keys still shows
+/// progress).
+const MAX_BURST: usize = 4096;
+
 /// Opens the TUI on the project the global flags describe.
 pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -40,7 +49,7 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
                 .to_string(),
         ));
     }
-    let ws = workspace::load_with(global, true)?;
+    let ws = workspace::load_editing(global)?;
     let knowledge = Knowledge::builtin()?;
     let policy = ws.policy(global.policy);
     let facts = if ws.live.is_some() {
@@ -49,13 +58,16 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
         FileFacts::default()
     };
     let options = Options {
-        color: !global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: crate::cli::color_enabled(global, true),
         save: SaveOptions {
             identity: global.identity.clone(),
             follow_symlinks: global.follow_symlinks,
         },
+        global: global.clone(),
     };
-    let model = Model::new(
+    let config_text =
+        std::fs::read_to_string(ws.project.working_dir.join(workspace::CONFIG_NAME)).ok();
+    let mut model = Model::new(
         ws,
         knowledge,
         policy,
@@ -63,6 +75,7 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
         jiff::Timestamp::now(),
         options,
     );
+    model.config_text = config_text;
     let signals = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -90,7 +103,12 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         crate::cli::exit_after_panic();
     }));
     enable_raw_mode()?;
-    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste) {
+    if let Err(e) = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    ) {
         restore();
         return Err(e);
     }
@@ -103,6 +121,7 @@ fn restore() {
     let _ = execute!(
         io::stdout(),
         DisableBracketedPaste,
+        DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -117,9 +136,11 @@ fn event_loop(
     let (jobs, worker_thread) = worker::spawn(out)?;
     let size = terminal.size()?;
     update(&mut model, Msg::Resize(size.width, size.height));
+    model.env_files = worker::env_files(&model.ws.project.working_dir);
     let mut redraw = true;
     while !model.quit {
         if redraw {
+            model.settle();
             terminal.draw(|f| view(&model, f))?;
             redraw = false;
         }
@@ -129,12 +150,22 @@ fn event_loop(
         }
         if wait_for_input(TICK) == Input::HungUp {
             msgs.push(Msg::Terminate);
-        } else if event::poll(Duration::ZERO)? {
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => msgs.push(Msg::Key(k)),
-                Event::Paste(text) => msgs.push(Msg::Paste(text)),
-                Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
-                _ => {}
+        } else {
+            // Everything already waiting, not one event per tick: 200 typed characters are
+            // applied together and drawn once.
+            while event::poll(Duration::ZERO)? {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => msgs.push(Msg::Key(k)),
+                    Event::Paste(text) => msgs.push(Msg::Paste(text)),
+                    Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
+                    Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved) => {
+                        msgs.push(Msg::Mouse(m));
+                    }
+                    _ => {}
+                }
+                if msgs.len() >= MAX_BURST {
+                    break;
+                }
             }
         }
         loop {
@@ -151,7 +182,10 @@ fn event_loop(
         }
         for msg in msgs {
             redraw = true;
-            handle(&mut model, msg, &jobs)?;
+            handle(&mut model, msg, &jobs, terminal)?;
+            if model.quit {
+                break;
+            }
         }
     }
     drop(jobs);
@@ -194,23 +228,54 @@ fn wait_for_input(timeout: Duration) -> Input {
 }
 
 /// Applies a message and performs the commands that follow: generation here (it takes
-/// microseconds, from the OS generator), saving and reloading on the worker.
-fn handle(model: &mut Model, msg: Msg, jobs: &mpsc::Sender<Job>) -> Result<(), Error> {
-    let mut next = update(model, msg);
+/// microseconds, from the OS generator), a clipboard copy on the terminal, saving,
+/// reloading and writing on the worker.
+fn handle(
+    model: &mut Model,
+    msg: Msg,
+    jobs: &mpsc::Sender<Job>,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> Result<(), Error> {
+    let mut next = step(model, msg);
     while let Some(cmd) = next.take() {
         let job = match cmd {
             Cmd::Generate(requests) => {
                 let msg = update::generate(&requests, &mut crate::generate::os_rng());
-                next = update(model, msg);
+                next = step(model, msg);
+                continue;
+            }
+            Cmd::Copy(value) => {
+                copy_to_clipboard(terminal, &value)?;
                 continue;
             }
             Cmd::Save(job) => Job::Save(job),
             Cmd::Reload(job) => Job::Reload(job),
             Cmd::Analyze(job) => Job::Analyze(job),
+            Cmd::Record(job) => Job::Record(job),
+            Cmd::Open(global) => Job::Open(global),
+            Cmd::ListFiles(dir) => Job::ListFiles(dir),
         };
         jobs.send(job).map_err(|_| {
             Error::Usage("the worker thread stopped unexpectedly; nothing was saved".to_string())
         })?;
     }
     Ok(())
+}
+
+/// Sends `value` to the terminal's clipboard with OSC 52 (the user pressed the copy key;
+/// nothing else ever writes a value to the terminal). The escape is built in a zeroed
+/// buffer.
+fn copy_to_clipboard(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    value: &secrecy::SecretString,
+) -> io::Result<()> {
+    use base64::Engine as _;
+    use secrecy::ExposeSecret as _;
+    use std::io::Write as _;
+    let mut seq = zeroize::Zeroizing::new(String::from("\x1b]52;c;"));
+    base64::engine::general_purpose::STANDARD.encode_string(value.expose_secret(), &mut seq);
+    seq.push('\x07');
+    let out = terminal.backend_mut();
+    out.write_all(seq.as_bytes())?;
+    out.flush()
 }

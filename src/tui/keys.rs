@@ -3,7 +3,8 @@
 //!
 //! [`update`](super::update) never looks at a key code: it asks [`resolve`] for an [`Action`]
 //! and matches on that. The footer ([`footer`]) and the help overlay ([`help`]) are generated
-//! from the same [`BINDINGS`], so what they say is what the keys do.
+//! from the same [`BINDINGS`], so what they say is what the keys do. A key means one thing
+//! everywhere it is bound: `r` reveals (Ctrl-R while typing), `R` reloads from disk.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -16,16 +17,45 @@ pub enum Context {
     Edit,
     /// Typing a search.
     Search,
+    /// Typing a short answer: a new variable's name, a reason, another variable's name.
+    Ask,
     /// The help overlay.
     Help,
     /// The preview of unsaved changes.
     Diff,
+    /// Every finding, as `check` lists them.
+    Problems,
+    /// Decisions about the selected variable (written to `envward.toml` or the example).
+    Mark,
+    /// Choosing another env file of the project.
+    Files,
+    /// A yes/no question before something that cannot be taken back easily.
+    Confirm,
     /// Quitting with unsaved changes.
     ConfirmQuit,
     /// A save was refused because the file changed on disk.
     Conflict,
     /// A one-time notice to read (the backup identity was just created).
     Notice,
+}
+
+/// A decision about a variable, recorded in `envward.toml` or the example file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// `[vars.X] optional = true`: never `missing`.
+    Optional,
+    /// `[vars.X] class = "external"`.
+    External,
+    /// `[vars.X] class = "config"`.
+    Config,
+    /// `[vars.X] class = "secret"`.
+    Secret,
+    /// `[vars.X] same_as = [...]` (asks for the other name).
+    SameAs,
+    /// `[[ignore]]` for the selected variable's first finding (asks for a reason).
+    Ignore,
+    /// Add the variable to the example file (`NAME=`).
+    Document,
 }
 
 /// What a key asks for. Handlers match on these, never on keys.
@@ -43,14 +73,22 @@ pub enum Action {
     Home,
     /// The last variable.
     End,
+    /// The next variable with a problem.
+    NextProblem,
+    /// The previous variable with a problem.
+    PrevProblem,
     /// Generate the selected value.
     Generate,
     /// Generate every value envward can fix.
     GenerateAll,
-    /// Edit the selected value.
+    /// Edit the selected value (empty for a secret).
     Edit,
+    /// Edit the selected value starting from the current one.
+    EditCurrent,
     /// Show the selected value until the selection moves.
     Reveal,
+    /// Copy the selected value to the clipboard (OSC 52).
+    Copy,
     /// Undo the last change.
     Undo,
     /// Preview the unsaved changes.
@@ -63,39 +101,83 @@ pub enum Action {
     Filter,
     /// Enlarge or shrink the detail pane.
     Details,
+    /// Every finding, with its place.
+    Problems,
+    /// Decisions about the selected variable.
+    Mark,
+    /// One decision, from the mark menu.
+    Decide(Decision),
+    /// Add a variable to the live file.
+    Add,
+    /// Delete the selected variable from the live file (only unused ones).
+    Delete,
+    /// Switch to another env file of the project.
+    Files,
+    /// Read the live file again from disk, dropping unsaved changes.
+    Reload,
     /// The help overlay.
     Help,
     /// Quit (asks first when there are unsaved changes).
     Quit,
     /// Close the overlay or prompt; in the list, clear search, filter and messages.
     Cancel,
-    /// Ctrl-C: leave now, restoring the terminal.
+    /// Ctrl-C: quit, asking first when there are unsaved changes (twice: leave now).
     Interrupt,
-    /// Accept what was typed.
+    /// Accept what was typed, or answer yes.
     Accept,
-    /// Delete the last character typed.
-    Backspace,
-    /// Show or hide the value being typed.
-    ToggleReveal,
-    /// Read the live file again from disk, dropping unsaved changes.
-    Reload,
     /// Quit without saving.
     Discard,
+    /// Show or hide the value being typed.
+    ToggleReveal,
+    /// Put the current value in the editor.
+    Prefill,
+    /// Start a new line in the value (multi-line values: keys, certificates, JSON).
+    Newline,
+    /// Move the cursor one character left.
+    Left,
+    /// Move the cursor one character right.
+    Right,
+    /// Move the cursor one word left.
+    WordLeft,
+    /// Move the cursor one word right.
+    WordRight,
+    /// Move the cursor to the start of the line.
+    LineStart,
+    /// Move the cursor to the end of the line.
+    LineEnd,
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Delete the character under the cursor.
+    DeleteForward,
+    /// Delete the word before the cursor.
+    DeleteWord,
+    /// Delete the word after the cursor.
+    DeleteWordForward,
+    /// Delete from the start of the line to the cursor.
+    KillToStart,
+    /// Delete from the cursor to the end of the line.
+    KillToEnd,
     /// A character typed into a prompt (not in the table: any printable key).
     Input(char),
 }
 
-/// One key: a code and whether Ctrl is held. Shift is part of the character (`G`).
+/// One key: a code and whether Ctrl or Alt is held. Shift is part of the character (`G`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     /// The key.
     pub code: KeyCode,
     /// Ctrl held.
     pub ctrl: bool,
+    /// Alt held.
+    pub alt: bool,
 }
 
 const fn key(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key {
+        code,
+        ctrl: false,
+        alt: false,
+    }
 }
 
 const fn ch(c: char) -> Key {
@@ -106,6 +188,23 @@ const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: true,
+        alt: false,
+    }
+}
+
+const fn alt(code: KeyCode) -> Key {
+    Key {
+        code,
+        ctrl: false,
+        alt: true,
+    }
+}
+
+const fn ctrl_key(code: KeyCode) -> Key {
+    Key {
+        code,
+        ctrl: true,
+        alt: false,
     }
 }
 
@@ -145,65 +244,115 @@ const fn bind(
 }
 
 use Context as C;
+use KeyCode as K;
 
 /// The key table, in the order the footer and help list it.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    bind(C::List, &[key(KeyCode::Up), ch('k')], Action::Up, "up", "previous variable", false),
-    bind(C::List, &[key(KeyCode::Down), ch('j')], Action::Down, "down", "next variable", false),
-    bind(C::List, &[key(KeyCode::PageUp)], Action::PageUp, "page up", "one page up", false),
-    bind(C::List, &[key(KeyCode::PageDown)], Action::PageDown, "page down", "one page down", false),
-    bind(C::List, &[key(KeyCode::Home)], Action::Home, "first", "first variable", false),
-    bind(C::List, &[key(KeyCode::End)], Action::End, "last", "last variable", false),
+    bind(C::List, &[key(K::Up), ch('k')], Action::Up, "up", "previous variable", false),
+    bind(C::List, &[key(K::Down), ch('j')], Action::Down, "down", "next variable", false),
+    bind(C::List, &[key(K::PageUp)], Action::PageUp, "page up", "one page up", false),
+    bind(C::List, &[key(K::PageDown)], Action::PageDown, "page down", "one page down", false),
+    bind(C::List, &[key(K::Home)], Action::Home, "first", "first variable", false),
+    bind(C::List, &[key(K::End)], Action::End, "last", "last variable", false),
+    bind(C::List, &[ch('n')], Action::NextProblem, "next", "next problem", true),
+    bind(C::List, &[ch('N')], Action::PrevProblem, "prev", "previous problem", false),
     bind(C::List, &[ch('g')], Action::Generate, "gen", "generate the selected value", true),
     bind(C::List, &[ch('G')], Action::GenerateAll, "gen all", "generate all fixable", true),
-    bind(C::List, &[ch('e'), key(KeyCode::Enter)], Action::Edit, "edit", "type a value (masked)", true),
+    bind(C::List, &[ch('e')], Action::Edit, "edit", "type a value (secrets start empty)", true),
+    bind(C::List, &[ch('E')], Action::EditCurrent, "edit cur", "edit, starting from the value", false),
+    bind(C::List, &[key(K::Enter), key(K::Tab)], Action::Details, "details", "enlarge the detail pane", false),
     bind(C::List, &[ch('r')], Action::Reveal, "reveal", "show value until you move", true),
+    bind(C::List, &[ch('y')], Action::Copy, "copy", "copy the value to the clipboard", false),
     bind(C::List, &[ch('u')], Action::Undo, "undo", "undo the last change", true),
     bind(C::List, &[ch('d')], Action::Diff, "diff", "preview changes (masked)", true),
     bind(C::List, &[ch('s')], Action::Save, "save", "save (0600) with a backup", true),
+    bind(C::List, &[ch('p')], Action::Problems, "problems", "every finding, with its place", true),
+    bind(C::List, &[ch('m')], Action::Mark, "mark", "mark: optional, external, ignore…", true),
+    bind(C::List, &[ch('a')], Action::Add, "add", "add a variable", false),
+    bind(C::List, &[ch('x'), key(K::Delete)], Action::Delete, "delete", "delete an unused variable", false),
+    bind(C::List, &[ch('o')], Action::Files, "files", "open another env file", false),
     bind(C::List, &[ch('/')], Action::Search, "search", "search names", true),
-    bind(C::List, &[ch('f')], Action::Filter, "filter", "cycle the status filter", true),
-    bind(C::List, &[key(KeyCode::Tab)], Action::Details, "details", "enlarge the detail pane", false),
-    bind(C::List, &[ch('?')], Action::Help, "help", "this help", true),
+    bind(C::List, &[ch('f')], Action::Filter, "filter", "cycle the status filter", false),
+    bind(C::List, &[ch('R')], Action::Reload, "reload", "read the file again from disk", false),
+    bind(C::List, &[ch('?')], Action::Help, "help", "every key", true),
     bind(C::List, &[ch('q')], Action::Quit, "quit", "quit (asks if unsaved)", true),
-    bind(C::List, &[key(KeyCode::Esc)], Action::Cancel, "clear", "clear search and filter", false),
-    bind(C::Edit, &[key(KeyCode::Enter)], Action::Accept, "set", "set the value typed", true),
-    bind(C::Edit, &[key(KeyCode::Backspace)], Action::Backspace, "delete", "delete a character", true),
+    bind(C::List, &[key(K::Esc)], Action::Cancel, "clear", "clear search and filter", false),
+    bind(C::Edit, &[key(K::Enter)], Action::Accept, "set", "set the value typed", true),
+    bind(C::Edit, &[alt(K::Enter), ctrl('j')], Action::Newline, "new line", "new line (keys, certificates)", true),
     bind(C::Edit, &[ctrl('r')], Action::ToggleReveal, "reveal", "show or hide what you type", true),
-    bind(C::Edit, &[key(KeyCode::Esc)], Action::Cancel, "cancel", "leave the value as it was", true),
-    bind(C::Search, &[key(KeyCode::Enter)], Action::Accept, "keep", "keep the search", true),
-    bind(C::Search, &[key(KeyCode::Backspace)], Action::Backspace, "delete", "delete a character", true),
-    bind(C::Search, &[key(KeyCode::Esc)], Action::Cancel, "clear", "clear the search", true),
-    bind(C::Diff, &[key(KeyCode::Up), ch('k')], Action::Up, "up", "scroll up", false),
-    bind(C::Diff, &[key(KeyCode::Down), ch('j')], Action::Down, "down", "scroll down", false),
+    bind(C::Edit, &[ctrl('o')], Action::Prefill, "current", "start from the current value", true),
+    bind(C::Edit, &[key(K::Esc)], Action::Cancel, "cancel", "leave the value as it was", true),
+    bind(C::Edit, &[key(K::Left), ctrl('b')], Action::Left, "left", "cursor left", false),
+    bind(C::Edit, &[key(K::Right), ctrl('f')], Action::Right, "right", "cursor right", false),
+    bind(C::Edit, &[alt(K::Char('b')), ctrl_key(K::Left)], Action::WordLeft, "word left", "one word left", false),
+    bind(C::Edit, &[alt(K::Char('f')), ctrl_key(K::Right)], Action::WordRight, "word right", "one word right", false),
+    bind(C::Edit, &[key(K::Home), ctrl('a')], Action::LineStart, "start", "start of the line", false),
+    bind(C::Edit, &[key(K::End), ctrl('e')], Action::LineEnd, "end", "end of the line", false),
+    bind(C::Edit, &[key(K::Up)], Action::Up, "up", "line up", false),
+    bind(C::Edit, &[key(K::Down)], Action::Down, "down", "line down", false),
+    bind(C::Edit, &[key(K::Backspace), ctrl('h')], Action::Backspace, "delete", "delete before the cursor", false),
+    bind(C::Edit, &[key(K::Delete), ctrl('d')], Action::DeleteForward, "del", "delete under the cursor", false),
+    bind(C::Edit, &[ctrl('w'), alt(K::Backspace)], Action::DeleteWord, "del word", "delete the word before", false),
+    bind(C::Edit, &[alt(K::Char('d'))], Action::DeleteWordForward, "del word", "delete the word after", false),
+    bind(C::Edit, &[ctrl('u')], Action::KillToStart, "kill start", "delete to the start of the line", false),
+    bind(C::Edit, &[ctrl('k')], Action::KillToEnd, "kill end", "delete to the end of the line", false),
+    bind(C::Search, &[key(K::Enter)], Action::Accept, "keep", "keep the search", true),
+    bind(C::Search, &[key(K::Backspace)], Action::Backspace, "delete", "delete a character", true),
+    bind(C::Search, &[key(K::Esc)], Action::Cancel, "clear", "clear the search", true),
+    bind(C::Ask, &[key(K::Enter)], Action::Accept, "ok", "accept", true),
+    bind(C::Ask, &[key(K::Backspace)], Action::Backspace, "delete", "delete a character", true),
+    bind(C::Ask, &[key(K::Esc)], Action::Cancel, "cancel", "go back", true),
+    bind(C::Diff, &[key(K::Up), ch('k')], Action::Up, "up", "scroll up", false),
+    bind(C::Diff, &[key(K::Down), ch('j')], Action::Down, "down", "scroll down", false),
     bind(C::Diff, &[ch('s')], Action::Save, "save", "save these changes", true),
-    bind(C::Diff, &[key(KeyCode::Esc), ch('d'), ch('q')], Action::Cancel, "close", "close the preview", true),
-    bind(C::Help, &[key(KeyCode::Esc), ch('?'), ch('q')], Action::Cancel, "close", "close the help", true),
+    bind(C::Diff, &[key(K::Esc), ch('d'), ch('q')], Action::Cancel, "close", "close the preview", true),
+    bind(C::Problems, &[key(K::Up), ch('k')], Action::Up, "up", "previous finding", false),
+    bind(C::Problems, &[key(K::Down), ch('j')], Action::Down, "down", "next finding", false),
+    bind(C::Problems, &[key(K::Enter)], Action::Accept, "go to", "select its variable", true),
+    bind(C::Problems, &[key(K::Esc), ch('p'), ch('q')], Action::Cancel, "close", "close the list", true),
+    bind(C::Mark, &[ch('o')], Action::Decide(Decision::Optional), "optional", "optional: never missing", true),
+    bind(C::Mark, &[ch('x')], Action::Decide(Decision::External), "external", "issued by a provider", true),
+    bind(C::Mark, &[ch('c')], Action::Decide(Decision::Config), "config", "configuration, not a secret", true),
+    bind(C::Mark, &[ch('s')], Action::Decide(Decision::Secret), "secret", "a secret envward generates", true),
+    bind(C::Mark, &[ch('=')], Action::Decide(Decision::SameAs), "same as", "holds the same value as…", true),
+    bind(C::Mark, &[ch('i')], Action::Decide(Decision::Ignore), "ignore", "ignore its finding, with a reason", true),
+    bind(C::Mark, &[ch('d')], Action::Decide(Decision::Document), "document", "add it to the example file", true),
+    bind(C::Mark, &[key(K::Esc), ch('q')], Action::Cancel, "close", "go back", true),
+    bind(C::Files, &[key(K::Up), ch('k')], Action::Up, "up", "previous file", false),
+    bind(C::Files, &[key(K::Down), ch('j')], Action::Down, "down", "next file", false),
+    bind(C::Files, &[key(K::Enter)], Action::Accept, "open", "open this file", true),
+    bind(C::Files, &[key(K::Esc), ch('q')], Action::Cancel, "close", "go back", true),
+    bind(C::Help, &[key(K::Up), ch('k')], Action::Up, "up", "scroll up", true),
+    bind(C::Help, &[key(K::Down), ch('j')], Action::Down, "down", "scroll down", true),
+    bind(C::Help, &[key(K::Esc), ch('?'), ch('q')], Action::Cancel, "close", "close the help", true),
+    bind(C::Confirm, &[ch('y')], Action::Accept, "yes", "do it", true),
+    bind(C::Confirm, &[key(K::Esc), ch('n')], Action::Cancel, "no", "go back", true),
     bind(C::ConfirmQuit, &[ch('s')], Action::Save, "save", "save, then quit", true),
     bind(C::ConfirmQuit, &[ch('y')], Action::Discard, "discard", "quit without saving", true),
-    bind(C::ConfirmQuit, &[key(KeyCode::Esc), ch('n')], Action::Cancel, "stay", "go back", true),
-    bind(C::Conflict, &[ch('r')], Action::Reload, "reload", "reload (drops your changes)", true),
-    bind(C::Conflict, &[key(KeyCode::Esc)], Action::Cancel, "keep", "keep changes, do not save", true),
-    bind(C::Notice, &[key(KeyCode::Enter), key(KeyCode::Esc)], Action::Cancel, "ok", "noted", true),
+    bind(C::ConfirmQuit, &[key(K::Esc), ch('n')], Action::Cancel, "stay", "go back", true),
+    bind(C::Conflict, &[ch('R')], Action::Reload, "reload", "reload (drops your changes)", true),
+    bind(C::Conflict, &[key(K::Esc)], Action::Cancel, "keep", "keep changes, do not save", true),
+    bind(C::Notice, &[key(K::Enter), key(K::Esc)], Action::Cancel, "ok", "noted", true),
     Binding {
         context: None,
         keys: &[ctrl('c')],
         action: Action::Interrupt,
-        hint: "exit",
-        help: "leave now, without saving",
+        hint: "quit",
+        help: "quit (asks if unsaved; twice leaves)",
         footer: false,
     },
 ];
 
 /// Contexts where printable keys are typed rather than looked up.
 fn takes_text(context: Context) -> bool {
-    matches!(context, Context::Edit | Context::Search)
+    matches!(context, Context::Edit | Context::Search | Context::Ask)
 }
 
 fn matches(k: &Key, event: &KeyEvent) -> bool {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    k.code == event.code && k.ctrl == ctrl
+    let alt = event.modifiers.contains(KeyModifiers::ALT);
+    k.code == event.code && k.ctrl == ctrl && k.alt == alt
 }
 
 /// The action a key event asks for in `context`, if any. Key releases are ignored.
@@ -235,6 +384,8 @@ pub fn label(k: &Key) -> String {
     let name = match k.code {
         KeyCode::Up => "↑".to_string(),
         KeyCode::Down => "↓".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Right => "→".to_string(),
         KeyCode::PageUp => "PgUp".to_string(),
         KeyCode::PageDown => "PgDn".to_string(),
         KeyCode::Home => "Home".to_string(),
@@ -243,13 +394,15 @@ pub fn label(k: &Key) -> String {
         KeyCode::Esc => "Esc".to_string(),
         KeyCode::Tab => "Tab".to_string(),
         KeyCode::Backspace => "Bksp".to_string(),
+        KeyCode::Delete => "Del".to_string(),
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };
-    if k.ctrl {
-        format!("^{}", name.to_uppercase())
-    } else {
-        name
+    match (k.ctrl, k.alt) {
+        (true, _) if name.chars().count() == 1 => format!("^{}", name.to_uppercase()),
+        (true, _) => format!("^{name}"),
+        (false, true) => format!("M-{name}"),
+        (false, false) => name,
     }
 }
 
@@ -277,6 +430,17 @@ pub fn help(context: Context) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The first key bound to `action` in `context`, as the footer writes it (for sentences
+/// such as "press g"), so a message cannot name a key the table does not bind.
+pub fn key_for(context: Context, action: Action) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| b.context == Some(context) && b.action == action)
+        .and_then(|b| b.keys.first())
+        .map(label)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +448,22 @@ mod tests {
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
+
+    const ALL: [Context; 13] = [
+        C::List,
+        C::Edit,
+        C::Search,
+        C::Ask,
+        C::Help,
+        C::Diff,
+        C::Problems,
+        C::Mark,
+        C::Files,
+        C::Confirm,
+        C::ConfirmQuit,
+        C::Conflict,
+        C::Notice,
+    ];
 
     #[test]
     fn list_keys_resolve_to_their_actions() {
@@ -299,8 +479,12 @@ mod tests {
             ),
             Some(Action::GenerateAll)
         );
-        assert_eq!(resolve(C::List, &press(KeyCode::Enter)), Some(Action::Edit));
-        assert_eq!(resolve(C::List, &press(KeyCode::Char('x'))), None);
+        // Enter opens the detail, never the editor.
+        assert_eq!(
+            resolve(C::List, &press(KeyCode::Enter)),
+            Some(Action::Details)
+        );
+        assert_eq!(resolve(C::List, &press(KeyCode::Char('z'))), None);
     }
 
     #[test]
@@ -323,19 +507,44 @@ mod tests {
     }
 
     #[test]
-    fn ctrl_c_interrupts_everywhere() {
+    fn the_editor_knows_readline_keys() {
+        let c = |ch| KeyEvent::new(KeyCode::Char(ch), KeyModifiers::CONTROL);
+        let m = |ch| KeyEvent::new(KeyCode::Char(ch), KeyModifiers::ALT);
+        assert_eq!(resolve(C::Edit, &c('a')), Some(Action::LineStart));
+        assert_eq!(resolve(C::Edit, &c('e')), Some(Action::LineEnd));
+        assert_eq!(resolve(C::Edit, &c('w')), Some(Action::DeleteWord));
+        assert_eq!(resolve(C::Edit, &c('u')), Some(Action::KillToStart));
+        assert_eq!(resolve(C::Edit, &c('k')), Some(Action::KillToEnd));
+        assert_eq!(resolve(C::Edit, &m('b')), Some(Action::WordLeft));
+        assert_eq!(resolve(C::Edit, &m('f')), Some(Action::WordRight));
+        assert_eq!(
+            resolve(C::Edit, &KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)),
+            Some(Action::Newline)
+        );
+        // Alt with a letter is never typed as the letter.
+        assert_eq!(resolve(C::Edit, &m('z')), None);
+    }
+
+    #[test]
+    fn ctrl_c_is_bound_everywhere() {
         let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for c in [
-            C::List,
-            C::Edit,
-            C::Search,
-            C::Help,
-            C::Diff,
-            C::ConfirmQuit,
-            C::Conflict,
-            C::Notice,
-        ] {
+        for c in ALL {
             assert_eq!(resolve(c, &event), Some(Action::Interrupt), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn r_means_reveal_and_shift_r_reload_wherever_they_are_bound() {
+        for b in BINDINGS {
+            if b.keys.contains(&ch('r')) {
+                assert_eq!(b.action, Action::Reveal, "{:?}", b.context);
+            }
+            if b.keys.contains(&ctrl('r')) {
+                assert_eq!(b.action, Action::ToggleReveal, "{:?}", b.context);
+            }
+            if b.keys.contains(&ch('R')) {
+                assert_eq!(b.action, Action::Reload, "{:?}", b.context);
+            }
         }
     }
 
@@ -367,6 +576,8 @@ mod tests {
         assert!(footer.contains(&("?".to_string(), "help")));
         let help = help(C::List);
         assert!(help.contains(&("↑/k".to_string(), "previous variable")));
-        assert!(help.contains(&("^C".to_string(), "leave now, without saving")));
+        assert!(help.contains(&("^C".to_string(), "quit (asks if unsaved; twice leaves)")));
+        assert_eq!(key_for(C::List, Action::Generate), "g");
+        assert_eq!(key_for(C::Edit, Action::WordLeft), "M-b");
     }
 }

@@ -2,14 +2,21 @@
 //!
 //! Built in The Elm Architecture: a plain-data [`model::Model`], a pure
 //! [`update::update`] that turns [`msg::Msg`]s into changes and [`msg::Cmd`]s, and a
-//! side-effect-free [`view::view`]. Keys resolve through one table ([`keys`]), which also
-//! writes the footer and the help overlay. [`app`] owns the terminal and the loop;
-//! [`worker`] saves and reloads off the UI thread.
+//! side-effect-free [`view::view`] (one file per pane). Keys resolve through one table
+//! ([`keys`]), which also writes the footer and the help overlay. [`editor`] is the value
+//! editor, [`rows`] what the list shows, [`layout`] where the panes go, [`decide`] how
+//! decisions are written to `envward.toml`. [`app`] owns the terminal and the loop;
+//! [`worker`] saves, reloads and writes decisions off the UI thread.
 
 pub mod app;
+pub mod decide;
+pub mod editor;
 pub mod keys;
+pub mod layout;
+pub mod mode;
 pub mod model;
 pub mod msg;
+pub mod rows;
 pub mod update;
 pub mod view;
 pub mod worker;
@@ -17,5 +24,5 @@ pub mod worker;
 pub use app::run;
 pub use model::{Model, Options};
 pub use msg::{Cmd, Msg};
-pub use update::update;
+pub use update::{step, update};
 pub use view::view;

@@ -6,208 +6,36 @@
 //! redacted); the model has no `Debug` that could print one.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use secrecy::SecretString;
-use zeroize::Zeroizing;
 
 use super::keys::Context;
+pub use super::rows::{Comments, Filter, Row};
 use crate::analysis::{FileFacts, Inventory, Knowledge, Policy, Status, Variable};
+use crate::cli::GlobalArgs;
 use crate::cli::save::SaveOptions;
 use crate::cli::workspace::{EnvFile, Workspace};
 use crate::dotenv::Document;
 use crate::store::read::Snapshot;
 
+pub use super::editor::EditState;
+pub use super::mode::{
+    Ask, AskState, Busy, Confirm, DiffKind, DiffLine, FilesState, Mode, Pending, StatusLine, Tone,
+    UNDO_LIMIT, Undo,
+};
+
 /// Settings fixed for the session.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Colours (off under `NO_COLOR` and `--no-color`; symbols and words stay).
+    /// Colours (off under `NO_COLOR`, `--no-color` and `--color never`; symbols and words
+    /// stay).
     pub color: bool,
     /// How to save.
     pub save: SaveOptions,
+    /// The command line, to load another env file of the project the same way.
+    pub global: GlobalArgs,
 }
-
-/// Which variables the list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Filter {
-    /// Every variable.
-    #[default]
-    All,
-    /// Every variable that is not `ok`.
-    Problems,
-    /// One status.
-    Only(Status),
-}
-
-impl Filter {
-    /// The next filter in the `f` cycle: all, problems, each status, all.
-    #[must_use]
-    pub fn next(self) -> Filter {
-        match self {
-            Filter::All => Filter::Problems,
-            Filter::Problems => Filter::Only(Status::ALL[0]),
-            Filter::Only(s) => match Status::ALL.iter().position(|x| *x == s) {
-                Some(i) if i + 1 < Status::ALL.len() => Filter::Only(Status::ALL[i + 1]),
-                _ => Filter::All,
-            },
-        }
-    }
-
-    /// Whether a variable of `status` passes.
-    pub fn admits(self, status: Status) -> bool {
-        match self {
-            Filter::All => true,
-            Filter::Problems => status != Status::Ok,
-            Filter::Only(s) => s == status,
-        }
-    }
-
-    /// How the list title names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Filter::All => "all",
-            Filter::Problems => "problems",
-            Filter::Only(s) => s.as_str(),
-        }
-    }
-}
-
-/// One line of the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
-    /// A section heading of the example.
-    Section(String),
-    /// A variable: its index in the inventory.
-    Var(usize),
-}
-
-/// The value being typed. Zeroed when dropped; its `Debug` shows only its length.
-pub struct EditState {
-    /// The variable.
-    pub name: String,
-    /// What was typed.
-    pub buffer: Zeroizing<String>,
-    /// Show it while typing.
-    pub reveal: bool,
-    /// Whether the variable's value is hidden (config values are typed in clear).
-    pub sensitive: bool,
-}
-
-impl std::fmt::Debug for EditState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EditState")
-            .field("name", &self.name)
-            .field("chars", &self.buffer.chars().count())
-            .field("reveal", &self.reveal)
-            .field("sensitive", &self.sensitive)
-            .finish_non_exhaustive()
-    }
-}
-
-/// How a line of the change preview changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiffKind {
-    /// New in the live file.
-    Added,
-    /// A different value.
-    Changed,
-    /// No longer in the live file.
-    Removed,
-}
-
-/// One line of the change preview: masked unless `sensitive` is false.
-pub struct DiffLine {
-    /// The variable.
-    pub name: String,
-    /// How it changes.
-    pub kind: DiffKind,
-    /// The value on disk.
-    pub old: Option<SecretString>,
-    /// The value to be saved.
-    pub new: Option<SecretString>,
-    /// Whether the values are hidden.
-    pub sensitive: bool,
-}
-
-/// What the keyboard is doing: the list, or a prompt or overlay above it.
-#[derive(Debug)]
-pub enum Mode {
-    /// The list.
-    List,
-    /// Typing a value.
-    Edit(EditState),
-    /// Typing a search (the text is [`Model::search`]).
-    Search,
-    /// The help overlay.
-    Help,
-    /// The change preview, scrolled by this many lines.
-    Diff(usize),
-    /// Quit with unsaved changes?
-    ConfirmQuit,
-    /// The file changed on disk: reload or keep?
-    Conflict,
-    /// A one-time notice the user must read (the identity was created: keep it safe).
-    Notice(String),
-}
-
-impl Mode {
-    /// The key table's context for this mode.
-    pub fn context(&self) -> Context {
-        match self {
-            Mode::List => Context::List,
-            Mode::Edit(_) => Context::Edit,
-            Mode::Search => Context::Search,
-            Mode::Help => Context::Help,
-            Mode::Diff(_) => Context::Diff,
-            Mode::ConfirmQuit => Context::ConfirmQuit,
-            Mode::Conflict => Context::Conflict,
-            Mode::Notice(_) => Context::Notice,
-        }
-    }
-}
-
-/// How a status message reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    /// Neutral.
-    Info,
-    /// Something worked.
-    Good,
-    /// Something needs attention.
-    Warn,
-    /// Something failed.
-    Error,
-}
-
-/// The message on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusLine {
-    /// What to say (never a value).
-    pub text: String,
-    /// How.
-    pub tone: Tone,
-}
-
-/// Work running on the worker thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Busy {
-    /// Saving (and encrypting the backups).
-    Saving,
-    /// Reading the live file again.
-    Reloading,
-}
-
-/// One step back: the working document before a change.
-pub struct Undo {
-    /// The document (`None`: no live file yet).
-    pub doc: Option<Document>,
-    /// Its revision.
-    pub revision: u64,
-    /// What the change did, for the status line.
-    pub what: String,
-}
-
-/// The most changes `u` can take back.
-pub const UNDO_LIMIT: usize = 200;
 
 /// The whole state of the TUI.
 // Independent flags of the session (zoom, quitting, analysis due …), not a hidden enum.
@@ -274,6 +102,21 @@ pub struct Model {
     pub analysis_due: bool,
     /// The revision a background analysis is running for.
     pub analyzing: Option<u64>,
+    /// The list must be rebuilt before the next frame (search typed, filter changed): a burst
+    /// of keys rebuilds it once, not once per key.
+    pub rows_due: bool,
+    /// What the example's comments say (section headings, descriptions).
+    pub comments: Comments,
+    /// The env files of the project, for `o` (filled by the loop).
+    pub env_files: Vec<PathBuf>,
+    /// How far the help overlay is scrolled.
+    pub help_scroll: usize,
+    /// Indices into `inv.findings` of the findings no list row shows (about a file as a
+    /// whole, or a compose variable outside the inventory), found once per analysis: the
+    /// layout asks on every key.
+    pub file_findings: Vec<usize>,
+    /// `envward.toml` as read (`None`: there is none), the base of decisions recorded there.
+    pub config_text: Option<String>,
     /// The loop should end.
     pub quit: bool,
 }
@@ -321,18 +164,45 @@ impl Model {
             analyze_in_background_above: 2_000,
             analysis_due: false,
             analyzing: None,
+            rows_due: false,
+            comments: Comments::default(),
+            env_files: Vec::new(),
+            config_text: None,
+            help_scroll: 0,
+            file_findings: Vec::new(),
             quit: false,
         };
+        model.read_comments();
         model.refresh();
         // Start on the first problem, so its reason shows at once.
         model.selected = model
             .rows
             .iter()
-            .position(|r| matches!(r, Row::Var(i) if model.inv.variables[*i].status != Status::Ok))
+            .position(
+                |r| matches!(r, Row::Var(i) if super::rows::has_problem(&model.inv.variables[*i])),
+            )
             .or(model.selected);
         model.scroll_into_view();
-        model.status = Some(welcome(&model.inv));
+        model.status = Some(welcome(&model));
         model
+    }
+
+    /// Reads the example's comments again (after the example changed).
+    pub fn read_comments(&mut self) {
+        self.comments = self
+            .ws
+            .example
+            .as_ref()
+            .map(|e| super::rows::comments(&e.document))
+            .unwrap_or_default();
+    }
+
+    /// Rebuilds the list if a change asked for it.
+    pub fn settle(&mut self) {
+        if self.rows_due {
+            self.rows_due = false;
+            self.rebuild_rows();
+        }
     }
 
     /// Whether the working copy differs from what is on disk.
@@ -389,7 +259,23 @@ impl Model {
             .ws
             .analyze_with(&self.knowledge, self.policy, self.facts.clone(), self.now);
         self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+        self.index_findings();
         self.rebuild_rows();
+    }
+
+    /// Finds the file-level findings of a new analysis (linear: a name set, not a lookup
+    /// per finding).
+    fn index_findings(&mut self) {
+        let names: std::collections::HashSet<&str> =
+            self.inv.variables.iter().map(|v| v.name.as_str()).collect();
+        self.file_findings = self
+            .inv
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.variable.as_deref().is_none_or(|v| !names.contains(v)))
+            .map(|(i, _)| i)
+            .collect();
     }
 
     /// After a change: re-analyse now on a small project; on a large one, show the new values
@@ -426,6 +312,7 @@ impl Model {
         if revision == self.revision && !self.analysis_due {
             self.inv = inv;
             self.values = decode_values(self.doc(), &self.ws.os_env, &self.inv);
+            self.index_findings();
             self.rebuild_rows();
         } else {
             // The user changed more meanwhile: analyse the newest copy instead.
@@ -440,12 +327,12 @@ impl Model {
         let mut rows = Vec::with_capacity(self.inv.variables.len() + 16);
         let mut heading: Option<&str> = None;
         for (i, var) in self.inv.variables.iter().enumerate() {
-            if !self.filter.admits(var.status)
+            if !self.filter.admits(var)
                 || (!needle.is_empty() && !var.name.to_lowercase().contains(&needle))
             {
                 continue;
             }
-            let this = section_of(var);
+            let this = section_of(&self.comments, var);
             if this.is_some() && this != heading {
                 rows.push(Row::Section(this.unwrap_or_default().to_string()));
             }
@@ -462,9 +349,23 @@ impl Model {
         self.scroll_into_view();
     }
 
+    /// Selects the variable called `name`, if listed.
+    pub fn select_name(&mut self, name: &str) -> bool {
+        let at = self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Var(i) if self.inv.variables[*i].name == name));
+        if at.is_some() {
+            self.selected = at;
+            self.revealed = None;
+            self.scroll_into_view();
+        }
+        at.is_some()
+    }
+
     /// Moves `offset` so the selected row (and its section heading, at the top) is on screen.
     pub fn scroll_into_view(&mut self) {
-        let height = list_height(self.size, self.zoom).max(1);
+        let height = self.list_height().max(1);
         let Some(sel) = self.selected else {
             self.offset = 0;
             return;
@@ -485,22 +386,60 @@ impl Model {
     }
 }
 
-/// The first status line: what is wrong and the fastest way to fix it.
-fn welcome(inv: &Inventory) -> StatusLine {
-    let problems = inv
+/// What `G` would do now, for the hint line and the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GenerateAllPlan {
+    /// Secrets it generates.
+    pub generate: usize,
+    /// There is no live file yet: `G` makes one from the example, copying its other values
+    /// (configuration, and provider placeholders to replace) as they are.
+    pub from_example: bool,
+    /// Variables it cannot fix: provider tokens and configuration that need a typed value.
+    pub need_you: usize,
+}
+
+impl Model {
+    /// What `G` would do now.
+    pub fn generate_all_plan(&self) -> GenerateAllPlan {
+        let fixable = |v: &Variable| crate::plan::is_fillable(v, &super::update::FIXABLE);
+        GenerateAllPlan {
+            generate: self.inv.variables.iter().filter(|v| fixable(v)).count(),
+            from_example: self.doc().is_none() && self.ws.example.is_some(),
+            need_you: self
+                .inv
+                .variables
+                .iter()
+                .filter(|v| v.status != Status::Ok && v.status != Status::Unused && !fixable(v))
+                .count(),
+        }
+    }
+}
+
+/// The first status line: what is wrong and the fastest way to fix it, saying what `G`
+/// will actually do.
+fn welcome(model: &Model) -> StatusLine {
+    let problems = model
+        .inv
         .variables
         .iter()
-        .filter(|v| v.status != Status::Ok)
-        .count();
-    let fixable = inv
-        .variables
-        .iter()
-        .filter(|v| crate::plan::is_fillable(v, &super::update::FIXABLE))
-        .count();
-    let text = match (problems, fixable) {
+        .filter(|v| super::rows::has_problem(v))
+        .count()
+        + super::layout::file_findings(model).count();
+    let plan = model.generate_all_plan();
+    let need = if plan.need_you > 0 {
+        format!(" · {} need your value (e)", plan.need_you)
+    } else {
+        String::new()
+    };
+    let text = match (problems, plan.generate) {
         (0, _) => "Nothing to fix. ? shows the keys".to_string(),
-        (p, 0) => format!("{p} to look at; e types a value · ? keys"),
-        (p, f) => format!("{p} to look at; G generates {f} secrets, then s saves · ? keys"),
+        (p, 0) => format!("{p} to look at{need} · n next · ? keys"),
+        (_, g) if plan.from_example => format!(
+            "G makes {} from {} and generates {g} secrets{need}",
+            model.inv.env_file.display(),
+            model.inv.example_file.display()
+        ),
+        (_, g) => format!("G generates {g} secrets, then s saves{need} · ? keys"),
     };
     StatusLine {
         text,
@@ -513,8 +452,8 @@ fn welcome(inv: &Inventory) -> StatusLine {
 }
 
 /// The heading a variable is listed under: its example section, or "Not in the example".
-pub fn section_of(var: &Variable) -> Option<&str> {
-    match &var.section {
+pub fn section_of<'a>(comments: &'a Comments, var: &Variable) -> Option<&'a str> {
+    match comments.sections.get(&var.name) {
         Some(s) => Some(s.as_str()),
         None if !var.in_example => Some("Not in the example"),
         None => None,
@@ -538,30 +477,14 @@ fn decode_values(
     inv.variables.iter().map(|v| map.remove(&v.name)).collect()
 }
 
-/// Rows of the screen: header 2, status 1, footer 1; the rest is shared by the list and the
-/// detail pane. Shared by `view` (to draw) and `update` (to page and scroll).
-pub struct Layout {
-    /// Rows of the list block (its title line included).
-    pub list: u16,
-    /// Rows of the detail block (its title line included).
-    pub detail: u16,
-}
-
-/// How the body rows are split at `size`.
-pub fn layout(size: (u16, u16), zoom: bool) -> Layout {
-    let body = size.1.saturating_sub(4);
-    let detail = if zoom {
-        body.saturating_sub(4)
-    } else {
-        (body / 2).min(8)
-    };
-    Layout {
-        list: body - detail,
-        detail,
+impl Model {
+    /// Where each pane is at the current size.
+    pub fn areas(&self) -> super::layout::Areas {
+        super::layout::areas(self.size, self.zoom, super::layout::banner_lines(self))
     }
-}
 
-/// How many variable rows the list shows at `size`.
-pub fn list_height(size: (u16, u16), zoom: bool) -> usize {
-    usize::from(layout(size, zoom).list.saturating_sub(1))
+    /// How many variable rows the list shows.
+    pub fn list_height(&self) -> usize {
+        usize::from(self.areas().list.height.saturating_sub(1))
+    }
 }

@@ -32,6 +32,14 @@ pub enum Msg {
     Reloaded(Result<Box<Reloaded>, String>),
     /// The outcome of [`Cmd::Analyze`].
     Analyzed(Box<Analyzed>),
+    /// The outcome of [`Cmd::Record`].
+    Recorded(Result<Box<Recorded>, String>),
+    /// The outcome of [`Cmd::Open`].
+    Opened(Result<Box<Opened>, String>),
+    /// The project's env files, answering [`Cmd::ListFiles`].
+    EnvFiles(Vec<PathBuf>),
+    /// A mouse click or wheel turn.
+    Mouse(crossterm::event::MouseEvent),
     /// SIGTERM, SIGHUP or SIGINT: leave now.
     Terminate,
 }
@@ -47,6 +55,57 @@ pub enum Cmd {
     Reload(Box<ReloadJob>),
     /// Re-analyse a large project on the worker thread, so the next frame does not wait.
     Analyze(Box<AnalyzeJob>),
+    /// Write a decision to `envward.toml` or the example file (not secret: no backup).
+    Record(Box<RecordJob>),
+    /// Load the project again with another live env file.
+    Open(Box<crate::cli::GlobalArgs>),
+    /// List the project's env files (in this directory).
+    ListFiles(PathBuf),
+    /// Put this value on the clipboard (OSC 52), because the user asked for it.
+    Copy(secrecy::SecretString),
+}
+
+/// Which file a decision goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `envward.toml`.
+    Config,
+    /// The example file.
+    Example,
+}
+
+/// A decision to write: the whole new text of a small, non-secret file.
+#[derive(Debug, Clone)]
+pub struct RecordJob {
+    /// Which file.
+    pub target: Target,
+    /// Where it is.
+    pub path: PathBuf,
+    /// The text it had when read (`None`: it did not exist); the write is refused if the
+    /// file changed since.
+    pub expected: Option<String>,
+    /// The new text.
+    pub text: String,
+    /// What the decision was, for the status line.
+    pub what: String,
+}
+
+/// A decision written.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The job, as done.
+    pub job: RecordJob,
+}
+
+/// The project loaded with another live file.
+#[derive(Debug)]
+pub struct Opened {
+    /// The workspace.
+    pub ws: Workspace,
+    /// The live file's mode and git standing.
+    pub facts: FileFacts,
+    /// The policy for it (chosen by its name unless `--policy` was given).
+    pub policy: crate::analysis::Policy,
 }
 
 /// A re-analysis of the working copy: everything `analyze_with` reads.

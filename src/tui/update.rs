@@ -3,30 +3,43 @@
 //! It reads no file, clock, terminal or random source. Keys become actions through the key
 //! table; every change to the working copy pushes an undo step and re-runs the analysis at
 //! once (with the file facts and time captured at start-up), so statuses are always current.
-//! Randomness, saving and reloading are returned as [`Cmd`]s; their results come back as
-//! [`Msg`]s.
+//! Randomness, saving, reloading and writing decisions are returned as [`Cmd`]s; their
+//! results come back as [`Msg`]s. The editor, the decisions and the save/quit flow have
+//! their own files below this one.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
+mod decide;
+mod edit;
+mod generate;
+mod nav;
+mod save;
 
-use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
+use secrecy::ExposeSecret;
 
 use super::keys::{self, Action, Context};
-use super::model::{
-    Busy, DiffKind, DiffLine, EditState, Mode, Model, Row, StatusLine, Tone, UNDO_LIMIT, Undo,
-    list_height,
-};
-use super::msg::{Cmd, Msg, ReloadJob, Reloaded, Request, SaveDone, SaveFailure, SaveJob};
-use crate::analysis::{Class, Inventory, Status, Variable};
-use crate::dotenv::Document;
+use super::model::{Filter, Mode, Model, Pending, StatusLine, Tone, UNDO_LIMIT, Undo};
+use super::msg::{Cmd, Msg};
+use crate::analysis::Status;
 use crate::plan::{self, Change};
+
+pub use generate::{generate, initialises_volume};
+use generate::{generate_all, generate_selected, on_generated};
+use nav::{move_by, next_problem, on_mouse, on_problems};
+pub use save::diff;
 
 /// The statuses `G` fixes, as `envward fill` does.
 pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::Weak];
 
-/// Applies one message to the model; returns the side effect it asks for, if any.
+/// Applies one message to the model and settles the list; returns the side effect it asks
+/// for, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Cmd> {
+    let cmd = step(model, msg);
+    model.settle();
+    cmd
+}
+
+/// Applies one message without settling the list: the loop applies a whole burst of keys
+/// this way, then calls [`Model::settle`] once before drawing.
+pub fn step(model: &mut Model, msg: Msg) -> Option<Cmd> {
     let cmd = dispatch(model, msg);
     // A change on a large project leaves its re-analysis due: start it on the worker once
     // nothing else is asked for (a pending command comes first; the next message retries).
@@ -45,9 +58,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
             on_action(model, action)
         }
         Msg::Paste(text) => {
-            for c in text.chars().filter(|c| !c.is_control()) {
-                on_action(model, Action::Input(c));
-            }
+            edit::paste(model, &text);
+            None
+        }
+        Msg::Mouse(event) => {
+            on_mouse(model, event);
             None
         }
         Msg::Resize(w, h) => {
@@ -59,9 +74,21 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
             on_generated(model, result);
             None
         }
-        Msg::Saved(result) => on_saved(model, result),
+        Msg::Saved(result) => save::on_saved(model, result),
         Msg::Reloaded(result) => {
-            on_reloaded(model, result);
+            save::on_reloaded(model, result);
+            None
+        }
+        Msg::Recorded(result) => {
+            decide::on_recorded(model, result);
+            None
+        }
+        Msg::Opened(result) => {
+            decide::on_opened(model, result);
+            None
+        }
+        Msg::EnvFiles(files) => {
+            decide::on_env_files(model, files);
             None
         }
         Msg::Terminate => {
@@ -76,7 +103,8 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
     }
 }
 
-fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
+/// Puts a message on the status line.
+pub(crate) fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
     model.status = Some(StatusLine {
         text: text.into(),
         tone,
@@ -85,52 +113,70 @@ fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
 
 fn on_action(model: &mut Model, action: Action) -> Option<Cmd> {
     if action == Action::Interrupt {
-        model.quit = true;
-        return None;
+        return save::interrupt(model);
     }
     match model.context() {
         Context::List => on_list(model, action),
-        Context::Edit => {
-            on_edit(model, action);
-            None
-        }
+        Context::Edit => edit::on_edit(model, action),
         Context::Search => {
-            on_search(model, action);
+            edit::on_search(model, action);
             None
         }
-        // Read-only overlays: closing them is all a key can do.
-        Context::Help | Context::Notice => {
+        Context::Ask => edit::on_ask(model, action),
+        Context::Help => {
+            match action {
+                Action::Up => model.help_scroll = model.help_scroll.saturating_sub(1),
+                Action::Down => model.help_scroll += 1,
+                Action::Cancel => model.mode = Mode::List,
+                _ => {}
+            }
+            None
+        }
+        // A notice to read: closing it is all a key can do.
+        Context::Notice => {
             if action == Action::Cancel {
                 model.mode = Mode::List;
             }
             None
         }
-        Context::Diff => on_diff(model, action),
-        Context::ConfirmQuit => on_confirm_quit(model, action),
-        Context::Conflict => on_conflict(model, action),
+        Context::Problems => {
+            on_problems(model, action);
+            None
+        }
+        Context::Mark => decide::on_mark(model, action),
+        Context::Files => decide::on_files(model, action),
+        Context::Confirm => on_confirm(model, action),
+        Context::Diff => save::on_diff(model, action),
+        Context::ConfirmQuit => save::on_confirm_quit(model, action),
+        Context::Conflict => save::on_conflict(model, action),
     }
 }
 
 fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
-    let page = list_height(model.size, model.zoom).max(1);
+    let page = model.list_height().max(1);
+    let page = isize::try_from(page).unwrap_or(isize::MAX);
     match action {
         Action::Up => move_by(model, -1),
         Action::Down => move_by(model, 1),
-        Action::PageUp => move_by(model, -isize::try_from(page).unwrap_or(isize::MAX)),
-        Action::PageDown => move_by(model, isize::try_from(page).unwrap_or(isize::MAX)),
+        Action::PageUp => move_by(model, -page),
+        Action::PageDown => move_by(model, page),
         Action::Home => move_by(model, isize::MIN),
         Action::End => move_by(model, isize::MAX),
+        Action::NextProblem => next_problem(model, true),
+        Action::PrevProblem => next_problem(model, false),
         Action::Generate => return generate_selected(model),
         Action::GenerateAll => return generate_all(model),
-        Action::Edit => start_edit(model),
+        Action::Edit => edit::start_edit(model, false),
+        Action::EditCurrent => edit::start_edit(model, true),
         Action::Reveal => reveal(model),
+        Action::Copy => return copy(model),
         Action::Undo => undo(model),
-        Action::Diff => open_diff(model),
-        Action::Save => return save(model),
+        Action::Diff => save::open_diff(model),
+        Action::Save => return save::save(model),
         Action::Search => model.mode = Mode::Search,
         Action::Filter => {
             model.filter = model.filter.next();
-            model.rebuild_rows();
+            model.rows_due = true;
             say(
                 model,
                 Tone::Info,
@@ -141,16 +187,31 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
             model.zoom = !model.zoom;
             model.scroll_into_view();
         }
-        Action::Help => model.mode = Mode::Help,
-        Action::Quit => quit(model),
+        Action::Problems => {
+            if model.inv.findings.is_empty() {
+                say(model, Tone::Good, "No findings: nothing to fix");
+            } else {
+                model.mode = Mode::Problems(0);
+            }
+        }
+        Action::Mark => decide::open_mark(model),
+        Action::Add => edit::start_ask(model, super::model::Ask::NewName),
+        Action::Delete => return decide::delete(model),
+        Action::Files => return decide::open_files(model),
+        Action::Reload => return save::ask_reload(model),
+        Action::Help => {
+            model.help_scroll = 0;
+            model.mode = Mode::Help;
+        }
+        Action::Quit => save::quit(model),
         Action::Cancel => {
-            if model.search.is_empty() && model.filter == super::model::Filter::All {
+            if model.search.is_empty() && model.filter == Filter::All {
                 model.status = None;
                 model.revealed = None;
             } else {
                 model.search.clear();
-                model.filter = super::model::Filter::All;
-                model.rebuild_rows();
+                model.filter = Filter::All;
+                model.rows_due = true;
                 say(model, Tone::Info, "Showing all");
             }
         }
@@ -159,130 +220,32 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
     None
 }
 
-/// Moves the selection by `delta` variable rows (section headings are skipped), clamped.
-fn move_by(model: &mut Model, delta: isize) {
-    let Some(current) = model.selected else {
-        return;
-    };
-    let is_var = |r: &Row| matches!(r, Row::Var(_));
-    let target = match delta {
-        isize::MIN => model.rows.iter().position(is_var),
-        isize::MAX => model.rows.iter().rposition(is_var),
-        d => {
-            let mut at = current;
-            let mut left = d.unsigned_abs();
-            let mut last_var = current;
-            while left > 0 {
-                let next = if d < 0 {
-                    at.checked_sub(1)
-                } else {
-                    Some(at + 1).filter(|n| *n < model.rows.len())
-                };
-                let Some(n) = next else { break };
-                at = n;
-                if is_var(&model.rows[n]) {
-                    last_var = n;
-                    left -= 1;
+fn on_confirm(model: &mut Model, action: Action) -> Option<Cmd> {
+    match action {
+        Action::Accept => {
+            let Mode::Confirm(c) = std::mem::replace(&mut model.mode, Mode::List) else {
+                return None;
+            };
+            match c.then {
+                Pending::Generate(reqs) => Some(Cmd::Generate(reqs)),
+                Pending::Delete(name) => {
+                    decide::delete_now(model, &name);
+                    None
                 }
+                Pending::Reload => Some(save::reload(model)),
             }
-            Some(last_var)
         }
-    };
-    if let Some(t) = target
-        && t != current
-    {
-        model.selected = Some(t);
-        model.revealed = None;
-        model.scroll_into_view();
-    }
-}
-
-fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
-    Request {
-        name: var.name.clone(),
-        kind,
-        constraints: var.constraints.clone(),
-        status: var.status,
-        reason: inv
-            .findings_of(var)
-            .map(|f| f.message.clone())
-            .next()
-            .unwrap_or_else(|| var.status.as_str().to_string()),
-    }
-}
-
-fn generate_selected(model: &mut Model) -> Option<Cmd> {
-    let Some((_, var)) = model.selected_var() else {
-        say(model, Tone::Warn, "Nothing selected");
-        return None;
-    };
-    let name = var.name.clone();
-    match (var.class, var.kind) {
-        (Class::Secret, Some(kind)) => {
-            let req = request(&model.inv, var, kind);
-            Some(Cmd::Generate(vec![req]))
-        }
-        (Class::External, _) => {
-            say(
-                model,
-                Tone::Warn,
-                format!(
-                    "{name} is issued by a provider: envward never generates it; press e to type it"
-                ),
-            );
+        Action::Cancel => {
+            model.mode = Mode::List;
+            say(model, Tone::Info, "Nothing changed");
             None
         }
-        _ => {
-            say(
-                model,
-                Tone::Warn,
-                format!("{name} is configuration, not a secret: press e to set it"),
-            );
-            None
-        }
+        _ => None,
     }
-}
-
-fn generate_all(model: &mut Model) -> Option<Cmd> {
-    let reqs: Vec<Request> = model
-        .inv
-        .variables
-        .iter()
-        .filter(|v| plan::is_fillable(v, &FIXABLE))
-        .filter_map(|v| v.kind.map(|k| request(&model.inv, v, k)))
-        .collect();
-    if reqs.is_empty() {
-        say(
-            model,
-            Tone::Info,
-            "Nothing to generate: every secret envward can generate is fine",
-        );
-        return None;
-    }
-    Some(Cmd::Generate(reqs))
-}
-
-/// Performs [`Cmd::Generate`] with `rng`: the loop passes the OS generator, tests a seeded
-/// one. Kept here, beside the code that reads the answer, so both agree on its shape.
-pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut R) -> Msg {
-    let changes = requests
-        .iter()
-        .map(|r| {
-            crate::generate::generate(r.kind, &r.constraints, rng).map(|value| Change {
-                name: r.name.clone(),
-                kind: r.kind,
-                status: r.status,
-                reason: r.reason.clone(),
-                value,
-                origin: plan::Origin::Generated,
-            })
-        })
-        .collect();
-    Msg::Generated(changes)
 }
 
 /// Records an undo step and applies `changes` to the working copy, then re-analyses.
-fn change(model: &mut Model, changes: Vec<Change>, what: String) {
+pub(crate) fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     let before = model.doc().cloned();
     let example = model.ws.example.as_ref().map(|e| &e.document);
     // A change carries its consequences: the rest of its group, the URLs that embed it and
@@ -298,6 +261,16 @@ fn change(model: &mut Model, changes: Vec<Change>, what: String) {
         changes,
     );
     let doc = plan::apply(before.as_ref(), example, &plan);
+    commit(model, before, doc, what);
+}
+
+/// Makes `doc` the working copy, keeping `before` as an undo step.
+pub(crate) fn commit(
+    model: &mut Model,
+    before: Option<crate::dotenv::Document>,
+    doc: crate::dotenv::Document,
+    what: String,
+) {
     model.undo.push(Undo {
         doc: before,
         revision: model.revision,
@@ -312,116 +285,6 @@ fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     model.refresh_after_change();
 }
 
-fn on_generated(model: &mut Model, result: Result<Vec<Change>, crate::generate::GenerateError>) {
-    match result {
-        Ok(changes) if changes.is_empty() => {}
-        Ok(changes) => {
-            let n = changes.len();
-            let what = if n == 1 {
-                format!("generated {}", changes[0].name)
-            } else {
-                format!("generated {n} values")
-            };
-            let text = if n == 1 {
-                let len = changes[0].value.expose_secret().chars().count();
-                format!(
-                    "Generated {} ({len} chars, hidden) · d preview · s save · u undo",
-                    changes[0].name
-                )
-            } else {
-                format!("Generated {n} values (hidden) · d preview · s save · u undo")
-            };
-            change(model, changes, what);
-            say(model, Tone::Good, text);
-        }
-        Err(e) => say(model, Tone::Error, format!("Could not generate: {e}")),
-    }
-}
-
-fn start_edit(model: &mut Model) {
-    let Some((i, var)) = model.selected_var() else {
-        return;
-    };
-    let current = model
-        .value(i)
-        .map(|v| Zeroizing::new(v.expose_secret().to_string()))
-        .unwrap_or_default();
-    model.mode = Mode::Edit(EditState {
-        name: var.name.clone(),
-        buffer: current,
-        reveal: false,
-        sensitive: var.class.is_sensitive(),
-    });
-}
-
-fn on_edit(model: &mut Model, action: Action) {
-    let Mode::Edit(edit) = &mut model.mode else {
-        return;
-    };
-    match action {
-        Action::Input(c) => edit.buffer.push(c),
-        Action::Backspace => {
-            edit.buffer.pop();
-        }
-        Action::ToggleReveal => edit.reveal = !edit.reveal,
-        Action::Cancel => {
-            model.mode = Mode::List;
-            say(model, Tone::Info, "Edit cancelled; nothing changed");
-        }
-        Action::Accept => {
-            let Mode::Edit(edit) = std::mem::replace(&mut model.mode, Mode::List) else {
-                return;
-            };
-            let Some(var) = model.inv.get(&edit.name) else {
-                return;
-            };
-            let unchanged = model
-                .inv
-                .variables
-                .iter()
-                .position(|v| v.name == edit.name)
-                .and_then(|i| model.value(i))
-                .is_some_and(|v| v.expose_secret() == edit.buffer.as_str());
-            if unchanged && var.in_env {
-                say(model, Tone::Info, format!("{} unchanged", edit.name));
-                return;
-            }
-            let c = Change {
-                name: edit.name.clone(),
-                kind: var.kind.unwrap_or_default(),
-                status: var.status,
-                reason: "edited".to_string(),
-                value: SecretString::from(edit.buffer.as_str()),
-                origin: plan::Origin::Typed,
-            };
-            let name = edit.name.clone();
-            change(model, vec![c], format!("edited {name}"));
-            say(model, Tone::Good, format!("Set {name} · s save · u undo"));
-        }
-        _ => {}
-    }
-}
-
-fn on_search(model: &mut Model, action: Action) {
-    match action {
-        Action::Input(c) => {
-            model.search.push(c);
-            model.rebuild_rows();
-        }
-        Action::Backspace => {
-            model.search.pop();
-            model.rebuild_rows();
-        }
-        Action::Accept => model.mode = Mode::List,
-        Action::Cancel => {
-            model.search.clear();
-            model.mode = Mode::List;
-            model.rebuild_rows();
-        }
-        _ => {}
-    }
-}
-
 fn reveal(model: &mut Model) {
     let Some((_, var)) = model.selected_var() else {
         return;
@@ -431,6 +294,27 @@ fn reveal(model: &mut Model) {
         model.revealed = None;
     } else {
         model.revealed = Some(name);
+    }
+}
+
+/// `y`: the selected value to the clipboard, only because the user asked.
+fn copy(model: &mut Model) -> Option<Cmd> {
+    let (i, var) = model.selected_var()?;
+    let name = var.name.clone();
+    match model.value(i) {
+        Some(v) if !v.expose_secret().is_empty() => {
+            let value = v.clone();
+            say(
+                model,
+                Tone::Good,
+                format!("Copied {name} to the clipboard (OSC 52: the terminal must allow it)"),
+            );
+            Some(Cmd::Copy(value))
+        }
+        _ => {
+            say(model, Tone::Info, format!("{name} has no value to copy"));
+            None
+        }
     }
 }
 
@@ -446,225 +330,6 @@ fn undo(model: &mut Model) {
     model.revision = step.revision;
     model.refresh_after_change();
     say(model, Tone::Info, format!("Undid: {}", step.what));
-}
-
-/// The unsaved changes, by name, with old and new values (hidden by the view unless config).
-pub fn diff(model: &Model) -> Vec<DiffLine> {
-    let env = &model.ws.os_env;
-    let decode = |doc: Option<&Document>| -> HashMap<String, SecretString> {
-        doc.map(|d| {
-            d.resolve_lenient(&|k: &str| env.get(k).cloned())
-                .into_iter()
-                .map(|b| (b.key, SecretString::from(b.value)))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let old_doc = model.disk.as_ref().map(|d| &d.document);
-    let new_doc = model.doc();
-    let old = decode(old_doc);
-    let new = decode(new_doc);
-    let mut names: Vec<&str> = new_doc.map(Document::keys).unwrap_or_default();
-    for k in old_doc.map(Document::keys).unwrap_or_default() {
-        if !names.contains(&k) {
-            names.push(k);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for name in names {
-        if !seen.insert(name) {
-            continue;
-        }
-        let (o, n) = (old.get(name), new.get(name));
-        let kind = match (o, n) {
-            (None, Some(_)) => DiffKind::Added,
-            (Some(_), None) => DiffKind::Removed,
-            (Some(a), Some(b)) if a.expose_secret() != b.expose_secret() => DiffKind::Changed,
-            _ => continue,
-        };
-        let sensitive = model.inv.get(name).is_none_or(|v| v.class.is_sensitive());
-        out.push(DiffLine {
-            name: name.to_string(),
-            kind,
-            old: o.cloned(),
-            new: n.cloned(),
-            sensitive,
-        });
-    }
-    out
-}
-
-fn open_diff(model: &mut Model) {
-    if !model.is_dirty() {
-        say(model, Tone::Info, "No unsaved changes");
-        return;
-    }
-    model.mode = Mode::Diff(0);
-}
-
-fn on_diff(model: &mut Model, action: Action) -> Option<Cmd> {
-    let Mode::Diff(scroll) = &mut model.mode else {
-        return None;
-    };
-    match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll += 1,
-        Action::Cancel => model.mode = Mode::List,
-        Action::Save => {
-            model.mode = Mode::List;
-            return save(model);
-        }
-        _ => {}
-    }
-    None
-}
-
-fn save(model: &mut Model) -> Option<Cmd> {
-    if model.busy.is_some() {
-        say(model, Tone::Warn, "Still saving; one moment");
-        return None;
-    }
-    let Some(doc) = model.doc() else {
-        say(
-            model,
-            Tone::Info,
-            "Nothing to save yet: generate (G) or edit (e) first",
-        );
-        return None;
-    };
-    if !model.is_dirty() {
-        say(model, Tone::Info, "No unsaved changes");
-        return None;
-    }
-    let text = doc.render();
-    let mut ws = model.ws.clone();
-    ws.live.clone_from(&model.disk);
-    model.busy = Some(Busy::Saving);
-    say(model, Tone::Info, "Saving…");
-    Some(Cmd::Save(Box::new(SaveJob {
-        ws,
-        text,
-        options: model.options.save.clone(),
-        revision: model.revision,
-    })))
-}
-
-fn on_saved(model: &mut Model, result: Result<Box<SaveDone>, SaveFailure>) -> Option<Cmd> {
-    model.busy = None;
-    match result {
-        Ok(done) => {
-            let done = *done;
-            model.disk = Some(done.disk);
-            model.facts = done.facts;
-            model.saved_revision = done.revision;
-            model.refresh();
-            let backups: Vec<String> = done
-                .backups
-                .iter()
-                .map(|b| b.display().to_string())
-                .collect();
-            let mut text = format!("Saved {} (0600)", done.live.display());
-            if !backups.is_empty() {
-                let _ = write!(text, " · backup {}", backups.join(", "));
-            }
-            say(model, Tone::Good, text);
-            // The identity notice matters (losing the key loses the backups): shown whole
-            // until acknowledged, or printed after the terminal is restored when quitting.
-            if let Some(n) = done.notice {
-                if model.quit_after_save {
-                    model.exit_message = Some(n);
-                } else {
-                    model.mode = Mode::Notice(n);
-                }
-            }
-            if model.quit_after_save {
-                model.quit = true;
-            }
-        }
-        Err(SaveFailure::ChangedOnDisk(m)) => {
-            model.quit_after_save = false;
-            model.mode = Mode::Conflict;
-            say(model, Tone::Error, m);
-        }
-        Err(SaveFailure::Other(m)) => {
-            model.quit_after_save = false;
-            say(model, Tone::Error, format!("Not saved: {m}"));
-        }
-    }
-    None
-}
-
-fn quit(model: &mut Model) {
-    if model.is_dirty() {
-        model.mode = Mode::ConfirmQuit;
-    } else if model.busy == Some(Busy::Saving) {
-        model.quit_after_save = true;
-        say(model, Tone::Info, "Quitting once the save is done…");
-    } else {
-        model.quit = true;
-    }
-}
-
-fn on_confirm_quit(model: &mut Model, action: Action) -> Option<Cmd> {
-    match action {
-        Action::Discard => model.quit = true,
-        Action::Save => {
-            model.mode = Mode::List;
-            model.quit_after_save = true;
-            let cmd = save(model);
-            if cmd.is_none() && model.busy.is_none() {
-                model.quit_after_save = false;
-            }
-            return cmd;
-        }
-        Action::Cancel => model.mode = Mode::List,
-        _ => {}
-    }
-    None
-}
-
-fn on_conflict(model: &mut Model, action: Action) -> Option<Cmd> {
-    match action {
-        Action::Reload => {
-            model.mode = Mode::List;
-            model.busy = Some(Busy::Reloading);
-            say(model, Tone::Info, "Reloading…");
-            Some(Cmd::Reload(Box::new(ReloadJob {
-                cwd: model.ws.cwd.clone(),
-                path: model.ws.project.env_file.clone(),
-            })))
-        }
-        Action::Cancel => {
-            model.mode = Mode::List;
-            say(model, Tone::Warn, "Kept your changes; they are not saved");
-            None
-        }
-        _ => None,
-    }
-}
-
-fn on_reloaded(model: &mut Model, result: Result<Box<Reloaded>, String>) {
-    model.busy = None;
-    match result {
-        Ok(r) => {
-            let r = *r;
-            model.disk = r.disk;
-            model.facts = r.facts;
-            model.ws.live.clone_from(&model.disk);
-            model.undo.clear();
-            model.last_revision += 1;
-            model.revision = model.last_revision;
-            model.saved_revision = model.revision;
-            model.refresh();
-            say(
-                model,
-                Tone::Info,
-                "Reloaded from disk; your unsaved changes were dropped",
-            );
-        }
-        Err(m) => say(model, Tone::Error, format!("Could not reload: {m}")),
-    }
 }
 
 #[cfg(test)]

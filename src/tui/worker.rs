@@ -6,7 +6,10 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
-use super::msg::{AnalyzeJob, Analyzed, Msg, ReloadJob, Reloaded, SaveDone, SaveFailure, SaveJob};
+use super::msg::{
+    AnalyzeJob, Analyzed, Msg, Opened, RecordJob, Recorded, ReloadJob, Reloaded, SaveDone,
+    SaveFailure, SaveJob,
+};
 use crate::analysis::FileFacts;
 use crate::cli::workspace::{self, EnvFile};
 use crate::cli::{Error, save};
@@ -19,7 +22,14 @@ pub enum Job {
     Save(Box<SaveJob>),
     /// Read the live file again.
     Reload(Box<ReloadJob>),
+    /// Re-analyse the working copy.
     Analyze(Box<AnalyzeJob>),
+    /// Write a decision to `envward.toml` or the example.
+    Record(Box<RecordJob>),
+    /// Load the project with another live file.
+    Open(Box<crate::cli::GlobalArgs>),
+    /// List the env files of a directory.
+    ListFiles(std::path::PathBuf),
 }
 
 /// Starts the worker; jobs go in through the returned sender, results come out on `out`.
@@ -50,7 +60,82 @@ pub fn perform(job: Job) -> Msg {
                 .ws
                 .analyze_with(&job.knowledge, job.policy, job.facts, job.now),
         })),
+        Job::Record(job) => Msg::Recorded(record(*job).map(Box::new)),
+        Job::Open(global) => Msg::Opened(open(&global).map(Box::new)),
+        Job::ListFiles(dir) => Msg::EnvFiles(env_files(&dir)),
     }
+}
+
+/// Writes a small, non-secret file (the example, `envward.toml`) whole: a temporary file
+/// beside it with the old file's mode (0644 when new), renamed over it. Refused when the
+/// file changed since it was read.
+fn record(job: RecordJob) -> Result<Recorded, String> {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt;
+    let shown = job.path.display().to_string();
+    let now = match std::fs::read_to_string(&job.path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{shown}: {e}")),
+    };
+    if now != job.expected {
+        return Err(format!(
+            "{shown} changed on disk since envward read it; nothing was written"
+        ));
+    }
+    let mode = std::fs::metadata(&job.path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    let dir = job.path.parent().unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".envward-")
+        .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    tmp.write_all(job.text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| format!("{shown}: {e}"))?;
+    tmp.persist(&job.path)
+        .map_err(|e| format!("{shown}: {}", e.error))?;
+    Ok(Recorded { job })
+}
+
+fn open(global: &crate::cli::GlobalArgs) -> Result<Opened, String> {
+    let ws = workspace::load_editing(global).map_err(|e| e.to_string())?;
+    let facts = if ws.live.is_some() {
+        workspace::file_facts(&ws.project.env_file)
+    } else {
+        FileFacts::default()
+    };
+    let policy = ws.policy(global.policy);
+    Ok(Opened { ws, facts, policy })
+}
+
+/// The env files of a project directory: `.env` and `.env.*`, without examples, backups
+/// and envward's temporary files.
+pub fn env_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (name == ".env" || name.starts_with(".env."))
+                && !workspace::EXAMPLE_NAMES.contains(&name.as_str())
+                && !p.extension().is_some_and(|e| {
+                    ["age", "envward-tmp", "tmp"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn facts_of(path: &std::path::Path) -> FileFacts {

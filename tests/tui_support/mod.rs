@@ -24,8 +24,15 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all")
 }
 
-/// A temporary copy of `examples/chat4all` (no `.env`), as `chat4all/` inside a temporary
-/// directory so the header names the project as it would in the repository.
+/// The example's files that are committed to the repository: the only ones a test copies.
+/// The quick start saves `.env` and `.env.*.age` backups next to them; a test that copied
+/// the whole folder would see that `.env` and fail on a machine where someone had run it.
+/// `tracked_files_are_the_committed_ones` keeps this list equal to `git ls-files`.
+pub const EXAMPLE_FILES: [&str; 2] = [".env.example", "compose.yaml"];
+
+/// A temporary copy of the tracked files of `examples/chat4all` (never a `.env` or backup
+/// the quick start left there), as `chat4all/` inside a temporary directory so the header
+/// names the project as it would in the repository.
 pub struct Example {
     /// Holds the directory until the test ends.
     pub tmp: tempfile::TempDir,
@@ -33,14 +40,13 @@ pub struct Example {
     pub dir: PathBuf,
 }
 
-/// Copies the example project.
+/// Copies the example project's tracked files.
 pub fn copy_example() -> Example {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("chat4all");
     std::fs::create_dir(&dir).unwrap();
-    for entry in std::fs::read_dir(example_dir()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    for name in EXAMPLE_FILES {
+        std::fs::copy(example_dir().join(name), dir.join(name)).unwrap();
     }
     Example { tmp, dir }
 }
@@ -122,7 +128,27 @@ pub fn text(buffer: &Buffer) -> String {
     out
 }
 
-/// The screen as text with the temporary directory replaced by `[TMP]`.
+/// The screen at 80×24 as text with the temporary directory replaced by `[TMP]`.
 pub fn screen(model: &Model, tmp: &Path) -> String {
-    text(&draw(model, 80, 24)).replace(&tmp.display().to_string(), "[TMP]")
+    screen_at(model, tmp, 80, 24)
+}
+
+/// The screen at `w`×`h` (the model is told the size first, as a resize would).
+pub fn screen_at(model: &Model, tmp: &Path, w: u16, h: u16) -> String {
+    let mut shown = text(&draw_sized(model, w, h)).replace(&tmp.display().to_string(), "[TMP]");
+    shown.truncate(shown.trim_end().len());
+    shown.push('\n');
+    shown
+}
+
+/// Draws at `w`×`h` after telling a copy of the layout the size: the model keeps its own
+/// size for scrolling, so tests resize it first (`resize`).
+fn draw_sized(model: &Model, w: u16, h: u16) -> Buffer {
+    assert_eq!(model.size, (w, h), "resize the model to {w}x{h} first");
+    draw(model, w, h)
+}
+
+/// Tells the model the terminal is `w`×`h`.
+pub fn resize(model: &mut Model, w: u16, h: u16) {
+    update(model, Msg::Resize(w, h));
 }

@@ -236,7 +236,10 @@ impl<'a> Context<'a> {
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
-                let default = default_value(&my_refs, input, live_set_empty);
+                let default_with_ref = default_value(&my_refs, input, live_set_empty);
+                let live_unset = live_entry
+                    .as_ref()
+                    .is_none_or(|e| e.value.as_deref().is_none_or(str::is_empty));
                 let sample = example_entry
                     .as_ref()
                     .or(if input.example.is_none() {
@@ -279,6 +282,10 @@ impl<'a> Context<'a> {
                         || example_entry.is_some()
                         || live_is_env_file
                         || value_refs.contains(&name)
+                        // A commented-out line of the example documents a variable. With no
+                        // example, the live file is its own template (a committed `.env`):
+                        // nothing says which of its keys are stale.
+                        || input.example.is_none()
                         || declarations.documents(&name)
                         || name.starts_with("COMPOSE_"),
                 );
@@ -302,13 +309,22 @@ impl<'a> Context<'a> {
                     in_uri,
                     uri_parts: parts,
                     declared,
-                    default_value: default.map(|(v, _)| v),
+                    default_value: default_with_ref.as_ref().map(|(v, _)| v.clone()),
                     pinned: false,
                     shadowed: false,
                     passwordless_server: false,
                     switched_off: false,
                     strength_bits: None,
                     verdict: Verdict::Ok,
+                    // The effective value of a setting the env file leaves to compose; never a
+                    // secret's (the Inventory holds no secret value).
+                    compose_default: default_with_ref
+                        .filter(|_| c.class == super::Class::Config && live_unset)
+                        .map(|(value, r)| super::ComposeDefault {
+                            value,
+                            file: r.file,
+                            position: r.position,
+                        }),
                 }
             })
             .collect();

@@ -15,7 +15,11 @@ use crate::interpolate::Form;
 /// is an integration's key the template leaves empty, or a comment or declaration says it
 /// is optional.
 pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: bool) -> bool {
-    if let Some(r) = input.config.vars.get(&v.name).and_then(|c| c.required) {
+    let configured = input.config.vars.get(&v.name);
+    if configured.is_some_and(|c| c.optional) {
+        return false;
+    }
+    if let Some(r) = configured.and_then(|c| c.required) {
         return r;
     }
     // `${X:?…}`: Compose itself refuses to start without it.

@@ -60,6 +60,8 @@ pub struct Var<'a> {
     pub strength_bits: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
+    /// The compose default a configuration value falls back to (see [`Variable`]).
+    pub compose_default: Option<crate::analysis::ComposeDefault>,
 }
 
 impl Var<'_> {
@@ -171,6 +173,7 @@ impl Var<'_> {
             env_position: self.live.as_ref().map(|e| e.position),
             example_position: self.example.as_ref().map(|e| e.position),
             classified_by: self.classified_by.clone(),
+            compose_default: self.compose_default.clone(),
             follows_others: self.follows_others(),
             pinned: self.pinned,
             initializes_volume: self.rules.initializes,

@@ -38,7 +38,7 @@ impl Rule for Reused {
                 || var.follows_others()
                 // A value already reported (a placeholder, a weak or default password) is fixed
                 // by fixing it; a second warning about sharing it is noise.
-                || var.verdict != Verdict::Ok
+                || !matches!(var.verdict, Verdict::Ok | Verdict::Unused)
             {
                 continue;
             }

@@ -21,13 +21,13 @@ impl Rule for Undocumented {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // Without an example, the live file is the project's documentation (a committed
-        // `.env` that is its own template); without either there is nothing to compare.
+        // `.env` that is its own template); without either, nothing documents anything.
         let (doc_path, listed): (_, &dyn Fn(&Var<'_>) -> bool) = if cx.input.example.is_some() {
             (cx.input.example_path, &|v: &Var<'_>| v.example.is_some())
         } else if cx.input.live.is_some() {
             (cx.input.live_path, &|v: &Var<'_>| v.live.is_some())
         } else {
-            return;
+            (cx.input.example_path, &|_: &Var<'_>| false)
         };
         let example = doc_path.display();
         for var in cx.vars.iter().filter(|v| {

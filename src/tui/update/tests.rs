@@ -9,11 +9,16 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::ExposeSecret;
 
+use std::fmt::Write as _;
+
 use super::*;
 use crate::analysis::FileFacts;
 use crate::cli::GlobalArgs;
 use crate::cli::workspace;
+use crate::tui::model::Row;
+use crate::tui::model::{Busy, DiffKind};
 use crate::tui::model::{Filter, Options};
+use crate::tui::msg::{Reloaded, SaveDone, SaveFailure, SaveJob};
 
 struct Fixture {
     _tmp: tempfile::TempDir,
@@ -42,7 +47,11 @@ fn load(dir: &Path) -> Model {
         directory: Some(dir.to_path_buf()),
         ..GlobalArgs::default()
     };
-    let ws = workspace::load_with(&global, true).unwrap();
+    model_of(workspace::load_with(&global, true).unwrap())
+}
+
+/// The model on a loaded workspace, with a fixed clock, at 80×24.
+fn model_of(ws: crate::cli::workspace::Workspace) -> Model {
     let policy = ws.policy(None);
     let mut model = Model::new(
         ws,
@@ -127,8 +136,9 @@ fn status_text(model: &Model) -> String {
 fn starts_on_the_first_problem_with_a_hint() {
     let f = fixture();
     assert_eq!(selected_name(&f.model), "POSTGRES_PASSWORD");
+    // The hint says what G really does: no .env yet, so it makes one from the example.
     assert!(
-        status_text(&f.model).contains("G generates 9 secrets"),
+        status_text(&f.model).contains("G makes .env from .env.example and generates 9 secrets"),
         "{}",
         status_text(&f.model)
     );
@@ -163,7 +173,7 @@ fn page_keys_move_a_screenful_and_keep_the_selection_visible() {
     let mut f = fixture();
     let m = &mut f.model;
     code(m, KeyCode::Home);
-    let page = list_height(m.size, m.zoom);
+    let page = m.list_height();
     code(m, KeyCode::PageDown);
     let sel = m.selected.unwrap();
     assert!(sel >= page, "moved {sel} rows for a page of {page}");
@@ -232,14 +242,18 @@ fn edit_sets_a_typed_value_and_esc_leaves_it() {
     let mut f = fixture();
     let m = &mut f.model;
     select(m, "TELEGRAM_BOT_TOKEN");
+    // Enter opens the detail, never the editor.
     code(m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::List) && m.zoom);
+    code(m, KeyCode::Enter);
+    ch(m, 'e');
     assert!(matches!(&m.mode, Mode::Edit(e) if e.name == "TELEGRAM_BOT_TOKEN" && !e.reveal));
     for c in "123456:ABCx".chars() {
         ch(m, c);
     }
     code(m, KeyCode::Backspace);
     ctrl(m, 'r');
-    assert!(matches!(&m.mode, Mode::Edit(e) if e.reveal && e.buffer.as_str() == "123456:ABC"));
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.reveal && e.text().as_str() == "123456:ABC"));
     code(m, KeyCode::Esc);
     assert!(matches!(m.mode, Mode::List));
     // Compose passes it through by name only: an optional use, not missing (issue 9).
@@ -276,7 +290,7 @@ fn edit_keys_are_typed_not_obeyed() {
         assert!(ch(m, c).is_none());
     }
     assert!(!m.quit);
-    assert!(matches!(&m.mode, Mode::Edit(e) if e.buffer.as_str() == "qsGu?"));
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.text().as_str() == "qsGu?"));
 }
 
 #[test]
@@ -359,7 +373,7 @@ fn s_saves_on_the_worker_and_the_answer_names_both_files() {
     );
     assert_eq!(m.busy, Some(Busy::Saving));
     assert!(ch(m, 's').is_none(), "one save at a time");
-    assert!(status_text(m).contains("Still saving"));
+    assert!(status_text(m).contains("Still working"));
     // update() wrote nothing: saving is the worker's job.
     assert!(!f.dir.join(".env").exists());
 
@@ -396,7 +410,9 @@ fn a_save_refused_for_a_change_on_disk_offers_to_reload() {
 
     assert!(matches!(ch(m, 's'), Some(Cmd::Save(_))));
     update(m, Msg::Saved(Err(SaveFailure::ChangedOnDisk("x".into()))));
-    let Some(Cmd::Reload(job)) = ch(m, 'r') else {
+    // `R` reloads (`r` reveals, everywhere).
+    assert!(ch(m, 'r').is_none());
+    let Some(Cmd::Reload(job)) = ch(m, 'R') else {
         panic!("no reload");
     };
     assert_eq!(job.path, f.dir.join(".env"));
@@ -535,10 +551,10 @@ fn f_cycles_the_status_filter() {
 fn tab_enlarges_the_detail_pane_and_help_opens_and_closes() {
     let mut f = fixture();
     let m = &mut f.model;
-    let before = list_height(m.size, m.zoom);
+    let before = m.list_height();
     code(m, KeyCode::Tab);
     assert!(m.zoom);
-    assert!(list_height(m.size, m.zoom) < before);
+    assert!(m.list_height() < before);
     ch(m, '?');
     assert!(matches!(m.mode, Mode::Help));
     ch(m, 'g');
@@ -560,12 +576,22 @@ fn esc_in_the_list_clears_the_message() {
 }
 
 #[test]
-fn ctrl_c_and_signals_leave_even_with_unsaved_changes() {
+fn ctrl_c_asks_like_q_with_unsaved_changes_and_twice_leaves() {
+    let mut f = fixture();
+    ctrl(&mut f.model, 'c');
+    assert!(f.model.quit, "nothing unsaved: Ctrl-C quits at once");
+
     let mut f = fixture();
     let cmd = ch(&mut f.model, 'G');
     run_generate(&mut f.model, cmd);
     ctrl(&mut f.model, 'c');
-    assert!(f.model.quit);
+    assert!(!f.model.quit);
+    assert!(matches!(f.model.mode, Mode::ConfirmQuit));
+    ch(&mut f.model, 'n');
+    assert!(matches!(f.model.mode, Mode::List) && !f.model.quit);
+    ctrl(&mut f.model, 'c');
+    ctrl(&mut f.model, 'c');
+    assert!(f.model.quit, "a second Ctrl-C leaves without saving");
 
     let mut f = fixture();
     ch(&mut f.model, 'e');
@@ -579,7 +605,7 @@ fn resize_keeps_the_selection_on_screen() {
     let m = &mut f.model;
     code(m, KeyCode::End);
     update(m, Msg::Resize(80, 12));
-    let h = list_height(m.size, m.zoom);
+    let h = m.list_height();
     let sel = m.selected.unwrap();
     assert!(
         sel >= m.offset && sel < m.offset + h,
@@ -701,5 +727,440 @@ fn large_projects_are_re_analysed_on_the_worker() {
     assert!(
         matches!(update(m, done), Some(Cmd::Analyze(_))),
         "re-analyse the newest copy"
+    );
+}
+
+/// Saves the working copy as the worker would, so the model has a file on disk.
+fn save_now(f: &mut Fixture) {
+    let Some(Cmd::Save(job)) = ch(&mut f.model, 's') else {
+        panic!("s saves");
+    };
+    let msg = worker_saved(&f.dir, &job, &[], None);
+    update(&mut f.model, msg);
+    assert!(!f.model.is_dirty());
+}
+
+#[test]
+fn g_on_a_saved_ok_value_asks_first_and_names_the_database_volume() {
+    let mut f = fixture();
+    let cmd = ch(&mut f.model, 'G');
+    run_generate(&mut f.model, cmd);
+    save_now(&mut f);
+    let m = &mut f.model;
+    select(m, "POSTGRES_PASSWORD");
+    assert_eq!(status_of(m, "POSTGRES_PASSWORD"), Status::Ok);
+    assert!(ch(m, 'g').is_none(), "asks before replacing");
+    let Mode::Confirm(c) = &m.mode else {
+        panic!("no question: {:?}", m.mode);
+    };
+    assert!(c.text.contains("passes every check"), "{}", c.text);
+    assert!(c.text.contains("postgres"), "{}", c.text);
+    assert!(c.text.contains("envward rotate"), "{}", c.text);
+    ch(m, 'n');
+    assert!(matches!(m.mode, Mode::List) && !m.is_dirty());
+    ch(m, 'g');
+    let Some(Cmd::Generate(requests)) = ch(m, 'y') else {
+        panic!("y generates");
+    };
+    update(m, generate(&requests, &mut StdRng::seed_from_u64(99)));
+    assert!(m.is_dirty());
+    // An unsaved value is only a draft: generating again does not ask.
+    assert!(matches!(ch(m, 'g'), Some(Cmd::Generate(_))));
+}
+
+#[test]
+fn n_and_shift_n_walk_the_problems_and_wrap() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    assert_eq!(selected_name(m), "POSTGRES_PASSWORD");
+    ch(m, 'n');
+    assert_eq!(selected_name(m), "MONGO_INITDB_ROOT_USERNAME");
+    ch(m, 'N');
+    ch(m, 'N');
+    // Backwards from the first problem wraps to the last one.
+    assert_eq!(selected_name(m), "JWT_SIGNING_KEY");
+}
+
+#[test]
+fn a_click_selects_a_row_and_the_wheel_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut f = fixture();
+    let m = &mut f.model;
+    let list = m.areas().list;
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 20,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Row 0 of the list is its title, row 1 the first heading, row 2 the first variable.
+    update(m, click(list.y + 2));
+    assert_eq!(selected_name(m), "POSTGRES_DB");
+    update(
+        m,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 20,
+            row: list.y + 3,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(selected_name(m), "MONGO_INITDB_ROOT_USERNAME");
+}
+
+#[test]
+fn a_pasted_pem_key_is_kept_multi_line_and_saved_so_compose_and_dotenvy_agree() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    select(m, "INSTAGRAM_APP_SECRET");
+    ch(m, 'e');
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7$HOME\"q'\\x\n-----END PRIVATE KEY-----";
+    // Terminals send a pasted newline as CR.
+    update(m, Msg::Paste(pem.replace('\n', "\r")));
+    let Mode::Edit(e) = &m.mode else {
+        panic!("editing")
+    };
+    assert_eq!(e.line_count(), 4);
+    code(m, KeyCode::Enter);
+    assert!(status_text(m).contains("(4 lines)"), "{}", status_text(m));
+    let text = m.doc().unwrap().render();
+    let compose = crate::dotenv::parse(&text)
+        .unwrap()
+        .to_map(&|_: &str| None)
+        .unwrap();
+    assert_eq!(compose["INSTAGRAM_APP_SECRET"], pem);
+    let dotenvy: std::collections::HashMap<String, String> =
+        dotenvy::from_read_iter(text.as_bytes())
+            .map(Result::unwrap)
+            .collect();
+    assert_eq!(dotenvy["INSTAGRAM_APP_SECRET"], pem);
+}
+
+#[test]
+fn a_secret_edit_starts_empty_unless_asked() {
+    let mut f = fixture();
+    let cmd = ch(&mut f.model, 'G');
+    run_generate(&mut f.model, cmd);
+    let m = &mut f.model;
+    select(m, "POSTGRES_PASSWORD");
+    ch(m, 'e');
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.text().is_empty()));
+    ctrl(m, 'o');
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.char_count() == 43));
+    code(m, KeyCode::Esc);
+    ch(m, 'E');
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.char_count() == 43));
+    code(m, KeyCode::Esc);
+    // Configuration starts from its value.
+    select(m, "POSTGRES_DB");
+    ch(m, 'e');
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.text().as_str() == "chat4all"));
+}
+
+#[test]
+fn a_burst_of_search_keys_rebuilds_the_list_once() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    ch(m, '/');
+    for c in "PASSWORD".chars() {
+        step(
+            m,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    assert!(m.rows_due, "not rebuilt per key");
+    m.settle();
+    assert!(!m.rows_due);
+    assert!(m.rows.iter().all(|r| match r {
+        Row::Var(i) => m.inv.variables[*i].name.contains("PASSWORD"),
+        Row::Section(_) => true,
+    }));
+}
+
+#[test]
+fn marking_optional_records_it_in_envward_toml_and_the_status_follows() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    select(m, "TELEGRAM_BOT_TOKEN");
+    ch(m, 'm');
+    assert!(matches!(m.mode, Mode::Mark));
+    let Some(Cmd::Record(job)) = ch(m, 'o') else {
+        panic!("o records");
+    };
+    assert_eq!(job.path, f.dir.join("envward.toml"));
+    assert!(job.expected.is_none());
+    assert!(
+        job.text
+            .contains("[vars.TELEGRAM_BOT_TOKEN]\noptional = true"),
+        "{}",
+        job.text
+    );
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert!(
+        status_text(m).contains("Recorded in envward.toml"),
+        "{}",
+        status_text(m)
+    );
+    assert_eq!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Ok);
+    // CI reads the same file.
+    let written = std::fs::read_to_string(f.dir.join("envward.toml")).unwrap();
+    assert!(crate::config::parse(&written).unwrap().vars["TELEGRAM_BOT_TOKEN"].optional);
+
+    // Ignoring a finding asks for a reason and records it.
+    select(m, "WHATSAPP_API_TOKEN");
+    ch(m, 'm');
+    ch(m, 'i');
+    assert!(matches!(m.mode, Mode::Ask(_)));
+    code(m, KeyCode::Enter);
+    assert!(
+        status_text(m).contains("needs a reason"),
+        "{}",
+        status_text(m)
+    );
+    ch(m, 'm');
+    ch(m, 'i');
+    update(m, Msg::Paste("set by the deploy pipeline".into()));
+    let Some(Cmd::Record(job)) = code(m, KeyCode::Enter) else {
+        panic!("records the ignore");
+    };
+    assert_eq!(job.expected.as_deref(), Some(written.as_str()));
+    assert!(job.text.starts_with(&written), "keeps what was there");
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert_eq!(status_of(m, "WHATSAPP_API_TOKEN"), Status::Ok);
+    assert_eq!(m.inv.ignored.len(), 1);
+}
+
+#[test]
+fn unused_variables_can_be_deleted_after_a_question() {
+    let f = fixture();
+    std::fs::write(
+        f.dir.join(".env"),
+        "POSTGRES_DB=x\nLEFTOVER=1 # old\nREDIS_PASSWORD=y\n",
+    )
+    .unwrap();
+    let mut m = load(&f.dir);
+    select(&mut m, "LEFTOVER");
+    assert_eq!(status_of(&m, "LEFTOVER"), Status::Unused);
+    ch(&mut m, 'x');
+    assert!(matches!(m.mode, Mode::Confirm(_)));
+    ch(&mut m, 'y');
+    assert_eq!(
+        m.doc().unwrap().render(),
+        "POSTGRES_DB=x\nREDIS_PASSWORD=y\n"
+    );
+    assert!(m.inv.get("LEFTOVER").is_none());
+    ch(&mut m, 'u');
+    assert!(m.inv.get("LEFTOVER").is_some());
+    // A used variable is not deleted.
+    select(&mut m, "POSTGRES_DB");
+    ch(&mut m, 'x');
+    assert!(matches!(m.mode, Mode::List));
+}
+
+#[test]
+fn a_new_variable_is_named_then_typed() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    ch(m, 'a');
+    update(m, Msg::Paste("BAD NAME".into()));
+    code(m, KeyCode::Enter);
+    assert!(status_text(m).contains("Not added"), "{}", status_text(m));
+    ch(m, 'a');
+    update(m, Msg::Paste("FEATURE_FLAG".into()));
+    code(m, KeyCode::Enter);
+    assert!(matches!(&m.mode, Mode::Edit(e) if e.name == "FEATURE_FLAG"));
+    update(m, Msg::Paste("on".into()));
+    code(m, KeyCode::Enter);
+    assert_eq!(selected_name(m), "FEATURE_FLAG");
+    assert!(m.doc().unwrap().render().ends_with("FEATURE_FLAG=on\n"));
+}
+
+#[test]
+fn the_problems_list_jumps_to_a_finding_s_variable() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    ch(m, 'p');
+    assert!(matches!(m.mode, Mode::Problems(0)));
+    for _ in 0..3 {
+        code(m, KeyCode::Down);
+    }
+    let Mode::Problems(at) = m.mode else { panic!() };
+    let want = m.inv.findings[at].variable.clone().unwrap();
+    code(m, KeyCode::Enter);
+    assert_eq!(selected_name(m), want);
+}
+
+#[test]
+fn o_switches_to_another_env_file_of_the_project() {
+    let f = fixture();
+    std::fs::write(f.dir.join(".env"), "POSTGRES_PASSWORD=x\n").unwrap();
+    std::fs::write(f.dir.join(".env.production"), "POSTGRES_DB=prod\n").unwrap();
+    std::fs::write(f.dir.join(".env.20250101T000000Z.age"), "not listed").unwrap();
+    let mut m = load(&f.dir);
+    m.options.global.directory = Some(f.dir.clone());
+    let Some(Cmd::ListFiles(dir)) = ch(&mut m, 'o') else {
+        panic!("o lists the files");
+    };
+    let listed = crate::tui::worker::perform(crate::tui::worker::Job::ListFiles(dir));
+    update(&mut m, listed);
+    let Mode::Files(files) = &m.mode else {
+        panic!("a picker")
+    };
+    let names: Vec<String> = files
+        .files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".env", ".env.production"]);
+    code(&mut m, KeyCode::Down);
+    let Some(Cmd::Open(global)) = code(&mut m, KeyCode::Enter) else {
+        panic!("Enter opens it");
+    };
+    let opened = crate::tui::worker::perform(crate::tui::worker::Job::Open(global));
+    update(&mut m, opened);
+    assert_eq!(m.inv.env_file, std::path::Path::new(".env.production"));
+    assert!(
+        status_text(&m).contains("Opened .env.production"),
+        "{}",
+        status_text(&m)
+    );
+    assert_eq!(status_of(&m, "POSTGRES_PASSWORD"), Status::Missing);
+    // With unsaved changes it refuses, rather than dropping them.
+    let cmd = ch(&mut m, 'g');
+    run_generate(&mut m, cmd);
+    assert!(ch(&mut m, 'o').is_none());
+    assert!(status_text(&m).contains("Save (s) or undo (u)"));
+}
+
+#[test]
+fn an_env_file_that_does_not_exist_yet_opens_as_new_and_saves_like_env() {
+    let f = fixture();
+    let global = GlobalArgs {
+        directory: Some(f.dir.clone()),
+        env_file: Some(".env.staging".into()),
+        ..GlobalArgs::default()
+    };
+    let ws = workspace::load_editing(&global).unwrap();
+    assert!(ws.live.is_none());
+    assert_eq!(ws.project.env_file, f.dir.join(".env.staging"));
+    // `check` still says a missing --env-file is an error, as Compose does.
+    assert!(workspace::load_with(&global, true).is_err());
+    let mut m = model_of(ws);
+    let cmd = ch(&mut m, 'G');
+    run_generate(&mut m, cmd);
+    let Some(Cmd::Save(job)) = ch(&mut m, 's') else {
+        panic!("s saves");
+    };
+    assert_eq!(job.ws.project.env_file, f.dir.join(".env.staging"));
+    assert!(job.ws.live.is_none(), "saved as a new file");
+}
+
+#[test]
+fn y_copies_only_when_asked_and_only_a_value() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    assert!(ch(m, 'y').is_none(), "nothing set: nothing copied");
+    assert!(status_text(m).contains("no value to copy"));
+    let cmd = ch(m, 'g');
+    run_generate(m, cmd);
+    let Some(Cmd::Copy(value)) = ch(m, 'y') else {
+        panic!("y copies");
+    };
+    assert_eq!(value.expose_secret().len(), 43);
+    assert!(status_text(m).contains("Copied POSTGRES_PASSWORD"));
+    assert!(!status_text(m).contains(value.expose_secret()));
+}
+
+/// Regression: the layout looked every finding's variable up by scanning the inventory on
+/// each key (for the problems banner), so a held key on 10,000 variables took 0.7 s a
+/// frame. 200 keys and a frame on 5,000 findings take milliseconds now; the bound is
+/// generous for a debug build on a busy machine (the quadratic version took minutes here).
+#[test]
+fn a_held_key_on_thousands_of_findings_stays_fast() {
+    let f = fixture();
+    let mut live = String::new();
+    for i in 0..5_000 {
+        let _ = writeln!(live, "UNUSED_SETTING_{i}=x");
+    }
+    std::fs::write(f.dir.join(".env"), live).unwrap();
+    let mut m = load(&f.dir);
+    assert!(m.inv.findings.len() >= 5_000);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let start = std::time::Instant::now();
+    for i in 0..200 {
+        let k = if i < 100 { 'j' } else { 'k' };
+        step(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)),
+        );
+    }
+    m.settle();
+    terminal.draw(|frame| crate::tui::view(&m, frame)).unwrap();
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+}
+
+#[test]
+fn documenting_adds_the_variable_to_the_example_and_same_as_is_recorded() {
+    let mut f = fixture();
+    let m = &mut f.model;
+    select(m, "GRAFANA_PORT");
+    assert!(!m.inv.get("GRAFANA_PORT").unwrap().in_example);
+    ch(m, 'm');
+    let Some(Cmd::Record(job)) = ch(m, 'd') else {
+        panic!("d records in the example");
+    };
+    assert_eq!(job.path, f.dir.join(".env.example"));
+    assert!(
+        job.text
+            .ends_with("JWT_SIGNING_KEY=generate_strong_key_here\nGRAFANA_PORT=\n")
+    );
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert!(m.inv.get("GRAFANA_PORT").unwrap().in_example);
+    assert!(
+        std::fs::read_to_string(f.dir.join(".env.example"))
+            .unwrap()
+            .ends_with("GRAFANA_PORT=\n")
+    );
+
+    select(m, "MINIO_ROOT_PASSWORD");
+    ch(m, 'm');
+    ch(m, '=');
+    update(m, Msg::Paste("NOPE".into()));
+    code(m, KeyCode::Enter);
+    assert!(
+        status_text(m).contains("not another variable"),
+        "{}",
+        status_text(m)
+    );
+    ch(m, 'm');
+    ch(m, '=');
+    update(m, Msg::Paste("REDIS_PASSWORD".into()));
+    let Some(Cmd::Record(job)) = code(m, KeyCode::Enter) else {
+        panic!("same_as records");
+    };
+    assert!(
+        job.text
+            .contains("[vars.MINIO_ROOT_PASSWORD]\nsame_as = [\"REDIS_PASSWORD\"]"),
+        "{}",
+        job.text
+    );
+    // The file changed on disk since it was read: nothing is overwritten.
+    std::fs::write(f.dir.join("envward.toml"), "# someone else's edit\n").unwrap();
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Record(job));
+    update(m, done);
+    assert!(
+        status_text(m).contains("changed on disk"),
+        "{}",
+        status_text(m)
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.dir.join("envward.toml")).unwrap(),
+        "# someone else's edit\n"
     );
 }

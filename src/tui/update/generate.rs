@@ -1,0 +1,265 @@
+//! Generating values: `g` for the selected secret, `G` for every fixable one, asking first
+//! before a saved value that passes (or one a database volume was initialised with) is
+//! replaced.
+
+use std::fmt::Write as _;
+
+use secrecy::ExposeSecret;
+
+use super::{Cmd, Model, Msg, Tone, change, say};
+use crate::analysis::{Class, Inventory, Status, Variable};
+use crate::plan::{self, Change};
+use crate::tui::model::{Confirm, Mode, Pending};
+use crate::tui::msg::Request;
+
+fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
+    Request {
+        name: var.name.clone(),
+        kind,
+        constraints: var.constraints.clone(),
+        status: var.status,
+        reason: inv
+            .findings_of(var)
+            .map(|f| f.message.clone())
+            .next()
+            .unwrap_or_else(|| var.status.as_str().to_string()),
+    }
+}
+
+/// Container variables a database image reads only when it initialises its data volume:
+/// changing the value afterwards does not change the database, so the app is locked out.
+const INIT_ONLY: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "postgres",
+            "postgresql",
+            "postgis",
+            "pgvector",
+            "timescaledb",
+            "timescaledb-ha",
+        ],
+        &["POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB"],
+    ),
+    (
+        &["mysql", "mariadb", "percona"],
+        &[
+            "MYSQL_ROOT_PASSWORD",
+            "MYSQL_PASSWORD",
+            "MYSQL_USER",
+            "MYSQL_DATABASE",
+            "MARIADB_ROOT_PASSWORD",
+            "MARIADB_PASSWORD",
+            "MARIADB_USER",
+            "MARIADB_DATABASE",
+        ],
+    ),
+    (
+        &["mongo", "mongodb-community-server"],
+        &["MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_USERNAME"],
+    ),
+    (
+        &["rabbitmq"],
+        &["RABBITMQ_DEFAULT_PASS", "RABBITMQ_DEFAULT_USER"],
+    ),
+    (
+        &["influxdb"],
+        &[
+            "DOCKER_INFLUXDB_INIT_PASSWORD",
+            "DOCKER_INFLUXDB_INIT_ADMIN_TOKEN",
+        ],
+    ),
+    (&["elasticsearch", "opensearch"], &["ELASTIC_PASSWORD"]),
+];
+
+/// The service whose database volume `name` initialises, with its image, if any.
+pub fn initialises_volume(model: &Model, name: &str) -> Option<(String, String)> {
+    model.ws.project.services.iter().find_map(|s| {
+        let image = s.image.as_deref()?;
+        let short = crate::analysis::knowledge::image_name(image);
+        let (_, vars) = INIT_ONLY
+            .iter()
+            .find(|(images, _)| images.contains(&short))?;
+        s.environment
+            .iter()
+            .filter(|e| vars.contains(&e.key.as_str()))
+            .any(|e| match &e.value {
+                None => e.key == name,
+                Some(v) => crate::interpolate::references(v)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|r| r.name == name),
+            })
+            .then(|| (s.name.clone(), short.to_string()))
+    })
+}
+
+/// Whether `name` still has the non-empty value it has on disk: a saved value may already
+/// be in use (a database initialised with it); an unsaved replacement is only a draft.
+fn saved(model: &Model, name: &str) -> bool {
+    let on_disk = |d: &crate::dotenv::Document| {
+        d.get(name)
+            .map(|e| e.raw_value().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let disk = model.disk.as_ref().and_then(|d| on_disk(&d.document));
+    disk.is_some() && disk == model.doc().and_then(on_disk)
+}
+
+fn volume_warning(model: &Model, names: &[&str]) -> String {
+    let hits: Vec<String> = names
+        .iter()
+        .filter_map(|n| initialises_volume(model, n).map(|(s, i)| format!("{n} ({s}, image {i})")))
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " It initialises a database volume: {}. The database keeps the value it started \
+             with, so a new one here locks the app out; change it with `envward rotate`, \
+             which also changes it in the database.",
+            hits.join(", ")
+        )
+    }
+}
+
+pub(super) fn generate_selected(model: &mut Model) -> Option<Cmd> {
+    let Some((_, var)) = model.selected_var() else {
+        say(model, Tone::Warn, "Nothing selected");
+        return None;
+    };
+    let name = var.name.clone();
+    match (var.class, var.kind) {
+        (Class::Secret, Some(kind)) => {
+            let req = request(&model.inv, var, kind);
+            let set = saved(model, &name);
+            let ok = var.status == Status::Ok;
+            let warning = if set {
+                volume_warning(model, &[name.as_str()])
+            } else {
+                String::new()
+            };
+            if set && (ok || !warning.is_empty()) {
+                let what = if ok {
+                    format!("{name} already has a value that passes every check.")
+                } else {
+                    format!("{name} already has a value.")
+                };
+                model.mode = Mode::Confirm(Box::new(Confirm {
+                    title: format!(" Replace {name}? "),
+                    text: format!(
+                        "{what} Generating replaces it (u undoes it until you save).{warning}"
+                    ),
+                    then: Pending::Generate(vec![req]),
+                }));
+                return None;
+            }
+            Some(Cmd::Generate(vec![req]))
+        }
+        (Class::External, _) => {
+            say(
+                model,
+                Tone::Warn,
+                format!(
+                    "{name} is issued by a provider: envward never generates it; press e to type it"
+                ),
+            );
+            None
+        }
+        _ => {
+            say(
+                model,
+                Tone::Warn,
+                format!("{name} is configuration, not a secret: press e to set it"),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn generate_all(model: &mut Model) -> Option<Cmd> {
+    let reqs: Vec<Request> = model
+        .inv
+        .variables
+        .iter()
+        .filter(|v| plan::is_fillable(v, &super::FIXABLE))
+        .filter_map(|v| v.kind.map(|k| request(&model.inv, v, k)))
+        .collect();
+    if reqs.is_empty() {
+        say(
+            model,
+            Tone::Info,
+            "Nothing to generate: every secret envward can generate is fine",
+        );
+        return None;
+    }
+    // Replacing a value a database volume was initialised with locks the app out: ask.
+    let replaced: Vec<&str> = reqs
+        .iter()
+        .filter(|r| saved(model, &r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    let warning = volume_warning(model, &replaced);
+    if !warning.is_empty() {
+        let n = reqs.len();
+        model.mode = Mode::Confirm(Box::new(Confirm {
+            title: " Generate all? ".to_string(),
+            text: format!(
+                "G generates {n} values; {} of them replace a value already set.{warning}",
+                replaced.len()
+            ),
+            then: Pending::Generate(reqs),
+        }));
+        return None;
+    }
+    Some(Cmd::Generate(reqs))
+}
+
+/// Performs [`Cmd::Generate`] with `rng`: the loop passes the OS generator, tests a seeded
+/// one. Kept here, beside the code that reads the answer, so both agree on its shape.
+pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut R) -> Msg {
+    let changes = requests
+        .iter()
+        .map(|r| {
+            crate::generate::generate(r.kind, &r.constraints, rng).map(|value| Change {
+                name: r.name.clone(),
+                kind: r.kind,
+                status: r.status,
+                reason: r.reason.clone(),
+                value,
+                origin: crate::plan::Origin::Generated,
+            })
+        })
+        .collect();
+    Msg::Generated(changes)
+}
+
+pub(super) fn on_generated(
+    model: &mut Model,
+    result: Result<Vec<Change>, crate::generate::GenerateError>,
+) {
+    match result {
+        Ok(changes) if changes.is_empty() => {}
+        Ok(changes) => {
+            let n = changes.len();
+            let created = model.doc().is_none();
+            let what = if n == 1 {
+                format!("generated {}", changes[0].name)
+            } else {
+                format!("generated {n} values")
+            };
+            let mut text = if n == 1 {
+                let len = changes[0].value.expose_secret().chars().count();
+                format!("Generated {} ({len} chars, hidden)", changes[0].name)
+            } else {
+                format!("Generated {n} values (hidden)")
+            };
+            if created && model.ws.example.is_some() {
+                let _ = write!(text, " in a new {}", model.inv.env_file.display());
+            }
+            text.push_str(" · s save · u undo");
+            change(model, changes, what);
+            say(model, Tone::Good, text);
+        }
+        Err(e) => say(model, Tone::Error, format!("Could not generate: {e}")),
+    }
+}
