@@ -244,6 +244,12 @@ pub enum ComposeErrorKind {
     /// A value of the wrong shape in a place Compose checks.
     #[error("{0}")]
     Shape(String),
+    /// `include:` or `extends:` names a file outside the project directory. Compose reads it;
+    /// envward does not read files a cloned repository points at outside itself.
+    #[error(
+        "{0} {1} is outside the project directory {2}; envward reads only files inside it (give it with -f to read it anyway)"
+    )]
+    OutsideProject(&'static str, PathBuf, PathBuf),
 }
 
 /// A loading error, located.
@@ -438,7 +444,7 @@ struct Loader<'a> {
     files: Vec<PathBuf>,
     services: Vec<Service>,
     references: Vec<ComposeRef>,
-    parsed: HashMap<PathBuf, (String, yaml::Node)>,
+    parsed: HashMap<PathBuf, (String, Vec<yaml::Node>)>,
 }
 
 impl Loader<'_> {
@@ -455,8 +461,10 @@ impl Loader<'_> {
         }
     }
 
-    /// Reads and parses a compose file once; later calls reuse it.
-    fn parsed(&mut self, path: &Path) -> Result<(String, yaml::Node), ComposeError> {
+    /// Reads and parses a compose file once; later calls reuse it. Every document of the
+    /// file (`---` separated) is a layer, merged in order as Compose merges them; each must be
+    /// a mapping, and each `services:` a mapping of mappings.
+    fn parsed(&mut self, path: &Path) -> Result<(String, Vec<yaml::Node>), ComposeError> {
         if let Some(p) = self.parsed.get(path) {
             return Ok(p.clone());
         }
@@ -464,18 +472,53 @@ impl Loader<'_> {
             .source
             .read(path)
             .map_err(|e| self.error(path, None, ComposeErrorKind::Read(e)))?;
-        let root = yaml::parse(&text)
+        let docs = yaml::parse_documents(&text)
             .map_err(|e| self.error(path, Some(e.position), ComposeErrorKind::Yaml(e.message)))?;
-        if !matches!(root.kind, yaml::Kind::Map(_)) {
+        if docs.is_empty() {
             return Err(self.error(
                 path,
-                Some(root.position),
-                ComposeErrorKind::NotMapping(root.shape()),
+                Some(Position { line: 1, column: 1 }),
+                ComposeErrorKind::NotMapping("empty"),
             ));
         }
+        for root in &docs {
+            if !matches!(root.kind, yaml::Kind::Map(_)) {
+                return Err(self.error(
+                    path,
+                    Some(root.position),
+                    ComposeErrorKind::NotMapping(root.shape()),
+                ));
+            }
+            if let Some(services) = root.get("services") {
+                check_services(services)
+                    .map_err(|(p, msg)| self.error(path, Some(p), ComposeErrorKind::Shape(msg)))?;
+            }
+        }
         self.parsed
-            .insert(path.to_path_buf(), (text.clone(), root.clone()));
-        Ok((text, root))
+            .insert(path.to_path_buf(), (text.clone(), docs.clone()));
+        Ok((text, docs))
+    }
+
+    /// Refuses a file that `include:` or `extends:` names outside the project directory.
+    fn inside_project(
+        &self,
+        path: &Path,
+        node: &yaml::Node,
+        what: &'static str,
+        target: &Path,
+    ) -> Result<(), ComposeError> {
+        if target.starts_with(&self.working_dir) {
+            return Ok(());
+        }
+        Err(self.error(
+            path,
+            Some(node.position),
+            ComposeErrorKind::OutsideProject(
+                what,
+                display_path(&self.cwd, target),
+                display_path(&self.cwd, &self.working_dir),
+            ),
+        ))
     }
 
     /// Interpolates a string Compose evaluates while loading (paths of includes, extends and
@@ -499,10 +542,28 @@ impl Loader<'_> {
         if stack.iter().any(|p| p == path) {
             return Err(self.error(path, None, ComposeErrorKind::Cycle("include")));
         }
-        let (text, root) = self.parsed(path)?;
+        let (text, docs) = self.parsed(path)?;
         let display = display_path(&self.cwd, path);
         self.files.push(display.clone());
         let index = LineIndex::new(&text);
+        for root in &docs {
+            self.load_document(path, &display, &text, &index, root, project_dir, stack)?;
+        }
+        Ok(())
+    }
+
+    /// Loads one document (layer) of a compose file.
+    #[allow(clippy::too_many_arguments)]
+    fn load_document(
+        &mut self,
+        path: &Path,
+        display: &Path,
+        text: &str,
+        index: &LineIndex,
+        root: &yaml::Node,
+        project_dir: &Path,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), ComposeError> {
         let base_dir = path.parent().unwrap_or(&self.working_dir).to_path_buf();
 
         for (section, _, node) in root.entries() {
@@ -511,11 +572,11 @@ impl Loader<'_> {
                     let scope = Scope::Service(name.clone());
                     let key_path = format!("services.{name}");
                     refs::collect(
-                        &text,
-                        &index,
+                        text,
+                        index,
                         service,
                         &scope,
-                        &display,
+                        display,
                         &key_path,
                         &mut self.references,
                     )
@@ -524,11 +585,11 @@ impl Loader<'_> {
             } else {
                 let scope = Scope::Section(section.clone());
                 refs::collect(
-                    &text,
-                    &index,
+                    text,
+                    index,
                     node,
                     &scope,
-                    &display,
+                    display,
                     section,
                     &mut self.references,
                 )
@@ -542,7 +603,9 @@ impl Loader<'_> {
                 let mut targets = Vec::new();
                 for item in items {
                     let value = self.eval(path, item)?;
-                    targets.push(resolve_path(&base_dir, Path::new(&value)));
+                    let target = resolve_path(&base_dir, Path::new(&value));
+                    self.inside_project(path, item, "include:", &target)?;
+                    targets.push(target);
                 }
                 // The included project's directory: `project_directory`, else the directory of
                 // its first file.
@@ -562,7 +625,7 @@ impl Loader<'_> {
 
         if let Some(services) = root.get("services") {
             for (name, _, node) in services.entries() {
-                let mut service = self.service(path, &display, name, node, project_dir)?;
+                let mut service = self.service(path, display, name, node, project_dir)?;
                 if let Some(ext) = node.get("extends") {
                     let mut seen = vec![(path.to_path_buf(), name.clone())];
                     let base = self.extends(path, project_dir, name, ext, &mut seen)?;
@@ -609,6 +672,7 @@ impl Loader<'_> {
                     path.parent().unwrap_or(&self.working_dir),
                     Path::new(&value),
                 );
+                self.inside_project(path, f, "extends: file", &base_path)?;
                 let base_dir = base_path
                     .parent()
                     .map_or_else(|| project_dir.to_path_buf(), Path::to_path_buf);
@@ -620,8 +684,11 @@ impl Loader<'_> {
             return Err(self.error(path, Some(ext.position), ComposeErrorKind::Cycle("extends")));
         }
         seen.push((base_path.clone(), base_name.clone()));
-        let (text, root) = self.parsed(&base_path)?;
-        let Some(base_node) = root.get("services").and_then(|s| s.get(&base_name)) else {
+        let (text, docs) = self.parsed(&base_path)?;
+        let Some(base_node) = docs
+            .iter()
+            .find_map(|root| root.get("services").and_then(|s| s.get(&base_name)))
+        else {
             return Err(self.error(
                 path,
                 Some(ext.position),
@@ -694,6 +761,33 @@ impl Loader<'_> {
             }
         }
         Ok(service)
+    }
+}
+
+/// Compose's shape rules for `services:`: a mapping whose entries are mappings (or empty).
+fn check_services(services: &yaml::Node) -> Result<(), (Position, String)> {
+    match &services.kind {
+        yaml::Kind::Map(entries) => {
+            for (name, _, node) in entries {
+                if !matches!(node.kind, yaml::Kind::Map(_) | yaml::Kind::Null) {
+                    return Err((
+                        node.position,
+                        format!(
+                            "services.{name} must be a mapping, but this is {}",
+                            node.shape()
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        _ => Err((
+            services.position,
+            format!(
+                "services must be a mapping, but this is {}",
+                services.shape()
+            ),
+        )),
     }
 }
 
