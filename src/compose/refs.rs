@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use super::{ComposeRef, Scope, Usage, yaml};
+use super::model::{ComposeRef, Scope, Usage};
+use super::yaml;
 use crate::interpolate::{self, TemplateError};
 use crate::position::{LineIndex, Position};
 
