@@ -99,8 +99,13 @@ fn anchor<'a>(example: Option<&'a Document>, live: &Document, key: &str) -> Opti
 
 /// Applies `plan` to the live document, or, when there is none, to a copy of the example
 /// (its comments, sections and order; config and external values as the example has them).
-/// Only the planned entries change. Returns the new document.
-pub fn apply(live: Option<&Document>, example: Option<&Document>, plan: &Plan) -> Document {
+/// Only the planned entries change. Returns the new document, or the first change that
+/// cannot be written so that it reads back unchanged (nothing is applied then).
+pub fn apply(
+    live: Option<&Document>,
+    example: Option<&Document>,
+    plan: &Plan,
+) -> Result<Document, crate::dotenv::EditError> {
     let mut doc = match (live, example) {
         (Some(l), _) => l.clone(),
         (None, Some(e)) => e.clone(),
@@ -108,9 +113,9 @@ pub fn apply(live: Option<&Document>, example: Option<&Document>, plan: &Plan) -
     };
     for change in &plan.changes {
         let after = anchor(example, &doc, &change.name).map(str::to_string);
-        doc.set(&change.name, change.value.expose_secret(), after.as_deref());
+        doc.set(&change.name, change.value.expose_secret(), after.as_deref())?;
     }
-    doc
+    Ok(doc)
 }
 
 #[cfg(test)]
@@ -136,7 +141,7 @@ mod tests {
         let plan = Plan {
             changes: vec![change("DB_PASSWORD", "s3cret-value")],
         };
-        let doc = apply(Some(&live), Some(&example), &plan);
+        let doc = apply(Some(&live), Some(&example), &plan).unwrap();
         assert_eq!(
             doc.render(),
             "DB_USER=app\nDB_PASSWORD=s3cret-value\n\nAPI_KEY=real\n"
@@ -153,7 +158,7 @@ mod tests {
                 change("EXTRA_SECRET", "g2"),
             ],
         };
-        let doc = apply(None, Some(&example), &plan);
+        let doc = apply(None, Some(&example), &plan).unwrap();
         assert_eq!(
             doc.render(),
             "# db\nDB_USER=app\nDB_PASSWORD=generated # set me\nTOKEN=your_token\nEXTRA_SECRET=g2\n"

@@ -214,17 +214,13 @@ fn entries(
     values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
     for entry in input.document.entries() {
         let refs = if entry.raw_value().contains('$') {
-            let template = entry.template();
-            entry
-                .references()
-                .into_iter()
-                .map(|r| {
-                    let uri = template
-                        .as_deref()
-                        .is_some_and(|t| crate::compose::in_uri(t, r.span.start));
-                    (r.name, uri)
-                })
-                .collect()
+            let refs = entry.references();
+            let starts: Vec<usize> = refs.iter().map(|r| r.span.start).collect();
+            let uri = entry.template().map_or_else(
+                || vec![false; starts.len()],
+                |t| crate::compose::in_uri_all(&t, &starts),
+            );
+            refs.into_iter().map(|r| r.name).zip(uri).collect()
         } else {
             Vec::new()
         };

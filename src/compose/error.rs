@@ -76,6 +76,9 @@ pub enum ComposeErrorKind {
     /// `include:` or `extends:` loops.
     #[error("{0} cycle: this file includes or extends itself")]
     Cycle(&'static str),
+    /// `include:` (or `extends:`) nests deeper than envward follows.
+    #[error("{0} nested more than 64 files deep")]
+    TooDeep(&'static str),
     /// `extends:` names a service that does not exist.
     #[error("extends: no service named {0:?}")]
     UnknownService(String),

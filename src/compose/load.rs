@@ -46,6 +46,11 @@ pub struct Options {
     pub tolerate_env_errors: bool,
 }
 
+/// How deep `include:` and `extends:` may nest. Compose has no limit; real projects nest two
+/// or three deep, and each level costs stack (and, for `extends:`, repeats the chain's work
+/// for every service on it).
+const MAX_INCLUDE_DEPTH: usize = 64;
+
 /// Loads the project. Every file is read through `source`.
 pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeError> {
     let cwd = &options.cwd;
@@ -103,6 +108,7 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         services: Vec::new(),
         references: Vec::new(),
         volumes: Vec::new(),
+        included: HashSet::new(),
         parsed: HashMap::new(),
     };
     for file in &files {
@@ -144,6 +150,7 @@ struct Loader<'a> {
     services: Vec<Service>,
     references: Vec<ComposeRef>,
     volumes: Vec<Located>,
+    included: HashSet<(PathBuf, PathBuf)>,
     parsed: HashMap<PathBuf, (String, Vec<yaml::Node>)>,
 }
 
@@ -242,6 +249,9 @@ impl Loader<'_> {
         if stack.iter().any(|p| p == path) {
             return Err(self.error(path, None, ComposeErrorKind::Cycle("include")));
         }
+        if stack.len() >= MAX_INCLUDE_DEPTH {
+            return Err(self.error(path, None, ComposeErrorKind::TooDeep("include")));
+        }
         let (text, docs) = self.parsed(path)?;
         let display = display_path(&self.cwd, path);
         self.files.push(display.clone());
@@ -317,6 +327,13 @@ impl Loader<'_> {
                         .map_or_else(|| base_dir.clone(), Path::to_path_buf),
                 };
                 for target in &targets {
+                    // Each file is included once (per project directory): a diamond of
+                    // includes would otherwise load its lower files exponentially often. A
+                    // file that includes itself still fails as a cycle in `load_file`.
+                    let on_stack = stack.iter().any(|p| p == target);
+                    if !on_stack && !self.included.insert((target.clone(), dir.clone())) {
+                        continue;
+                    }
                     self.load_file(target, &dir, stack)?;
                 }
             }
@@ -392,6 +409,13 @@ impl Loader<'_> {
         };
         if seen.iter().any(|(p, n)| *p == base_path && *n == base_name) {
             return Err(self.error(path, Some(ext.position), ComposeErrorKind::Cycle("extends")));
+        }
+        if seen.len() > MAX_INCLUDE_DEPTH {
+            return Err(self.error(
+                path,
+                Some(ext.position),
+                ComposeErrorKind::TooDeep("extends"),
+            ));
         }
         seen.push((base_path.clone(), base_name.clone()));
         let (text, docs) = self.parsed(&base_path)?;

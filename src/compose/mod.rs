@@ -22,4 +22,4 @@ pub use model::{
     Build, CommandKey, CommandText, ComposeRef, EnvFileRef, EnvVar, Located, Mount, MountKind,
     Project, Scope, Service, Usage,
 };
-pub use refs::in_uri;
+pub use refs::{in_uri, in_uri_all};

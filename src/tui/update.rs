@@ -284,7 +284,10 @@ pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut 
 fn change(model: &mut Model, changes: Vec<Change>, what: String) {
     let before = model.doc().cloned();
     let example = model.ws.example.as_ref().map(|e| &e.document);
-    let doc = plan::apply(before.as_ref(), example, &Plan { changes });
+    // A change that would not read back unchanged is not applied.
+    let Ok(doc) = plan::apply(before.as_ref(), example, &Plan { changes }) else {
+        return;
+    };
     model.undo.push(Undo {
         doc: before,
         revision: model.revision,
