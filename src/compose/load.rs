@@ -30,6 +30,17 @@ pub trait Source {
     }
 }
 
+/// Files held in memory (tests, benches, fuzzing): each path reads as its text.
+impl<S: std::hash::BuildHasher> Source for HashMap<PathBuf, String, S> {
+    fn read(&self, path: &Path) -> Result<String, ReadError> {
+        self.get(path).cloned().ok_or(ReadError::NotFound)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.contains_key(path)
+    }
+}
+
 /// What to load, as the user asked for it.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

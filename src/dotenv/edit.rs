@@ -169,13 +169,36 @@ impl Document {
             .items
             .iter()
             .rposition(|i| matches!(i, Item::Entry(e) if e.key == key));
+        // The empty key exists only through Compose's last-line quirk; it is never set.
+        if key.is_empty() {
+            return Err(EditError::InvalidKey);
+        }
         if let Some(at) = last {
             if let Item::Entry(e) = &mut self.items[at] {
                 e.set_value(value)?;
             }
             return Ok(false);
         }
-        self.insert(new_entry(key, value)?, after);
+        let entry = new_entry(key, value)?;
+        // A document that ends without a line break may end in Compose's last-line quirk (a
+        // bare name at the end of the file is the value of the empty key); the line break the
+        // insertion adds changes what that line means, so the whole result is read back.
+        let ends_open = self.items.last().is_some_and(|i| match i {
+            Item::Entry(e) => !e.text.ends_with('\n'),
+            Item::Trivia(t) => !t.ends_with('\n'),
+        });
+        let before = ends_open.then(|| self.items.clone());
+        self.insert(entry, after);
+        if let Some(items) = before {
+            let ok = parse(&self.render())
+                .ok()
+                .and_then(|d| d.to_map(&|_: &str| None).ok())
+                .is_some_and(|m| m.get(key).map(String::as_str) == Some(value));
+            if !ok {
+                self.items = items;
+                return Err(EditError::NotReadBack);
+            }
+        }
         Ok(true)
     }
 
@@ -322,6 +345,21 @@ mod tests {
         // A value only dotenvy cannot represent is still written for Compose.
         assert_eq!(doc.set("B", "x\ry", None), Ok(true));
         assert_eq!(read(&doc.render())["B"], "x\ry");
+    }
+
+    #[test]
+    fn set_after_a_bare_name_at_the_end_of_the_file_reads_back_or_refuses() {
+        // Found by fuzzing: a last line without a line break is the value of the empty key
+        // for Compose; appending a line made it a bare key, here one with a space, which
+        // envward then refused to read.
+        let mut doc = parse("A=1\nKK export KK").unwrap();
+        assert_eq!(doc.set("B", "v", None), Err(EditError::NotReadBack));
+        assert_eq!(doc.render(), "A=1\nKK export KK");
+        let mut doc = parse("A=1\nNAME").unwrap();
+        assert_eq!(doc.set("B", "v", None), Ok(true));
+        assert_eq!(read(&doc.render())["B"], "v");
+        // The empty key is never set.
+        assert_eq!(doc.set("", "v", None), Err(EditError::InvalidKey));
     }
 
     #[test]

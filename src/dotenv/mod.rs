@@ -21,10 +21,15 @@ use crate::position::{LineIndex, Position};
 pub use decode::{Binding, expand_escapes};
 pub use edit::{EditError, encode_value, is_portable};
 
-/// Whether `name` is a key a `.env` file can set under Compose's rules (letters, numbers and
-/// `_ . - [ ]`), so a passthrough `environment:` entry of that name can be fed by one.
+/// Whether `name` is a key a `.env` file can set under Compose's rules (letters, numbers,
+/// `_ . - [ ]`, and inside it the horizontal spaces other than ` ` that Compose keeps), so a
+/// passthrough `environment:` entry of that name can be fed by one.
 pub fn is_key(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(scan::is_key_char)
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| scan::is_key_char(c) || (scan::is_hspace(c) && c != ' '))
+        && !name.ends_with(char::is_whitespace)
 }
 
 /// Whether `name` is a key both Compose and `dotenvy` read: ASCII letters, digits, `_` and
@@ -412,6 +417,16 @@ mod tests {
         // A comment after the quote is fine, and strict parsing keeps Compose's reading.
         assert!(parse_recovering("PW=\"a\" # c\nB=1\n").1.is_empty());
         assert_eq!(parse("PW=\"a\" X=1\n").unwrap().keys(), ["PW", "X"]);
+    }
+
+    #[test]
+    fn keys_keep_the_horizontal_spaces_compose_keeps() {
+        // Found by fuzzing: a no-break space inside a key is part of it for Compose, so a
+        // passthrough of that name is one a `.env` can set.
+        let doc = parse("A\u{a0}B=1\n").unwrap();
+        assert_eq!(doc.keys(), ["A\u{a0}B"]);
+        assert!(is_key("A\u{a0}B") && is_key("A\tB"));
+        assert!(!is_key("A B") && !is_key("A}") && !is_key("") && !is_key("A\u{a0}"));
     }
 
     #[test]
