@@ -174,8 +174,22 @@ impl Document {
             return Err(EditError::InvalidKey);
         }
         if let Some(at) = last {
+            let mut quoted = false;
             if let Item::Entry(e) = &mut self.items[at] {
                 e.set_value(value)?;
+                quoted = e.quote() != Quote::None;
+            }
+            // Text glued to a closing quote (`PW="a"#c`, `PW="a"B=1`) means another statement
+            // or a comment to Compose, but `dotenvy` reads it as part of the value: a space
+            // after the quote keeps Compose's reading and gives `dotenvy` the same value.
+            if quoted {
+                match self.items.get_mut(at + 1) {
+                    Some(Item::Trivia(t)) if !t.starts_with(char::is_whitespace) => {
+                        t.insert(0, ' ');
+                    }
+                    Some(Item::Entry(_)) => self.items.insert(at + 1, Item::Trivia(" ".into())),
+                    _ => {}
+                }
             }
             return Ok(false);
         }
@@ -345,6 +359,25 @@ mod tests {
         // A value only dotenvy cannot represent is still written for Compose.
         assert_eq!(doc.set("B", "x\ry", None), Ok(true));
         assert_eq!(read(&doc.render())["B"], "x\ry");
+    }
+
+    #[test]
+    fn text_glued_to_a_closing_quote_is_set_apart() {
+        // Found by fuzzing: `dotenvy` read `PW="new"#c` as `new#c`.
+        let mut doc = parse("PW=\"a\"#c\nX='b'Y=1\n").unwrap();
+        doc.set("PW", "new pw", None).unwrap();
+        doc.set("X", "new x", None).unwrap();
+        assert_eq!(doc.render(), "PW=\"new pw\" #c\nX='new x' Y=1\n");
+        let compose = read(&doc.render());
+        assert_eq!(
+            (compose["PW"].as_str(), compose["Y"].as_str()),
+            ("new pw", "1")
+        );
+        let dotenvy: HashMap<String, String> =
+            dotenvy::from_read_iter(doc.render().lines().next().unwrap_or("").as_bytes())
+                .collect::<Result<_, _>>()
+                .unwrap();
+        assert_eq!(dotenvy["PW"], "new pw");
     }
 
     #[test]

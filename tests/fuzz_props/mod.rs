@@ -143,6 +143,12 @@ pub fn fill(data: &[u8]) {
     let Ok(before) = doc.to_map(&none) else {
         return;
     };
+    // `dotenvy` must read what envward writes the same way when it read the original file the
+    // same way (envward never rewrites the user's other lines, so it cannot repair a file
+    // `dotenvy` already misreads, such as a quote inside an unquoted value).
+    let dotenvy_agreed = dotenvy::from_read_iter(input.as_bytes())
+        .collect::<Result<HashMap<String, String>, _>>()
+        .is_ok_and(|theirs| theirs == before);
     let pairs = text(b);
     let mut set: Vec<(String, String)> = Vec::new();
     for pair in pairs.split('\u{1}').take(8) {
@@ -188,7 +194,8 @@ pub fn fill(data: &[u8]) {
         }
     }
     // dotenvy reads each portable key it was given the same way.
-    if (written.is_ascii() || dotenv::is_portable(&written))
+    if dotenvy_agreed
+        && (written.is_ascii() || dotenv::is_portable(&written))
         && let Ok(theirs) =
             dotenvy::from_read_iter(written.as_bytes()).collect::<Result<HashMap<_, _>, _>>()
     {
