@@ -157,3 +157,17 @@ fn extends_file_outside_the_project_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_yaml_parser_defect_is_one_located_error_not_a_panic() {
+    // libyaml-safer 0.3 panics on a tag right before `,` in a flow collection (libyaml reads
+    // it); the panic is caught and kept off the terminal.
+    let p = TestProject::new().file(
+        "compose.yaml",
+        "services:\n  app:\n    image: x\n    command: [!reset, b]\n",
+    );
+    assert_eq!(
+        refused(&p),
+        "error: compose.yaml:4:15: invalid YAML: the YAML parser cannot read what follows here\n"
+    );
+}

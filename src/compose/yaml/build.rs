@@ -55,8 +55,10 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     // Events are built into nodes as they come, so that the nesting limit stops a hostile
     // input early (libyaml's work per token grows with the nesting depth).
     // A panic inside the parser (a defect of the port: it has `panic!` where libyaml reports
-    // an error) must not take envward down: it is caught and reported as a located error.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    // an error, for a tag right before `,` in a flow collection) must not take envward down:
+    // it is caught, kept off the terminal, and reported as an error after the last event read.
+    let mut last = Mark::default();
+    let outcome = quietly(|| {
         let mut parser = Parser::new();
         parser.set_encoding(Encoding::Utf8);
         parser.set_input(input.as_slice());
@@ -65,17 +67,39 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
             if matches!(event.data, EventData::StreamEnd) {
                 return Ok(());
             }
+            last = event.end_mark;
             builder.event(event.data, event.start_mark, event.end_mark)?;
         }
-    }));
+    });
     match outcome {
-        Ok(Ok(())) => Ok(builder.documents),
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err(YamlError {
-            position: Position { line: 1, column: 1 },
-            message: "the YAML parser failed on this file".to_string(),
-        }),
+        Some(Ok(())) => Ok(builder.documents),
+        Some(Err(e)) => Err(e),
+        None => Err(builder.error(last, "the YAML parser cannot read what follows here")),
     }
+}
+
+thread_local! {
+    /// Set while this thread runs the parser under [`quietly`].
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic (`None`) without the panic hook printing it. The hook that is in
+/// place the first time is wrapped once, process-wide, to stay silent on a thread inside this
+/// call only; every other panic reaches it as before.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static WRAP: std::sync::Once = std::sync::Once::new();
+    WRAP.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    QUIET.with(|q| q.set(false));
+    outcome
 }
 
 /// A scalar key as written: its text, position, and what it resolves to.

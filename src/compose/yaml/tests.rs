@@ -146,3 +146,11 @@ fn deep_nesting_is_refused_not_overflowed() {
     let err = parse(&src).unwrap_err();
     assert!(err.message.contains("nested"), "{err:?}");
 }
+
+#[test]
+fn a_parser_panic_is_a_located_error() {
+    // libyaml-safer 0.3 panics ("TODO") on a tag right before `,` in a flow collection.
+    let err = parse("services:\n  app:\n    command: [!reset, b]\n").unwrap_err();
+    assert_eq!(err.position.line, 4 - 1);
+    assert!(err.message.contains("cannot read"), "{err:?}");
+}
