@@ -84,6 +84,16 @@ pub enum TemplateError {
         /// Where the nesting goes too deep.
         offset: usize,
     },
+    /// The result grows past the expansion budget: values that repeat each other
+    /// (`A=${A}${A}` line after line) double at each step. Compose would build them; envward
+    /// stops, so a few hundred bytes cannot take minutes and gigabytes.
+    #[error("variable expansion grows past {} MiB (values that repeat each other)", budget / (1024 * 1024))]
+    TooLarge {
+        /// Where the expression that overflowed starts.
+        offset: usize,
+        /// The budget, in bytes.
+        budget: usize,
+    },
     /// A `${NAME:?message}` or `${NAME?message}` whose variable is missing.
     #[error("required variable {name} is missing a value{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
     MissingRequired {
@@ -102,6 +112,7 @@ impl TemplateError {
         match self {
             TemplateError::Invalid { offset }
             | TemplateError::TooDeep { offset }
+            | TemplateError::TooLarge { offset, .. }
             | TemplateError::MissingRequired { offset, .. } => *offset,
         }
     }
@@ -113,6 +124,10 @@ impl TemplateError {
             },
             TemplateError::TooDeep { offset } => TemplateError::TooDeep {
                 offset: offset + by,
+            },
+            TemplateError::TooLarge { offset, budget } => TemplateError::TooLarge {
+                offset: offset + by,
+                budget,
             },
             TemplateError::MissingRequired {
                 offset,
@@ -299,18 +314,77 @@ fn match_token(s: &str) -> Result<(Token<'_>, usize), TemplateError> {
 
 /// Evaluates `template` as Compose does. `lookup` returns `None` for an unset variable and
 /// `Some("")` for one set to the empty string. Looked-up values are never re-interpolated.
+/// The result may grow to [`default_budget`] bytes.
 pub fn substitute<F>(template: &str, lookup: &F) -> Result<String, TemplateError>
 where
     F: Fn(&str) -> Option<String> + ?Sized,
 {
-    substitute_nested(template, lookup, 0)
+    let mut budget = Budget::new(default_budget(template.len()));
+    substitute_within(template, lookup, &mut budget)
+}
+
+/// What one evaluation may produce: 1 MiB, or 16 bytes per template byte if that is more.
+/// Far beyond real values (a few KiB), it bounds a template whose looked-up values repeat.
+pub fn default_budget(template_len: usize) -> usize {
+    (1024 * 1024).max(template_len.saturating_mul(16))
+}
+
+/// Bytes an evaluation may still produce, shared by the evaluations of one file so that the
+/// whole file is bounded, not each value alone.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    total: usize,
+    left: usize,
+}
+
+impl Budget {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> Self {
+        Budget {
+            total: bytes,
+            left: bytes,
+        }
+    }
+
+    fn spend(&mut self, bytes: usize, offset: usize) -> Result<(), TemplateError> {
+        match self.left.checked_sub(bytes) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => {
+                self.left = 0;
+                Err(TemplateError::TooLarge {
+                    offset,
+                    budget: self.total,
+                })
+            }
+        }
+    }
+}
+
+/// [`substitute`] spending from a caller's `budget`.
+pub fn substitute_within<F>(
+    template: &str,
+    lookup: &F,
+    budget: &mut Budget,
+) -> Result<String, TemplateError>
+where
+    F: Fn(&str) -> Option<String> + ?Sized,
+{
+    substitute_nested(template, lookup, 0, budget)
 }
 
 /// How deep defaults may nest (`${A:-${B:-…}}`). Compose has no limit; this one only stops
 /// a hostile file from exhausting the stack, far beyond anything written by hand.
 const MAX_NESTING: usize = 64;
 
-fn substitute_nested<F>(template: &str, lookup: &F, depth: usize) -> Result<String, TemplateError>
+fn substitute_nested<F>(
+    template: &str,
+    lookup: &F,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<String, TemplateError>
 where
     F: Fn(&str) -> Option<String> + ?Sized,
 {
@@ -321,11 +395,16 @@ where
     let mut pos = 0;
     while let Some(found) = template[pos..].find('$') {
         let start = pos + found;
+        budget.spend(start - pos, start)?;
         out.push_str(&template[pos..start]);
         let (token, len) = match_token(&template[start..]).map_err(|e| e.shifted(start))?;
         match token {
             Token::Escaped | Token::Literal => out.push('$'),
-            Token::Named(name) => out.push_str(&lookup(name).unwrap_or_default()),
+            Token::Named(name) => {
+                let value = lookup(name).unwrap_or_default();
+                budget.spend(value.len(), start)?;
+                out.push_str(&value);
+            }
             Token::Braced {
                 name,
                 form,
@@ -333,8 +412,8 @@ where
                 word_offset,
             } => {
                 let value = lookup(name);
-                let eval_word = || {
-                    substitute_nested(word, lookup, depth + 1)
+                let mut eval_word = || {
+                    substitute_nested(word, lookup, depth + 1, budget)
                         .map_err(|e| e.shifted(start + word_offset))
                 };
                 let piece = match form {
@@ -366,11 +445,13 @@ where
                         None => String::new(),
                     },
                 };
+                budget.spend(piece.len(), start)?;
                 out.push_str(&piece);
             }
         }
         pos = start + len;
     }
+    budget.spend(template.len() - pos, pos)?;
     out.push_str(&template[pos..]);
     Ok(out)
 }
@@ -517,6 +598,18 @@ mod tests {
         ));
         let fine = format!("{}x{}", "${A:-".repeat(20), "}".repeat(20));
         assert_eq!(sub(&fine, &env(&[])).unwrap(), "x");
+        // A value looked up many times stops at the budget instead of growing on.
+        let big = env(&[("A", &"x".repeat(1 << 20))]);
+        assert!(matches!(
+            sub(&"$A".repeat(64), &big),
+            Err(TemplateError::TooLarge { .. })
+        ));
+        let mut budget = Budget::new(10);
+        assert_eq!(
+            substitute_within("abc$A", &|_: &str| Some("defg".into()), &mut budget).unwrap(),
+            "abcdefg"
+        );
+        assert!(substitute_within("abcd", &|_: &str| None, &mut budget).is_err());
     }
 
     #[test]

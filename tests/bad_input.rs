@@ -60,7 +60,7 @@ fn invalid_yaml() {
     let cases = [
         ("services:\n  app:\n    image: [unclosed\n", "4:1"),
         ("services:\n  app:\n    image: x\n  b: : :\n", "4:6"),
-        ("services:\n\tapp: x\n", "2:2"),
+        ("services:\n\tapp: x\n", "2:1"),
         ("services:\n  app: {image: x\n", "3:1"),
         ("services:\n  a: &a x\n  b: *missing\n", "3:6"),
     ];

@@ -90,7 +90,8 @@ fn interpolation_vectors_match_compose() {
                 let kind = exp["kind"].as_str().unwrap_or("");
                 match e {
                     interpolate::TemplateError::Invalid { .. } => kind == "invalid_template",
-                    interpolate::TemplateError::TooDeep { .. } => false,
+                    interpolate::TemplateError::TooDeep { .. }
+                    | interpolate::TemplateError::TooLarge { .. } => false,
                     interpolate::TemplateError::MissingRequired { .. } => {
                         kind == "missing_required"
                     }

@@ -33,7 +33,7 @@ const EXPECTED: [&str; 15] = [
     "src/dotenv/mod.rs",
     "src/dotenv/scan.rs",
     "src/compose/mod.rs",
-    "src/compose/yaml.rs",
+    "src/compose/yaml/build.rs",
     "src/compose/refs.rs",
     "src/interpolate.rs",
     "src/position.rs",

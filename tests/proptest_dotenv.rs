@@ -180,7 +180,13 @@ proptest! {
             Some(i) if !keys.is_empty() && !i.get(&keys).is_empty() => i.get(&keys).clone(),
             _ => k,
         };
-        doc.set(&k, &v, after.as_deref());
+        // A new key must be portable; anything `set` refuses leaves the document unchanged.
+        let unchanged = doc.render();
+        if doc.set(&k, &v, after.as_deref()).is_err() {
+            prop_assert_eq!(doc.render(), unchanged);
+            prop_assert!(!before.contains_key(&k) && !dotenv::is_portable_key(&k));
+            return Ok(());
+        }
         let written = doc.render();
         let reread = dotenv::parse(&written)
             .map_err(|e| TestCaseError::fail(format!("{e} in {written:?}")))?;
@@ -219,7 +225,7 @@ proptest! {
             None => prefix.to_string(),
         };
         let mut doc = dotenv::parse(&text).unwrap();
-        doc.set(&k, &v, None);
+        doc.set(&k, &v, None).map_err(|e| TestCaseError::fail(format!("{e}: {k:?}")))?;
         let written = doc.render();
         // Compose's reading.
         let compose = map(&dotenv::parse(&written).unwrap());

@@ -45,6 +45,9 @@ pub enum Error {
     /// A value could not be generated under its constraints.
     #[error("{0}")]
     Generate(#[from] crate::generate::GenerateError),
+    /// A planned value cannot be written so that it reads back unchanged.
+    #[error("{0}")]
+    Edit(#[from] crate::dotenv::EditError),
     /// The arguments do not make sense together.
     #[error("{0}")]
     Usage(String),

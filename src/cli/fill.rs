@@ -129,7 +129,7 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
         ws.live.as_ref().map(|l| &l.document),
         ws.example.as_ref().map(|e| &e.document),
         &plan,
-    );
+    )?;
     let saved = save::save(
         &ws,
         &doc.render(),

@@ -1,29 +1,69 @@
 //! Finding every variable reference in a compose file's string values.
 //!
 //! Only string scalars are interpolated by Compose (never keys, never comments), so only they
-//! are scanned. Each reference is located in the source by searching for its text from the
-//! scalar's start, which gives exact columns even inside quoted scalars.
+//! are scanned. Each reference is located in the source by searching for its text within the
+//! scalar's span, which gives exact columns even inside quoted scalars. A passthrough entry
+//! (`- KEY` in `environment:`) is a use only when its name is one a `.env` could set: Compose
+//! passes `- DB_PASSWORD}` or `- API SECRET` through from nowhere, and no file could fill them.
+//!
+//! Text is only ever sliced with `get`, at offsets from the parser or the template engine, so
+//! a multi-byte character next to a reference cannot make a slice panic.
 
 use std::path::Path;
 
-use super::{ComposeRef, Scope, Usage, yaml};
+use super::model::{ComposeRef, Scope, Usage};
+use super::yaml;
+use crate::dotenv;
 use crate::interpolate::{self, TemplateError};
 use crate::position::{LineIndex, Position};
 
 /// Whether byte `offset` of `text` sits inside a `scheme://…` URI: the run of non-space
-/// characters before it contains `://` right after a scheme character.
+/// characters before it contains `://` right after a scheme character. One reference; for
+/// several in the same text, [`in_uri_all`] answers in one pass.
 pub fn in_uri(text: &str, offset: usize) -> bool {
-    let before = &text[..offset.min(text.len())];
-    let start = before
-        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .map_or(0, |i| i + 1);
-    let token = &before[start..];
-    token.match_indices("://").any(|(i, _)| {
-        token[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-    })
+    in_uri_all(text, &[offset])[0]
+}
+
+/// [`in_uri`] for each of `offsets` (any order), in one pass over `text`: linear however many
+/// references a long value holds. Offsets need not fall on character boundaries.
+pub fn in_uri_all(text: &str, offsets: &[usize]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![false; offsets.len()];
+    // Scanning state: whether the current token (since the last space or quote) holds a
+    // `://` after a scheme character, counting only what lies before the scan position.
+    let bytes = text.as_bytes();
+    let mut uri = false;
+    let mut pos = 0;
+    for i in order {
+        let target = offsets[i].min(bytes.len());
+        while pos < target {
+            let b = bytes[pos];
+            if b == b'"' || b == b'\'' || b.is_ascii_whitespace() {
+                uri = false;
+            } else if b >= 0x80 {
+                // A multi-byte character: whitespace ends the token like a space does.
+                let end = (pos + 1..=bytes.len())
+                    .find(|&e| text.is_char_boundary(e))
+                    .unwrap_or(bytes.len());
+                if text[pos..end].chars().all(char::is_whitespace) {
+                    uri = false;
+                }
+                pos = end;
+                continue;
+            } else if b == b':'
+                && bytes.get(pos + 1..pos + 3) == Some(b"//")
+                && pos + 3 <= target
+                && pos > 0
+                && bytes[pos - 1].is_ascii_alphanumeric()
+            {
+                uri = true;
+            }
+            pos += 1;
+        }
+        out[i] = uri;
+    }
+    out
 }
 
 /// Appends the references of every string under `node` to `out`.
@@ -53,7 +93,7 @@ fn walk(
             let is_environment = key_path.ends_with(".environment");
             for (key, key_pos, value) in entries {
                 let path = format!("{key_path}.{key}");
-                if is_environment && matches!(value.kind, yaml::Kind::Null) {
+                if is_environment && matches!(value.kind, yaml::Kind::Null) && dotenv::is_key(key) {
                     out.push(passthrough(key, scope, file, *key_pos, &path));
                 }
                 walk(source, index, value, scope, file, &path, out)?;
@@ -65,6 +105,7 @@ fn walk(
                 if is_environment
                     && let Some(text) = item.as_str()
                     && !text.contains('=')
+                    && dotenv::is_key(text)
                 {
                     let path = format!("{key_path}.{text}");
                     out.push(passthrough(text, scope, file, item.position, &path));
@@ -83,23 +124,25 @@ fn walk(
         yaml::Kind::Str(text) if text.contains('$') => {
             let refs = interpolate::references(text)
                 .map_err(|e| (locate(source, index, node, text, e.offset()), e))?;
-            let mut cursor = node.span.start;
-            for r in refs {
-                let raw = &text[r.span.clone()];
-                let limit = node.span.end.max(node.span.start + text.len() + 2);
-                let hay = &source[cursor.min(source.len())..limit.min(source.len())];
-                let position = match hay.find(raw) {
-                    Some(at) => {
+            let uri = in_uri_all(text, &refs.iter().map(|r| r.span.start).collect::<Vec<_>>());
+            // The node's own text in the source (quotes included); references are found in it
+            // in order, so the search only moves forward.
+            let hay = source.get(node.span.clone()).unwrap_or("");
+            let mut cursor = 0;
+            for (r, in_uri) in refs.into_iter().zip(uri) {
+                let raw = text.get(r.span.clone()).unwrap_or("");
+                let position = match hay.get(cursor..).and_then(|h| h.find(raw)) {
+                    Some(at) if !raw.is_empty() => {
                         let found = cursor + at;
                         // Nested references sit inside the one just found: search on from
-                        // just after its start.
+                        // just after its `$`.
                         cursor = found + 1;
-                        index.position(source, found)
+                        index.position(source, node.span.start + found)
                     }
-                    None => node.position,
+                    _ => node.position,
                 };
                 out.push(ComposeRef {
-                    in_uri: in_uri(text, r.span.start),
+                    in_uri,
                     required: r.is_required(),
                     default: r.default().map(str::to_string),
                     usage: Usage::Interpolation(r.form),
@@ -145,9 +188,10 @@ fn locate(
     text: &str,
     offset: usize,
 ) -> Position {
-    let probe: String = text[offset..].chars().take(8).collect();
+    let probe: String = text.get(offset..).unwrap_or("").chars().take(8).collect();
     source
-        .get(node.span.start..)
+        .get(node.span.clone())
+        .filter(|_| !probe.is_empty())
         .and_then(|s| s.find(&probe))
         .map_or(node.position, |at| {
             index.position(source, node.span.start + at)
@@ -170,5 +214,17 @@ mod tests {
         assert!(in_uri(t, t.find("${P}").unwrap()));
         let t = "a://b c ${P}";
         assert!(!in_uri(t, t.find("${P}").unwrap()));
+        // Multi-byte whitespace before a reference used to slice mid-character and panic.
+        for ws in ['\u{a0}', '\u{85}', '\u{2028}', '\u{3000}'] {
+            let t = format!("x://u:p@h{ws}${{P}}");
+            assert!(!in_uri(&t, t.find("${P}").unwrap()), "{ws:?}");
+            let t = format!("{ws}x://u:${{P}}@h");
+            assert!(in_uri(&t, t.find("${P}").unwrap()), "{ws:?}");
+        }
+        let t = "s://h ${A} p://${B}";
+        assert_eq!(
+            in_uri_all(t, &[t.find("${B}").unwrap(), t.find("${A}").unwrap(), 1]),
+            [true, false, false]
+        );
     }
 }

@@ -85,7 +85,11 @@ fn push(out: &mut String, c: char) -> usize {
 impl Entry {
     /// Decodes this entry's value with `lookup` (already combining the environment and the
     /// keys read so far). `Ok(None)` is a bare key that is not found, which Compose omits.
-    fn decode<F>(&self, lookup: &F) -> Result<Option<String>, ParseError>
+    fn decode<F>(
+        &self,
+        lookup: &F,
+        budget: &mut interpolate::Budget,
+    ) -> Result<Option<String>, ParseError>
     where
         F: Fn(&str) -> Option<String>,
     {
@@ -98,7 +102,7 @@ impl Entry {
             Quote::Double => expand_escapes(&scan::unquote(&raw[1..], '"').0),
             Quote::None => raw.to_string(),
         };
-        interpolate::substitute(&template, lookup)
+        interpolate::substitute_within(&template, lookup, budget)
             .map(Some)
             .map_err(|e| {
                 // An unquoted value is the template itself, so the offset is exact; inside
@@ -106,7 +110,8 @@ impl Entry {
                 let position = if v.quote == Quote::None {
                     Position {
                         line: v.position.line,
-                        column: v.position.column + template[..e.offset()].chars().count(),
+                        column: v.position.column
+                            + template.get(..e.offset()).map_or(0, |t| t.chars().count()),
                     }
                 } else {
                     v.position
@@ -120,6 +125,13 @@ impl Entry {
 }
 
 impl Document {
+    /// The expansion budget of one resolve: all values of the file together (see
+    /// [`interpolate::default_budget`]).
+    fn budget(&self) -> interpolate::Budget {
+        let len = self.entries().map(|e| e.text.len()).sum();
+        interpolate::Budget::new(interpolate::default_budget(len))
+    }
+
     /// Decodes every statement in order, as Compose does: each value is interpolated with
     /// `env` first and the keys already read second; a bare key takes its value the same way
     /// or is left out. Duplicates all appear; the last one is the one that wins.
@@ -129,9 +141,10 @@ impl Document {
     {
         let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         let mut out = Vec::new();
+        let mut budget = self.budget();
         for entry in self.entries() {
             let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
-            if let Some(value) = entry.decode(&lookup)? {
+            if let Some(value) = entry.decode(&lookup, &mut budget)? {
                 seen.insert(entry.key.clone(), value.clone());
                 out.push(Binding {
                     key: entry.key.clone(),
@@ -160,9 +173,10 @@ impl Document {
         let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         let mut out = Vec::new();
         let mut errors = Vec::new();
+        let mut budget = self.budget();
         for entry in self.entries() {
             let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
-            match entry.decode(&lookup) {
+            match entry.decode(&lookup, &mut budget) {
                 Ok(Some(value)) => {
                     seen.insert(entry.key.clone(), value.clone());
                     out.push(Binding {
@@ -206,5 +220,22 @@ mod tests {
         assert_eq!(expand_escapes(r"\0400"), r"\400");
         assert_eq!(expand_escapes(r"\c\x07\'"), r"\c\x07\'");
         assert_eq!(expand_escapes("\\\\n"), "\\n");
+    }
+
+    #[test]
+    fn values_that_double_line_after_line_stop_at_the_budget() {
+        // 26 lines, 442 bytes: A doubles each line (2^26 times 2 bytes in the end); this took
+        // 21 s and 361 MB before the budget.
+        let doc = super::super::parse(&"A=${A:-x}${A:-y}\n".repeat(26)).unwrap();
+        let started = std::time::Instant::now();
+        let err = doc.resolve(&|_: &str| None).unwrap_err();
+        assert!(matches!(
+            err.kind,
+            ParseErrorKind::Template(interpolate::TemplateError::TooLarge { .. })
+        ));
+        assert!(err.position.line > 15, "{err:?}");
+        let (bindings, errors) = doc.resolve_collecting(&|_: &str| None);
+        assert!(bindings.len() > 15 && !errors.is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

@@ -19,7 +19,29 @@ use crate::interpolate::{self, Reference};
 use crate::position::{LineIndex, Position};
 
 pub use decode::{Binding, expand_escapes};
-pub use edit::{encode_value, is_portable};
+pub use edit::{EditError, encode_value, is_portable};
+
+/// Whether `name` is a key a `.env` file can set under Compose's rules (letters, numbers,
+/// `_ . - [ ]`, and inside it the horizontal spaces other than ` ` that Compose keeps), so a
+/// passthrough `environment:` entry of that name can be fed by one.
+pub fn is_key(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| scan::is_key_char(c) || (scan::is_hspace(c) && c != ' '))
+        && !name.ends_with(char::is_whitespace)
+}
+
+/// Whether `name` is a key both Compose and `dotenvy` read: ASCII letters, digits, `_` and
+/// `.`, not starting with a digit. The only keys envward writes into a new statement.
+pub fn is_portable_key(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
 
 /// How an entry's value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +164,9 @@ pub struct Document {
 /// What is wrong with a `.env` file, as Compose would reject it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseErrorKind {
-    /// A character that may not appear in a key.
-    #[error("unexpected character {0:?} in variable name")]
+    /// A character that may not appear in a key. The message names no character: the line may
+    /// be a stray value, so only its position is shown.
+    #[error("unexpected character in variable name")]
     UnexpectedCharacter(char),
     /// An ASCII space inside a key (`FOO BAR=1`).
     #[error("variable name cannot contain a space")]
@@ -154,6 +177,13 @@ pub enum ParseErrorKind {
     /// A value whose interpolation fails (malformed `${`, or `${X:?}` with X missing).
     #[error("{0}")]
     Template(interpolate::TemplateError),
+    /// Text after a closing quote on the same line. Compose reads it as another statement
+    /// (`PW="a" rest` sets `PW` and looks up a variable `rest`); it is almost always a
+    /// broken value, so the recovering parser reports it instead of making a key of it.
+    #[error(
+        "text after the closing quote (quote the whole value, or put the next variable on its own line)"
+    )]
+    TextAfterQuote,
 }
 
 /// A `.env` error with the position Compose would blame.
@@ -180,6 +210,10 @@ pub fn parse(input: &str) -> Result<Document, ParseError> {
 /// Parses as much as possible: a statement Compose would reject becomes trivia up to the end
 /// of its line and its error is collected, and parsing goes on. The document still renders
 /// to the exact input. For reports that should show every syntax error and analyse the rest.
+///
+/// Unlike [`parse`], text after a closing quote on the same line is an error here
+/// ([`ParseErrorKind::TextAfterQuote`]), not a statement: no fragment of a broken value
+/// becomes a key that reports would then show.
 pub fn parse_recovering(input: &str) -> (Document, Vec<ParseError>) {
     parse_inner(input, true)
 }
@@ -194,7 +228,20 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
     let mut errors = Vec::new();
     let mut trivia_start = 0;
     let mut pos = 0;
+    // Where the last quoted value closed, while the line it closed on is not over.
+    let mut after_quote: Option<usize> = None;
     while let Some(start) = scan::statement_start(text, pos) {
+        if recover
+            && let Some(close) = after_quote.take()
+            && !text[close..start].contains('\n')
+        {
+            errors.push(ParseError {
+                position: index.position(text, start),
+                kind: ParseErrorKind::TextAfterQuote,
+            });
+            pos = text[start..].find('\n').map_or(text.len(), |n| start + n);
+            continue;
+        }
         let stmt = match scan::statement(text, start) {
             Ok(stmt) => stmt,
             Err((offset, kind)) => {
@@ -205,7 +252,15 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
                 if !recover {
                     break;
                 }
-                // Skip the rest of the offending line; it stays in the text as trivia.
+                // An unterminated quote runs to the end of the file for Compose: what follows is
+                // inside the value, so none of it may become a key. Other errors skip the rest
+                // of their line. The skipped text stays in the document as trivia.
+                if matches!(
+                    errors.last().map(|e| &e.kind),
+                    Some(ParseErrorKind::UnterminatedQuote(_))
+                ) {
+                    break;
+                }
                 pos = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
                 continue;
             }
@@ -219,6 +274,14 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
             range: range.start - start..range.end - start,
             quote,
         });
+        after_quote = matches!(
+            value,
+            Some(ValueSpan {
+                quote: Quote::Single | Quote::Double,
+                ..
+            })
+        )
+        .then_some(stmt.end);
         items.push(Item::Entry(Entry {
             text: entry_text.to_string(),
             key: stmt.key,
@@ -325,13 +388,45 @@ mod tests {
 
     #[test]
     fn recovering_parse_keeps_going_and_stays_lossless() {
-        let input = "A=1\nBAD KEY=2\nB=\"open\nC=3\n";
+        let input = "A=1\nBAD KEY=2\nD=4\nB=\"open\nC=3\n";
         let (doc, errors) = parse_recovering(input);
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].position.line, 2);
-        assert_eq!(errors[1].position.line, 3);
-        assert_eq!(doc.keys(), ["A", "C"]);
+        assert_eq!(errors[1].position.line, 4);
+        // What follows an unterminated quote is inside it: `C` is not a key.
+        assert_eq!(doc.keys(), ["A", "D"]);
         assert_eq!(doc.render(), input);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_never_becomes_a_key() {
+        for input in [
+            "PW=\"a\" secretpart\nB=1\n",
+            "PW='a' token:secret\nB=1\n",
+            "PW=\"a\"secretpart\nB=1",
+            "PW=\"a\" X=1\nB=1\n",
+        ] {
+            let (doc, errors) = parse_recovering(input);
+            assert_eq!(doc.keys(), ["PW", "B"], "{input:?}");
+            assert_eq!(errors.len(), 1, "{input:?}");
+            assert_eq!(errors[0].kind, ParseErrorKind::TextAfterQuote);
+            assert_eq!(errors[0].position.line, 1);
+            assert!(!errors[0].to_string().contains("secret"));
+            assert_eq!(doc.render(), input);
+        }
+        // A comment after the quote is fine, and strict parsing keeps Compose's reading.
+        assert!(parse_recovering("PW=\"a\" # c\nB=1\n").1.is_empty());
+        assert_eq!(parse("PW=\"a\" X=1\n").unwrap().keys(), ["PW", "X"]);
+    }
+
+    #[test]
+    fn keys_keep_the_horizontal_spaces_compose_keeps() {
+        // Found by fuzzing: a no-break space inside a key is part of it for Compose, so a
+        // passthrough of that name is one a `.env` can set.
+        let doc = parse("A\u{a0}B=1\n").unwrap();
+        assert_eq!(doc.keys(), ["A\u{a0}B"]);
+        assert!(is_key("A\u{a0}B") && is_key("A\tB"));
+        assert!(!is_key("A B") && !is_key("A}") && !is_key("") && !is_key("A\u{a0}"));
     }
 
     #[test]

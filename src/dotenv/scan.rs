@@ -33,6 +33,11 @@ fn is_letter_or_number(c: char) -> bool {
     )
 }
 
+/// A character a key may hold: `_ . - [ ]`, a letter or a number.
+pub(super) fn is_key_char(c: char) -> bool {
+    matches!(c, '_' | '.' | '-' | '[' | ']') || is_letter_or_number(c)
+}
+
 /// The offset where the next statement starts at or after `pos`, skipping whitespace
 /// (newlines included) and `#` comment lines; `None` at the end of the text.
 pub(super) fn statement_start(text: &str, mut pos: usize) -> Option<usize> {
@@ -84,8 +89,7 @@ pub(super) fn statement(text: &str, start: usize) -> Result<Statement, (usize, P
                 found = Some((i, c));
                 break;
             }
-            '_' | '.' | '-' | '[' | ']' => {}
-            c if is_letter_or_number(c) => {}
+            c if is_key_char(c) => {}
             c => return Err((key_offset + i, ParseErrorKind::UnexpectedCharacter(c))),
         }
     }

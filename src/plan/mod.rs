@@ -424,8 +424,13 @@ fn anchor<'a>(example: Option<&'a Document>, live: &Document, key: &str) -> Opti
 
 /// Applies `plan` to the live document, or, when there is none, to a copy of the example
 /// (its comments, sections and order; config and external values as the example has them).
-/// Only the planned entries change. Returns the new document.
-pub fn apply(live: Option<&Document>, example: Option<&Document>, plan: &Plan) -> Document {
+/// Only the planned entries change. Returns the new document, or the first change that
+/// cannot be written so that it reads back unchanged (nothing is applied then).
+pub fn apply(
+    live: Option<&Document>,
+    example: Option<&Document>,
+    plan: &Plan,
+) -> Result<Document, crate::dotenv::EditError> {
     let mut doc = match (live, example) {
         (Some(l), _) => l.clone(),
         (None, Some(e)) => e.clone(),
@@ -433,9 +438,9 @@ pub fn apply(live: Option<&Document>, example: Option<&Document>, plan: &Plan) -
     };
     for change in &plan.changes {
         let after = anchor(example, &doc, &change.name).map(str::to_string);
-        doc.set(&change.name, change.value.expose_secret(), after.as_deref());
+        doc.set(&change.name, change.value.expose_secret(), after.as_deref())?;
     }
-    doc
+    Ok(doc)
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ fn fill(b: &Built) -> (Plan, HashMap<String, String>) {
         &mut rng,
     )
     .unwrap();
-    let doc = apply(b.live.as_ref(), b.example.as_ref(), &plan);
+    let doc = apply(b.live.as_ref(), b.example.as_ref(), &plan).unwrap();
     let values = doc
         .resolve_lenient(&|_: &str| None)
         .into_iter()
@@ -47,7 +47,7 @@ fn new_keys_follow_the_example_order() {
     let plan = Plan {
         changes: vec![change("DB_PASSWORD", "s3cret-value")],
     };
-    let doc = apply(Some(&live), Some(&example), &plan);
+    let doc = apply(Some(&live), Some(&example), &plan).unwrap();
     assert_eq!(
         doc.render(),
         "DB_USER=app\nDB_PASSWORD=s3cret-value\n\nAPI_KEY=real\n"
@@ -64,7 +64,7 @@ fn without_a_live_file_the_example_is_the_template() {
             change("EXTRA_SECRET", "g2"),
         ],
     };
-    let doc = apply(None, Some(&example), &plan);
+    let doc = apply(None, Some(&example), &plan).unwrap();
     assert_eq!(
         doc.render(),
         "# db\nDB_USER=app\nDB_PASSWORD=generated # set me\nTOKEN=your_token\nEXTRA_SECRET=g2\n"

@@ -119,11 +119,15 @@ pub fn edit_config(text: &str, edit: &ConfigEdit) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
-/// The example with an empty `NAME=` entry for a variable it does not list (at the end).
-pub fn document_in_example(example: Option<&Document>, name: &str) -> String {
+/// The example with an empty `NAME=` entry for a variable it does not list (at the end), or
+/// why that line could not be written so that it reads back as `NAME=`.
+pub fn document_in_example(
+    example: Option<&Document>,
+    name: &str,
+) -> Result<String, crate::dotenv::EditError> {
     let mut doc = example.cloned().unwrap_or_default();
-    doc.set(name, "", None);
-    doc.render()
+    doc.set(name, "", None)?;
+    Ok(doc.render())
 }
 
 #[cfg(test)]
@@ -172,7 +176,10 @@ mod tests {
     #[test]
     fn documenting_appends_an_empty_entry() {
         let ex = crate::dotenv::parse("# App\nA=1\n").unwrap();
-        assert_eq!(document_in_example(Some(&ex), "NEW"), "# App\nA=1\nNEW=\n");
-        assert_eq!(document_in_example(None, "NEW"), "NEW=\n");
+        assert_eq!(
+            document_in_example(Some(&ex), "NEW").unwrap(),
+            "# App\nA=1\nNEW=\n"
+        );
+        assert_eq!(document_in_example(None, "NEW").unwrap(), "NEW=\n");
     }
 }

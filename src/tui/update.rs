@@ -260,7 +260,10 @@ pub(crate) fn change(model: &mut Model, changes: Vec<Change>, what: String) {
         },
         changes,
     );
-    let doc = plan::apply(before.as_ref(), example, &plan);
+    // A change that would not read back unchanged is not applied.
+    let Ok(doc) = plan::apply(before.as_ref(), example, &plan) else {
+        return;
+    };
     commit(model, before, doc, what);
 }
 

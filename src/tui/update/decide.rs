@@ -143,7 +143,17 @@ fn document(model: &mut Model, name: &str) -> Option<Cmd> {
     }
     let example = model.ws.example.as_ref();
     let expected = example.map(|e| e.text.clone());
-    let text = document_in_example(example.map(|e| &e.document), name);
+    let text = match document_in_example(example.map(|e| &e.document), name) {
+        Ok(text) => text,
+        Err(e) => {
+            say(
+                model,
+                Tone::Error,
+                format!("{name} not added to the example: {e}"),
+            );
+            return None;
+        }
+    };
     model.busy = Some(Busy::Recording);
     Some(Cmd::Record(Box::new(RecordJob {
         target: Target::Example,
