@@ -304,3 +304,20 @@ fn extension_blocks_are_not_called_services() {
     );
     assert!(!f.message.contains("service x-common"));
 }
+
+#[test]
+fn a_service_behind_a_profile_needs_nothing_by_default() {
+    let compose = "services:\n  search:\n    image: opensearchproject/opensearch\n    profiles: [opensearch]\n    environment:\n      OPENSEARCH_INITIAL_ADMIN_PASSWORD: ${OPENSEARCH_PASSWORD}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("A=1\n")
+        .live("A=1\n")
+        .run();
+    assert_eq!(status(&inv, "OPENSEARCH_PASSWORD"), Status::Ok);
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("A=1\n")
+        .live("A=1\nCOMPOSE_PROFILES=opensearch\n")
+        .run();
+    assert_eq!(status(&inv, "OPENSEARCH_PASSWORD"), Status::Missing);
+}

@@ -173,3 +173,62 @@ pub(super) fn compose_uri_parts(
     }
     out
 }
+
+/// Whether Compose starts `service` by default: it names no profile, or one of the profiles
+/// `COMPOSE_PROFILES` (from the environment or the env file) turns on.
+pub(super) fn is_active(service: &crate::compose::Service, input: &Input<'_>) -> bool {
+    if service.profiles.is_empty() {
+        return true;
+    }
+    let from_live = input
+        .live
+        .and_then(|l| l.document.get("COMPOSE_PROFILES"))
+        .map(|e| e.raw_value().trim_matches(['"', '\'']).to_string());
+    let on = input
+        .env
+        .get("COMPOSE_PROFILES")
+        .or_else(|| input.project.environment.get("COMPOSE_PROFILES"))
+        .cloned()
+        .or(from_live);
+    on.is_some_and(|list| {
+        list.split(',')
+            .map(str::trim)
+            .any(|p| p == "*" || service.profiles.iter().any(|sp| sp.value == p))
+    })
+}
+
+/// The env-file variables that feed a container variable a known image cannot start without
+/// (`POSTGRES_PASSWORD` of `postgres`), in services Compose starts by default.
+pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
+    let mut out = Set::default();
+    for service in input
+        .project
+        .services
+        .iter()
+        .filter(|s| is_active(s, input))
+    {
+        let Some(image) = service
+            .image
+            .as_deref()
+            .and_then(|i| input.knowledge.image(i))
+        else {
+            continue;
+        };
+        for e in &service.environment {
+            if !image.vars.get(&e.key).is_some_and(|r| r.required) {
+                continue;
+            }
+            match &e.value {
+                None => {
+                    out.insert(e.key.clone());
+                }
+                Some(v) => {
+                    for r in interpolate::references(v).unwrap_or_default() {
+                        out.insert(r.name);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -19,7 +19,7 @@ pub use var::Var;
 type Map<K, V> = foldhash::HashMap<K, V>;
 type Set<T> = foldhash::HashSet<T>;
 
-use compose::{compose_uri_parts, feeds};
+use compose::{compose_uri_parts, feeds, required_by_running_images};
 use entries::{default_value, entries, uncomment};
 use required::required;
 
@@ -329,6 +329,11 @@ impl<'a> Context<'a> {
             })
             .collect();
         situation::situate(&mut vars, input, &live_abs);
+        // An image's needs count only where Compose starts it (not behind a profile).
+        let needed = required_by_running_images(input);
+        for v in &mut vars {
+            v.rules.required &= needed.contains(&v.name);
+        }
         let relations = relations::infer(&mut vars, input);
         // A password that a URL carries must survive inside that URL.
         for link in &relations.urls {

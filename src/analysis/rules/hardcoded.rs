@@ -101,6 +101,57 @@ fn without_references(value: &str) -> String {
     out
 }
 
+/// Literal passwords on a service's command lines (`redis-server --requirepass s3cret`, a
+/// healthcheck's `--password password`): the list form is read as one command line, one
+/// finding per command, at the item that holds the literal.
+fn commands(rule: RuleId, service: &crate::compose::Service, out: &mut Vec<Finding>) {
+    let mut i = 0;
+    let items = &service.commands;
+    while i < items.len() {
+        let key = items[i].key;
+        let end = items[i..]
+            .iter()
+            .position(|c| c.key != key)
+            .map_or(items.len(), |n| i + n);
+        let line: Vec<&str> = items[i..end].iter().map(|c| c.text.as_str()).collect();
+        if embedded_secret(&line.join(" ")) {
+            // Point at the first item from which the rest of the line still holds it.
+            let at = (i..end)
+                .rev()
+                .find(|&j| {
+                    let from: Vec<&str> = items[j..end].iter().map(|c| c.text.as_str()).collect();
+                    embedded_secret(&from.join(" "))
+                })
+                .unwrap_or(i);
+            let holder = (at..end)
+                .find(|&j| {
+                    let upto: Vec<&str> = items[at..=j].iter().map(|c| c.text.as_str()).collect();
+                    embedded_secret(&upto.join(" "))
+                })
+                .unwrap_or(at);
+            let c = &items[holder];
+            out.push(Finding {
+                rule,
+                severity: Severity::Error,
+                variable: None,
+                file: c.file.clone(),
+                position: c.position,
+                message: format!(
+                    "a password is written on the {} of service {} in {}; pass it from the env file (`${{…}}`, or `$$VAR` from the container's environment)",
+                    match key {
+                        crate::compose::CommandKey::Command => "command line",
+                        crate::compose::CommandKey::Entrypoint => "entrypoint",
+                        crate::compose::CommandKey::HealthcheckTest => "healthcheck",
+                    },
+                    service.name,
+                    c.file.display()
+                ),
+            });
+        }
+        i = end;
+    }
+}
+
 impl Rule for Hardcoded {
     fn id(&self) -> RuleId {
         RuleId::Hardcoded
@@ -160,6 +211,7 @@ impl Rule for Hardcoded {
                     message,
                 });
             }
+            commands(self.id(), service, out);
         }
     }
 }
@@ -192,6 +244,22 @@ mod tests {
                 format!("services:\n  db:\n    image: postgres\n    environment:\n      {env}\n");
             let inv = Fixture::new().compose(&compose).run();
             assert_eq!(vars_of(&inv, RuleId::Hardcoded), want, "{env}");
+        }
+    }
+
+    #[test]
+    fn passwords_on_command_lines_and_healthchecks() {
+        let compose = "services:\n  cache:\n    image: redis\n    command: redis-server --requirepass hunter2hunter2\n  ch:\n    image: clickhouse\n    healthcheck:\n      test: [\"CMD\", \"clickhouse-client\",\n        \"--password\", \"password\"]\n  ok:\n    image: redis\n    command: [\"redis-server\", \"--requirepass\", \"${REDIS_PASSWORD}\"]\n";
+        let inv = Fixture::new().compose(compose).run();
+        let lines: Vec<usize> = inv
+            .findings
+            .iter()
+            .filter(|f| f.rule == RuleId::Hardcoded)
+            .map(|f| f.position.line)
+            .collect();
+        assert_eq!(lines, [4, 9]);
+        for f in &inv.findings {
+            assert!(!f.message.contains("hunter2"), "{}", f.message);
         }
     }
 

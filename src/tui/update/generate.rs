@@ -26,62 +26,17 @@ fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Requ
     }
 }
 
-/// Container variables a database image reads only when it initialises its data volume:
-/// changing the value afterwards does not change the database, so the app is locked out.
-const INIT_ONLY: &[(&[&str], &[&str])] = &[
-    (
-        &[
-            "postgres",
-            "postgresql",
-            "postgis",
-            "pgvector",
-            "timescaledb",
-            "timescaledb-ha",
-        ],
-        &["POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB"],
-    ),
-    (
-        &["mysql", "mariadb", "percona"],
-        &[
-            "MYSQL_ROOT_PASSWORD",
-            "MYSQL_PASSWORD",
-            "MYSQL_USER",
-            "MYSQL_DATABASE",
-            "MARIADB_ROOT_PASSWORD",
-            "MARIADB_PASSWORD",
-            "MARIADB_USER",
-            "MARIADB_DATABASE",
-        ],
-    ),
-    (
-        &["mongo", "mongodb-community-server"],
-        &["MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_USERNAME"],
-    ),
-    (
-        &["rabbitmq"],
-        &["RABBITMQ_DEFAULT_PASS", "RABBITMQ_DEFAULT_USER"],
-    ),
-    (
-        &["influxdb"],
-        &[
-            "DOCKER_INFLUXDB_INIT_PASSWORD",
-            "DOCKER_INFLUXDB_INIT_ADMIN_TOKEN",
-        ],
-    ),
-    (&["elasticsearch", "opensearch"], &["ELASTIC_PASSWORD"]),
-];
-
 /// The service whose database volume `name` initialises, with its image, if any.
 pub fn initialises_volume(model: &Model, name: &str) -> Option<(String, String)> {
     model.ws.project.services.iter().find_map(|s| {
         let image = s.image.as_deref()?;
         let short = crate::analysis::knowledge::image_name(image);
-        let (_, vars) = INIT_ONLY
-            .iter()
-            .find(|(images, _)| images.contains(&short))?;
+        // The image reads these only when it initialises its data volume
+        // (`initializes = true` in templates/images.toml).
+        let known = model.knowledge.image(image)?;
         s.environment
             .iter()
-            .filter(|e| vars.contains(&e.key.as_str()))
+            .filter(|e| known.vars.get(&e.key).is_some_and(|r| r.initializes))
             .any(|e| match &e.value {
                 None => e.key == name,
                 Some(v) => crate::interpolate::references(v)
