@@ -175,26 +175,82 @@ fn merged_constraints(members: &[&Variable]) -> Constraints {
     c
 }
 
-/// Plans a generated value for every secret variable whose status is in `only` — one value
-/// per group — and everything that must follow. External and config variables are never
-/// generated.
-pub fn plan_fill<R: rand::TryCryptoRng + ?Sized>(
-    input: &PlanInput<'_>,
-    only: &[Status],
-    rng: &mut R,
-) -> Result<Plan, GenerateError> {
+/// One value to make: for a variable, or for the leader of a group whose other members
+/// follow it (see [`propagate`]).
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The variable the value is made for.
+    pub name: String,
+    /// How to generate it.
+    pub kind: Kind,
+    /// What it must satisfy: every member's constraints for a group.
+    pub constraints: Constraints,
+    /// The status that asked for it.
+    pub status: Status,
+    /// Why, in words (no value).
+    pub reason: String,
+    /// Copy this member's good value instead of generating (its name and value).
+    pub copy: Option<(String, SecretString)>,
+}
+
+impl Step {
+    /// The change this step makes, with `rng` when it generates.
+    pub fn perform<R: rand::TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+    ) -> Result<Change, GenerateError> {
+        let (value, origin) = match &self.copy {
+            Some((from, value)) => (value.clone(), Origin::Copied { from: from.clone() }),
+            None => (
+                generate::generate(self.kind, &self.constraints, rng)?,
+                Origin::Generated,
+            ),
+        };
+        Ok(Change {
+            name: self.name.clone(),
+            kind: self.kind,
+            status: self.status,
+            reason: self.reason.clone(),
+            value,
+            origin,
+        })
+    }
+}
+
+/// The values to make for `names` — one per group: the good value a member already has
+/// (copied, unless `regenerate`), or one value generated under every member's constraints,
+/// made for the member a known image reads (its rules decide the kind). Names that are not
+/// generatable secrets (external, configuration, written through another, pinned by a compose
+/// literal, derived from another) are left out.
+pub fn steps(input: &PlanInput<'_>, names: &[&str], regenerate: bool) -> Vec<Step> {
     let inv = input.inventory;
     let values = input.values();
-    let mut changes: Vec<Change> = Vec::new();
-    let mut done: Vec<&str> = Vec::new();
-    for var in inv.variables.iter().filter(|v| is_fillable(v, only)) {
-        if done.contains(&var.name.as_str()) || inv.relations.derivation_of(&var.name).is_some() {
+    let mut out = Vec::new();
+    let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let generatable = |v: &&Variable| {
+        v.class == Class::Secret
+            && v.kind.is_some()
+            && !v.follows_others
+            && !v.pinned
+            && inv.relations.derivation_of(&v.name).is_none()
+    };
+    for var in names
+        .iter()
+        .filter_map(|n| inv.get(n))
+        .filter(|v| generatable(v))
+    {
+        if !done.insert(var.name.as_str()) {
             continue;
         }
         let Some(group) = inv.relations.group_of(&var.name) else {
-            let kind = var.kind.unwrap_or_default();
-            changes.push(generate_for(inv, var, kind, rng)?);
-            done.push(&var.name);
+            out.push(Step {
+                name: var.name.clone(),
+                kind: var.kind.unwrap_or_default(),
+                constraints: var.constraints.clone(),
+                status: var.status,
+                reason: reason(inv, var),
+                copy: None,
+            });
             continue;
         };
         let members: Vec<&Variable> = group
@@ -214,57 +270,61 @@ pub fn plan_fill<R: rand::TryCryptoRng + ?Sized>(
             .collect();
         let distinct_good: std::collections::BTreeSet<&String> =
             good.iter().filter_map(|m| values.get(&m.name)).collect();
-        if distinct_good.len() > 1 {
+        if !regenerate && distinct_good.len() > 1 {
             continue; // They disagree already: `mismatch` says so; nothing to copy.
         }
-        if let Some(anchor) = good.first() {
-            let value = values.get(&anchor.name).cloned().unwrap_or_default();
-            for m in members
-                .iter()
-                .filter(|m| m.name != anchor.name && is_fillable(m, only))
-            {
-                changes.push(Change {
+        if !regenerate && let Some(anchor) = good.first() {
+            if let Some(m) = members.iter().find(|m| m.name != anchor.name) {
+                let value = values.get(&anchor.name).cloned().unwrap_or_default();
+                out.push(Step {
                     name: m.name.clone(),
                     kind: anchor.kind.or(m.kind).unwrap_or_default(),
+                    constraints: m.constraints.clone(),
                     status: m.status,
                     reason: reason(inv, m),
-                    value: SecretString::from(value.clone()),
-                    origin: Origin::Copied {
-                        from: anchor.name.clone(),
-                    },
+                    copy: Some((anchor.name.clone(), SecretString::from(value))),
                 });
             }
             continue;
         }
-        // The member a known image reads decides the kind (the server's rules win).
         let leader = members
             .iter()
             .find(|m| m.initializes_volume || m.classified_by.starts_with("image "))
             .or(members.first())
             .copied()
             .unwrap_or(var);
-        let kind = leader.kind.unwrap_or_default();
-        let value = generate::generate(kind, &merged_constraints(&members), rng)?;
-        for m in &members {
-            changes.push(Change {
-                name: m.name.clone(),
-                kind,
-                status: m.status,
-                reason: reason(inv, m),
-                value: value.clone(),
-                origin: if m.name == leader.name {
-                    Origin::Generated
-                } else {
-                    Origin::Group {
-                        leader: leader.name.clone(),
-                    }
-                },
-            });
-        }
+        out.push(Step {
+            name: leader.name.clone(),
+            kind: leader.kind.unwrap_or_default(),
+            constraints: merged_constraints(&members),
+            status: leader.status,
+            reason: reason(inv, leader),
+            copy: None,
+        });
     }
-    let mut plan = Plan { changes };
-    propagate_into(input, &values, &mut plan, true);
-    Ok(plan)
+    out
+}
+
+/// Plans a generated value for every secret variable whose status is in `only` — one value
+/// per group — and everything that must follow. External and config variables are never
+/// generated.
+pub fn plan_fill<R: rand::TryCryptoRng + ?Sized>(
+    input: &PlanInput<'_>,
+    only: &[Status],
+    rng: &mut R,
+) -> Result<Plan, GenerateError> {
+    let names: Vec<&str> = input
+        .inventory
+        .variables
+        .iter()
+        .filter(|v| is_fillable(v, only))
+        .map(|v| v.name.as_str())
+        .collect();
+    let changes = steps(input, &names, false)
+        .iter()
+        .map(|s| s.perform(rng))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(propagate_with(input, changes, true))
 }
 
 /// A generated value for one variable, honouring its constraints.
@@ -289,6 +349,10 @@ pub fn generate_for<R: rand::TryCryptoRng + ?Sized>(
 /// must follow them: the rest of each group, the URLs that carry a changed password, and
 /// the values derived from a changed secret.
 pub fn propagate(input: &PlanInput<'_>, changes: Vec<Change>) -> Plan {
+    propagate_with(input, changes, false)
+}
+
+fn propagate_with(input: &PlanInput<'_>, changes: Vec<Change>, repair: bool) -> Plan {
     let values = input.values();
     let mut plan = Plan { changes };
     let inv = input.inventory;
@@ -299,7 +363,9 @@ pub fn propagate(input: &PlanInput<'_>, changes: Vec<Change>) -> Plan {
         };
         for m in &group.members {
             let Some(var) = inv.get(m) else { continue };
+            let same = values.get(m).is_some_and(|v| v == c.value.expose_secret());
             if *m == c.name
+                || same
                 || var.class == Class::Config
                 || var.follows_others
                 || var.pinned
@@ -315,13 +381,16 @@ pub fn propagate(input: &PlanInput<'_>, changes: Vec<Change>) -> Plan {
                 reason: reason(inv, var),
                 value: c.value.clone(),
                 origin: Origin::Group {
-                    leader: c.name.clone(),
+                    leader: match &c.origin {
+                        Origin::Copied { from } => from.clone(),
+                        _ => c.name.clone(),
+                    },
                 },
             });
         }
     }
     plan.changes.extend(followers);
-    propagate_into(input, &values, &mut plan, false);
+    propagate_into(input, &values, &mut plan, repair);
     plan
 }
 

@@ -63,7 +63,7 @@ pub struct AskState {
 #[derive(Debug)]
 pub enum Pending {
     /// Generate these values (some replace a value already set).
-    Generate(Vec<super::msg::Request>),
+    Generate(Vec<crate::plan::Step>),
     /// Delete this variable from the live file.
     Delete(String),
     /// Read the live file again, dropping unsaved changes.

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 
-use crate::analysis::{FileFacts, Status};
+use crate::analysis::FileFacts;
 use crate::cli::save::SaveOptions;
 use crate::cli::workspace::{EnvFile, Workspace};
-use crate::generate::{Constraints, GenerateError, Kind};
+use crate::generate::GenerateError;
 use crate::plan::Change;
 
 /// An input to `update`.
@@ -48,7 +48,7 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Cmd {
     /// Draw values from the OS generator for these variables (fast: done on the UI thread).
-    Generate(Vec<Request>),
+    Generate(Vec<crate::plan::Step>),
     /// Save the live file on the worker thread.
     Save(Box<SaveJob>),
     /// Read the live file again on the worker thread.
@@ -132,22 +132,6 @@ pub struct Analyzed {
     pub revision: u64,
     /// The analysis.
     pub inv: crate::analysis::Inventory,
-}
-
-/// One value to generate: everything [`generate`](crate::generate::generate) needs, and
-/// what the resulting [`Change`] records.
-#[derive(Debug, Clone)]
-pub struct Request {
-    /// The variable.
-    pub name: String,
-    /// How to generate it.
-    pub kind: Kind,
-    /// What the value must satisfy.
-    pub constraints: Constraints,
-    /// Its status before.
-    pub status: Status,
-    /// Why it changes (no value).
-    pub reason: String,
 }
 
 /// A save for the worker: the workspace as read from disk (its snapshot lets the store refuse

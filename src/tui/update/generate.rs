@@ -7,22 +7,19 @@ use std::fmt::Write as _;
 use secrecy::ExposeSecret;
 
 use super::{Cmd, Model, Msg, Tone, change, say};
-use crate::analysis::{Class, Inventory, Status, Variable};
+use crate::analysis::{Class, Status};
+use crate::plan::Step;
 use crate::plan::{self, Change};
 use crate::tui::model::{Confirm, Mode, Pending};
-use crate::tui::msg::Request;
 
-fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
-    Request {
-        name: var.name.clone(),
-        kind,
-        constraints: var.constraints.clone(),
-        status: var.status,
-        reason: inv
-            .findings_of(var)
-            .map(|f| f.message.clone())
-            .next()
-            .unwrap_or_else(|| var.status.as_str().to_string()),
+/// The planning input for the working copy.
+fn input(model: &Model) -> plan::PlanInput<'_> {
+    plan::PlanInput {
+        inventory: &model.inv,
+        live: model.doc(),
+        example: model.ws.example.as_ref().map(|e| &e.document),
+        project: &model.ws.project,
+        now: model.now,
     }
 }
 
@@ -84,12 +81,34 @@ pub(super) fn generate_selected(model: &mut Model) -> Option<Cmd> {
     };
     let name = var.name.clone();
     match (var.class, var.kind) {
-        (Class::Secret, Some(kind)) => {
-            let req = request(&model.inv, var, kind);
+        (Class::Secret, Some(_)) => {
+            // One value for its whole group: the step may be for the member a known image
+            // reads; the rest follow it when the change is applied.
+            let steps = plan::steps(&input(model), &[name.as_str()], true);
+            if steps.is_empty() {
+                let why = if var.pinned {
+                    "a compose file sets it to a literal, which wins over .env"
+                } else if var.follows_others {
+                    "it is written through another variable"
+                } else {
+                    "it is made from another value"
+                };
+                say(
+                    model,
+                    Tone::Warn,
+                    format!("envward does not generate {name}: {why}"),
+                );
+                return None;
+            }
             let set = saved(model, &name);
             let ok = var.status == Status::Ok;
+            // The group follows: a member that initialises a volume is replaced too.
+            let affected: Vec<&str> = model.inv.relations.group_of(&name).map_or_else(
+                || vec![name.as_str()],
+                |g| g.members.iter().map(String::as_str).collect(),
+            );
             let warning = if set {
-                volume_warning(model, &[name.as_str()])
+                volume_warning(model, &affected)
             } else {
                 String::new()
             };
@@ -104,11 +123,11 @@ pub(super) fn generate_selected(model: &mut Model) -> Option<Cmd> {
                     text: format!(
                         "{what} Generating replaces it (u undoes it until you save).{warning}"
                     ),
-                    then: Pending::Generate(vec![req]),
+                    then: Pending::Generate(steps),
                 }));
                 return None;
             }
-            Some(Cmd::Generate(vec![req]))
+            Some(Cmd::Generate(steps))
         }
         (Class::External, _) => {
             say(
@@ -132,13 +151,16 @@ pub(super) fn generate_selected(model: &mut Model) -> Option<Cmd> {
 }
 
 pub(super) fn generate_all(model: &mut Model) -> Option<Cmd> {
-    let reqs: Vec<Request> = model
+    let names: Vec<&str> = model
         .inv
         .variables
         .iter()
         .filter(|v| plan::is_fillable(v, &super::FIXABLE))
-        .filter_map(|v| v.kind.map(|k| request(&model.inv, v, k)))
+        .map(|v| v.name.as_str())
         .collect();
+    // One value per group, copied from a member that already has a good one: what `fill`
+    // does, so `G` and `envward fill` agree.
+    let reqs = plan::steps(&input(model), &names, false);
     if reqs.is_empty() {
         say(
             model,
@@ -150,7 +172,7 @@ pub(super) fn generate_all(model: &mut Model) -> Option<Cmd> {
     // Replacing a value a database volume was initialised with locks the app out: ask.
     let replaced: Vec<&str> = reqs
         .iter()
-        .filter(|r| saved(model, &r.name))
+        .filter(|r| r.copy.is_none() && saved(model, &r.name))
         .map(|r| r.name.as_str())
         .collect();
     let warning = volume_warning(model, &replaced);
@@ -159,7 +181,8 @@ pub(super) fn generate_all(model: &mut Model) -> Option<Cmd> {
         model.mode = Mode::Confirm(Box::new(Confirm {
             title: " Generate all? ".to_string(),
             text: format!(
-                "G generates {n} values; {} of them replace a value already set.{warning}",
+                "G generates {n} {}; {} of them replace a value already set.{warning}",
+                if n == 1 { "value" } else { "values" },
                 replaced.len()
             ),
             then: Pending::Generate(reqs),
@@ -171,21 +194,8 @@ pub(super) fn generate_all(model: &mut Model) -> Option<Cmd> {
 
 /// Performs [`Cmd::Generate`] with `rng`: the loop passes the OS generator, tests a seeded
 /// one. Kept here, beside the code that reads the answer, so both agree on its shape.
-pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Request], rng: &mut R) -> Msg {
-    let changes = requests
-        .iter()
-        .map(|r| {
-            crate::generate::generate(r.kind, &r.constraints, rng).map(|value| Change {
-                name: r.name.clone(),
-                kind: r.kind,
-                status: r.status,
-                reason: r.reason.clone(),
-                value,
-                origin: crate::plan::Origin::Generated,
-            })
-        })
-        .collect();
-    Msg::Generated(changes)
+pub fn generate<R: rand::TryCryptoRng + ?Sized>(requests: &[Step], rng: &mut R) -> Msg {
+    Msg::Generated(requests.iter().map(|r| r.perform(rng)).collect())
 }
 
 pub(super) fn on_generated(

@@ -237,6 +237,95 @@ fn shift_g_fixes_every_generatable_secret() {
     assert!(status_text(m).contains("Nothing to generate"));
 }
 
+/// A project whose two variables hold one password: the server's and the app's copy.
+fn grouped(live: Option<&str>) -> (tempfile::TempDir, Model) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      \
+         POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: example/app\n    \
+         environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".env.example"),
+        "POSTGRES_PASSWORD=\n# Must be the same as POSTGRES_PASSWORD\nDB_PASSWORD=\n",
+    )
+    .unwrap();
+    if let Some(live) = live {
+        std::fs::write(dir.join(".env"), live).unwrap();
+    }
+    let model = load(dir);
+    (tmp, model)
+}
+
+fn value(m: &Model, name: &str) -> String {
+    m.doc()
+        .and_then(|d| d.get(name))
+        .map(|e| e.raw_value().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn shift_g_makes_one_value_per_group_and_keeps_a_good_one() {
+    // Neither has a value: one is generated and the other follows it.
+    let (_tmp, mut m) = grouped(None);
+    let cmd = ch(&mut m, 'G');
+    let Some(Cmd::Generate(steps)) = &cmd else {
+        panic!("G asks for values");
+    };
+    assert_eq!(steps.len(), 1, "one value for the group: {steps:?}");
+    run_generate(&mut m, cmd);
+    let pg = value(&m, "POSTGRES_PASSWORD");
+    assert!(pg.len() >= 16, "a strong value");
+    assert_eq!(
+        value(&m, "DB_PASSWORD"),
+        pg,
+        "the app gets the server's password"
+    );
+    assert_eq!(status_of(&m, "DB_PASSWORD"), Status::Ok);
+
+    // The server already runs with a good password: the app's copy takes it, nothing new.
+    let good = "Vq3t9LmZ2pXw8RkYb4nQe7Hs5Jd2Kf6Ga9Uc";
+    let (_tmp, mut m) = grouped(Some(&format!("POSTGRES_PASSWORD={good}\nDB_PASSWORD=\n")));
+    let cmd = ch(&mut m, 'G');
+    run_generate(&mut m, cmd);
+    assert_eq!(
+        value(&m, "POSTGRES_PASSWORD"),
+        good,
+        "the running value stays"
+    );
+    assert_eq!(value(&m, "DB_PASSWORD"), good);
+}
+
+#[test]
+fn g_on_a_group_member_replaces_the_whole_group() {
+    let good = "Vq3t9LmZ2pXw8RkYb4nQe7Hs5Jd2Kf6Ga9Uc";
+    let (_tmp, mut m) = grouped(Some(&format!(
+        "POSTGRES_PASSWORD={good}\nDB_PASSWORD={good}\n"
+    )));
+    select(&mut m, "DB_PASSWORD");
+    assert!(ch(&mut m, 'g').is_none(), "a good saved value: asks first");
+    let Mode::Confirm(c) = &m.mode else {
+        panic!("a question");
+    };
+    assert!(
+        c.text.contains("POSTGRES_PASSWORD (db, image postgres)"),
+        "the question names the volume its group initialises: {}",
+        c.text
+    );
+    let cmd = ch(&mut m, 'y');
+    run_generate(&mut m, cmd);
+    let new = value(&m, "DB_PASSWORD");
+    assert_ne!(new, good);
+    assert_eq!(
+        value(&m, "POSTGRES_PASSWORD"),
+        new,
+        "the server's copy follows"
+    );
+}
+
 #[test]
 fn edit_sets_a_typed_value_and_esc_leaves_it() {
     let mut f = fixture();
