@@ -176,6 +176,7 @@ rule_ids! {
     Mismatch => "mismatch", "Variables that must hold the same value (or a URL and the password it carries) differ.";
     Derived => "derived", "A value derived from another (a JWT signed with a secret) no longer matches its source.";
     Leftover => "leftover", "A temporary file left by an interrupted save (it may hold a whole env file) sits beside the live file.";
+    RotationDue => "rotation-due", "A secret is older than its rotation interval, a new key waits to be promoted, or a rotation is unfinished.";
 }
 
 impl fmt::Display for RuleId {
@@ -268,6 +269,8 @@ pub struct Variable {
     /// A database image reads it only when its data volume is first created: changing it
     /// later needs the server changed first (`envward rotate`).
     pub initializes_volume: bool,
+    /// When a secret was last set and when it is next due (`None` for configuration).
+    pub rotation: Option<crate::rotate::RotationFacts>,
 }
 
 /// The analysis of one project.
@@ -348,6 +351,9 @@ pub struct FileFacts {
     /// Temporary files an interrupted envward write left beside the live file (as shown to
     /// the user).
     pub leftovers: Vec<PathBuf>,
+    /// The rotation state beside the live file: when each value last changed (recorded, or
+    /// recovered from the backups), overlaps to promote and an unfinished rotation.
+    pub rotation: crate::rotate::State,
 }
 
 /// The live file's standing in git.
@@ -382,7 +388,7 @@ pub struct Input<'a> {
     pub config: &'a Config,
     /// The policy.
     pub policy: Policy,
-    /// The current time (for rotation schedules).
+    /// The current time (for rotation schedules and token expiry); `check --as-of` moves it.
     pub now: jiff::Timestamp,
 }
 
@@ -415,7 +421,11 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     let variables = cx
         .vars
         .iter()
-        .map(|v| v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default()))
+        .map(|v| {
+            let mut var = v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default());
+            var.rotation = v.rotation(&cx);
+            var
+        })
         .collect();
     Inventory {
         env_file: input.live_path.to_path_buf(),

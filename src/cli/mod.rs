@@ -12,7 +12,9 @@ mod error;
 pub mod export;
 pub mod fill;
 mod generate;
+pub mod records;
 mod refs;
+pub mod rotate;
 pub mod save;
 pub mod source;
 pub mod workspace;
@@ -141,6 +143,9 @@ pub enum Command {
         /// Leave out a rule (repeatable), e.g. --skip unused.
         #[arg(long, value_name = "RULE", value_parser = parse_rule)]
         skip: Vec<RuleId>,
+        /// Judge rotation schedules (and token expiry) as of DATE, to see what will be due.
+        #[arg(long, value_name = "DATE", value_parser = audit::parse_as_of)]
+        as_of: Option<jiff::Timestamp>,
     },
     /// Generate a strong value for every secret that is missing, a placeholder or weak, and
     /// save .env (mode 0600, with an encrypted backup). Prints names and reasons, never values.
@@ -234,6 +239,12 @@ pub enum Command {
     /// Export the live file: Kubernetes Secret and ConfigMap (k8s), ExternalSecret, a docker
     /// --env-file file, or JSON.
     Export(export::ExportArgs),
+    /// Rotate secrets: a new value (its group, URLs and signed tokens follow), the database
+    /// changed first (--apply), the env file, then each service recreated (--restart).
+    ///
+    /// Prints names, steps and commands, never values. --overlap / --promote rotate a
+    /// signing key with an overlap; --resume / --undo finish or take back an interrupted one.
+    Rotate(rotate::RotateArgs),
 }
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
@@ -333,14 +344,17 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             format,
             strict,
             skip,
+            as_of,
         }) => check::run(
             &cli.global,
             &check::CheckOptions {
                 format,
                 strict,
                 skip,
+                as_of,
             },
         ),
+        Some(Command::Rotate(args)) => rotate::run(&cli.global, &args),
         Some(Command::Audit(args)) => audit::run(&cli.global, &args),
         Some(Command::Export(args)) => export::run(&cli.global, &args),
         None => crate::tui::run(&cli.global),

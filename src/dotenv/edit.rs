@@ -187,6 +187,33 @@ impl Document {
         }
     }
 
+    /// Removes every statement for `key`, each with the rest of its line (an inline comment
+    /// and the line ending). Returns whether anything was removed.
+    pub fn remove(&mut self, key: &str) -> bool {
+        let mut removed = false;
+        let mut at = 0;
+        while at < self.items.len() {
+            if matches!(&self.items[at], Item::Entry(e) if e.key == key) {
+                self.items.remove(at);
+                removed = true;
+                if let Some(Item::Trivia(t)) = self.items.get_mut(at) {
+                    match t.find('\n') {
+                        Some(n) => {
+                            t.replace_range(..=n, "");
+                        }
+                        None => t.clear(),
+                    }
+                }
+            } else {
+                at += 1;
+            }
+        }
+        self.items
+            .retain(|i| !matches!(i, Item::Trivia(t) if t.is_empty()));
+        self.merge_trivia();
+        removed
+    }
+
     /// Appends raw lines (comments, blank lines) at the end, on lines of their own.
     pub fn append_trivia(&mut self, text: &str) {
         let rendered = self.render();

@@ -94,6 +94,7 @@ fn worker_saved(dir: &Path, job: &SaveJob, backups: &[&str], notice: Option<&str
             mode: Some(0o600),
             git: None,
             leftovers: Vec::new(),
+            rotation: crate::rotate::State::default(),
         },
         revision: job.revision,
     })))
