@@ -1,11 +1,11 @@
-//! The PostgreSQL recipe against a real server: a throwaway cluster (Debian's `postgresql`
+//! The `PostgreSQL` recipe against a real server: a throwaway cluster (Debian's `postgresql`
 //! package; CI installs it) in a temporary directory, on a free local port, and the
 //! stand-in `docker compose exec -T db psql …` running the recipe's `psql` against it. The
 //! old password stops working and the new one works, and neither ever appears in an
 //! argument or an environment variable of any process envward started.
 //!
 //! `initdb` refuses to run as root (CI does), so there the server runs as the `postgres`
-//! user through `runuser`. Without PostgreSQL the test is skipped, unless
+//! user through `runuser`. Without `PostgreSQL` the test is skipped, unless
 //! `ENVWARD_REQUIRE_AGE=1` (CI), where it fails.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
