@@ -443,7 +443,10 @@ fn a_redis_password_changes_in_the_server_first_and_errors_are_caught() {
     let out = r
         .cmd()
         .args(["rotate", "REDIS_PASSWORD", "--apply", "--yes"])
-        .env("FAKE_DOCKER_STDOUT", "OK\\nOK\\n")
+        .env(
+            "FAKE_DOCKER_STDOUT",
+            "(error) WRONGPASS invalid username-password pair\\nOK\\nOK\\n",
+        )
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
@@ -465,7 +468,8 @@ fn a_redis_password_changes_in_the_server_first_and_errors_are_caught() {
     assert_eq!(
         last.stdin,
         format!(
-            "AUTH \"{}\"\nCONFIG SET requirepass \"{}\"\n",
+            "AUTH \"{}\"\nAUTH \"{}\"\nCONFIG SET requirepass \"{}\"\n",
+            hex(&new),
             hex(old),
             hex(&new)
         )

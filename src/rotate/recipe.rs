@@ -46,7 +46,7 @@ pub struct Recipe {
     pub user: Option<String>,
     /// The user name when that variable is not set.
     pub default_user: Option<String>,
-    /// For tools that exit 0 after an error: every non-empty line they print must be this.
+    /// For tools that exit 0 after an error: the last non-empty line they print must be this.
     pub ok_output: Option<String>,
     /// No command: the server reads the value each time it starts, so it is recreated
     /// before the services that log in to it.

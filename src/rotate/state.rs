@@ -22,6 +22,7 @@
 //! before = ".env.000003.20250601T120000Z.age"
 //! after = ".env.000004.20250601T120000Z.age"
 //! database = ["db"]
+//! applying = "db"
 //! env_written = false
 //! recreate = ["api", "worker", "db"]
 //! ```
@@ -74,6 +75,9 @@ pub struct Pending {
     pub after: String,
     /// Services whose in-database change is still to do.
     pub database: Vec<String>,
+    /// The service whose in-database change was started last and not seen to finish: it may
+    /// or may not have taken the new value, so `--undo` puts the old one back there too.
+    pub applying: Option<String>,
     /// The live file holds the rotated version.
     pub env_written: bool,
     /// Services still to recreate.
@@ -119,6 +123,8 @@ struct PendingForm {
     after: String,
     #[serde(default)]
     database: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applying: Option<String>,
     env_written: bool,
     #[serde(default)]
     recreate: Vec<String>,
@@ -195,6 +201,7 @@ impl State {
                 before: p.before,
                 after: p.after,
                 database: p.database,
+                applying: p.applying,
                 env_written: p.env_written,
                 recreate: p.recreate,
             });
@@ -231,6 +238,7 @@ impl State {
                 before: p.before.clone(),
                 after: p.after.clone(),
                 database: p.database.clone(),
+                applying: p.applying.clone(),
                 env_written: p.env_written,
                 recreate: p.recreate.clone(),
             }),
@@ -350,6 +358,7 @@ mod tests {
             before: ".env.000001.20250601T120000Z.age".into(),
             after: ".env.000002.20250601T120000Z.age".into(),
             database: vec!["db".into()],
+            applying: Some("db".into()),
             env_written: false,
             recreate: vec!["api".into(), "db".into()],
         });

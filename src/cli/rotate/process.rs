@@ -53,8 +53,8 @@ impl Compose {
     }
 
     /// `docker compose exec -T SERVICE ARGS…` with `stdin` as standard input. `secrets` are
-    /// the strings output must not quote; `ok_output`, when set, is what every printed line
-    /// must be (for tools that exit 0 after an error).
+    /// the strings output must not quote; `ok_output`, when set, is what the last printed
+    /// line must be (for tools that exit 0 after an error).
     pub fn exec(
         &self,
         service: &str,
@@ -110,7 +110,10 @@ impl Compose {
         if let Some(ok) = ok_output
             && stdout
                 .lines()
-                .any(|l| !l.trim().is_empty() && l.trim() != ok)
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map(str::trim)
+                != Some(ok)
         {
             return Err(fail(
                 format!("it answered something other than {ok}"),

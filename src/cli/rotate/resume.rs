@@ -51,10 +51,19 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
     let before = open(&pending.before)?;
     let after = open(&pending.after)?;
     let live_now = ws.live.as_ref().map(|l| &l.document);
+    let live_values = live_now.map(crate::rotate::state::values_of);
+    let mut pending = pending;
+    if !pending.env_written && live_values.as_ref() == Some(&values(Some(&after))) {
+        // Stopped between writing the live file and noting it in the journal.
+        pending.env_written = true;
+        records::update(&live_path, |s| {
+            if let Some(p) = &mut s.pending {
+                p.env_written = true;
+            }
+        })?;
+    }
     let expected = if pending.env_written { &after } else { &before };
-    if live_now.map(crate::rotate::state::values_of)
-        != Some(crate::rotate::state::values_of(expected))
-    {
+    if live_values != Some(values(Some(expected))) {
         return Err(Error::Usage(format!(
             "{} changed since the rotation of {} was {}; envward will not guess which values to use: restore it (`envward restore`) or forget the rotation (`envward rotate --forget`)",
             ws.display(&live_path).display(),
@@ -203,7 +212,11 @@ fn undo(
     }
     let steps: Vec<&crate::rotate::ServerStep> = servers
         .iter()
-        .filter(|s| s.runnable() && !pending.database.contains(&s.service))
+        .filter(|s| {
+            s.runnable()
+                && (!pending.database.contains(&s.service)
+                    || pending.applying.as_ref() == Some(&s.service))
+        })
         .collect();
     let done = steps::run_servers(
         live_path,

@@ -96,6 +96,7 @@ pub fn execute(job: &Job<'_>) -> Result<ExitCode, Error> {
         before: file_name(&staged.before),
         after: file_name(&staged.after),
         database,
+        applying: None,
         env_written: false,
         recreate: if job.restart {
             job.plan.recreate.clone()
@@ -298,6 +299,15 @@ pub fn run_servers(
             Direction::Forward => (old, new, "changing", "changed"),
             Direction::Back => (new, old, "putting back the old", "put back the old"),
         };
+        if direction == Direction::Forward {
+            // Whether a change that is running when envward stops took effect is unknown:
+            // `--undo` puts the old value back here too (every recipe can be run again).
+            records::update(live_path, |s| {
+                if let Some(p) = &mut s.pending {
+                    p.applying = Some(step.service.clone());
+                }
+            })?;
+        }
         if let Err(f) = run_server(compose, step, from, to, &mut rng) {
             report_failed(
                 &format!("{doing} {} in service {}", step.container_var, step.service),
@@ -314,6 +324,7 @@ pub fn run_servers(
         records::update(live_path, |s| {
             if let Some(p) = &mut s.pending {
                 p.database.retain(|d| *d != step.service);
+                p.applying = None;
                 if direction == Direction::Back {
                     p.database.push(step.service.clone());
                 }
