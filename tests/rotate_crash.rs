@@ -22,16 +22,7 @@ use std::os::unix::process::ExitStatusExt;
 
 use rotate_support::Rig;
 
-const COMPOSE: &str = "services:
-  cache:
-    image: redis:7
-    command: redis-server --requirepass ${REDIS_PASSWORD}
-  app:
-    image: example/app
-    environment:
-      REDIS_URL: redis://:${REDIS_PASSWORD}@cache:6379/0
-";
-const OLD: &str = "cQ4nV8pL2xZ7mK9tR3wB6yH1jD5sF0gA";
+use rotate_support::{REDIS_COMPOSE as COMPOSE, REDIS_OLD as OLD};
 
 fn live() -> String {
     format!("REDIS_PASSWORD={OLD}\nCACHE_URL=redis://:{OLD}@cache:6379/0\n")

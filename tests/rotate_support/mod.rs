@@ -10,6 +10,20 @@ use std::path::{Path, PathBuf};
 
 use crate::common::TestProject;
 
+/// A Redis server whose password is on its command line, and an app using it in a URL.
+pub const REDIS_COMPOSE: &str = "services:
+  cache:
+    image: redis:7
+    command: redis-server --requirepass ${REDIS_PASSWORD}
+  app:
+    image: example/app
+    environment:
+      REDIS_URL: redis://:${REDIS_PASSWORD}@cache:6379/0
+";
+
+/// The Redis password before a rotation.
+pub const REDIS_OLD: &str = "cQ4nV8pL2xZ7mK9tR3wB6yH1jD5sF0gA";
+
 /// The stand-in `docker`. It writes each call to `$FAKE_DOCKER_LOG/NNN/{args,env,stdin}`
 /// (arguments NUL-separated), prints `$FAKE_DOCKER_STDOUT` for `exec` calls, exits 1 when
 /// the call's words contain `$FAKE_DOCKER_FAIL`, and with `FAKE_DOCKER_EXEC=1` runs the
