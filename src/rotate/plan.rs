@@ -519,9 +519,66 @@ pub fn apply(live: Option<&Document>, example: Option<&Document>, p: &RotationPl
     doc
 }
 
+/// The steps of rotating `names` without choosing values: the variables that would follow
+/// them (their groups, the URLs carrying them, the tokens signed with them), the servers to
+/// change first and the services to recreate. For faces that show the plan before any value
+/// exists (the TUI's rotate action draws its value through the loop).
+pub fn outline(input: &RotateInput<'_>, names: &[String]) -> RotationPlan {
+    let inv = input.plan.inventory;
+    let mut all: Vec<String> = names.to_vec();
+    loop {
+        let mut next: Vec<String> = Vec::new();
+        for n in &all {
+            if let Some(g) = inv.relations.group_of(n) {
+                next.extend(g.members.iter().cloned());
+            }
+        }
+        next.extend(
+            inv.relations
+                .urls
+                .iter()
+                .filter(|u| all.contains(&u.password_of))
+                .map(|u| u.url.clone()),
+        );
+        next.extend(
+            inv.relations
+                .derived
+                .iter()
+                .filter(|d| all.contains(&d.from))
+                .map(|d| d.var.clone()),
+        );
+        let before = all.len();
+        for n in next {
+            if !all.contains(&n) {
+                all.push(n);
+            }
+        }
+        if all.len() == before {
+            break;
+        }
+    }
+    let mut out = RotationPlan {
+        rotated: names.to_vec(),
+        external: names
+            .iter()
+            .filter(|n| inv.get(n).is_some_and(|v| v.class == Class::External))
+            .cloned()
+            .collect(),
+        ..RotationPlan::default()
+    };
+    order(input, &mut out, &all);
+    out
+}
+
 /// Adds the servers, the services to recreate and the notes.
 fn finish(input: &RotateInput<'_>, out: &mut RotationPlan) {
     let names = out.names();
+    order(input, out, &names);
+}
+
+/// The servers, the services to recreate in order, and the notes, for `names`.
+fn order(input: &RotateInput<'_>, out: &mut RotationPlan, names: &[String]) {
+    let names = names.to_vec();
     out.servers = servers(input, &names);
     let users = services_using(input, &names);
     let first: Vec<String> = out

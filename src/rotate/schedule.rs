@@ -190,6 +190,21 @@ impl RotationFacts {
     pub fn is_due(&self, now: Timestamp) -> bool {
         self.next_due.is_some_and(|d| d <= now)
     }
+
+    /// One line for people: when it was set, how often, when it is next due.
+    pub fn describe(&self, now: Timestamp) -> String {
+        let set = self.last_set.map_or_else(
+            || "last set: unknown".to_string(),
+            |t| format!("last set {}", day(t)),
+        );
+        let due = match (self.next_due, self.every) {
+            (_, Interval::Never) => "not on a schedule".to_string(),
+            (Some(d), _) if d <= now => format!("due since {}", day(d)),
+            (Some(d), _) => format!("next due {}", day(d)),
+            (None, every) => format!("every {every}"),
+        };
+        format!("{set} · {due}")
+    }
 }
 
 /// The rotation facts of a variable set in the live file (`None` for configuration).

@@ -47,6 +47,8 @@ pub enum Action {
     Generate,
     /// Generate every value envward can fix.
     GenerateAll,
+    /// Rotate the selected secret: a new value, and the plan for putting it in service.
+    Rotate,
     /// Edit the selected value.
     Edit,
     /// Show the selected value until the selection moves.
@@ -157,6 +159,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::List, &[key(KeyCode::End)], Action::End, "last", "last variable", false),
     bind(C::List, &[ch('g')], Action::Generate, "gen", "generate the selected value", true),
     bind(C::List, &[ch('G')], Action::GenerateAll, "gen all", "generate all fixable", true),
+    bind(C::List, &[ch('R')], Action::Rotate, "rotate", "rotate: new value and plan", false),
     bind(C::List, &[ch('e'), key(KeyCode::Enter)], Action::Edit, "edit", "type a value (masked)", true),
     bind(C::List, &[ch('r')], Action::Reveal, "reveal", "show value until you move", true),
     bind(C::List, &[ch('u')], Action::Undo, "undo", "undo the last change", true),

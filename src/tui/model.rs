@@ -147,6 +147,8 @@ pub enum Mode {
     Conflict,
     /// A one-time notice the user must read (the identity was created: keep it safe).
     Notice(String),
+    /// The plan of a rotation just started with `R` (read like a notice).
+    RotationPlan(String),
 }
 
 impl Mode {
@@ -160,7 +162,7 @@ impl Mode {
             Mode::Diff(_) => Context::Diff,
             Mode::ConfirmQuit => Context::ConfirmQuit,
             Mode::Conflict => Context::Conflict,
-            Mode::Notice(_) => Context::Notice,
+            Mode::Notice(_) | Mode::RotationPlan(_) => Context::Notice,
         }
     }
 }

@@ -22,6 +22,8 @@ use crate::analysis::{Class, Inventory, Status, Variable};
 use crate::dotenv::Document;
 use crate::plan::{self, Change};
 
+mod rotate;
+
 /// The statuses `G` fixes, as `envward fill` does.
 pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::Weak];
 
@@ -76,7 +78,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Option<Cmd> {
     }
 }
 
-fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
+pub(super) fn say(model: &mut Model, tone: Tone, text: impl Into<String>) {
     model.status = Some(StatusLine {
         text: text.into(),
         tone,
@@ -122,6 +124,7 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
         Action::End => move_by(model, isize::MAX),
         Action::Generate => return generate_selected(model),
         Action::GenerateAll => return generate_all(model),
+        Action::Rotate => return rotate::rotate_selected(model),
         Action::Edit => start_edit(model),
         Action::Reveal => reveal(model),
         Action::Undo => undo(model),
@@ -197,7 +200,7 @@ fn move_by(model: &mut Model, delta: isize) {
     }
 }
 
-fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
+pub(super) fn request(inv: &Inventory, var: &Variable, kind: crate::generate::Kind) -> Request {
     Request {
         name: var.name.clone(),
         kind,

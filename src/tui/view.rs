@@ -110,6 +110,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
             text,
             Context::Notice,
         ),
+        Mode::RotationPlan(text) => {
+            draw_prompt(frame, paint, area, " Rotation plan ", text, Context::Notice)
+        }
     }
 }
 
@@ -381,6 +384,10 @@ fn detail_lines(
             .join(" · ")
     };
     lines.extend(labelled("Used by", &uses, width, plain, paint));
+    if let Some(r) = var.rotation.filter(|r| r.last_set.is_some()) {
+        let text = format!("{} · R rotates", r.describe(model.now));
+        lines.extend(labelled("Rotation", &text, width, plain, paint));
+    }
     let how = match (var.class, var.kind) {
         (Class::Secret, Some(kind)) => {
             let mut s = kind.description();

@@ -704,3 +704,34 @@ fn large_projects_are_re_analysed_on_the_worker() {
         "re-analyse the newest copy"
     );
 }
+
+#[test]
+fn r_shows_the_rotation_plan_then_generates_the_new_value() {
+    let f = fixture();
+    std::fs::copy(f.dir.join(".env.example"), f.dir.join(".env")).unwrap();
+    let mut model = load(&f.dir);
+    select(&mut model, "POSTGRES_PASSWORD");
+    let before = model.doc().unwrap().render();
+    let cmd = ch(&mut model, 'R');
+    let plan = match &model.mode {
+        Mode::RotationPlan(text) => text.clone(),
+        other => panic!("the plan is shown: {other:?}"),
+    };
+    assert!(plan.contains("ALTER USER chat4all"), "{plan}");
+    let alter = plan.find("ALTER USER").unwrap();
+    assert!(alter < plan.find("--force-recreate").unwrap(), "{plan}");
+    assert!(plan.contains("envward rotate POSTGRES_PASSWORD --apply --restart"));
+    run_generate(&mut model, cmd);
+    assert_ne!(model.doc().unwrap().render(), before, "a new value is set");
+    assert!(!plan.contains("change_me_in_production"));
+    ch(&mut model, 'q');
+    code(&mut model, KeyCode::Esc);
+    // A provider's credential is typed, never generated; configuration is not rotated.
+    select(&mut model, "POSTGRES_USER");
+    assert!(ch(&mut model, 'R').is_none());
+    assert!(
+        status_text(&model).contains("configuration"),
+        "{}",
+        status_text(&model)
+    );
+}
