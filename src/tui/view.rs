@@ -111,7 +111,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Context::Notice,
         ),
         Mode::RotationPlan(text) => {
-            draw_prompt(frame, paint, area, " Rotation plan ", text, Context::Notice)
+            draw_prompt(frame, paint, area, " Rotation plan ", text, Context::Notice);
         }
     }
 }
