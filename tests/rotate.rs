@@ -478,3 +478,49 @@ fn a_redis_password_changes_in_the_server_first_and_errors_are_caught() {
     assert_never_outside_stdin(&calls, &new);
     assert_never_outside_stdin(&calls, old);
 }
+
+#[test]
+fn every_write_dates_only_the_values_it_changes() {
+    let r = rig();
+    let long_ago = "2020-01-01T00:00:00Z";
+    r.project.write(
+        ".env.envward-state.env",
+        format!(
+            "version = 1\n[set]\nPOSTGRES_PASSWORD = {long_ago}\nREPORTING_DATABASE_URL = {long_ago}\nJWT_SIGNING_KEY = {long_ago}\nTELEGRAM_BOT_TOKEN = {long_ago}\n"
+        ),
+    );
+    let dated = |r: &Rig, name: &str| -> bool {
+        let state = r.state();
+        let line = state
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("{name} has no date: {state}"))
+            .to_string();
+        !line.ends_with(long_ago)
+    };
+    r.cmd()
+        .args(["rotate", "JWT_SIGNING_KEY", "--yes"])
+        .assert()
+        .success();
+    assert!(dated(&r, "JWT_SIGNING_KEY"));
+    assert!(!dated(&r, "POSTGRES_PASSWORD") && !dated(&r, "TELEGRAM_BOT_TOKEN"));
+    // Restoring the version before the rotation changes the key again: dated again; the
+    // rest keeps its old date.
+    r.project.write(
+        ".env.envward-state.env",
+        format!(
+            "version = 1\n[set]\nJWT_SIGNING_KEY = {long_ago}\nPOSTGRES_PASSWORD = {long_ago}\n"
+        ),
+    );
+    let first = r.backups().into_iter().next().unwrap();
+    r.cmd().arg("restore").arg(&first).assert().success();
+    assert_eq!(r.values()["JWT_SIGNING_KEY"], OLD_KEY);
+    assert!(dated(&r, "JWT_SIGNING_KEY"));
+    assert!(!dated(&r, "POSTGRES_PASSWORD"));
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(r.project.join(".env.envward-state.env"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+}
