@@ -136,6 +136,13 @@ fn rotating_a_postgres_password_writes_it_everywhere_plans_the_database_first_an
         "{}",
         text(&check)
     );
+    // Running it later finishes the rotation: the journal goes, and so does the warning.
+    let (code, shown) = run(&r, &["rotate", "--resume", "--apply"], None);
+    assert_eq!(code, Some(0), "{shown}");
+    assert_eq!(r.calls().len(), 1, "the database step, once");
+    assert!(!r.state().contains("[pending]"), "{}", r.state());
+    let check = r.cmd().arg("check").output().unwrap();
+    assert!(!text(&check).contains("rotation-due"), "{}", text(&check));
 }
 
 #[test]
@@ -523,4 +530,28 @@ fn every_write_dates_only_the_values_it_changes() {
             .permissions(),
     );
     assert_eq!(mode & 0o777, 0o600);
+}
+
+/// Found by the crash test: stopped between writing the live file and noting it in the
+/// journal, a rotation was refused by both --resume ("changed since") and --undo.
+#[test]
+fn resume_accepts_a_live_file_written_before_the_journal_said_so() {
+    let r = rig();
+    r.cmd()
+        .args(["rotate", "POSTGRES_PASSWORD", "--yes"])
+        .assert()
+        .success();
+    let new = r.values()["POSTGRES_PASSWORD"].clone();
+    let state = r
+        .state()
+        .replace("env_written = true", "env_written = false");
+    assert!(state.contains("env_written = false"), "{state}");
+    r.project.write(".env.envward-state.env", state);
+    let (code, shown) = run(&r, &["rotate", "--undo"], None);
+    assert_eq!(code, Some(2), "too late to undo: {shown}");
+    assert!(shown.contains("already has the new value"), "{shown}");
+    let (code, shown) = run(&r, &["rotate", "--resume", "--apply"], None);
+    assert_eq!(code, Some(0), "{shown}");
+    assert_eq!(r.values()["POSTGRES_PASSWORD"], new);
+    assert!(!r.state().contains("[pending]"), "{}", r.state());
 }

@@ -152,6 +152,7 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
             clear_if_done(s);
         })?;
     }
+    records::update(&live_path, clear_if_done)?;
     let state = records::load(&live_path)?;
     let Some(left) = state.pending else {
         writeln!(std::io::stdout(), "rotation done")?;
