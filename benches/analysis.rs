@@ -113,6 +113,7 @@ fn bench_project(c: &mut Criterion, label: &str, compose_text: &str, example: &s
                         mode: Some(0o600),
                         git: None,
                         leftovers: Vec::new(),
+                        rotation: envward::rotate::State::default(),
                     },
                     knowledge: &knowledge,
                     config: &config,

@@ -11,6 +11,13 @@
 //! class = "secret"        # secret | external | config
 //! kind = "hex:32"
 //! same_as = ["API_JWT_SECRET"]   # allowed to share a value (no `reused` warning)
+//! rotate_every = "1y"          # how often `rotate --due` and `rotation-due` ask for a new one
+//! overlap = "JWT_SECRET_NEXT"   # where `rotate --overlap` puts the new value (default NAME_SECONDARY)
+//! overlap_for = "7d"            # how long old and new overlap before `--promote`
+//!
+//! [rotation]              # by kind, by class, then `default`; durations 90d, 12w, 6m, 1y, never
+//! password = "90d"
+//! external = "6m"
 //!
 //! [vars.SENTRY_DSN]
 //! optional = true         # never `missing`
@@ -52,6 +59,9 @@ pub struct Config {
     /// Findings the project decided to live with.
     #[serde(default)]
     pub ignore: Vec<IgnoreConfig>,
+    /// Rotation intervals by kind, class or `default` (see [`crate::rotate::schedule`]).
+    #[serde(default)]
+    pub rotation: BTreeMap<String, String>,
 }
 
 /// `[[ignore]]`: drop the findings of `rule` about `variable` (every variable when absent).
@@ -107,6 +117,12 @@ pub struct VarConfig {
     /// Never required (so never `missing`), whatever compose implies.
     #[serde(default)]
     pub optional: bool,
+    /// How often the value is rotated (`90d`, `6m`, `1y`, `never`).
+    pub rotate_every: Option<String>,
+    /// The variable `rotate --overlap` writes the new value to (default `NAME_SECONDARY`).
+    pub overlap: Option<String>,
+    /// How long an overlap lasts before the new value is promoted (default `7d`).
+    pub overlap_for: Option<String>,
 }
 
 /// `[vars.NAME] derive`: the variable is an HS256 JWT signed with another's value.
@@ -189,7 +205,67 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             });
         }
     }
+    check_rotation(text, &config)?;
     Ok(config)
+}
+
+/// `[rotation]` keys and every duration must be ones envward understands; an overlap name
+/// must be a variable name.
+fn check_rotation(text: &str, config: &Config) -> Result<(), ConfigError> {
+    use crate::rotate::schedule::{ROTATION_KEYS, parse_interval};
+    for (key, value) in &config.rotation {
+        if !ROTATION_KEYS.contains(&key.as_str()) {
+            return Err(at_key(
+                text,
+                &["rotation", key],
+                format!(
+                    "rotation.{key}: not a class or kind envward knows ({})",
+                    ROTATION_KEYS.join(", ")
+                ),
+            ));
+        }
+        if let Err(why) = parse_interval(value) {
+            return Err(at_key(
+                text,
+                &["rotation", key],
+                format!("rotation.{key}: {why}"),
+            ));
+        }
+    }
+    for (name, var) in &config.vars {
+        for (field, value) in [
+            ("rotate_every", &var.rotate_every),
+            ("overlap_for", &var.overlap_for),
+        ] {
+            if let Some(v) = value
+                && let Err(why) = parse_interval(v)
+            {
+                return Err(at_key(
+                    text,
+                    &["vars", name, field],
+                    format!("vars.{name}.{field}: {why}"),
+                ));
+            }
+        }
+        if let Some(o) = &var.overlap
+            && !is_var_name(o)
+        {
+            return Err(at_key(
+                text,
+                &["vars", name, "overlap"],
+                format!("vars.{name}.overlap: must be a variable name (letters, digits and _)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_var_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The largest `min_bits` that makes sense: far beyond any generated secret's strength.
@@ -354,6 +430,50 @@ mod tests {
         assert!(e.message.contains("unknown rule"), "{}", e.message);
         let e = parse("[[ignore]]\nrule = \"unused\"\nreason = \" \"\n").unwrap_err();
         assert!(e.message.contains("reason"), "{}", e.message);
+    }
+
+    #[test]
+    fn rotation_settings_are_checked_without_echoing_values() {
+        let ok = parse(
+            "[rotation]\npassword = \"90d\"\nexternal = \"6m\"\n[vars.K]\nrotate_every = \"1y\"\noverlap = \"K_NEXT\"\noverlap_for = \"14d\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.rotation["external"], "6m");
+        assert_eq!(ok.vars["K"].overlap.as_deref(), Some("K_NEXT"));
+        let canary = "CANARY-s3cr3t";
+        for (text, line, key) in [
+            (
+                format!("[rotation]\npassword = \"{canary}\"\n"),
+                2,
+                "rotation.password",
+            ),
+            (
+                "[rotation]\nhexx = \"90d\"\n".to_string(),
+                2,
+                "rotation.hexx",
+            ),
+            (
+                format!("[vars.K]\nclass = \"secret\"\nrotate_every = \"{canary}\"\n"),
+                3,
+                "vars.K.rotate_every",
+            ),
+            (
+                format!("[vars.K]\noverlap_for = \"{canary}\"\n"),
+                2,
+                "vars.K.overlap_for",
+            ),
+            (
+                format!("[vars.K]\noverlap = \"{canary}\"\n"),
+                2,
+                "vars.K.overlap",
+            ),
+        ] {
+            let e = parse(&text).unwrap_err();
+            let shown = e.to_string();
+            assert!(!shown.contains("CANARY"), "{shown}");
+            assert_eq!(e.position.line, line, "{shown}");
+            assert!(shown.contains(key), "{shown}");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! with thin edges (the command line, the terminal UI, the filesystem).
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
-//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`].
+//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`],
+//! [`rotate`].
 //! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
@@ -17,6 +18,7 @@ pub mod generate;
 pub mod interpolate;
 pub mod plan;
 pub mod position;
+pub mod rotate;
 
 pub mod cli;
 pub mod report;

@@ -164,22 +164,49 @@ fn a_clean_repository_passes_every_line_and_exits_0() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["version"], 1);
     for i in report["items"].as_array().unwrap() {
-        let expected = if i["id"] == "rotation" {
-            "unknown"
-        } else {
-            "pass"
-        };
-        assert_eq!(i["status"], expected, "{i:#}");
+        assert_eq!(i["status"], "pass", "{i:#}");
     }
+    // The backup dates the values (no state file yet): set today, within their schedule.
+    assert!(
+        item(&report, "rotation")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("within their schedule"),
+        "{report:#}"
+    );
+    let (code, text) = user.audit(&p, "text");
+    assert_eq!(code, 0);
+    assert!(text.contains("0 fail, 9 pass, 0 unknown"), "{text}");
+}
+
+#[test]
+fn rotation_is_judged_by_the_dates_envward_recorded_or_unknown_without_any() {
+    let user = User::new();
+    let p = clean_project(&user);
+    p.write(
+        ".env.envward-state.env",
+        "version = 1\n[set]\nDB_PASSWORD = 2025-01-01T00:00:00Z\n",
+    );
+    let out = user
+        .on(&p)
+        .args(["audit", "--format", "json", "--as-of", "2025-06-01"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rotation = item(&report, "rotation");
+    assert_eq!(rotation["status"], "fail", "{rotation:#}");
+    assert_eq!(rotation["evidence"][0]["variable"], "DB_PASSWORD");
+    // No state file and no identity to open the backups: no date is known.
+    std::fs::remove_file(p.join(".env.envward-state.env")).unwrap();
+    let stranger = User::new();
+    let (_, report) = stranger.audit_json(&p);
+    assert_eq!(status(&report, "rotation"), "unknown");
     assert!(
         item(&report, "rotation")["summary"]
             .as_str()
             .unwrap()
             .contains("no rotation records yet")
     );
-    let (code, text) = user.audit(&p, "text");
-    assert_eq!(code, 0);
-    assert!(text.contains("0 fail, 8 pass, 1 unknown"), "{text}");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 /// The core: directories (scanned recursively) and single files.
-const CORE: [&str; 10] = [
+const CORE: [&str; 11] = [
     "src/audit",
     "src/export",
     "src/dotenv",
@@ -19,10 +19,11 @@ const CORE: [&str; 10] = [
     "src/analysis",
     "src/plan",
     "src/config.rs",
+    "src/rotate",
 ];
 
 /// Files the scan must find, so that a moved or renamed core cannot pass by being empty.
-const EXPECTED: [&str; 15] = [
+const EXPECTED: [&str; 17] = [
     "src/analysis/mod.rs",
     "src/analysis/facts/mod.rs",
     "src/analysis/relations.rs",
@@ -38,6 +39,8 @@ const EXPECTED: [&str; 15] = [
     "src/interpolate.rs",
     "src/position.rs",
     "src/generate/mod.rs",
+    "src/rotate/mod.rs",
+    "src/rotate/plan.rs",
 ];
 
 /// Crates the core may not name at all.

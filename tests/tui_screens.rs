@@ -118,6 +118,7 @@ fn permissions_and_syntax_problems_are_on_the_first_screen() {
             mode: Some(0o644),
             git: None,
             leftovers: Vec::new(),
+            ..Default::default()
         },
         tui_support::fixed_now(),
         envward::tui::Options::default(),

@@ -176,6 +176,7 @@ rule_ids! {
     Mismatch => "mismatch", "Variables that must hold the same value (or a URL and the password it carries) differ.";
     Derived => "derived", "A value derived from another (a JWT signed with a secret) no longer matches its source.";
     Leftover => "leftover", "A temporary file left by an interrupted save (it may hold a whole env file) sits beside the live file.";
+    RotationDue => "rotation-due", "A secret is older than its rotation interval, a new key waits to be promoted, or a rotation is unfinished.";
 }
 
 impl RuleId {
@@ -292,6 +293,8 @@ pub struct Variable {
     /// compose default (`${X:-value}`) gives it, and where. Never filled for a secret (the
     /// Inventory holds no secret value).
     pub compose_default: Option<ComposeDefault>,
+    /// When a secret was last set and when it is next due (`None` for configuration).
+    pub rotation: Option<crate::rotate::RotationFacts>,
 }
 
 /// The value a compose default supplies, and where that default is written.
@@ -385,6 +388,9 @@ pub struct FileFacts {
     /// Temporary files an interrupted envward write left beside the live file (as shown to
     /// the user).
     pub leftovers: Vec<PathBuf>,
+    /// The rotation state beside the live file: when each value last changed (recorded, or
+    /// recovered from the backups), overlaps to promote and an unfinished rotation.
+    pub rotation: crate::rotate::State,
 }
 
 /// The live file's standing in git.
@@ -419,7 +425,7 @@ pub struct Input<'a> {
     pub config: &'a Config,
     /// The policy.
     pub policy: Policy,
-    /// The current time (for rotation schedules).
+    /// The current time (for rotation schedules and token expiry); `check --as-of` moves it.
     pub now: jiff::Timestamp,
 }
 
@@ -464,6 +470,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
             }) {
                 var.status = Status::Ok;
             }
+            var.rotation = v.rotation(&cx);
             var
         })
         .collect();

@@ -29,6 +29,7 @@ pub(crate) struct Fixture {
     facts: FileFacts,
     policy: Policy,
     config: Config,
+    now: jiff::Timestamp,
 }
 
 impl Fixture {
@@ -41,10 +42,17 @@ impl Fixture {
                 mode: Some(0o600),
                 git: None,
                 leftovers: Vec::new(),
+                rotation: crate::rotate::State::default(),
             },
             policy: Policy::default(),
             config: Config::default(),
+            now: jiff::Timestamp::UNIX_EPOCH,
         }
+    }
+
+    pub(crate) fn now(mut self, now: jiff::Timestamp) -> Self {
+        self.now = now;
+        self
     }
 
     pub(crate) fn example(mut self, text: &str) -> Self {
@@ -118,7 +126,7 @@ impl Fixture {
             knowledge: &knowledge,
             config: &self.config,
             policy: self.policy,
-            now: jiff::Timestamp::UNIX_EPOCH,
+            now: self.now,
         };
         let inventory = analyze(&input);
         Built {

@@ -79,7 +79,8 @@ fn parse_since(s: &str) -> Result<Timestamp, String> {
     parse_date(s, false)
 }
 
-fn parse_as_of(s: &str) -> Result<Timestamp, String> {
+/// A date (the end of that day, UTC) or an RFC 3339 time, for `--as-of`.
+pub(crate) fn parse_as_of(s: &str) -> Result<Timestamp, String> {
     parse_date(s, true)
 }
 
@@ -238,13 +239,15 @@ fn build_contexts(ws: &workspace::Workspace) -> Vec<BuildContext> {
         .collect()
 }
 
-/// Last-set dates. `envward rotate` (not built yet) will record them in a state file beside
-/// the live file; reading that file belongs here.
-fn rotation_records(_live: &Path) -> Records {
-    Records::NotRecorded {
-        reason: "no rotation records yet (envward rotate, which records when each value is \
-                 set, is not part of this version)"
-            .to_string(),
+/// Whether any last-set date is known: recorded by envward's writes in the state file, or
+/// recovered from the backups.
+fn rotation_records(facts: &crate::analysis::FileFacts) -> Records {
+    if facts.rotation.set.is_empty() {
+        Records::NotRecorded {
+            reason: "no rotation records yet: every envward write (fill, the TUI, rotate, restore) records when each value changes, and backups your identity opens date the others".to_string(),
+        }
+    } else {
+        Records::Recorded
     }
 }
 
@@ -257,6 +260,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<ExitCode, Error> {
         mode: file_fact(&ws, &live_path).map(|f| f.mode),
         git: git::git_standing(&live_path),
         leftovers: Vec::new(),
+        rotation: super::records::for_analysis(&live_path, global.identity.as_deref()),
     };
     let as_of = args.as_of.unwrap_or_else(Timestamp::now);
     let inv = ws.analyze_with(&knowledge, ws.policy(global.policy), facts.clone(), as_of);
@@ -299,7 +303,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<ExitCode, Error> {
     let needles = Needles::build(&sought, &knowledge);
     let history = git::scan_history(&ws.project.working_dir, &needles, args.since, args.as_of);
 
-    let rotation = rotation_records(&live_path);
+    let rotation = rotation_records(&facts);
     let git: Result<GitFacts, String> = facts
         .git
         .ok_or_else(|| "not inside a git work tree (or git is not installed)".to_string());

@@ -18,6 +18,8 @@ pub struct CheckOptions {
     pub strict: bool,
     /// Rules left out.
     pub skip: Vec<RuleId>,
+    /// Judge schedules as of this time instead of now.
+    pub as_of: Option<jiff::Timestamp>,
 }
 
 /// Whether to colour text output (see [`super::color_enabled`]).
@@ -40,7 +42,10 @@ fn terminal_width() -> Option<usize> {
 pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Error> {
     let ws = workspace::load_with(global, true)?;
     let knowledge = Knowledge::builtin()?;
-    let mut inv = ws.analyze(&knowledge, ws.policy(global.policy));
+    let mut inv = match options.as_of {
+        None => ws.analyze(&knowledge, ws.policy(global.policy)),
+        Some(when) => ws.analyze_at(&knowledge, ws.policy(global.policy), when),
+    };
     if !options.skip.is_empty() {
         inv.findings.retain(|f| !options.skip.contains(&f.rule));
         // Findings moved: re-point each variable at its own.

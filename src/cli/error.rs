@@ -28,6 +28,17 @@ pub enum Error {
         /// What and where.
         error: crate::config::ConfigError,
     },
+    /// The rotation state file beside the live file is invalid.
+    #[error("{}:{}", file.display(), error)]
+    State {
+        /// The file.
+        file: PathBuf,
+        /// What and where.
+        error: crate::rotate::state::StateError,
+    },
+    /// A rotation cannot be planned or carried out.
+    #[error("{0}")]
+    Rotate(#[from] crate::rotate::RotateError),
     /// The built-in templates are broken (a build defect, never user input).
     #[error("{0}")]
     Templates(#[from] crate::analysis::knowledge::TemplateFileError),

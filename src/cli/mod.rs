@@ -12,7 +12,9 @@ mod error;
 pub mod export;
 pub mod fill;
 mod generate;
+pub mod records;
 mod refs;
+pub mod rotate;
 pub mod save;
 pub mod source;
 pub mod workspace;
@@ -177,6 +179,9 @@ pub enum Command {
         /// Leave out a rule (repeatable), e.g. --skip unused.
         #[arg(long, value_name = "RULE", value_parser = parse_rule)]
         skip: Vec<RuleId>,
+        /// Judge rotation schedules (and token expiry) as of DATE, to see what will be due.
+        #[arg(long, value_name = "DATE", value_parser = audit::parse_as_of)]
+        as_of: Option<jiff::Timestamp>,
     },
     /// Generate a strong value for every secret that is missing, a placeholder or weak, and
     /// save .env (mode 0600, with an encrypted backup). Prints names and reasons, never values.
@@ -273,6 +278,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Rotate secrets: a new value (its group, URLs and signed tokens follow), the database
+    /// changed first (--apply), the env file, then each service recreated (--restart).
+    ///
+    /// Prints names, steps and commands, never values. --overlap / --promote rotate a
+    /// signing key with an overlap; --resume / --undo finish or take back an interrupted one.
+    Rotate(rotate::RotateArgs),
 }
 
 fn parse_rule(s: &str) -> Result<RuleId, String> {
@@ -390,14 +401,17 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             format,
             strict,
             skip,
+            as_of,
         }) => check::run(
             &cli.global,
             &check::CheckOptions {
                 format,
                 strict,
                 skip,
+                as_of,
             },
         ),
+        Some(Command::Rotate(args)) => rotate::run(&cli.global, &args),
         Some(Command::Audit(args)) => audit::run(&cli.global, &args),
         Some(Command::Export(args)) => export::run(&cli.global, &args),
         None => crate::tui::run(&cli.global),

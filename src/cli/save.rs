@@ -3,7 +3,8 @@
 //! The user's age identity is loaded (or created on first use, with a one-time notice), the
 //! project's recipients are read from `envward.toml`, and the store writes the file
 //! atomically with mode 0600 after encrypted backups of the old and new content, under the
-//! save lock (see [`crate::store::save`]). [`report`] prints what a save did, the same way
+//! save lock (see [`crate::store::save`]), then dates the values the write changed in the
+//! rotation state file ([`super::records`]). [`report`] prints what a save did, the same way
 //! for every command.
 
 use std::io::Write;
@@ -87,10 +88,22 @@ pub fn recipients(ws: &Workspace, identity: &Identity) -> Result<Vec<Recipient>,
 /// Writes `text` as the live file with backups. Refuses when the file changed on disk since
 /// the workspace read it, or when another envward holds the save lock for too long.
 pub fn save(ws: &Workspace, text: &str, options: &SaveOptions) -> Result<Saved, Error> {
+    save_staged(ws, text, options, None)
+}
+
+/// [`save`] of content a rotation already put in the backup `staged` (see
+/// [`crate::store::stage`]): the live file is written without backing it up again.
+pub fn save_staged(
+    ws: &Workspace,
+    text: &str,
+    options: &SaveOptions,
+    staged: Option<&Path>,
+) -> Result<Saved, Error> {
     let (identity, notice) = identity(options.identity.as_deref())?;
     let recipients = recipients(ws, &identity)?;
     let mut ctx = SaveContext::new(&recipients, &identity, jiff::Timestamp::now());
     ctx.keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
+    ctx.staged = staged.map(Path::to_path_buf);
     ctx.write = WriteOptions {
         expected: Some(
             ws.live
@@ -101,11 +114,47 @@ pub fn save(ws: &Workspace, text: &str, options: &SaveOptions) -> Result<Saved, 
         create_new: false,
     };
     let report = store::save_with_backup(&ws.project.env_file, text.as_bytes(), &ctx)?;
+    let mut warnings: Vec<String> = identity_warning(&identity).into_iter().collect();
+    // Every write dates the values it changes, for the rotation schedule. The save itself
+    // has happened: a state file that cannot be written is a warning, and the dates can
+    // still be recovered from the backups.
+    if let Err(e) = super::records::record_write(
+        &ws.project.env_file,
+        ws.live.as_ref().map(|l| &l.document),
+        text,
+        ctx.now,
+    ) {
+        warnings.push(format!(
+            "warning: the dates of the values changed were not recorded: {e}"
+        ));
+    }
     Ok(Saved {
         report,
         notice,
-        warnings: identity_warning(&identity).into_iter().collect(),
+        warnings,
     })
+}
+
+/// Puts `text` in a backup of the live file (and the current content too, unless the newest
+/// backup holds it) without writing the live file: a rotation's new value is safe before
+/// anything else changes. Refuses when the file changed on disk since the workspace read it.
+pub fn stage(
+    ws: &Workspace,
+    text: &str,
+    options: &SaveOptions,
+) -> Result<(store::Staged, Option<CreatedNotice>), Error> {
+    let (identity, notice) = identity(options.identity.as_deref())?;
+    let recipients = recipients(ws, &identity)?;
+    let mut ctx = SaveContext::new(&recipients, &identity, jiff::Timestamp::now());
+    ctx.write = WriteOptions {
+        expected: ws.live.as_ref().map(|l| l.snapshot.clone()),
+        follow_symlinks: options.follow_symlinks,
+        create_new: false,
+    };
+    Ok((
+        store::stage(&ws.project.env_file, text.as_bytes(), &ctx)?,
+        notice,
+    ))
 }
 
 /// Housekeeping a command that wrote next to the live file reports: old backups pruned,

@@ -73,6 +73,8 @@ pub struct Workspace {
     pub config: Config,
     /// The OS environment of this run.
     pub os_env: HashMap<String, String>,
+    /// `--identity FILE` (to date values from the backups).
+    pub identity: Option<PathBuf>,
 }
 
 /// The project configuration file, in the working directory.
@@ -208,6 +210,16 @@ fn load_from(
     } else {
         Config::default()
     };
+    // A broken rotation state file is bad input like a broken env file.
+    if live.is_some() {
+        super::records::load(&project.env_file).map_err(|e| match e {
+            super::Error::State { file, error } => super::Error::State {
+                file: display_path(&cwd, &file),
+                error,
+            },
+            other => other,
+        })?;
+    }
     Ok(Workspace {
         cwd,
         project,
@@ -216,6 +228,7 @@ fn load_from(
         live,
         config,
         os_env,
+        identity: global.identity.clone(),
     })
 }
 
@@ -271,12 +284,17 @@ fn file_kind(kind: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Mode, git standing and leftover temporary files of the live file (`None` parts where
-/// they cannot be known).
+/// Mode, git standing, leftover temporary files and rotation records of the live file
+/// (`None` parts where they cannot be known), with the default identity for dating values.
+pub fn file_facts(path: &Path) -> FileFacts {
+    file_facts_with(path, None)
+}
+
+/// [`file_facts`], dating values from the backups with the identity `--identity` names.
 ///
 /// Git is read, never run (see [`crate::store::git`]); outside a work tree nothing is
 /// opened. Leftovers are absolute paths; the analysis shows them as the user sees them.
-pub fn file_facts(path: &Path) -> FileFacts {
+pub fn file_facts_with(path: &Path, identity: Option<&Path>) -> FileFacts {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
         .ok()
@@ -285,6 +303,7 @@ pub fn file_facts(path: &Path) -> FileFacts {
         mode,
         git: crate::store::git::standing(path),
         leftovers: crate::store::leftover::find(crate::store::atomic::parent_dir(path)),
+        rotation: super::records::for_analysis(path, identity),
     }
 }
 
@@ -315,8 +334,18 @@ impl Workspace {
 
     /// Runs the analysis on what was loaded, with fresh file facts and the current time.
     pub fn analyze(&self, knowledge: &Knowledge, policy: Policy) -> Inventory {
+        self.analyze_at(knowledge, policy, jiff::Timestamp::now())
+    }
+
+    /// [`Workspace::analyze`] as of `now` (`check --as-of`: what will be due then).
+    pub fn analyze_at(
+        &self,
+        knowledge: &Knowledge,
+        policy: Policy,
+        now: jiff::Timestamp,
+    ) -> Inventory {
         let facts = if self.live.is_some() {
-            file_facts(&self.project.env_file)
+            file_facts_with(&self.project.env_file, self.identity.as_deref())
         } else {
             // A crash during the very first save leaves a temporary file and no live file.
             FileFacts {
@@ -326,7 +355,7 @@ impl Workspace {
                 ..FileFacts::default()
             }
         };
-        self.analyze_with(knowledge, policy, facts, jiff::Timestamp::now())
+        self.analyze_with(knowledge, policy, facts, now)
     }
 
     /// Runs the analysis with the file facts and time given: pure, for the TUI's update.

@@ -64,8 +64,8 @@ pub enum KindError {
 }
 
 impl Kind {
-    /// The kind's name, without its length.
-    fn name(self) -> &'static str {
+    /// The kind's name, without its length (`hex` for `hex:32`).
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Password => "password",
             Kind::Base64(_) => "base64",

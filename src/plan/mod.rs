@@ -152,7 +152,7 @@ fn reason(inv: &Inventory, var: &Variable) -> String {
 }
 
 /// Constraints every member of a group can live with.
-fn merged_constraints(members: &[&Variable]) -> Constraints {
+pub fn merged_constraints(members: &[&Variable]) -> Constraints {
     let mut c = Constraints::default();
     for m in members {
         let mc = &m.constraints;

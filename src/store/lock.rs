@@ -32,10 +32,17 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// The lock file's name for a live file called `live_name`.
 pub fn lock_name(live_name: &OsStr) -> OsString {
+    beside_name(live_name, "lock")
+}
+
+/// The name of envward's `what` file beside a live file called `live_name`:
+/// `.env.envward-WHAT.env` for `.env`, `.env.envward-WHAT.NAME.env` otherwise. It starts
+/// with `.env` and ends with `.env`, so env-file ignore rules cover it.
+pub fn beside_name(live_name: &OsStr, what: &str) -> OsString {
     if live_name == ".env" {
-        return OsString::from(".env.envward-lock.env");
+        return OsString::from(format!(".env.envward-{what}.env"));
     }
-    let mut name = OsString::from(".env.envward-lock.");
+    let mut name = OsString::from(format!(".env.envward-{what}."));
     name.push(live_name);
     name.push(".env");
     name

@@ -11,7 +11,7 @@
 //! - [`backup`] keeps encrypted, verified backups next to the live file, and [`save`]
 //!   combines the writer and the backups into one safe save, under the save [`lock`].
 //! - [`leftover`] names temporary files and sweeps those a crash left behind; [`git`] reads
-//!   a file's git standing without running git.
+//!   a file's git standing without running git; [`state`] keeps the rotation state file.
 //!
 //! This module must not print, prompt or decide policy; it returns typed errors
 //! ([`StoreError`], [`CryptoError`]) that always name the file and never contain a secret
@@ -29,6 +29,7 @@ pub mod lock;
 pub mod read;
 pub mod recipients;
 pub mod save;
+pub mod state;
 
 pub use atomic::{WriteOptions, WriteReport, set_private_umask, write_atomic};
 pub use backup::{BackupInfo, DEFAULT_KEEP};
@@ -37,4 +38,6 @@ pub use error::StoreError;
 pub use identity::{CreatedNotice, Identity, IdentityOrigin, IdentityPath};
 pub use read::{Loaded, MAX_FILE_SIZE, Snapshot, read_optional, read_text};
 pub use recipients::Recipient;
-pub use save::{BackupReport, SaveContext, SaveReport, backup_current, save_with_backup};
+pub use save::{
+    BackupReport, SaveContext, SaveReport, Staged, backup_current, save_with_backup, stage,
+};

@@ -52,6 +52,10 @@ pub struct SaveContext<'a> {
     pub write: WriteOptions,
     /// How long to wait for another envward's save of the same file.
     pub lock_wait: Duration,
+    /// A backup of the new content written beforehand by [`stage`] (a rotation keeps its
+    /// new value in a backup before anything else changes): when it is still the newest
+    /// and the backup before it holds the current content, neither is written again.
+    pub staged: Option<PathBuf>,
 }
 
 impl<'a> SaveContext<'a> {
@@ -66,6 +70,7 @@ impl<'a> SaveContext<'a> {
             keep: DEFAULT_KEEP,
             write: WriteOptions::default(),
             lock_wait: lock::WAIT,
+            staged: None,
         }
     }
 }
@@ -130,9 +135,16 @@ pub fn save_with_backup(
     let newest =
         newest_content(live_path, context.identity).map_err(|err| backup_failed(live_path, err))?;
     let mut newest: Option<Zeroizing<Vec<u8>>> = newest;
+    let staged_holds_both = staged_holds(
+        live_path,
+        context,
+        current.as_ref().map(|c| c.0.as_slice()),
+        new_content,
+    );
 
     if let Some((content, _)) = &current
         && newest.as_deref() != Some(&**content)
+        && !staged_holds_both
     {
         let path = make_backup(live_path, content, context)?;
         written_backups.push(path);
@@ -221,6 +233,88 @@ pub fn backup_current(
         pruned,
         swept,
         future_dated,
+    })
+}
+
+/// Whether the staged backup is the newest, holds `new_content`, and the backup right before
+/// it holds `current`: then the save needs no backup of its own.
+fn staged_holds(
+    live_path: &Path,
+    context: &SaveContext<'_>,
+    current: Option<&[u8]>,
+    new_content: &[u8],
+) -> bool {
+    let Some(staged) = &context.staged else {
+        return false;
+    };
+    let Ok(list) = backup::list(live_path) else {
+        return false;
+    };
+    let [newest, before, ..] = list.as_slice() else {
+        return false;
+    };
+    let holds = |path: &Path, content: &[u8]| {
+        backup::read_backup(path, context.identity).is_ok_and(|p| p.as_slice() == content)
+    };
+    newest.path == *staged
+        && holds(&newest.path, new_content)
+        && current.is_some_and(|c| holds(&before.path, c))
+}
+
+/// What [`stage`] wrote: the backups holding the versions before and after a change.
+#[derive(Debug)]
+pub struct Staged {
+    /// The backup holding the live file as it is now (written now, or the newest already).
+    pub before: PathBuf,
+    /// The backup holding the new content, written now.
+    pub after: PathBuf,
+    /// The backups written (one or two).
+    pub written: Vec<PathBuf>,
+}
+
+/// Puts `new_content` in a backup of `live_path` (and the current content too, unless the
+/// newest backup already holds it) without touching the live file, under the save lock.
+/// A change made in steps (a rotation: the database first, then the live file) thus has its
+/// new value safe before anything else changes; a later [`save_with_backup`] with
+/// [`SaveContext::staged`] set writes the live file without backing it up again. Refuses
+/// when the live file changed since `context.write.expected` or does not exist.
+pub fn stage(
+    live_path: &Path,
+    new_content: &[u8],
+    context: &SaveContext<'_>,
+) -> Result<Staged, StoreError> {
+    let _lock = lock::acquire(live_path, context.lock_wait)?;
+    let target = resolve_target(live_path, context.write.follow_symlinks)?;
+    let (current, snapshot) = read_bytes(&target).map_err(|err| backup_failed(live_path, err))?;
+    if let Some(expected) = &context.write.expected
+        && !expected.same_content(&snapshot)
+    {
+        return Err(StoreError::ChangedOnDisk { path: target });
+    }
+    let mut written = Vec::new();
+    let newest = backup::list(live_path)
+        .map_err(|err| backup_failed(live_path, err))?
+        .into_iter()
+        .next();
+    let before = match newest {
+        Some(b)
+            if backup::read_backup(&b.path, context.identity)
+                .is_ok_and(|p| p.as_slice() == current.as_slice()) =>
+        {
+            b.path
+        }
+        _ => {
+            let path = make_backup(live_path, &current, context)?;
+            written.push(path.clone());
+            path
+        }
+    };
+    let after = make_backup(live_path, new_content, context)?;
+    written.push(after.clone());
+    Ok(Staged {
+        before,
+        after,
+        written,
     })
 }
 

@@ -81,6 +81,8 @@ pub enum Action {
     Generate,
     /// Generate every value envward can fix.
     GenerateAll,
+    /// Rotate the selected secret: a new value, and the plan for putting it in service.
+    Rotate,
     /// Edit the selected value (empty for a secret).
     Edit,
     /// Edit the selected value starting from the current one.
@@ -259,6 +261,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::List, &[ch('N')], Action::PrevProblem, "prev", "previous problem", false),
     bind(C::List, &[ch('g')], Action::Generate, "gen", "generate the selected value", true),
     bind(C::List, &[ch('G')], Action::GenerateAll, "gen all", "generate all fixable", true),
+    bind(C::List, &[ch('t')], Action::Rotate, "rotate", "rotate: new value and plan", false),
     bind(C::List, &[ch('e')], Action::Edit, "edit", "type a value (secrets start empty)", true),
     bind(C::List, &[ch('E')], Action::EditCurrent, "edit cur", "edit, starting from the value", false),
     bind(C::List, &[key(K::Enter), key(K::Tab)], Action::Details, "details", "enlarge the detail pane", false),

@@ -119,6 +119,8 @@ pub enum Mode {
     Conflict,
     /// A one-time notice the user must read (the identity was created: keep it safe).
     Notice(String),
+    /// The plan of a rotation just started with `t` (read like a notice).
+    RotationPlan(String),
 }
 
 impl Mode {
@@ -137,7 +139,7 @@ impl Mode {
             Mode::Confirm(_) => Context::Confirm,
             Mode::ConfirmQuit => Context::ConfirmQuit,
             Mode::Conflict => Context::Conflict,
-            Mode::Notice(_) => Context::Notice,
+            Mode::Notice(_) | Mode::RotationPlan(_) => Context::Notice,
         }
     }
 }

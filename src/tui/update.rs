@@ -25,6 +25,7 @@ pub use generate::{generate, initialises_volume};
 use generate::{generate_all, generate_selected, on_generated};
 use nav::{move_by, next_problem, on_mouse, on_problems};
 pub use save::diff;
+mod rotate;
 
 /// The statuses `G` fixes, as `envward fill` does.
 pub const FIXABLE: [Status; 3] = [Status::Missing, Status::Placeholder, Status::Weak];
@@ -166,6 +167,7 @@ fn on_list(model: &mut Model, action: Action) -> Option<Cmd> {
         Action::PrevProblem => next_problem(model, false),
         Action::Generate => return generate_selected(model),
         Action::GenerateAll => return generate_all(model),
+        Action::Rotate => return rotate::rotate_selected(model),
         Action::Edit => edit::start_edit(model, false),
         Action::EditCurrent => edit::start_edit(model, true),
         Action::Reveal => reveal(model),

@@ -177,6 +177,19 @@ impl Var<'_> {
             follows_others: self.follows_others(),
             pinned: self.pinned,
             initializes_volume: self.rules.initializes,
+            rotation: None,
         }
+    }
+
+    /// Its rotation facts, for a secret the live file sets.
+    pub fn rotation(&self, cx: &Context<'_>) -> Option<crate::rotate::RotationFacts> {
+        self.live.as_ref()?;
+        crate::rotate::schedule::facts_for(
+            cx.input.config,
+            &cx.input.live_facts.rotation,
+            &self.name,
+            self.class,
+            self.kind,
+        )
     }
 }

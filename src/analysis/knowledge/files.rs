@@ -100,6 +100,8 @@ pub(super) struct ImageFile {
     #[serde(default)]
     pub clients: Vec<String>,
     pub vars: HashMap<String, ValueRules>,
+    #[serde(default)]
+    pub rotate: HashMap<String, crate::rotate::Recipe>,
 }
 
 #[derive(Debug, Deserialize)]

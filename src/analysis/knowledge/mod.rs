@@ -86,6 +86,8 @@ pub struct Image {
     pub clients: Vec<String>,
     /// Its container variables.
     pub vars: HashMap<String, ValueRules>,
+    /// How `envward rotate` changes a container variable's value in the running server.
+    pub recipes: HashMap<String, crate::rotate::Recipe>,
 }
 
 impl Image {
@@ -187,6 +189,12 @@ impl Knowledge {
             for rules in image.vars.values() {
                 parse_kind(images.0, rules.kind.as_ref())?;
             }
+            for (var, recipe) in &image.rotate {
+                recipe.validate().map_err(|e| TemplateFileError {
+                    file: images.0.to_string(),
+                    message: format!("{} rotate.{var}: {e}", image.names.join("/")),
+                })?;
+            }
         }
         let ph: PlaceholdersFile = parse_toml(placeholders.0, placeholders.1)?;
         // Patterns are matched against the lowercased value (no case folding to compile).
@@ -231,6 +239,7 @@ impl Knowledge {
                     family: i.family,
                     clients: i.clients,
                     vars: i.vars,
+                    recipes: i.rotate,
                 })
                 .collect(),
             placeholder_patterns: ph.patterns,

@@ -15,6 +15,7 @@ mod not_ignored;
 mod permissions;
 mod placeholder;
 mod reused;
+mod rotation_due;
 mod syntax;
 mod tracked;
 mod undocumented;
@@ -39,7 +40,7 @@ pub trait Rule {
 }
 
 /// Every rule, in report order.
-pub fn registry() -> [&'static dyn Rule; 18] {
+pub fn registry() -> [&'static dyn Rule; 19] {
     [
         &syntax::Syntax,
         &missing::Missing,
@@ -59,6 +60,7 @@ pub fn registry() -> [&'static dyn Rule; 18] {
         &unused::Unused,
         &duplicate::Duplicate,
         &reused::Reused,
+        &rotation_due::RotationDue,
     ]
 }
 

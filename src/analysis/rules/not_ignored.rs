@@ -70,6 +70,7 @@ mod tests {
                     mode: Some(0o600),
                     git,
                     leftovers: Vec::new(),
+                    ..FileFacts::default()
                 })
                 .run();
             assert_eq!(count_of(&inv, RuleId::NotIgnored), want, "{git:?}");

@@ -55,6 +55,7 @@ mod tests {
                     mode,
                     git: None,
                     leftovers: Vec::new(),
+                    ..FileFacts::default()
                 })
                 .run();
             assert_eq!(count_of(&inv, RuleId::Permissions), want, "{mode:?}");

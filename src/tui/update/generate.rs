@@ -13,7 +13,7 @@ use crate::plan::{self, Change};
 use crate::tui::model::{Confirm, Mode, Pending};
 
 /// The planning input for the working copy.
-fn input(model: &Model) -> plan::PlanInput<'_> {
+pub(super) fn input(model: &Model) -> plan::PlanInput<'_> {
     plan::PlanInput {
         inventory: &model.inv,
         live: model.doc(),

@@ -103,6 +103,7 @@ fn worker_saved(dir: &Path, job: &SaveJob, backups: &[&str], notice: Option<&str
             mode: Some(0o600),
             git: None,
             leftovers: Vec::new(),
+            rotation: crate::rotate::State::default(),
         },
         revision: job.revision,
     })))
@@ -1251,5 +1252,36 @@ fn documenting_adds_the_variable_to_the_example_and_same_as_is_recorded() {
     assert_eq!(
         std::fs::read_to_string(f.dir.join("envward.toml")).unwrap(),
         "# someone else's edit\n"
+    );
+}
+
+#[test]
+fn r_shows_the_rotation_plan_then_generates_the_new_value() {
+    let f = fixture();
+    std::fs::copy(f.dir.join(".env.example"), f.dir.join(".env")).unwrap();
+    let mut model = load(&f.dir);
+    select(&mut model, "POSTGRES_PASSWORD");
+    let before = model.doc().unwrap().render();
+    let cmd = ch(&mut model, 't');
+    let plan = match &model.mode {
+        Mode::RotationPlan(text) => text.clone(),
+        other => panic!("the plan is shown: {other:?}"),
+    };
+    assert!(plan.contains("ALTER USER chat4all"), "{plan}");
+    let alter = plan.find("ALTER USER").unwrap();
+    assert!(alter < plan.find("--force-recreate").unwrap(), "{plan}");
+    assert!(plan.contains("envward rotate POSTGRES_PASSWORD --apply --restart"));
+    run_generate(&mut model, cmd);
+    assert_ne!(model.doc().unwrap().render(), before, "a new value is set");
+    assert!(!plan.contains("change_me_in_production"));
+    ch(&mut model, 'q');
+    code(&mut model, KeyCode::Esc);
+    // A provider's credential is typed, never generated; configuration is not rotated.
+    select(&mut model, "POSTGRES_USER");
+    assert!(ch(&mut model, 't').is_none());
+    assert!(
+        status_text(&model).contains("configuration"),
+        "{}",
+        status_text(&model)
     );
 }

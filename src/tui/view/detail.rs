@@ -190,6 +190,10 @@ fn lines_of(
             .join(" · ")
     };
     lines.extend(labelled("Used by", &uses, width, plain, paint));
+    if let Some(r) = var.rotation.filter(|r| r.last_set.is_some()) {
+        let text = format!("{} · t rotates", r.describe(model.now));
+        lines.extend(labelled("Rotation", &text, width, plain, paint));
+    }
     let strength = match (var.class, model.value(i), var.strength_bits) {
         (Class::Config, _, _) => "not judged: configuration, not a secret".to_string(),
         (_, None, _) => "no value yet".to_string(),

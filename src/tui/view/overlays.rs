@@ -64,6 +64,9 @@ pub(super) fn draw(model: &Model, paint: Paint, frame: &mut Frame, area: Rect) {
             text,
             Context::Notice,
         ),
+        Mode::RotationPlan(text) => {
+            draw_prompt(frame, paint, area, " Rotation plan ", text, Context::Notice);
+        }
     }
 }
 
