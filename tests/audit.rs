@@ -418,3 +418,32 @@ fn audit_never_runs_programs_the_repository_configures() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(status(&report, "git-history"), "pass");
 }
+
+/// Docker reads `<dockerfile>.dockerignore` before the context's `.dockerignore`; the
+/// dockerfile comes from the compose model, interpolated like Compose does.
+#[test]
+fn a_build_s_own_dockerfile_ignore_file_is_the_one_that_counts() {
+    let user = User::new();
+    let p = clean_project(&user);
+    std::fs::remove_file(p.join(".dockerignore")).unwrap();
+    p.write(
+        "compose.yaml",
+        format!(
+            "{COMPOSE}  worker:\n    build:\n      context: .\n      dockerfile: ${{WORKER_DOCKERFILE:-docker/worker.Dockerfile}}\n"
+        ),
+    );
+    p.write("docker/worker.Dockerfile", "FROM scratch\nCOPY . /app\n");
+    p.write("docker/worker.Dockerfile.dockerignore", ".env\n");
+    commit(p.path(), "worker", "2025-04-01T09:00:00Z");
+    let (_, report) = user.audit_json(&p);
+    // The project's own Dockerfile shares the context but has no ignore file of its own.
+    let evidence = item(&report, "build-context")["evidence"].to_string();
+    assert!(!evidence.contains("worker"), "{evidence}");
+
+    // Without its own ignore file the worker's context sends .env to the builder.
+    std::fs::remove_file(p.join("docker/worker.Dockerfile.dockerignore")).unwrap();
+    let (_, report) = user.audit_json(&p);
+    assert_eq!(status(&report, "build-context"), "fail");
+    let evidence = item(&report, "build-context")["evidence"].to_string();
+    assert!(evidence.contains("worker"), "{evidence}");
+}

@@ -27,7 +27,6 @@ use crate::audit::build::BuildContext;
 use crate::audit::history::{Needles, Origin, Sought};
 use crate::audit::rotation::Records;
 use crate::audit::{self, Drill, DrillOutcome, Facts, FileFact};
-use crate::compose::yaml;
 use crate::store::{self, Identity};
 
 /// `--format` of `audit`.
@@ -165,44 +164,20 @@ fn drill(
     })
 }
 
-/// Build contexts: each compose service's `build:` and a `Dockerfile` in the project
-/// directory. Compose's `build:` is read here from the YAML, since the compose model does not
-/// carry it yet.
+/// Build contexts: each compose service's `build:` (a Git URL context is not on disk) and a
+/// `Dockerfile` in the project directory.
 fn build_contexts(ws: &workspace::Workspace) -> Vec<BuildContext> {
-    let mut found: Vec<(Option<String>, PathBuf, PathBuf)> = Vec::new();
-    for file in &ws.project.files {
-        let Ok(text) = crate::cli::source::read_text(file) else {
-            continue;
-        };
-        let Ok(root) = yaml::parse(&text) else {
-            continue;
-        };
-        let base = file.parent().unwrap_or(&ws.project.working_dir);
-        for (name, _, svc) in root.get("services").map_or(&[][..], yaml::Node::entries) {
-            let Some(build) = svc.get("build") else {
-                continue;
-            };
-            let (context, dockerfile) = match build.as_str() {
-                Some(ctx) => (ctx, "Dockerfile"),
-                None => (
-                    build
-                        .get("context")
-                        .and_then(yaml::Node::as_str)
-                        .unwrap_or("."),
-                    build
-                        .get("dockerfile")
-                        .and_then(yaml::Node::as_str)
-                        .unwrap_or("Dockerfile"),
-                ),
-            };
-            if context.contains("://") || context.starts_with("git@") {
-                continue;
-            }
-            let ctx = crate::compose::resolve_path(base, Path::new(context));
-            let df = crate::compose::resolve_path(&ctx, Path::new(dockerfile));
-            found.push((Some(name.clone()), ctx, df));
-        }
-    }
+    let mut found: Vec<(Option<String>, PathBuf, PathBuf)> = ws
+        .project
+        .services
+        .iter()
+        .filter_map(|s| {
+            let build = s.build.as_ref()?;
+            let ctx = build.path.clone()?;
+            let df = crate::compose::resolve_path(&ctx, Path::new(&build.dockerfile));
+            Some((Some(s.name.clone()), ctx, df))
+        })
+        .collect();
     let root = &ws.project.working_dir;
     let own = root.join("Dockerfile");
     if own.is_file() && !found.iter().any(|(_, c, _)| c == root) {

@@ -20,7 +20,6 @@
 mod process;
 mod resume;
 mod steps;
-mod volumes;
 
 use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -185,7 +184,6 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
     } else {
         typed_values(&inv, &names, args)?
     };
-    let volumes = volumes::named_volumes(&ws.project);
     let input = RotateInput {
         plan: crate::plan::PlanInput {
             inventory: &inv,
@@ -197,7 +195,6 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
         knowledge: &knowledge,
         config: &ws.config,
         live_path: &ws.project.env_file,
-        volumes: &volumes,
     };
     let mut rng = crate::generate::os_rng();
     let plan = match &mode {

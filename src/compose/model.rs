@@ -171,6 +171,9 @@ pub struct Build {
     /// The context directory resolved against the project directory; `None` when the context
     /// is a URL (a Git repository) rather than a local directory.
     pub path: Option<PathBuf>,
+    /// `dockerfile:` as written and interpolated, relative to the context (`Dockerfile` when
+    /// absent).
+    pub dockerfile: String,
     /// The compose file.
     pub file: PathBuf,
     /// Where `build:` is.
@@ -199,6 +202,21 @@ pub struct Service {
     pub build: Option<Build>,
     /// `profiles:`, merged by name.
     pub profiles: Vec<Located>,
+}
+
+impl Service {
+    /// The named volumes it mounts, in file order, each once.
+    pub fn named_volumes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in &self.volumes {
+            if let (MountKind::Volume, Some(source)) = (&m.kind, &m.source)
+                && !out.contains(source)
+            {
+                out.push(source.clone());
+            }
+        }
+        out
+    }
 }
 
 /// The project as Compose loads it.

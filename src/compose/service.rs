@@ -215,7 +215,8 @@ fn mount(cx: &Context<'_>, node: &yaml::Node) -> Option<Mount> {
     })
 }
 
-/// `build: CONTEXT` or `build: {context: …}` (context `.` when omitted).
+/// `build: CONTEXT` or `build: {context: …, dockerfile: …}` (context `.` and `Dockerfile`
+/// when omitted).
 fn build_context(cx: &Context<'_>, node: &yaml::Node) -> Option<Build> {
     let written = match &node.kind {
         yaml::Kind::Map(_) => node
@@ -226,9 +227,14 @@ fn build_context(cx: &Context<'_>, node: &yaml::Node) -> Option<Build> {
     };
     let context = cx.interpolate(written);
     let remote = context.contains("://") || context.starts_with("git@");
+    let dockerfile = node
+        .get("dockerfile")
+        .and_then(yaml::Node::as_str)
+        .map_or_else(|| "Dockerfile".to_string(), |d| cx.interpolate(d));
     Some(Build {
         path: (!remote).then(|| resolve_path(cx.project_dir, Path::new(&context))),
         context,
+        dockerfile,
         file: cx.display.to_path_buf(),
         position: node.position,
     })

@@ -8,7 +8,7 @@
 //! that uses the value, recreated one by one. A server that reads its password each time it
 //! starts (`MinIO`) has nothing to run first: it is recreated before its clients instead.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -32,8 +32,6 @@ pub struct RotateInput<'a> {
     pub config: &'a Config,
     /// The live file's absolute path, to find services that load it with `env_file:`.
     pub live_path: &'a Path,
-    /// The named volumes each service mounts (for the plan's words only).
-    pub volumes: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// Why a rotation cannot be planned. Messages name variables, never values.

@@ -77,7 +77,6 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
     }
     let knowledge = crate::analysis::Knowledge::builtin()?;
     let inv = ws.analyze(&knowledge, ws.policy(global.policy));
-    let volumes = std::collections::BTreeMap::new();
     let input = RotateInput {
         plan: crate::plan::PlanInput {
             inventory: &inv,
@@ -89,7 +88,6 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> Result<ExitCode, Error> {
         knowledge: &knowledge,
         config: &ws.config,
         live_path: &live_path,
-        volumes: &volumes,
     };
     let changed = changed_names(Some(&before), &after);
     let mut names = changed.changed.clone();

@@ -166,11 +166,7 @@ pub fn servers(input: &RotateInput<'_>, names: &[String]) -> Vec<ServerStep> {
                     container_var: container_var.clone(),
                     recipe: recipe.cloned(),
                     user,
-                    volumes: input
-                        .volumes
-                        .get(&service.name)
-                        .cloned()
-                        .unwrap_or_default(),
+                    volumes: service.named_volumes(),
                 });
             }
         }

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -12,7 +12,6 @@ fn rng() -> rand::rngs::SysRng {
 /// Runs `f` with a rotation input over a fixture.
 fn with<T>(built: &Built, config: &Config, f: impl FnOnce(&RotateInput<'_>) -> T) -> T {
     let knowledge = Knowledge::builtin().unwrap();
-    let volumes = BTreeMap::from([("db".to_string(), vec!["pgdata".to_string()])]);
     let input = RotateInput {
         plan: PlanInput {
             inventory: &built.inventory,
@@ -24,7 +23,6 @@ fn with<T>(built: &Built, config: &Config, f: impl FnOnce(&RotateInput<'_>) -> T
         knowledge: &knowledge,
         config,
         live_path: &built.project.env_file,
-        volumes: &volumes,
     };
     f(&input)
 }
@@ -35,7 +33,7 @@ const PW: &str = "Zr4qW9xLp2mN7vBZr4qW9xLp2mN7vB11aaQ";
 fn a_group_and_its_urls_follow_and_the_database_changes_first() {
     let built = Fixture::new()
         .compose(
-            "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  api:\n    image: example/api\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://postgres:${POSTGRES_PASSWORD}@db/app\n  side:\n    image: example/side\n    env_file: .env\n  web:\n    image: nginx\n",
+            "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n    volumes:\n      - pgdata:/var/lib/postgresql/data\n      - ./init:/docker-entrypoint-initdb.d\n  api:\n    image: example/api\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://postgres:${POSTGRES_PASSWORD}@db/app\n  side:\n    image: example/side\n    env_file: .env\n  web:\n    image: nginx\nvolumes:\n  pgdata:\n",
         )
         .live(&format!(
             "POSTGRES_PASSWORD={PW}\nDB_PASSWORD={PW}\nLOCAL_URL=postgres://postgres:{PW}@db/app\n"
@@ -78,7 +76,8 @@ fn a_group_and_its_urls_follow_and_the_database_changes_first() {
     let text = steps.join("\n");
     assert!(text.find("ALTER USER postgres").unwrap() < text.find("write .env").unwrap());
     assert!(text.find("write .env").unwrap() < text.find("--force-recreate api").unwrap());
-    assert!(text.contains("volume pgdata"));
+    // The named volume, not the bind-mounted init scripts.
+    assert!(text.contains("(its data is in volume pgdata)"), "{text}");
     assert!(!text.contains(new) && !text.contains(PW), "{text}");
 }
 

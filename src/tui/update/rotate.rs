@@ -27,7 +27,6 @@ pub fn rotate_selected(model: &mut Model) -> Option<Cmd> {
         }
     };
     let class = var.class;
-    let volumes = std::collections::BTreeMap::new();
     let live = model.doc().cloned();
     let outline = rplan::outline(
         &RotateInput {
@@ -41,7 +40,6 @@ pub fn rotate_selected(model: &mut Model) -> Option<Cmd> {
             knowledge: &model.knowledge,
             config: &model.ws.config,
             live_path: &model.ws.project.env_file,
-            volumes: &volumes,
         },
         std::slice::from_ref(&name),
     );
