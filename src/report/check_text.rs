@@ -345,8 +345,8 @@ mod tests {
                 .live(&live)
                 .run();
             assert_eq!(inv.findings.len(), n);
-            // The fastest of three runs: other tests share the machine.
-            (0..3)
+            // The fastest of five runs: other tests share the machine.
+            (0..5)
                 .map(|_| {
                     let start = std::time::Instant::now();
                     let text = text(&inv, false);
@@ -359,8 +359,9 @@ mod tests {
         }
         let small = timed(3_000).max(std::time::Duration::from_millis(1));
         let large = timed(30_000);
-        // Quadratic would be about 100 times; allow noise on a busy machine.
-        assert!(large < small * 40, "3,000: {small:?}; 30,000: {large:?}");
+        // Linear is about 10 times, quadratic about 100; the bound leaves room for a busy
+        // machine (40 failed once with two builds and a fuzz campaign running).
+        assert!(large < small * 60, "3,000: {small:?}; 30,000: {large:?}");
     }
 
     #[test]

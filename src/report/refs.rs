@@ -8,33 +8,6 @@ use serde::Serialize;
 use crate::analysis::Relations;
 use crate::compose::{ComposeRef, Usage};
 
-/// What ties `name` to other variables, one sentence each (no values).
-pub fn ties(name: &str, relations: &Relations) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(g) = relations.group_of(name) {
-        let others: Vec<&str> = g
-            .members
-            .iter()
-            .filter(|m| *m != name)
-            .map(String::as_str)
-            .collect();
-        out.push(format!("same value as {} ({})", others.join(", "), g.why));
-    }
-    for u in relations.urls.iter().filter(|u| u.password_of == name) {
-        out.push(format!("carried inside {} ({})", u.url, u.why));
-    }
-    if let Some(u) = relations.url_of(name) {
-        out.push(format!("its password is {}'s value", u.password_of));
-    }
-    for d in relations.derived.iter().filter(|d| d.from == name) {
-        out.push(format!("signs {} (a derived token)", d.var));
-    }
-    if let Some(d) = relations.derivation_of(name) {
-        out.push(format!("a token signed with {}", d.from));
-    }
-    out
-}
-
 /// One reference in `refs --format json`.
 #[derive(Debug, Serialize)]
 struct JsonRef<'a> {
@@ -126,7 +99,7 @@ pub fn text(refs: &[&ComposeRef], relations: &Relations) -> String {
                 notes.join(", ")
             );
         }
-        for line in ties(name, relations) {
+        for line in relations.ties(name) {
             let _ = writeln!(out, "  {line}");
         }
     }

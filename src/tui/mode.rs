@@ -32,6 +32,9 @@ pub struct DiffLine {
     pub new: Option<SecretString>,
     /// Whether the values are hidden.
     pub sensitive: bool,
+    /// Why it changes with another line (its group, the password its URL carries, the
+    /// secret its token is signed with), when it does.
+    pub why: Option<String>,
 }
 
 /// What a short typed answer is for.

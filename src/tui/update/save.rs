@@ -54,7 +54,22 @@ pub fn diff(model: &Model) -> Vec<DiffLine> {
             old: o.cloned(),
             new: n.cloned(),
             sensitive: classes.get(name).copied().unwrap_or(true),
+            why: None,
         });
+    }
+    // Say what moves with what, as `fill`'s plan does.
+    let changed: std::collections::HashSet<String> = out
+        .iter()
+        .filter(|l| l.kind != DiffKind::Removed)
+        .map(|l| l.name.clone())
+        .collect();
+    for line in &mut out {
+        if line.kind != DiffKind::Removed {
+            line.why = model
+                .inv
+                .relations
+                .follows(&line.name, |n| changed.contains(n));
+        }
     }
     out
 }

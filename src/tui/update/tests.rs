@@ -81,6 +81,26 @@ fn ctrl(model: &mut Model, c: char) -> Option<Cmd> {
 }
 
 /// Performs a `Generate` command with a seeded generator and feeds the answer back.
+/// The screen's text at 160×50, each row trimmed.
+fn screen_text(model: &mut Model) -> String {
+    update(model, Msg::Resize(160, 50));
+    model.settle();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 50)).unwrap();
+    terminal
+        .draw(|frame| crate::tui::view(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn run_generate(model: &mut Model, cmd: Option<Cmd>) {
     let Some(Cmd::Generate(reqs)) = cmd else {
         panic!("expected a Generate command, got {cmd:?}");
@@ -238,27 +258,28 @@ fn shift_g_fixes_every_generatable_secret() {
     assert!(status_text(m).contains("Nothing to generate"));
 }
 
-/// A project whose two variables hold one password: the server's and the app's copy.
-fn grouped(live: Option<&str>) -> (tempfile::TempDir, Model) {
+/// A project of its own files: the compose file, the example and maybe a live file.
+fn project(compose: &str, example: &str, live: Option<&str>) -> (tempfile::TempDir, Model) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(
-        dir.join("compose.yaml"),
-        "services:\n  db:\n    image: postgres:16\n    environment:\n      \
-         POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: example/app\n    \
-         environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join(".env.example"),
-        "POSTGRES_PASSWORD=\n# Must be the same as POSTGRES_PASSWORD\nDB_PASSWORD=\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("compose.yaml"), compose).unwrap();
+    std::fs::write(dir.join(".env.example"), example).unwrap();
     if let Some(live) = live {
         std::fs::write(dir.join(".env"), live).unwrap();
     }
     let model = load(dir);
     (tmp, model)
+}
+
+/// A project whose two variables hold one password: the server's and the app's copy.
+fn grouped(live: Option<&str>) -> (tempfile::TempDir, Model) {
+    project(
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      \
+         POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: example/app\n    \
+         environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+        "POSTGRES_PASSWORD=\n# Must be the same as POSTGRES_PASSWORD\nDB_PASSWORD=\n",
+        live,
+    )
 }
 
 fn value(m: &Model, name: &str) -> String {
@@ -298,6 +319,46 @@ fn shift_g_makes_one_value_per_group_and_keeps_a_good_one() {
         "the running value stays"
     );
     assert_eq!(value(&m, "DB_PASSWORD"), good);
+}
+
+#[test]
+fn the_change_preview_says_what_follows_what_and_the_detail_what_is_tied() {
+    let (_tmp, mut m) = project(
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      \
+         POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: example/app\n    \
+         environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: ${DATABASE_URL}\n",
+        "POSTGRES_PASSWORD=change_me\n# Must be the same as POSTGRES_PASSWORD\nDB_PASSWORD=change_me\n\
+         DATABASE_URL=postgres://postgres:change_me@db:5432/app\n",
+        None,
+    );
+    select(&mut m, "POSTGRES_PASSWORD");
+    let shown = screen_text(&mut m);
+    assert!(shown.contains("Tied to"), "{shown}");
+    assert!(shown.contains("same value as DB_PASSWORD"), "{shown}");
+    let cmd = ch(&mut m, 'G');
+    run_generate(&mut m, cmd);
+    let lines = diff(&m);
+    let why = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.name == name)
+            .and_then(|l| l.why.clone())
+    };
+    assert_eq!(
+        why("DATABASE_URL").as_deref(),
+        Some("carries POSTGRES_PASSWORD's new password")
+    );
+    assert_eq!(
+        why("DB_PASSWORD").as_deref(),
+        Some("same value as POSTGRES_PASSWORD")
+    );
+    ch(&mut m, 'd');
+    let shown = screen_text(&mut m);
+    assert!(
+        shown.contains("(carries POSTGRES_PASSWORD's new password)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("change_me"), "values stay hidden: {shown}");
 }
 
 #[test]

@@ -190,6 +190,11 @@ fn lines_of(
             .join(" · ")
     };
     lines.extend(labelled("Used by", &uses, width, plain, paint));
+    // What a change here carries along (g, G and saving keep them in step).
+    let ties = model.inv.relations.ties(&var.name);
+    if !ties.is_empty() {
+        lines.extend(labelled("Tied to", &ties.join(" · "), width, plain, paint));
+    }
     if let Some(r) = var.rotation.filter(|r| r.last_set.is_some()) {
         let text = format!("{} · t rotates", r.describe(model.now));
         lines.extend(labelled("Rotation", &text, width, plain, paint));

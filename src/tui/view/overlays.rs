@@ -225,13 +225,17 @@ fn diff_line(line: &DiffLine, name_w: usize, paint: Paint) -> Line<'static> {
         DiffKind::Removed => ("-", Color::Red),
     };
     let clear = !line.sensitive;
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!(" {mark} "), paint.bold(color)),
         Span::raw(fit(&line.name, name_w)),
         Span::styled(shown(line.old.as_ref(), clear), paint.dim()),
         Span::raw(" → "),
         Span::raw(shown(line.new.as_ref(), clear)),
-    ])
+    ];
+    if let Some(why) = &line.why {
+        spans.push(Span::styled(format!("  ({why})"), paint.dim()));
+    }
+    Line::from(spans)
 }
 
 fn draw_diff(model: &Model, scroll: usize, paint: Paint, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,421 @@
+//! Ties between variables that a change must respect.
+//!
+//! - **Groups**: variables that must hold one value — declared (`same_as`), said so in a
+//!   comment, shipped with the same sample value, or wired together through compose (the
+//!   app's `DB_PASSWORD` logs in to the project's own `postgres`, whose password is
+//!   `POSTGRES_PASSWORD`).
+//! - **URL links**: a URL whose password is another variable's value (`DATABASE_URL` in the
+//!   live file, or a compose default that bakes one in): when the password changes, the URL
+//!   must follow.
+//! - **Derivations**: values computed from another (Supabase's `ANON_KEY`, an HS256 JWT
+//!   signed with `JWT_SECRET`).
+//!
+//! Inference reads the facts already gathered per variable and the compose services; it
+//! holds no values in what it returns, only names and places.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use super::facts::Var;
+use super::knowledge::name_words;
+use super::{Class, Input};
+use crate::position::Position;
+
+mod urls;
+mod wiring;
+
+use urls::{derivations, url_links};
+pub use urls::{percent_decode, percent_encode};
+pub use wiring::host_of;
+use wiring::{own_server_users, wiring};
+
+/// Why the members of a group must hold one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupWhy {
+    /// `same_as` in `envward.toml`.
+    Declared,
+    /// A comment in the template says so.
+    Comment,
+    /// A client's credential for a server of this project.
+    Wiring,
+    /// The template gives them the same sample value.
+    SameSample,
+}
+
+/// Variables that must hold one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The members, in inventory order.
+    pub members: Vec<String>,
+    /// Why, in words (no value).
+    pub why: String,
+    /// The strongest reason.
+    pub reason: GroupWhy,
+}
+
+impl Group {
+    /// Whether a difference between members is certainly a mistake (declared or said so),
+    /// rather than a likely one.
+    pub fn is_certain(&self) -> bool {
+        matches!(self.reason, GroupWhy::Declared | GroupWhy::Comment)
+    }
+}
+
+/// Where a URL that carries a password comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// The live file (or the template, before there is one).
+    EnvFile,
+    /// A compose default (`${DATABASE_URL:-postgres://app:app@db/app}`) at this place.
+    ComposeDefault {
+        /// The compose file.
+        file: PathBuf,
+        /// Where the reference is.
+        position: Position,
+    },
+}
+
+/// A URL whose password must be another variable's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlLink {
+    /// The variable holding the URL.
+    pub url: String,
+    /// The variable whose value is its password.
+    pub password_of: String,
+    /// Where the URL text is.
+    pub source: UrlSource,
+    /// How the link was found, in words.
+    pub why: String,
+}
+
+/// A value computed from another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derivation {
+    /// The derived variable.
+    pub var: String,
+    /// Its source.
+    pub from: String,
+    /// JWT claims it must carry, besides `iat` and `exp`.
+    pub claims: BTreeMap<String, String>,
+    /// The `iss` claim a new token gets.
+    pub issuer: Option<String>,
+    /// Lifetime of a token made now.
+    pub lifetime_days: u32,
+}
+
+/// Everything [`infer`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// Groups of two or more.
+    pub groups: Vec<Group>,
+    /// URL links.
+    pub urls: Vec<UrlLink>,
+    /// Derived values.
+    pub derived: Vec<Derivation>,
+    /// Which group each member belongs to (an index into `groups`).
+    member_of: HashMap<String, usize>,
+}
+
+impl Relations {
+    /// The group `name` belongs to.
+    pub fn group_of(&self, name: &str) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|g| g.members.iter().any(|m| m == name))
+    }
+
+    /// The URL link of the variable holding the URL.
+    pub fn url_of(&self, name: &str) -> Option<&UrlLink> {
+        self.urls.iter().find(|u| u.url == name)
+    }
+
+    /// The derivation of `name`.
+    pub fn derivation_of(&self, name: &str) -> Option<&Derivation> {
+        self.derived.iter().find(|d| d.var == name)
+    }
+
+    /// What ties `name` to other variables, one sentence each (names only, never values).
+    pub fn ties(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(g) = self.group_of(name) {
+            let others: Vec<&str> = g
+                .members
+                .iter()
+                .filter(|m| *m != name)
+                .map(String::as_str)
+                .collect();
+            out.push(format!("same value as {} ({})", others.join(", "), g.why));
+        }
+        for u in self.urls.iter().filter(|u| u.password_of == name) {
+            out.push(format!("carried inside {} ({})", u.url, u.why));
+        }
+        if let Some(u) = self.url_of(name) {
+            out.push(format!("its password is {}'s value", u.password_of));
+        }
+        for d in self.derived.iter().filter(|d| d.from == name) {
+            out.push(format!("signs {} (a derived token)", d.var));
+        }
+        if let Some(d) = self.derivation_of(name) {
+            out.push(format!("a token signed with {}", d.from));
+        }
+        out
+    }
+
+    /// Why `name` changes along with the variables `changed` accepts: its URL carries one's
+    /// password, it is a token signed with one, or it shares a group with them. `None` when
+    /// it changes on its own account.
+    pub fn follows(&self, name: &str, changed: impl Fn(&str) -> bool) -> Option<String> {
+        if let Some(u) = self.url_of(name)
+            && changed(&u.password_of)
+        {
+            return Some(format!("carries {}'s new password", u.password_of));
+        }
+        if let Some(d) = self.derivation_of(name)
+            && changed(&d.from)
+        {
+            return Some(format!("signed again with {}", d.from));
+        }
+        let g = self.group_of(name)?;
+        let others: Vec<&str> = g
+            .members
+            .iter()
+            .filter(|m| *m != name && changed(m))
+            .map(String::as_str)
+            .collect();
+        (!others.is_empty()).then(|| format!("same value as {}", others.join(", ")))
+    }
+
+    /// Whether `a` and `b` are meant to hold the same value.
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        self.group_of(a)
+            .is_some_and(|g| g.members.iter().any(|m| m == b))
+    }
+}
+
+/// Union-find over variable indices, remembering the strongest reason for each union.
+struct Unions {
+    parent: Vec<usize>,
+    why: HashMap<usize, (GroupWhy, String)>,
+}
+
+impl Unions {
+    fn new(n: usize) -> Self {
+        Unions {
+            parent: (0..n).collect(),
+            why: HashMap::new(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize, reason: GroupWhy, why: String) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        let best = [
+            self.why.remove(&ra),
+            self.why.remove(&rb),
+            Some((reason, why)),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(r, _)| *r);
+        if ra != rb {
+            self.parent[rb] = ra;
+        }
+        if let Some(best) = best {
+            self.why.insert(ra, best);
+        }
+    }
+}
+
+/// The value the example file gives a variable, decoded, when it gives one.
+fn example_value<'v>(v: &'v Var<'_>) -> Option<&'v str> {
+    v.example
+        .as_ref()
+        .and_then(|e| e.value.as_deref())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The value in force: the live file's, else the template's.
+fn current<'v>(v: &'v Var<'_>) -> Option<&'v str> {
+    v.live
+        .as_ref()
+        .or(v.example.as_ref())
+        .and_then(|e| e.value.as_deref())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// Whether the entry's value is written through references (`${POSTGRES_PASSWORD}`), so it
+/// follows its sources without envward's help.
+fn interpolated(v: &Var<'_>) -> bool {
+    v.live
+        .as_ref()
+        .or(v.example.as_ref())
+        .is_some_and(|e| !e.refs.is_empty())
+}
+
+/// Whether a name reads like a login name rather than a credential.
+fn is_user_name(name: &str) -> bool {
+    name_words(name).any(|w| matches!(w.as_str(), "USER" | "USERNAME" | "LOGIN" | "ID" | "NAME"))
+}
+
+/// Finds the groups, URL links and derivations among `vars`, and records each variable's
+/// place in them.
+pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
+    let k = input.knowledge;
+    let index: HashMap<String, usize> = vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), i))
+        .collect();
+    let mut u = Unions::new(vars.len());
+
+    // Declared and commented sameness.
+    for (i, v) in vars.iter().enumerate() {
+        for other in &v.same_as {
+            if let Some(&j) = index.get(other) {
+                u.join(
+                    i,
+                    j,
+                    GroupWhy::Declared,
+                    "declared same_as in envward.toml".into(),
+                );
+            }
+        }
+        for other in v
+            .declared
+            .as_ref()
+            .map(|d| d.same_as.as_slice())
+            .unwrap_or_default()
+        {
+            if let Some(&j) = index.get(other)
+                && vars[j].class != Class::Config
+                && v.class != Class::Config
+            {
+                u.join(
+                    i,
+                    j,
+                    GroupWhy::Comment,
+                    format!("the comment on {} says so", v.name),
+                );
+            }
+        }
+    }
+
+    // The same sample value for two secrets of the template (the example file's or compose
+    // defaults, never the live file's: equal live values are what `reused` reports). A shared
+    // placeholder (`changeme` for every password) says nothing unless the two speak for the
+    // same kind of server.
+    let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, v) in vars.iter().enumerate() {
+        if v.class != Class::Config && !v.url_credentials && !interpolated(v) {
+            let s = v
+                .example
+                .as_ref()
+                .and_then(|e| e.value.as_deref())
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| v.default_value.as_deref().filter(|d| !d.is_empty()));
+            if let Some(s) = s {
+                by_sample.entry(s).or_default().push(i);
+            }
+        }
+    }
+    for (value, members) in by_sample.iter().filter(|(_, m)| m.len() > 1) {
+        let why = || "the template gives them the same value".to_string();
+        if k.placeholder(value, true).is_none() {
+            for &j in &members[1..] {
+                u.join(members[0], j, GroupWhy::SameSample, why());
+            }
+            continue;
+        }
+        // One join per kind of server the names speak for: linear in the bucket.
+        let mut first_of_family: HashMap<&str, usize> = HashMap::new();
+        for &i in members {
+            for family in k.families_of_name(&vars[i].name) {
+                match first_of_family.get(family) {
+                    Some(&first) => u.join(first, i, GroupWhy::SameSample, why()),
+                    None => {
+                        first_of_family.insert(family, i);
+                    }
+                }
+            }
+        }
+    }
+
+    // Clients of the project's own servers.
+    for (client, server, why) in wiring(vars, &index, input) {
+        u.join(client, server, GroupWhy::Wiring, why);
+    }
+
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..vars.len() {
+        let root = u.find(i);
+        members.entry(root).or_default().push(i);
+    }
+    let mut groups = Vec::new();
+    for (root, list) in members.into_iter().filter(|(_, m)| m.len() > 1) {
+        let (reason, why) = u
+            .why
+            .get(&root)
+            .cloned()
+            .unwrap_or((GroupWhy::SameSample, String::new()));
+        // A credential of the project's own server is whatever envward makes it: generatable.
+        let has_server = list
+            .iter()
+            .any(|&i| vars[i].classified_by.starts_with("image "));
+        for &i in &list {
+            if vars[i].class == Class::External && (reason != GroupWhy::SameSample || has_server) {
+                vars[i].class = Class::Secret;
+                vars[i].classified_by = format!("{why}, so envward can generate it");
+                if vars[i].kind.is_none() {
+                    vars[i].kind = Some(crate::generate::Kind::Password);
+                }
+            }
+        }
+        groups.push(Group {
+            members: list.iter().map(|&i| vars[i].name.clone()).collect(),
+            why,
+            reason,
+        });
+    }
+
+    own_server_users(vars, &index, input);
+    let urls = url_links(vars, &index, input);
+    let derived = derivations(vars, &index, input, k);
+    let member_of = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.members.iter().map(move |m| (m.clone(), i)))
+        .collect();
+    Relations {
+        groups,
+        urls,
+        derived,
+        member_of,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("postgres://u:p@db:5432/x"), Some("db"));
+        assert_eq!(host_of("db"), Some("db"));
+        assert_eq!(host_of("http://minio:9000"), Some("minio"));
+        assert_eq!(host_of("not a host"), None);
+    }
+
+    #[test]
+    fn percent_round_trip() {
+        let s = "a@b:c/d%e f";
+        assert_eq!(percent_decode(&percent_encode(s)), s);
+        assert_eq!(percent_encode("Ab-_.~9"), "Ab-_.~9");
+    }
+}

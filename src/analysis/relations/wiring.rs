@@ -1,0 +1,274 @@
+//! Wiring through compose: which variable a service's client credential comes from, and
+//! which of the project's own servers (postgres, redis, minio …) it logs in to, so the
+//! client's password and the server's join one group.
+
+use std::collections::HashMap;
+
+use super::super::facts::Var;
+use super::super::knowledge::{ServerRole, name_words};
+use super::super::{Class, Input};
+use super::{current, example_value, is_user_name};
+use crate::interpolate;
+/// A server of the project: its service, family and the variable holding its password.
+struct Server<'a> {
+    service: &'a str,
+    family: &'a str,
+    clients: &'a [String],
+    password_var: usize,
+}
+
+/// The `.env` variables each service reads, with the container variable each becomes.
+fn service_inputs<'a>(
+    input: &'a Input<'a>,
+    vars: &[Var<'_>],
+) -> Vec<(&'a str, Vec<(String, String)>)> {
+    let live_abs = input.project.working_dir.join(input.live_path);
+    input
+        .project
+        .services
+        .iter()
+        .map(|s| {
+            let mut out: Vec<(String, String)> = Vec::new();
+            for e in &s.environment {
+                match &e.value {
+                    None => out.push((e.key.clone(), e.key.clone())),
+                    Some(v) => {
+                        for r in interpolate::references(v).unwrap_or_default() {
+                            out.push((r.name, e.key.clone()));
+                        }
+                    }
+                }
+            }
+            if s.env_files.iter().any(|f| f.path == live_abs) {
+                for v in vars
+                    .iter()
+                    .filter(|v| v.live.is_some() || v.example.is_some())
+                {
+                    if !out.iter().any(|(n, _)| *n == v.name) {
+                        out.push((v.name.clone(), v.name.clone()));
+                    }
+                }
+            }
+            (s.name.as_str(), out)
+        })
+        .collect()
+}
+
+/// Pairs (client variable, server password variable) for clients of the project's own
+/// servers, with the reason in words.
+pub(super) fn wiring(
+    vars: &[Var<'_>],
+    index: &HashMap<String, usize>,
+    input: &Input<'_>,
+) -> Vec<(usize, usize, String)> {
+    let knowledge = input.knowledge;
+    let inputs = service_inputs(input, vars);
+    let mut servers: Vec<Server<'_>> = Vec::new();
+    for (s, (name, feeds)) in input.project.services.iter().zip(&inputs) {
+        let Some(image) = s.image.as_deref().and_then(|i| knowledge.image(i)) else {
+            continue;
+        };
+        let Some(family) = image.family.as_deref() else {
+            continue;
+        };
+        let pw: Vec<&str> = image
+            .server_var(ServerRole::Password)
+            .chain(image.server_var(ServerRole::Key))
+            .collect();
+        for (var, container) in feeds {
+            if pw.contains(&container.as_str())
+                && let Some(&i) = index.get(var)
+            {
+                servers.push(Server {
+                    service: name,
+                    family,
+                    clients: &image.clients,
+                    password_var: i,
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for server in &servers {
+        let same_family = servers.iter().filter(|s| s.family == server.family).count();
+        for (service, feeds) in &inputs {
+            if *service == server.service {
+                continue;
+            }
+            // Host evidence: the client names the server's service somewhere in its inputs.
+            let mentions_server = feeds.iter().any(|(var, _)| {
+                index
+                    .get(var)
+                    .and_then(|&i| current(&vars[i]).or(vars[i].default_value.as_deref()))
+                    .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
+            }) || input
+                .project
+                .services
+                .iter()
+                .find(|s| s.name == *service)
+                .is_some_and(|s| {
+                    s.environment.iter().any(|e| {
+                        e.value
+                            .as_deref()
+                            .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
+                    })
+                });
+            if !mentions_server && same_family > 1 {
+                continue;
+            }
+            for (var, container) in feeds {
+                let Some(&i) = index.get(var) else { continue };
+                if i == server.password_var {
+                    continue;
+                }
+                let v = &vars[i];
+                if v.class == Class::Config
+                    || v.url_credentials
+                    || is_user_name(container)
+                    || is_user_name(var)
+                {
+                    continue;
+                }
+                let words: Vec<String> = name_words(container).chain(name_words(var)).collect();
+                // A credential that names an outside provider is that provider's, whatever
+                // else its name says (`AZURE_AI_SEARCH_API_KEY` is not the local search's).
+                if words
+                    .iter()
+                    .any(|w| knowledge.is_provider_word(w) && !server.clients.contains(w))
+                {
+                    continue;
+                }
+                let specific = knowledge
+                    .specific_families_of_name(container)
+                    .contains(&server.family)
+                    || knowledge
+                        .specific_families_of_name(var)
+                        .contains(&server.family);
+                let speaks_family = words.iter().any(|w| server.clients.contains(w))
+                    && (specific || mentions_server);
+                let is_credential = words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "PASSWORD"
+                            | "PASS"
+                            | "PWD"
+                            | "PASSWD"
+                            | "SECRET"
+                            | "KEY"
+                            | "APIKEY"
+                            | "TOKEN"
+                    )
+                });
+                if !(speaks_family && is_credential) {
+                    continue;
+                }
+                if !mentions_server
+                    && !feeds.iter().any(|(n, _)| {
+                        index
+                            .get(n)
+                            .is_some_and(|&j| host_like(&vars[j], server.service))
+                    })
+                {
+                    // Without a host setting pointing at the server, a matching name alone
+                    // is not enough unless it is the only server of its kind.
+                    if same_family != 1 {
+                        continue;
+                    }
+                }
+                // Two different real values in the template (the example file: a live file's
+                // values are the user's, and may simply disagree) mean they are not the same.
+                let a = example_value(v);
+                let b = example_value(&vars[server.password_var]);
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                    && !(knowledge.placeholder(a, true).is_some()
+                        || knowledge.placeholder(b, true).is_some())
+                {
+                    continue;
+                }
+                out.push((
+                    i,
+                    server.password_var,
+                    format!(
+                        "{} logs in to the project's own {} ({}), whose password is {}",
+                        v.name, server.family, server.service, vars[server.password_var].name
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A client's access key id or user name for one of the project's own servers (the S3
+/// access key of its `MinIO` is `MinIO`'s root user): configuration, not a provider's secret.
+pub(super) fn own_server_users(
+    vars: &mut [Var<'_>],
+    index: &HashMap<String, usize>,
+    input: &Input<'_>,
+) {
+    let knowledge = input.knowledge;
+    let inputs = service_inputs(input, vars);
+    let mut users: Vec<(Vec<String>, String)> = Vec::new();
+    for (s, (_, feeds)) in input.project.services.iter().zip(&inputs) {
+        let Some(image) = s.image.as_deref().and_then(|i| knowledge.image(i)) else {
+            continue;
+        };
+        let user_vars: Vec<&str> = image.server_var(ServerRole::User).collect();
+        for (var, container) in feeds {
+            if user_vars.contains(&container.as_str())
+                && let Some(&i) = index.get(var)
+                && let Some(value) = current(&vars[i]).or(vars[i].default_value.as_deref())
+            {
+                users.push((image.clients.clone(), value.to_string()));
+            }
+        }
+    }
+    for v in vars.iter_mut().filter(|v| v.class != Class::Config) {
+        let words: Vec<String> = name_words(&v.name).collect();
+        let user_like = !words
+            .iter()
+            .any(|w| matches!(w.as_str(), "SECRET" | "PASSWORD" | "PASS" | "PWD"))
+            && (words
+                .iter()
+                .any(|w| matches!(w.as_str(), "ID" | "USER" | "USERNAME"))
+                || words.ends_with(&["ACCESS".to_string(), "KEY".to_string()]));
+        if !user_like {
+            continue;
+        }
+        let Some(value) = current(v) else { continue };
+        if users
+            .iter()
+            .any(|(clients, u)| u == value && words.iter().any(|w| clients.contains(w)))
+        {
+            v.class = Class::Config;
+            v.kind = None;
+            v.classified_by = "the user name of the project's own server".to_string();
+        }
+    }
+}
+
+/// Whether a variable is a host setting pointing at `service`.
+fn host_like(v: &Var<'_>, service: &str) -> bool {
+    current(v)
+        .or(v.default_value.as_deref())
+        .and_then(host_of)
+        .is_some_and(|h| h == service)
+}
+
+/// The host a value names: itself when it is a bare host name, or the host part of a URL.
+pub fn host_of(value: &str) -> Option<&str> {
+    let v = value.trim();
+    let rest = match v.split_once("://") {
+        Some((_, after)) => after,
+        None => v,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host_port.split(':').next().unwrap_or(host_port);
+    (!host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    .then_some(host)
+}
