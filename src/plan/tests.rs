@@ -2,6 +2,8 @@ use rand::SeedableRng;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::*;
+use crate::analysis::jwt;
+use crate::analysis::shape::url_password_span;
 use crate::analysis::testkit::{Built, Fixture};
 use crate::dotenv::parse;
 
