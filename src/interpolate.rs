@@ -156,6 +156,10 @@ pub struct Reference {
     /// True when the reference sits inside another reference's word, so Compose reads it only
     /// when that word is used.
     pub nested: bool,
+    /// The variable whose default (`:-` or `-` word) this reference sits in, when that
+    /// reference is itself top-level: Compose reads this one exactly when that variable is
+    /// unset (or empty, for `:-`).
+    pub default_of: Option<(String, Form)>,
 }
 
 impl Reference {
@@ -461,7 +465,7 @@ where
 /// error, as it would be when Compose evaluates the string.
 pub fn references(template: &str) -> Result<Vec<Reference>, TemplateError> {
     let mut out = Vec::new();
-    collect(template, 0, 0, &mut out)?;
+    collect(template, 0, 0, None, &mut out)?;
     Ok(out)
 }
 
@@ -469,6 +473,7 @@ fn collect(
     template: &str,
     base: usize,
     depth: usize,
+    default_of: Option<(&str, Form)>,
     out: &mut Vec<Reference>,
 ) -> Result<(), TemplateError> {
     if depth > MAX_NESTING {
@@ -487,6 +492,7 @@ fn collect(
                 word: None,
                 span: base + start..base + start + len,
                 nested,
+                default_of: default_of.map(|(n, f)| (n.to_string(), f)),
             }),
             Token::Braced {
                 name,
@@ -500,9 +506,13 @@ fn collect(
                     word: (form != Form::Braced).then(|| word.to_string()),
                     span: base + start..base + start + len,
                     nested,
+                    default_of: default_of.map(|(n, f)| (n.to_string(), f)),
                 });
                 if form != Form::Braced {
-                    collect(word, base + start + word_offset, depth + 1, out)?;
+                    // Only a top-level reference's default: deeper ones are read under
+                    // conditions on more than one variable.
+                    let parent = (depth == 0 && form.has_default()).then_some((name, form));
+                    collect(word, base + start + word_offset, depth + 1, parent, out)?;
                 }
             }
         }

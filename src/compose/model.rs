@@ -63,6 +63,10 @@ pub struct ComposeRef {
     pub default: Option<String>,
     /// No default, not a `+` form, and not nested in another reference's word.
     pub required: bool,
+    /// The variable whose default this reference sits in (`${URL:-http://x:$PORT}` gives
+    /// `PORT` the default of `URL`), with that reference's form: Compose reads this one only
+    /// when that variable is unset (or empty, for `:-`).
+    pub default_of: Option<(String, crate::interpolate::Form)>,
     /// The reference sits inside a `scheme://…` URI.
     pub in_uri: bool,
     /// The dotted path of the YAML value (`services.db.environment.PASSWORD`).

@@ -368,4 +368,25 @@ impl<'a> Context<'a> {
     pub fn var(&self, name: &str) -> Option<&Var<'a>> {
         self.vars.iter().find(|v| v.name == name)
     }
+
+    /// Whether Compose would use the default of a top-level `${name:-…}` (`form` says which
+    /// operator): the variable is unset in the environment and in the live file (in the
+    /// example, before there is a live file, since that is what the live file starts as), or
+    /// empty under `:-`.
+    pub fn default_applies(&self, name: &str, form: crate::interpolate::Form) -> bool {
+        let value = self.input.env.get(name).cloned().or_else(|| {
+            let v = self.var(name)?;
+            let entry = if self.input.live.is_some() {
+                v.live.as_ref()
+            } else {
+                v.example.as_ref()
+            }?;
+            // An undecodable value is set to something: Compose would not use the default.
+            Some(entry.value.clone().unwrap_or_else(|| "?".to_string()))
+        });
+        match value {
+            None => true,
+            Some(v) => v.is_empty() && form == crate::interpolate::Form::DefaultIfEmpty,
+        }
+    }
 }

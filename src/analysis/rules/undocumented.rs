@@ -6,6 +6,8 @@
 use super::{Rule, RuleId, about};
 use crate::analysis::facts::{Context, Var};
 use crate::analysis::{Finding, Severity};
+use crate::compose::Usage;
+use crate::interpolate::Form;
 
 /// See the module docs.
 pub struct Undocumented;
@@ -35,18 +37,34 @@ impl Rule for Undocumented {
                 && !cx.declarations.documents(&v.name)
                 && !SHELL_VARIABLES.contains(&v.name.as_str())
         }) {
-            let Some(r) = var
-                .refs
-                .iter()
-                .find(|r| r.required && r.usage != crate::compose::Usage::Passthrough)
-            else {
+            // A reference without a default counts where Compose reads it: at the top level,
+            // or in the default of a variable the project leaves unset
+            // (`${URL:-http://localhost:$PORT}` needs `PORT` while `URL` is unset).
+            let read = |r: &crate::compose::ComposeRef| -> bool {
+                r.usage != crate::compose::Usage::Passthrough
+                    && (r.required
+                        || matches!(
+                            (&r.default_of, r.usage),
+                            (Some((outer, form)), Usage::Interpolation(Form::Bare | Form::Braced))
+                                if cx.default_applies(outer, *form)
+                        ))
+            };
+            let Some(r) = var.refs.iter().find(|r| read(r)) else {
                 continue;
             };
-            let message = format!(
-                "{} is required by {} but {example} does not list it",
-                var.name,
-                super::place_name(&r.scope)
-            );
+            let message = match (&r.default_of, r.required) {
+                (Some((outer, _)), false) => format!(
+                    "{} is read by {} in the default of {outer}, which is unset, but {example} \
+                     does not list it",
+                    var.name,
+                    super::place_name(&r.scope)
+                ),
+                _ => format!(
+                    "{} is required by {} but {example} does not list it",
+                    var.name,
+                    super::place_name(&r.scope)
+                ),
+            };
             out.push(about(
                 self.id(),
                 Severity::Warning,
@@ -68,5 +86,30 @@ mod tests {
         let compose = "services:\n  a:\n    image: x\n    environment:\n      R: ${REQ}\n      O: ${OPT:-1}\n      P: ${DOC}\n";
         let inv = Fixture::new().compose(compose).example("DOC=1\n").run();
         assert_eq!(vars_of(&inv, RuleId::Undocumented), ["REQ"]);
+    }
+
+    #[test]
+    fn a_reference_in_a_default_counts_while_that_default_is_used() {
+        let compose = "services:\n  a:\n    image: x\n    environment:\n      \
+                       U: ${URL:-http://localhost:$PORT}\n      \
+                       E: ${EMPTY-http://x:${EPORT}}\n      \
+                       D: ${DEEP:-${MID:-x$INNER}}\n      \
+                       F: ${FINE:-http://x:${FPORT:-80}}\n";
+        // URL is unset, so its default (and PORT) is used; EMPTY is set (to nothing) and `-`
+        // only replaces an unset one; INNER is read only if two variables are unset, which
+        // is not judged; FPORT has its own default.
+        let inv = Fixture::new()
+            .compose(compose)
+            .example("EMPTY=\n")
+            .live("EMPTY=\n")
+            .run();
+        assert_eq!(vars_of(&inv, RuleId::Undocumented), ["PORT"]);
+        // Once the template sets URL, its default and PORT are never read.
+        let inv = Fixture::new()
+            .compose(compose)
+            .example("EMPTY=\nURL=https://app.example.org\n")
+            .live("EMPTY=\nURL=https://app.example.org\n")
+            .run();
+        assert!(vars_of(&inv, RuleId::Undocumented).is_empty());
     }
 }
