@@ -152,6 +152,27 @@ pub fn charset_bits(value: &str) -> f64 {
     len * f64::from(pool).log2()
 }
 
+/// The most bits a value's alphabet can carry when it is an encoding of random bytes: 4 a
+/// character for hex, 6 for base64 (whole bytes only), so a hex or base64 string of 32
+/// random bytes never counts for more than 256 bits. Other values: no cap.
+fn alphabet_bits(value: &str) -> f64 {
+    let body = value.trim_end_matches('=');
+    #[allow(clippy::cast_precision_loss)] // lengths are far below 2^52
+    let len = body.len() as f64;
+    if body.is_empty() {
+        f64::INFINITY
+    } else if body.chars().all(|c| c.is_ascii_hexdigit()) {
+        len * 4.0
+    } else if body
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_'))
+    {
+        (len * 6.0 / 8.0).floor() * 8.0
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// Whether a value has none of the structure zxcvbn looks for, so its dictionary scan (the
 /// costly part of judging a value) can be skipped: lower, upper case and digits all present,
 /// mostly distinct characters, no run of more than five letters of one case (a word), no
@@ -315,11 +336,13 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
             min: policy.min_length,
         });
     }
-    let mut bits = charset_bits(value);
-    // zxcvbn is the costly part: only ask it about values that pass the cheap checks.
-    // zxcvbn is the costly part: only ask it about values that pass the cheap checks and
-    // show some structure.
-    if bits >= policy.min_bits && weaknesses.is_empty() && !looks_random(value) {
+    let mut bits = charset_bits(value).min(alphabet_bits(value));
+    // zxcvbn is the costly part: skip it for long values that show no structure. The figure
+    // is shown, so a short value always gets it ("Summer2024!" is a word, a year and a
+    // symbol, not 72 bits); past a few hundred characters a value already found weak is
+    // judged on its other weaknesses.
+    let short = length < policy.min_length;
+    if (short || !looks_random(value)) && (weaknesses.is_empty() || length <= 256) {
         bits = bits.min(structured_bits(value));
     }
     if bits < policy.min_bits {
@@ -431,6 +454,32 @@ mod tests {
         for (value, kind, strong) in cases {
             let s = assess(value, kind, &p, &k);
             assert_eq!(s.is_strong(), strong, "{value}: {:?}", s.weaknesses);
+        }
+    }
+
+    #[test]
+    fn figures_never_exceed_what_the_randomness_holds() {
+        let k = Knowledge::builtin().unwrap();
+        let p = Policy::default();
+        // 32 random bytes, however they are written, are 256 bits at most.
+        for value in [
+            "YRgw02Qa-PlKaQ3MJdH0sNrJSDJawY9t0yVkNxc18y_",
+            "q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wR=",
+            "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c",
+        ] {
+            let s = assess(value, Some(Kind::Password), &p, &k);
+            assert!(s.bits <= 256.0, "{value}: {}", s.bits);
+            assert!(s.bits >= 240.0, "{value}: {}", s.bits);
+        }
+    }
+
+    #[test]
+    fn common_passwords_with_digits_appended_are_rated_as_such() {
+        let k = Knowledge::builtin().unwrap();
+        let p = Policy::default();
+        for value in ["password123", "Summer2024!", "P@ssw0rd2024", "dragon2023"] {
+            let s = assess(value, Some(Kind::Password), &p, &k);
+            assert!(s.bits < 40.0, "{value}: {:.1} bits", s.bits);
         }
     }
 
