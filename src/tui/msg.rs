@@ -166,6 +166,9 @@ pub struct SaveDone {
     pub backups: Vec<PathBuf>,
     /// A one-time notice (the identity was created), without values.
     pub notice: Option<String>,
+    /// What the save also did beside the live file (old backups pruned, leftover temporary
+    /// files removed, future-dated backups seen), in words, for the status line.
+    pub housekeeping: Vec<String>,
     /// The file as now on disk.
     pub disk: EnvFile,
     /// Its mode and git standing now.

@@ -150,6 +150,40 @@ fn read_back(cwd: &std::path::Path, path: &std::path::Path) -> Result<EnvFile, E
     workspace::read_env_file(cwd, path, true)
 }
 
+/// What `envward fill` prints line by line about the files beside the live one, counted.
+fn housekeeping(report: &crate::store::SaveReport) -> Vec<String> {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut out = Vec::new();
+    if !report.pruned.is_empty() {
+        out.push(format!(
+            "pruned {}",
+            plural(report.pruned.len(), "old backup", "old backups")
+        ));
+    }
+    if !report.swept.is_empty() {
+        out.push(format!(
+            "removed {} an interrupted save left",
+            plural(report.swept.len(), "temporary file", "temporary files")
+        ));
+    }
+    if !report.future_dated.is_empty() {
+        out.push(format!(
+            "{} dated in the future (wrong clock?)",
+            plural(report.future_dated.len(), "backup is", "backups are")
+        ));
+    }
+    if report.prune_error.is_some() {
+        out.push("pruning old backups failed (the save stands)".to_string());
+    }
+    out
+}
+
 fn save_job(job: &SaveJob) -> Result<SaveDone, SaveFailure> {
     let saved = save::save(&job.ws, &job.text, &job.options).map_err(|e| match e {
         Error::Store(StoreError::ChangedOnDisk { .. }) => SaveFailure::ChangedOnDisk(format!(
@@ -179,6 +213,7 @@ fn save_job(job: &SaveJob) -> Result<SaveDone, SaveFailure> {
             })
             .collect(),
         notice: saved.notice.map(|n| n.to_string()),
+        housekeeping: housekeeping(&saved.report),
         disk,
         facts: facts_of(path),
         revision: job.revision,

@@ -150,7 +150,19 @@ pub(super) fn on_saved(
             if !backups.is_empty() {
                 let _ = write!(text, " · backup {}", backups.join(", "));
             }
-            say(model, Tone::Good, text);
+            for h in &done.housekeeping {
+                let _ = write!(text, " · {h}");
+            }
+            let tone = if done
+                .housekeeping
+                .iter()
+                .any(|h| h.contains("future") || h.contains("failed"))
+            {
+                Tone::Warn
+            } else {
+                Tone::Good
+            };
+            say(model, tone, text);
             // The identity notice matters (losing the key loses the backups): shown whole
             // until acknowledged, or printed after the terminal is restored when quitting.
             if let Some(n) = done.notice {

@@ -118,6 +118,7 @@ fn worker_saved(dir: &Path, job: &SaveJob, backups: &[&str], notice: Option<&str
         live: ".env".into(),
         backups: backups.iter().map(Into::into).collect(),
         notice: notice.map(str::to_string),
+        housekeeping: Vec::new(),
         disk,
         facts: FileFacts {
             mode: Some(0o600),
@@ -287,6 +288,39 @@ fn value(m: &Model, name: &str) -> String {
         .and_then(|d| d.get(name))
         .map(|e| e.raw_value().to_string())
         .unwrap_or_default()
+}
+
+#[test]
+fn saving_says_which_old_backups_it_pruned_and_which_leftovers_it_removed() {
+    let f = fixture();
+    std::fs::write(f.dir.join("envward.toml"), "[backup]\nkeep = 1\n").unwrap();
+    std::fs::write(f.dir.join(".env"), "POSTGRES_DB=chat4all\n").unwrap();
+    // What an interrupted save leaves: a whole plaintext copy, named as the store names it.
+    std::fs::write(f.dir.join(".env.envward-tmp-Ab3xYz.env"), "X=1\n").unwrap();
+    // An older backup, beyond what `keep = 1` keeps once this save has written its own.
+    let old = f.dir.join(".env.000001.20250101T000000Z.age");
+    std::fs::write(&old, "age-encryption.org/v1\n").unwrap();
+    let mut m = load(&f.dir);
+    let cmd = ch(&mut m, 'G');
+    run_generate(&mut m, cmd);
+    let Some(Cmd::Save(mut job)) = ch(&mut m, 's') else {
+        panic!("s saves");
+    };
+    let identity = f.dir.join("identity.txt");
+    let key = age::x25519::Identity::generate();
+    std::fs::write(&identity, format!("{}\n", key.to_string().expose_secret())).unwrap();
+    job.options.identity = Some(identity);
+    let done = crate::tui::worker::perform(crate::tui::worker::Job::Save(job));
+    update(&mut m, done);
+    let said = status_text(&m);
+    // The save's own backups are never pruned; the older one is.
+    assert!(said.contains("pruned 1 old backup"), "{said}");
+    assert!(!old.exists());
+    assert!(
+        said.contains("removed 1 temporary file an interrupted save left"),
+        "{said}"
+    );
+    assert!(!f.dir.join(".env.envward-tmp-Ab3xYz.env").exists());
 }
 
 #[test]
