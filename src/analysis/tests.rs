@@ -321,3 +321,14 @@ fn a_service_behind_a_profile_needs_nothing_by_default() {
         .run();
     assert_eq!(status(&inv, "OPENSEARCH_PASSWORD"), Status::Missing);
 }
+
+#[test]
+fn a_subpath_interpolated_right_after_the_host_is_safe_in_its_uri() {
+    let compose = "services:\n  grafana:\n    image: grafana/grafana\n    environment:\n      - GF_SERVER_ROOT_URL=http://${GRAFANA_DOMAIN}${GRAFANA_PATH}/\n";
+    let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=/grafana\n";
+    let inv = Fixture::new().compose(compose).example(env).live(env).run();
+    assert!(vars_of(&inv, RuleId::UnsafeInUri).is_empty());
+    let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=me@host/grafana\n";
+    let inv = Fixture::new().compose(compose).example(env).live(env).run();
+    assert_eq!(vars_of(&inv, RuleId::UnsafeInUri), ["GRAFANA_PATH"]);
+}
