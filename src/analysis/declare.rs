@@ -36,6 +36,10 @@ pub struct Declared {
     pub block_recipe: Option<Kind>,
     /// What declared the class (for "classified by").
     pub by: Option<&'static str>,
+    /// The introduction of its section says the section is only needed for another setup
+    /// (`These are only required for configuring PostgreSQL`): an empty value there is
+    /// the default setup, not a gap.
+    pub section_conditional: bool,
 }
 
 /// Everything a template declares.
@@ -74,10 +78,12 @@ pub fn read(doc: &Document) -> Declarations {
     let mut out = Declarations::default();
     let attached = attach(doc);
     let headings = sections(doc);
+    let conditional = conditional_sections(doc);
     let defaults = file_defaults(doc);
     for a in &attached {
         let mut d = Declared {
             section: headings.get(a.key).cloned(),
+            section_conditional: conditional.contains(a.key),
             ..Declared::default()
         };
         let mut own: Vec<&str> = a.above.iter().map(String::as_str).collect();
@@ -405,7 +411,8 @@ fn says_optional(text: &str) -> bool {
 }
 
 /// The phrases that say "optional" even about a whole block of entries (not the conditional
-/// "if you want …", which a block intro uses for one of its entries).
+/// "if you want …", which a block intro uses for one of its entries; a plural "if these are
+/// set" speaks of the whole block).
 fn says_optional_strongly(text: &str) -> bool {
     let t = text.to_lowercase();
     [
@@ -415,9 +422,74 @@ fn says_optional_strongly(text: &str) -> bool {
         "leave it blank",
         "leave it empty",
         "not required",
+        "if these are set",
     ]
     .iter()
     .any(|p| t.contains(p))
+}
+
+/// The keys of sections whose introduction says they are only for another setup. A section
+/// starts where a blank line separates two entries; its introduction is every comment line
+/// of that gap (`# Database settings`, `# These are only required for PostgreSQL`, a blank
+/// line, then the first entry's own comment). Comments right above later entries of the
+/// section, with no blank line, keep it going.
+fn conditional_sections(doc: &Document) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut gap: Vec<&str> = Vec::new();
+    let mut after_entry = false;
+    let mut conditional = false;
+    for item in doc.items() {
+        match item {
+            Item::Trivia(t) => {
+                let mut lines = t.lines();
+                // Trivia right after an entry starts with the rest of that entry's line.
+                if after_entry {
+                    lines.next();
+                    after_entry = false;
+                }
+                gap.extend(lines);
+            }
+            Item::Entry(e) => {
+                if gap.iter().any(|l| l.trim().is_empty()) {
+                    let intro: Vec<&str> = gap
+                        .iter()
+                        .filter(|l| commented_key(l).is_none())
+                        .filter_map(|l| l.trim().strip_prefix('#'))
+                        .collect();
+                    conditional = says_section_is_conditional(&intro.join(" "));
+                }
+                if conditional {
+                    out.insert(e.key().to_string());
+                }
+                gap.clear();
+                after_entry = true;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a section's introduction says its settings only matter for a setup other than
+/// the default one (`only required for configuring PostgreSQL`, `not relevant if using the
+/// default SQLite`, `Only if you use external Redis`).
+fn says_section_is_conditional(text: &str) -> bool {
+    let t = text.to_lowercase();
+    says_optional_strongly(&t)
+        || [
+            "only required for",
+            "only required if",
+            "only needed for",
+            "only needed if",
+            "only if you use",
+            "only if using",
+            "only when using",
+            "not relevant if",
+            "not needed if",
+            "don't need to configure",
+            "do not need to configure",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
 }
 
 /// Variable names that a comment says must hold the same value as this one.
@@ -637,6 +709,31 @@ mod tests {
             "same block"
         );
         assert_eq!(d.get("DB_PASSWORD").unwrap().required, None);
+        let d = read_str(
+            "# An admin user is created if these are set\nADMIN_EMAIL=\nADMIN_PASSWORD=\n",
+        );
+        assert_eq!(
+            d.get("ADMIN_PASSWORD").unwrap().required,
+            Some(false),
+            "a plural condition covers the block"
+        );
+    }
+
+    #[test]
+    fn a_section_for_another_setup_is_conditional() {
+        let d = read_str(
+            "SECRET=\n\n# Database settings\n# These are only required for configuring PostgreSQL.\n# By default SQLite is used.\n\n# Database engine\nDB_ENGINE=\n# Password\nDB_PASSWORD=\n\n# Mail\nMAIL_PASSWORD=\n",
+        );
+        assert!(d.get("DB_ENGINE").unwrap().section_conditional);
+        assert!(
+            d.get("DB_PASSWORD").unwrap().section_conditional,
+            "same section"
+        );
+        assert!(!d.get("SECRET").unwrap().section_conditional);
+        assert!(
+            !d.get("MAIL_PASSWORD").unwrap().section_conditional,
+            "next section"
+        );
     }
 
     #[test]

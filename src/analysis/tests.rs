@@ -323,6 +323,31 @@ fn a_service_behind_a_profile_needs_nothing_by_default() {
 }
 
 #[test]
+fn an_env_file_edited_in_place_still_asks_for_its_empty_secrets() {
+    // No separate template: the live file loaded by env_file is the template itself.
+    let live = "# A random 32-character secret key used to encrypt user sessions\nSECRET_PASSWORD=\nSMTP_PWD=\nSUPPORT_EMAIL=\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(live).run();
+    assert_eq!(status(&inv, "SECRET_PASSWORD"), Status::Missing);
+    assert_eq!(status(&inv, "SMTP_PWD"), Status::Ok);
+    assert_eq!(status(&inv, "SUPPORT_EMAIL"), Status::Ok);
+    let filled = "SECRET_PASSWORD=Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl\nSMTP_PWD=\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(filled).run();
+    assert_eq!(status(&inv, "SECRET_PASSWORD"), Status::Ok);
+}
+
+#[test]
+fn an_empty_secret_in_a_section_for_another_backend_is_not_missing() {
+    let live = "SECRET_KEY=\n\n# Database settings\n# These are currently only required for configuring PostgreSQL.\n# By default, the app uses SQLite for which you don't need to configure anything.\n\n# Database engine, can be sqlite (default) or postgres\nDB_ENGINE=\n# Password to connect to the database server\nDB_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .example(live)
+        .live(live)
+        .run();
+    assert_eq!(status(&inv, "DB_PASSWORD"), Status::Ok);
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Missing);
+}
+
+#[test]
 fn a_subpath_interpolated_right_after_the_host_is_safe_in_its_uri() {
     let compose = "services:\n  grafana:\n    image: grafana/grafana\n    environment:\n      - GF_SERVER_ROOT_URL=http://${GRAFANA_DOMAIN}${GRAFANA_PATH}/\n";
     let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=/grafana\n";

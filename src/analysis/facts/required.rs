@@ -54,7 +54,17 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
     if v.rules.required && interpolated && !defaulted {
         return true;
     }
-    let Some(example) = &v.example else {
+    // Its section is only for another setup (PostgreSQL settings while SQLite is the default).
+    if v.declared.as_ref().is_some_and(|d| d.section_conditional) {
+        return false;
+    }
+    // The template's entry; a live file that is its own template (a committed `.env`, an
+    // env_file edited in place) plays that part, so its empty secrets are still asked for.
+    let Some(example) = v
+        .example
+        .as_ref()
+        .or(v.live.as_ref().filter(|_| input.example.is_none()))
+    else {
         return false;
     };
     let example_empty = example.value.as_deref().is_none_or(shape::is_blank);
