@@ -348,6 +348,16 @@ fn an_empty_secret_in_a_section_for_another_backend_is_not_missing() {
 }
 
 #[test]
+fn a_fill_in_marker_left_in_any_setting_is_a_placeholder() {
+    let env = "POSTGRES_USER=<MY POSTGRES USERNAME>\nADMIN_EMAIL=<MY EMAIL ADDRESS>\nSMTP_FROM=noreply@<MY DOMAIN>\nMAIL_FROM=App <app@mail.org>\nADMIN_USER=admin\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(env).run();
+    assert_eq!(
+        vars_of(&inv, RuleId::Placeholder),
+        ["POSTGRES_USER", "ADMIN_EMAIL", "SMTP_FROM"]
+    );
+}
+
+#[test]
 fn a_subpath_interpolated_right_after_the_host_is_safe_in_its_uri() {
     let compose = "services:\n  grafana:\n    image: grafana/grafana\n    environment:\n      - GF_SERVER_ROOT_URL=http://${GRAFANA_DOMAIN}${GRAFANA_PATH}/\n";
     let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=/grafana\n";

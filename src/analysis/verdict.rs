@@ -198,7 +198,8 @@ pub fn judge(
         .and_then(|e| e.value.as_deref())
         .filter(|v| !v.is_empty());
     // In configuration only an address left pointing at an example host is worth a word: a
-    // stand-in user name or sender is the user's business, and CI fails on secrets.
+    // stand-in user name or sender is the user's business, and CI fails on secrets. A
+    // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
     let mut placeholder = if sensitive {
         k.placeholder(&judged, true)
     } else if is_host_setting(&var.name) || is_provider_identifier(k, &var.name) {
@@ -206,6 +207,8 @@ pub fn judge(
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())
         })
+    } else if super::Knowledge::has_fill_in_marker(&judged) {
+        Some("still holds the template's fill-in marker (<…>)".to_string())
     } else {
         None
     };
