@@ -367,3 +367,15 @@ fn a_subpath_interpolated_right_after_the_host_is_safe_in_its_uri() {
     let inv = Fixture::new().compose(compose).example(env).live(env).run();
     assert_eq!(vars_of(&inv, RuleId::UnsafeInUri), ["GRAFANA_PATH"]);
 }
+
+#[test]
+fn a_readable_sample_under_a_comment_asking_for_a_random_value_is_a_placeholder() {
+    // A committed env file, edited in place: no separate template to compare with.
+    let live = "# Django's secret key, change to a 50 character random string.\nSECRET_KEY=myapp-docker-supersecret-key-1234567890!@#$%^&*(-_)\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(live).run();
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Placeholder);
+    // What fill writes there reads as random and is left alone.
+    let filled = "# Django's secret key, change to a 50 character random string.\nSECRET_KEY=q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wRtXmN4bV8cZ2yQ6jH1dG5f\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(filled).run();
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Ok);
+}
