@@ -108,6 +108,9 @@ pub fn read(doc: &Document) -> Declarations {
         if d.required.is_none() && (says_optional(&text) || says_optional_strongly(&block_text)) {
             d.required = Some(false);
         }
+        if d.required.is_none() && own.first().is_some_and(|l| says_required(l)) {
+            d.required = Some(true);
+        }
         d.same_as = same_as_mentions(&text, a.key);
         d.recipe = recipe(&text);
         d.block_recipe = recipe(&block_text);
@@ -403,6 +406,30 @@ const PHRASES: [&str; 20] = [
     "if this is set",
     "when set",
 ];
+
+/// Whether a comment opens by declaring its variable required (`# Required - A passphrase to
+/// encrypt JWT`, `# REQUIRED: …`), without a condition (`# Required if you use S3`). Templates
+/// that mark every entry `Optional -` or `Required -` say so for values the app reads itself.
+fn says_required(line: &str) -> bool {
+    let t = line.trim().to_lowercase();
+    let Some(rest) = t.strip_prefix("required") else {
+        return false;
+    };
+    if rest.starts_with(|c: char| c.is_alphanumeric()) {
+        return false;
+    }
+    let next = rest
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | ':' | '.' | ')' | '!' | '—' | '–')
+        })
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    !matches!(
+        next,
+        "if" | "when" | "for" | "only" | "unless" | "with" | "by" | "in" | "on"
+    )
+}
 
 /// Whether a comment says the variable may stay empty.
 fn says_optional(text: &str) -> bool {
@@ -717,6 +744,16 @@ mod tests {
             Some(false),
             "a plural condition covers the block"
         );
+    }
+
+    #[test]
+    fn a_comment_opening_with_required_declares_it() {
+        let d = read_str(
+            "# Required - A passphrase to encrypt JWT. Use a random long string\nJWT_SECRET=\n# Required if you use S3\nS3_KEY=\n# Requirements: none\nOTHER=\n",
+        );
+        assert_eq!(d.get("JWT_SECRET").unwrap().required, Some(true));
+        assert_eq!(d.get("S3_KEY").unwrap().required, None);
+        assert_eq!(d.get("OTHER").unwrap().required, None);
     }
 
     #[test]

@@ -379,3 +379,17 @@ fn a_readable_sample_under_a_comment_asking_for_a_random_value_is_a_placeholder(
     let inv = Fixture::new().compose(LOADS_ENV).live(filled).run();
     assert_eq!(status(&inv, "SECRET_KEY"), Status::Ok);
 }
+
+#[test]
+fn a_running_image_needs_what_a_comment_calls_optional_and_a_required_comment_is_believed() {
+    let compose = "services:\n  app:\n    build: .\n  postgres:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n";
+    let example = "# Required - A passphrase to encrypt JWT. Use a random long string\nJWT_SECRET=\n\n# Optional - SQL database credential details\n# Only if you're using Postgres or MySQL\nDB_HOST=localhost\nDB_PASSWORD=\nREDIS_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "JWT_SECRET"), Status::Missing);
+    assert_eq!(status(&inv, "DB_PASSWORD"), Status::Missing);
+    assert_eq!(status(&inv, "REDIS_PASSWORD"), Status::Ok);
+}

@@ -32,12 +32,7 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
     if strict {
         return true;
     }
-    if let Some(r) = v.declared.as_ref().and_then(|d| d.required) {
-        return r;
-    }
-    if v.follows_others() || v.default_value.is_some() || v.switched_off {
-        return false;
-    }
+    let follows = v.follows_others() || v.default_value.is_some() || v.switched_off;
     let interpolated = v
         .refs
         .iter()
@@ -50,9 +45,17 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
             )
         )
     });
-    // A known image refuses to start without it (postgres and its POSTGRES_PASSWORD).
-    if v.rules.required && interpolated && !defaulted {
+    // A known image that compose starts refuses to start without it (postgres and its
+    // POSTGRES_PASSWORD), even where the template calls it optional: that comment's
+    // condition ("only if you're using Postgres") is met when compose runs the image.
+    if v.rules.required && interpolated && !defaulted && !follows {
         return true;
+    }
+    if let Some(r) = v.declared.as_ref().and_then(|d| d.required) {
+        return r;
+    }
+    if follows {
+        return false;
     }
     // Its section is only for another setup (PostgreSQL settings while SQLite is the default).
     if v.declared.as_ref().is_some_and(|d| d.section_conditional) {
