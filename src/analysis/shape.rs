@@ -215,6 +215,9 @@ pub enum UriPart {
     UserInfo,
     /// The host and port.
     Host,
+    /// The end of the authority, after host text (`http://${HOST}${SUFFIX}/`): the value
+    /// may add a port or begin the path (`/grafana`).
+    HostEnd,
     /// The path.
     Path,
     /// After `?`.
@@ -229,6 +232,7 @@ impl UriPart {
         match self {
             UriPart::UserInfo => &['@', ':', '/', '?', '#', '[', ']', '%', ' '],
             UriPart::Host => &['@', '/', '?', '#', '[', ']', '%', ' '],
+            UriPart::HostEnd => &['@', '%', ' '],
             UriPart::Path => &['?', '#', '%', ' '],
             UriPart::Query => &['#', '%', ' ', '&'],
             UriPart::Fragment => &['%', ' '],
@@ -282,6 +286,8 @@ struct Layout {
     at_sign: Option<usize>,
     query: Option<usize>,
     fragment: Option<usize>,
+    /// Where each top-level `${…}` starts and ends (exclusive).
+    exprs: Vec<(usize, usize)>,
 }
 
 impl Layout {
@@ -291,9 +297,13 @@ impl Layout {
         // Delimiters inside `${…}` do not count.
         let mut depth = 0usize;
         let mut plain = Vec::with_capacity(bytes.len());
+        let mut exprs = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+                if depth == 0 {
+                    exprs.push((i, bytes.len()));
+                }
                 depth += 1;
                 plain.extend_from_slice(b"xx");
                 i += 2;
@@ -302,6 +312,11 @@ impl Layout {
             if depth > 0 {
                 if bytes[i] == b'}' {
                     depth -= 1;
+                    if depth == 0
+                        && let Some(last) = exprs.last_mut()
+                    {
+                        last.1 = i + 1;
+                    }
                 }
                 plain.push(b'x');
             } else {
@@ -330,6 +345,7 @@ impl Layout {
             at_sign,
             query,
             fragment,
+            exprs,
         })
     }
 
@@ -338,8 +354,17 @@ impl Layout {
             return None;
         }
         if at < self.authority_end {
+            let host_start = self.at_sign.map_or(self.authority_start, |a| a + 1);
+            // An expression that closes the authority after some host text may carry the
+            // port or open the path itself.
+            let closes_authority = at > host_start
+                && self
+                    .exprs
+                    .iter()
+                    .any(|&(start, end)| start == at && end == self.authority_end);
             return Some(match self.at_sign {
                 Some(a) if at < a => UriPart::UserInfo,
+                _ if closes_authority => UriPart::HostEnd,
                 _ => UriPart::Host,
             });
         }
@@ -530,6 +555,21 @@ mod tests {
         assert_eq!(of("12345678901234567890"), Shape::Text, "not a quantity");
         assert_eq!(of("dead0beef1dead2b").kind(), Some(Kind::Hex(8)));
         assert_eq!(of("changeme").kind(), None);
+    }
+
+    #[test]
+    fn an_expression_closing_the_authority_may_open_the_path() {
+        let t = "http://${DOMAIN}${SUBPATH}/";
+        assert_eq!(
+            uri_part(t, t.find("${DOMAIN}").unwrap()),
+            Some(UriPart::Host)
+        );
+        let at = t.find("${SUBPATH}").unwrap();
+        assert_eq!(uri_part(t, at), Some(UriPart::HostEnd));
+        assert!(!UriPart::HostEnd.breaking().contains(&'/'));
+        assert!(UriPart::HostEnd.breaking().contains(&'@'));
+        // Alone in the authority, the expression is the host: a path there breaks the URL.
+        assert_eq!(uri_part("http://${SUBPATH}/", 7), Some(UriPart::Host));
     }
 
     #[test]

@@ -321,3 +321,75 @@ fn a_service_behind_a_profile_needs_nothing_by_default() {
         .run();
     assert_eq!(status(&inv, "OPENSEARCH_PASSWORD"), Status::Missing);
 }
+
+#[test]
+fn an_env_file_edited_in_place_still_asks_for_its_empty_secrets() {
+    // No separate template: the live file loaded by env_file is the template itself.
+    let live = "# A random 32-character secret key used to encrypt user sessions\nSECRET_PASSWORD=\nSMTP_PWD=\nSUPPORT_EMAIL=\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(live).run();
+    assert_eq!(status(&inv, "SECRET_PASSWORD"), Status::Missing);
+    assert_eq!(status(&inv, "SMTP_PWD"), Status::Ok);
+    assert_eq!(status(&inv, "SUPPORT_EMAIL"), Status::Ok);
+    let filled = "SECRET_PASSWORD=Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl\nSMTP_PWD=\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(filled).run();
+    assert_eq!(status(&inv, "SECRET_PASSWORD"), Status::Ok);
+}
+
+#[test]
+fn an_empty_secret_in_a_section_for_another_backend_is_not_missing() {
+    let live = "SECRET_KEY=\n\n# Database settings\n# These are currently only required for configuring PostgreSQL.\n# By default, the app uses SQLite for which you don't need to configure anything.\n\n# Database engine, can be sqlite (default) or postgres\nDB_ENGINE=\n# Password to connect to the database server\nDB_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .example(live)
+        .live(live)
+        .run();
+    assert_eq!(status(&inv, "DB_PASSWORD"), Status::Ok);
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Missing);
+}
+
+#[test]
+fn a_fill_in_marker_left_in_any_setting_is_a_placeholder() {
+    let env = "POSTGRES_USER=<MY POSTGRES USERNAME>\nADMIN_EMAIL=<MY EMAIL ADDRESS>\nSMTP_FROM=noreply@<MY DOMAIN>\nMAIL_FROM=App <app@mail.org>\nADMIN_USER=admin\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(env).run();
+    assert_eq!(
+        vars_of(&inv, RuleId::Placeholder),
+        ["POSTGRES_USER", "ADMIN_EMAIL", "SMTP_FROM"]
+    );
+}
+
+#[test]
+fn a_subpath_interpolated_right_after_the_host_is_safe_in_its_uri() {
+    let compose = "services:\n  grafana:\n    image: grafana/grafana\n    environment:\n      - GF_SERVER_ROOT_URL=http://${GRAFANA_DOMAIN}${GRAFANA_PATH}/\n";
+    let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=/grafana\n";
+    let inv = Fixture::new().compose(compose).example(env).live(env).run();
+    assert!(vars_of(&inv, RuleId::UnsafeInUri).is_empty());
+    let env = "GRAFANA_DOMAIN=\nGRAFANA_PATH=me@host/grafana\n";
+    let inv = Fixture::new().compose(compose).example(env).live(env).run();
+    assert_eq!(vars_of(&inv, RuleId::UnsafeInUri), ["GRAFANA_PATH"]);
+}
+
+#[test]
+fn a_readable_sample_under_a_comment_asking_for_a_random_value_is_a_placeholder() {
+    // A committed env file, edited in place: no separate template to compare with.
+    let live = "# Django's secret key, change to a 50 character random string.\nSECRET_KEY=myapp-docker-supersecret-key-1234567890!@#$%^&*(-_)\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(live).run();
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Placeholder);
+    // What fill writes there reads as random and is left alone.
+    let filled = "# Django's secret key, change to a 50 character random string.\nSECRET_KEY=q7Zr3kW1pX9vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wRtXmN4bV8cZ2yQ6jH1dG5f\n";
+    let inv = Fixture::new().compose(LOADS_ENV).live(filled).run();
+    assert_eq!(status(&inv, "SECRET_KEY"), Status::Ok);
+}
+
+#[test]
+fn a_running_image_needs_what_a_comment_calls_optional_and_a_required_comment_is_believed() {
+    let compose = "services:\n  app:\n    build: .\n  postgres:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n";
+    let example = "# Required - A passphrase to encrypt JWT. Use a random long string\nJWT_SECRET=\n\n# Optional - SQL database credential details\n# Only if you're using Postgres or MySQL\nDB_HOST=localhost\nDB_PASSWORD=\nREDIS_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "JWT_SECRET"), Status::Missing);
+    assert_eq!(status(&inv, "DB_PASSWORD"), Status::Missing);
+    assert_eq!(status(&inv, "REDIS_PASSWORD"), Status::Ok);
+}

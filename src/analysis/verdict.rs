@@ -82,8 +82,11 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
         .and_then(|e| e.value.as_deref())
         == Some(value);
     // A random-looking value is never the template's description of itself, even where the
-    // comment above it still says "change it" (after `fill`, with no example to compare).
-    if !from_template || super::strength::charset_bits(value) >= 128.0 {
+    // comment above it still says "change it" (after `fill`, with no example to compare). A
+    // long value that still reads as words is no random value, whatever its length.
+    let random_looking = super::strength::charset_bits(value) >= 128.0
+        && (super::shape::of(value).kind().is_some() || !super::strength::reads_as_words(value));
+    if !from_template || random_looking {
         return None;
     }
     let comment = var
@@ -99,6 +102,9 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
         "please change",
         "must be changed",
         "should be changed",
+        "needs to be changed",
+        "need to be changed",
+        "has to be changed",
         "replace this",
         "replace it",
         "unpredictable",
@@ -107,6 +113,12 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
     .any(|p| comment.contains(p))
     {
         return Some("is the template's sample, which its comment says to change".to_string());
+    }
+    // The comment asks for a random value (or says how to make one) and the sample is words.
+    let asks_random =
+        comment.contains("random") || var.declared.as_ref().is_some_and(|d| d.recipe.is_some());
+    if asks_random && super::strength::reads_as_words(value) {
+        return Some("is a readable sample where its comment asks for a random value".to_string());
     }
     let name_words: Vec<String> = super::knowledge::name_words(&var.name)
         .map(|w| w.to_lowercase())
@@ -198,7 +210,8 @@ pub fn judge(
         .and_then(|e| e.value.as_deref())
         .filter(|v| !v.is_empty());
     // In configuration only an address left pointing at an example host is worth a word: a
-    // stand-in user name or sender is the user's business, and CI fails on secrets.
+    // stand-in user name or sender is the user's business, and CI fails on secrets. A
+    // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
     let mut placeholder = if sensitive {
         k.placeholder(&judged, true)
     } else if is_host_setting(&var.name) || is_provider_identifier(k, &var.name) {
@@ -206,6 +219,8 @@ pub fn judge(
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())
         })
+    } else if super::Knowledge::has_fill_in_marker(&judged) {
+        Some("still holds the template's fill-in marker (<…>)".to_string())
     } else {
         None
     };

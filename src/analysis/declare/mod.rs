@@ -19,7 +19,10 @@ mod phrases;
 mod recipe;
 
 use decorators::{decorators, file_defaults};
-use phrases::{same_as_mentions, says_optional, says_optional_strongly};
+use phrases::{
+    same_as_mentions, says_optional, says_optional_strongly, says_required,
+    says_section_is_conditional,
+};
 pub use recipe::recipe;
 
 /// What the template declares about one variable.
@@ -44,6 +47,10 @@ pub struct Declared {
     pub block_recipe: Option<Kind>,
     /// What declared the class (for "classified by").
     pub by: Option<&'static str>,
+    /// The introduction of its section says the section is only needed for another setup
+    /// (`These are only required for configuring PostgreSQL`): an empty value there is
+    /// the default setup, not a gap.
+    pub section_conditional: bool,
 }
 
 /// Everything a template declares.
@@ -82,10 +89,12 @@ pub fn read(doc: &Document) -> Declarations {
     let mut out = Declarations::default();
     let attached = attach(doc);
     let headings = sections(doc);
+    let conditional = conditional_sections(doc);
     let defaults = file_defaults(doc);
     for a in &attached {
         let mut d = Declared {
             section: headings.get(a.key).cloned(),
+            section_conditional: conditional.contains(a.key),
             ..Declared::default()
         };
         let mut own: Vec<&str> = a.above.iter().map(String::as_str).collect();
@@ -109,6 +118,9 @@ pub fn read(doc: &Document) -> Declarations {
         let block_text = block.join(" ");
         if d.required.is_none() && (says_optional(&text) || says_optional_strongly(&block_text)) {
             d.required = Some(false);
+        }
+        if d.required.is_none() && own.first().is_some_and(|l| says_required(l)) {
+            d.required = Some(true);
         }
         d.same_as = same_as_mentions(&text, a.key);
         d.recipe = recipe(&text);
@@ -291,6 +303,47 @@ fn annotation(lines: &[&str], d: &mut Declared) {
     }
 }
 
+/// The keys of sections whose introduction says they are only for another setup. A section
+/// starts where a blank line separates two entries; its introduction is every comment line
+/// of that gap (`# Database settings`, `# These are only required for PostgreSQL`, a blank
+/// line, then the first entry's own comment). Comments right above later entries of the
+/// section, with no blank line, keep it going.
+fn conditional_sections(doc: &Document) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut gap: Vec<&str> = Vec::new();
+    let mut after_entry = false;
+    let mut conditional = false;
+    for item in doc.items() {
+        match item {
+            Item::Trivia(t) => {
+                let mut lines = t.lines();
+                // Trivia right after an entry starts with the rest of that entry's line.
+                if after_entry {
+                    lines.next();
+                    after_entry = false;
+                }
+                gap.extend(lines);
+            }
+            Item::Entry(e) => {
+                if gap.iter().any(|l| l.trim().is_empty()) {
+                    let intro: Vec<&str> = gap
+                        .iter()
+                        .filter(|l| commented_key(l).is_none())
+                        .filter_map(|l| l.trim().strip_prefix('#'))
+                        .collect();
+                    conditional = says_section_is_conditional(&intro.join(" "));
+                }
+                if conditional {
+                    out.insert(e.key().to_string());
+                }
+                gap.clear();
+                after_entry = true;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +374,41 @@ mod tests {
             "same block"
         );
         assert_eq!(d.get("DB_PASSWORD").unwrap().required, None);
+        let d = read_str(
+            "# An admin user is created if these are set\nADMIN_EMAIL=\nADMIN_PASSWORD=\n",
+        );
+        assert_eq!(
+            d.get("ADMIN_PASSWORD").unwrap().required,
+            Some(false),
+            "a plural condition covers the block"
+        );
+    }
+
+    #[test]
+    fn a_comment_opening_with_required_declares_it() {
+        let d = read_str(
+            "# Required - A passphrase to encrypt JWT. Use a random long string\nJWT_SECRET=\n# Required if you use S3\nS3_KEY=\n# Requirements: none\nOTHER=\n",
+        );
+        assert_eq!(d.get("JWT_SECRET").unwrap().required, Some(true));
+        assert_eq!(d.get("S3_KEY").unwrap().required, None);
+        assert_eq!(d.get("OTHER").unwrap().required, None);
+    }
+
+    #[test]
+    fn a_section_for_another_setup_is_conditional() {
+        let d = read_str(
+            "SECRET=\n\n# Database settings\n# These are only required for configuring PostgreSQL.\n# By default SQLite is used.\n\n# Database engine\nDB_ENGINE=\n# Password\nDB_PASSWORD=\n\n# Mail\nMAIL_PASSWORD=\n",
+        );
+        assert!(d.get("DB_ENGINE").unwrap().section_conditional);
+        assert!(
+            d.get("DB_PASSWORD").unwrap().section_conditional,
+            "same section"
+        );
+        assert!(!d.get("SECRET").unwrap().section_conditional);
+        assert!(
+            !d.get("MAIL_PASSWORD").unwrap().section_conditional,
+            "next section"
+        );
     }
 
     #[test]

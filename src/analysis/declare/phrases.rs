@@ -24,6 +24,30 @@ const PHRASES: [&str; 20] = [
     "when set",
 ];
 
+/// Whether a comment opens by declaring its variable required (`# Required - A passphrase to
+/// encrypt JWT`, `# REQUIRED: …`), without a condition (`# Required if you use S3`). Templates
+/// that mark every entry `Optional -` or `Required -` say so for values the app reads itself.
+pub(super) fn says_required(line: &str) -> bool {
+    let t = line.trim().to_lowercase();
+    let Some(rest) = t.strip_prefix("required") else {
+        return false;
+    };
+    if rest.starts_with(|c: char| c.is_alphanumeric()) {
+        return false;
+    }
+    let next = rest
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | ':' | '.' | ')' | '!' | '—' | '–')
+        })
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    !matches!(
+        next,
+        "if" | "when" | "for" | "only" | "unless" | "with" | "by" | "in" | "on"
+    )
+}
+
 /// Whether a comment says the variable may stay empty.
 pub(super) fn says_optional(text: &str) -> bool {
     let t = text.to_lowercase();
@@ -31,7 +55,8 @@ pub(super) fn says_optional(text: &str) -> bool {
 }
 
 /// The phrases that say "optional" even about a whole block of entries (not the conditional
-/// "if you want …", which a block intro uses for one of its entries).
+/// "if you want …", which a block intro uses for one of its entries; a plural "if these are
+/// set" speaks of the whole block).
 pub(super) fn says_optional_strongly(text: &str) -> bool {
     let t = text.to_lowercase();
     [
@@ -41,9 +66,33 @@ pub(super) fn says_optional_strongly(text: &str) -> bool {
         "leave it blank",
         "leave it empty",
         "not required",
+        "if these are set",
     ]
     .iter()
     .any(|p| t.contains(p))
+}
+
+/// Whether a section's introduction says its settings only matter for a setup other than
+/// the default one (`only required for configuring PostgreSQL`, `not relevant if using the
+/// default SQLite`, `Only if you use external Redis`).
+pub(super) fn says_section_is_conditional(text: &str) -> bool {
+    let t = text.to_lowercase();
+    says_optional_strongly(&t)
+        || [
+            "only required for",
+            "only required if",
+            "only needed for",
+            "only needed if",
+            "only if you use",
+            "only if using",
+            "only when using",
+            "not relevant if",
+            "not needed if",
+            "don't need to configure",
+            "do not need to configure",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
 }
 
 /// Variable names that a comment says must hold the same value as this one.

@@ -32,12 +32,7 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
     if strict {
         return true;
     }
-    if let Some(r) = v.declared.as_ref().and_then(|d| d.required) {
-        return r;
-    }
-    if v.follows_others() || v.default_value.is_some() || v.switched_off {
-        return false;
-    }
+    let follows = v.follows_others() || v.default_value.is_some() || v.switched_off;
     let interpolated = v
         .refs
         .iter()
@@ -50,11 +45,29 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
             )
         )
     });
-    // A known image refuses to start without it (postgres and its POSTGRES_PASSWORD).
-    if v.rules.required && interpolated && !defaulted {
+    // A known image that compose starts refuses to start without it (postgres and its
+    // POSTGRES_PASSWORD), even where the template calls it optional: that comment's
+    // condition ("only if you're using Postgres") is met when compose runs the image.
+    if v.rules.required && interpolated && !defaulted && !follows {
         return true;
     }
-    let Some(example) = &v.example else {
+    if let Some(r) = v.declared.as_ref().and_then(|d| d.required) {
+        return r;
+    }
+    if follows {
+        return false;
+    }
+    // Its section is only for another setup (PostgreSQL settings while SQLite is the default).
+    if v.declared.as_ref().is_some_and(|d| d.section_conditional) {
+        return false;
+    }
+    // The template's entry; a live file that is its own template (a committed `.env`, an
+    // env_file edited in place) plays that part, so its empty secrets are still asked for.
+    let Some(example) = v
+        .example
+        .as_ref()
+        .or(v.live.as_ref().filter(|_| input.example.is_none()))
+    else {
         return false;
     };
     let example_empty = example.value.as_deref().is_none_or(shape::is_blank);

@@ -455,6 +455,24 @@ impl Knowledge {
         self.sentinels.contains(&value.trim().to_lowercase())
     }
 
+    /// Whether `value` still holds a template's fill-in marker: words in angle brackets
+    /// (`<MY DOMAIN>`, `noreply@<your-domain>`, `<MY DOMAIN>=selector`). No real setting is
+    /// written that way, so it is a stand-in whatever the setting; an address in brackets
+    /// (`Name <me@host.org>`) or a list of choices (`<a | b>`) is not a marker.
+    pub fn has_fill_in_marker(value: &str) -> bool {
+        value.match_indices('<').any(|(at, _)| {
+            let rest = &value[at + 1..];
+            let Some(end) = rest.find('>') else {
+                return false;
+            };
+            let inner = &rest[..end];
+            inner.starts_with(|c: char| c.is_ascii_alphabetic())
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-'))
+        })
+    }
+
     /// Whether `value` names an example host (`example.com`, `yourdomain` …).
     pub fn mentions_example_host(&self, value: &str) -> bool {
         let lower = value.to_lowercase();

@@ -209,3 +209,39 @@ fn images_and_providers() {
             .accepts("AC0123456789abcdef0123456789abcdef")
     );
 }
+
+#[test]
+fn fill_in_markers_are_told_from_bracketed_addresses_and_choices() {
+    for v in [
+        "<MY DOMAIN>",
+        "noreply@<MY DOMAIN>",
+        "<MY DOMAIN>=peertube",
+        "<your-email>",
+    ] {
+        assert!(Knowledge::has_fill_in_marker(v), "{v}");
+    }
+    for v in [
+        "wger Workout Manager <wger@example.com>",
+        "<none | optional | required>",
+        "a < b > c",
+        "[\"127.0.0.1\", \"loopback\"]",
+        "plain",
+    ] {
+        assert!(!Knowledge::has_fill_in_marker(v), "{v}");
+    }
+}
+
+#[test]
+fn registration_tokens_are_issued_and_public_keys_are_not_secret() {
+    let k = k();
+    for name in [
+        "REG_TOKEN",
+        "RUNNER_REGISTRATION_TOKEN",
+        "AGENT_ENROLLMENT_TOKEN",
+    ] {
+        assert_eq!(k.name(name).class, Class::External, "{name}");
+    }
+    assert_eq!(k.name("JWT_PUBLIC_KEY").class, Class::Config);
+    assert_eq!(k.name("RECAPTCHA_PUBLIC_KEY").class, Class::External);
+    assert_eq!(k.name("JWT_PRIVATE_KEY").class, Class::External);
+}

@@ -5,6 +5,7 @@
 
 use super::{Rule, RuleId};
 use crate::analysis::facts::Context;
+use crate::analysis::knowledge::name_words;
 use crate::analysis::shape::{self, url_password_span};
 use crate::analysis::{Finding, Severity};
 
@@ -81,6 +82,28 @@ pub fn embedded_secret(value: &str) -> bool {
         }
     }
     false
+}
+
+/// The identifier half of a credential pair: `AWS_ACCESS_KEY_ID`, or `AWS_ACCESS_KEY` beside
+/// an `AWS_SECRET_KEY` in the same service. It names the account, like a user name, so a
+/// literal there is no hard-coded secret (the secret half beside it is).
+fn identifier_half(key: &str, service: &crate::compose::Service) -> bool {
+    let words: Vec<String> = name_words(key).collect();
+    if words
+        .iter()
+        .any(|w| matches!(w.as_str(), "SECRET" | "PASSWORD" | "PASS" | "PWD" | "TOKEN"))
+    {
+        return false;
+    }
+    let ends = |tail: [&str; 2]| {
+        words.len() >= 2 && words[words.len() - 2] == tail[0] && words[words.len() - 1] == tail[1]
+    };
+    ends(["KEY", "ID"])
+        || (ends(["ACCESS", "KEY"])
+            && service
+                .environment
+                .iter()
+                .any(|e| name_words(&e.key).any(|w| w == "SECRET")))
 }
 
 /// `value` with every `$…` reference replaced by `$` (a marker no literal starts with).
@@ -175,6 +198,7 @@ impl Rule for Hardcoded {
                 // (postgres refuses to start); elsewhere empty often means "generate one at
                 // start" (open-webui's WEBUI_SECRET_KEY).
                 let whole = class.is_sensitive()
+                    && !identifier_half(&var.key, service)
                     && !value.contains('$')
                     && !shape::of(value).is_config()
                     && !k.is_sentinel(value)
@@ -245,6 +269,20 @@ mod tests {
             let inv = Fixture::new().compose(&compose).run();
             assert_eq!(vars_of(&inv, RuleId::Hardcoded), want, "{env}");
         }
+    }
+
+    #[test]
+    fn the_identifier_half_of_a_literal_key_pair_is_not_a_secret() {
+        let compose = "services:\n  s3:\n    image: chrislusf/seaweedfs\n    environment:\n      AWS_ACCESS_KEY_ID: sentry\n      AWS_SECRET_ACCESS_KEY: sentry\n  profiles:\n    image: x\n    environment:\n      AWS_ACCESS_KEY: \"sentry\"\n      AWS_SECRET_KEY: \"sentry\"\n  alone:\n    image: y\n    environment:\n      SERVICE_ACCESS_KEY: hunter2hunter2\n";
+        let inv = Fixture::new().compose(compose).run();
+        assert_eq!(
+            vars_of(&inv, RuleId::Hardcoded),
+            [
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SECRET_KEY",
+                "SERVICE_ACCESS_KEY"
+            ]
+        );
     }
 
     #[test]

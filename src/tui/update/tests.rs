@@ -296,7 +296,15 @@ fn saving_says_which_old_backups_it_pruned_and_which_leftovers_it_removed() {
     std::fs::write(f.dir.join("envward.toml"), "[backup]\nkeep = 1\n").unwrap();
     std::fs::write(f.dir.join(".env"), "POSTGRES_DB=chat4all\n").unwrap();
     // What an interrupted save leaves: a whole plaintext copy, named as the store names it.
-    std::fs::write(f.dir.join(".env.envward-tmp-Ab3xYz.env"), "X=1\n").unwrap();
+    let leftover = f.dir.join(".env.envward-tmp-Ab3xYz.env");
+    std::fs::write(&leftover, "X=1\n").unwrap();
+    // Left by an earlier process: older than this one (a file written now is another save's).
+    std::fs::File::options()
+        .write(true)
+        .open(&leftover)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
     // An older backup, beyond what `keep = 1` keeps once this save has written its own.
     let old = f.dir.join(".env.000001.20250101T000000Z.age");
     std::fs::write(&old, "age-encryption.org/v1\n").unwrap();
