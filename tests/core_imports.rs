@@ -23,12 +23,12 @@ const CORE: [&str; 11] = [
 ];
 
 /// Files the scan must find, so that a moved or renamed core cannot pass by being empty.
-const EXPECTED: [&str; 17] = [
+const EXPECTED: [&str; 19] = [
     "src/analysis/mod.rs",
     "src/analysis/facts/mod.rs",
-    "src/analysis/relations.rs",
+    "src/analysis/relations/mod.rs",
     "src/analysis/knowledge/mod.rs",
-    "src/analysis/declare.rs",
+    "src/analysis/declare/mod.rs",
     "src/plan/mod.rs",
     "src/config.rs",
     "src/dotenv/mod.rs",
@@ -41,6 +41,8 @@ const EXPECTED: [&str; 17] = [
     "src/generate/mod.rs",
     "src/rotate/mod.rs",
     "src/rotate/plan.rs",
+    "src/audit/mod.rs",
+    "src/export/mod.rs",
 ];
 
 /// Crates the core may not name at all.
