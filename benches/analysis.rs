@@ -119,6 +119,7 @@ fn bench_project(c: &mut Criterion, label: &str, compose_text: &str, example: &s
                     config: &config,
                     policy: Policy::default(),
                     now: jiff::Timestamp::UNIX_EPOCH,
+                    other_env_files: &[],
                 };
                 black_box(analyze(black_box(&input)))
             },

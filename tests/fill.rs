@@ -397,3 +397,53 @@ fn crash_at_any_step_leaves_old_or_new_whole() {
         }
     }
 }
+
+/// Firefly III's layout: the app reads `.env`, its database `.db.env`, and the one password
+/// is written in both.
+#[test]
+fn a_password_kept_in_two_env_files_is_never_changed_in_one() {
+    let compose = "services:
+  app:
+    image: fireflyiii/core
+    env_file: .env
+  db:
+    image: mariadb:lts
+    env_file: .db.env
+";
+    let live = "DB_CONNECTION=mysql\nDB_PASSWORD=secret_firefly_password\nSTATIC_CRON_TOKEN=\n";
+    let db = "MYSQL_USER=firefly\nMYSQL_PASSWORD=secret_firefly_password\n";
+    let project = TestProject::new()
+        .file("compose.yaml", compose)
+        .file(".env", live)
+        .file(".db.env", db);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        project
+            .cmd()
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env_remove("ENVWARD_IDENTITY")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let check = run(&["check", "--no-color"]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    // Still flagged (it is a sample), and the way out is named.
+    assert_eq!(check.status.code(), Some(1), "{said}");
+    assert!(said.contains("DB_PASSWORD"), "{said}");
+    assert!(
+        said.contains("to change in both together: DB_PASSWORD (also MYSQL_PASSWORD in .db.env)"),
+        "{said}"
+    );
+    assert!(!said.contains("secret_firefly_password"), "{said}");
+    let fill = run(&["fill", "--yes", "--no-color"]);
+    let out =
+        String::from_utf8_lossy(&fill.stdout).to_string() + &String::from_utf8_lossy(&fill.stderr);
+    // The app and its database keep one password: fill does not write half of the pair.
+    let after = compose_map(&project.join(".env"));
+    assert_eq!(after["DB_PASSWORD"], "secret_firefly_password", "{out}");
+    assert_eq!(project.read(".db.env"), db);
+    assert!(out.contains("MYSQL_PASSWORD in .db.env"), "{out}");
+    assert!(!out.contains("secret_firefly_password"), "{out}");
+}

@@ -286,6 +286,9 @@ pub struct Variable {
     /// Its value is also written as a literal in a compose file: `fill` leaves it (changing
     /// one side alone breaks the service), the `hardcoded` finding says what to change.
     pub pinned: bool,
+    /// Where else its value is kept when that is another env file a service reads
+    /// (`MYSQL_PASSWORD in .db.env`); `pinned` is set too.
+    pub pinned_with: Option<String>,
     /// A database image reads it only when its data volume is first created: changing it
     /// later needs the server changed first (`envward rotate`).
     pub initializes_volume: bool,
@@ -427,6 +430,18 @@ pub struct Input<'a> {
     pub policy: Policy,
     /// The current time (for rotation schedules and token expiry); `check --as-of` moves it.
     pub now: jiff::Timestamp,
+    /// The other env files the project's services read (`env_file:`), decoded.
+    pub other_env_files: &'a [OtherEnvFile],
+}
+
+/// Another env file a service reads besides the live one (`env_file: .db.env`), with its
+/// values as Compose decodes them. A value kept in both files must change in both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OtherEnvFile {
+    /// The file, as the user should see it.
+    pub path: PathBuf,
+    /// Its keys and values, in file order.
+    pub values: Vec<(String, String)>,
 }
 
 /// Analyses a project. Pure: the same input always gives the same inventory.

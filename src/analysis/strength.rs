@@ -103,7 +103,11 @@ impl std::fmt::Display for Weakness {
             Weakness::DefaultPassword => write!(f, "a well-known default or dictionary password"),
             // The marker is not quoted: it is part of the value.
             Weakness::DevMarker => {
-                write!(f, "contains a development marker (such as dev_ or _local)")
+                write!(
+                    f,
+                    "contains a word that marks a sample or development value (such as dev, \
+                     local, test, password or example)"
+                )
             }
             Weakness::Public => write!(f, "published in a public template, so not secret"),
         }

@@ -30,6 +30,7 @@ pub(crate) struct Fixture {
     policy: Policy,
     config: Config,
     now: jiff::Timestamp,
+    others: Vec<super::OtherEnvFile>,
 }
 
 impl Fixture {
@@ -47,7 +48,23 @@ impl Fixture {
             policy: Policy::default(),
             config: Config::default(),
             now: jiff::Timestamp::UNIX_EPOCH,
+            others: Vec::new(),
         }
+    }
+
+    /// Another env file a service reads (`env_file:`), with the values Compose decodes.
+    pub(crate) fn other_env(mut self, path: &str, text: &str) -> Self {
+        let (document, _) = dotenv::parse_recovering(text);
+        let values = document
+            .resolve_lenient(&|_: &str| None)
+            .into_iter()
+            .map(|b| (b.key, b.value))
+            .collect();
+        self.others.push(super::OtherEnvFile {
+            path: PathBuf::from(path),
+            values,
+        });
+        self
     }
 
     pub(crate) fn now(mut self, now: jiff::Timestamp) -> Self {
@@ -127,6 +144,7 @@ impl Fixture {
             config: &self.config,
             policy: self.policy,
             now: self.now,
+            other_env_files: &self.others,
         };
         let inventory = analyze(&input);
         Built {

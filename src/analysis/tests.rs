@@ -95,6 +95,36 @@ fn a_compose_default_url_that_bakes_in_a_password_is_linked_and_reported() {
 }
 
 #[test]
+fn a_url_elsewhere_that_happens_to_share_a_sample_password_is_not_tied_to_it() {
+    // Appwrite: the SMS provider's stand-in URL and the database both say `password`.
+    let compose = "services:\n  postgresql:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n  app:\n    image: x\n    environment:\n      - DB_PASS\n      - SMS_PROVIDER\n";
+    let example = "DB_PASS=password\nSMS_PROVIDER=sms://username:password@mock\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(inv.relations.url_of("SMS_PROVIDER").is_none());
+    // The same sample in a URL to the project's own server is the same password.
+    let example = "DB_PASS=password\nDATABASE_URL=postgres://app:password@postgresql/app\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    let link = inv.relations.url_of("DATABASE_URL").expect("linked");
+    assert_eq!(link.password_of, "DB_PASS");
+    // Two secrets holding the one value: the value does not say which the URL carries.
+    let example = "DB_PASS=password\nSMTP_PASSWORD=password\nDATABASE_URL=postgres://app:password@elsewhere/app\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(inv.relations.url_of("DATABASE_URL").is_none());
+}
+
+#[test]
 fn a_literal_url_whose_password_is_a_placeholder_is_flagged_like_the_password() {
     let inv = Fixture::new()
         .live("DATABASE_URL=postgres://app:changeme@db.example.net/app\n")
@@ -392,4 +422,25 @@ fn a_running_image_needs_what_a_comment_calls_optional_and_a_required_comment_is
     assert_eq!(status(&inv, "JWT_SECRET"), Status::Missing);
     assert_eq!(status(&inv, "DB_PASSWORD"), Status::Missing);
     assert_eq!(status(&inv, "REDIS_PASSWORD"), Status::Ok);
+}
+
+#[test]
+fn a_credential_another_env_file_repeats_is_pinned_to_it() {
+    let inv = Fixture::new()
+        .live("DB_PASSWORD=J5brHrAXFLQSif0K\nAPP_NAME=netbox\nDB_PORT=5432\n")
+        .other_env(
+            "env/postgres.env",
+            "POSTGRES_DB=netbox\nPOSTGRES_PASSWORD=J5brHrAXFLQSif0K\nPGPORT=5432\n",
+        )
+        .run();
+    let db = inv.get("DB_PASSWORD").unwrap();
+    assert!(db.pinned);
+    assert_eq!(
+        db.pinned_with.as_deref(),
+        Some("POSTGRES_PASSWORD in env/postgres.env")
+    );
+    // Settings that happen to be equal tie nothing: `netbox` is a name, `5432` a port.
+    for name in ["APP_NAME", "DB_PORT"] {
+        assert_eq!(inv.get(name).unwrap().pinned_with, None, "{name}");
+    }
 }

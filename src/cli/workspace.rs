@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Error, GlobalArgs, source};
 use crate::analysis::{
-    self, EnvInput, FileFacts, Input, Inventory, Knowledge, Policy, PolicyLevel,
+    self, EnvInput, FileFacts, Input, Inventory, Knowledge, OtherEnvFile, Policy, PolicyLevel,
 };
 use crate::compose::{self, Project, display_path, resolve_path};
 use crate::config::{self, Config};
@@ -75,6 +75,8 @@ pub struct Workspace {
     pub os_env: HashMap<String, String>,
     /// `--identity FILE` (to date values from the backups).
     pub identity: Option<PathBuf>,
+    /// The other env files the services read (`env_file:`), decoded.
+    pub others: Vec<OtherEnvFile>,
 }
 
 /// The project configuration file, in the working directory.
@@ -220,6 +222,7 @@ fn load_from(
             other => other,
         })?;
     }
+    let others = other_env_files(&cwd, &project, &example_path);
     Ok(Workspace {
         cwd,
         project,
@@ -229,7 +232,43 @@ fn load_from(
         config,
         os_env,
         identity: global.identity.clone(),
+        others,
     })
+}
+
+/// The env files the services read (`env_file:`) other than the live file and the example,
+/// inside the project, decoded as Compose decodes them. Best effort: one that is missing,
+/// odd or unreadable is left out (Compose reports it when it starts the service), since it
+/// only ever ties a value to another.
+fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> Vec<OtherEnvFile> {
+    let mut paths: Vec<&Path> = project
+        .services
+        .iter()
+        .flat_map(|s| s.env_files.iter())
+        .filter(|f| !f.raw)
+        .map(|f| f.path.as_path())
+        .filter(|p| *p != project.env_file && *p != example)
+        .filter(|p| p.starts_with(&project.working_dir))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| regular_file_exists(cwd, p).unwrap_or(false))
+        .filter_map(|p| {
+            let text = source::read_loaded(p).ok()?.text;
+            let (document, _) = dotenv::parse_recovering(&text);
+            let values = document
+                .resolve_lenient(&|_: &str| None)
+                .into_iter()
+                .map(|b| (b.key, b.value))
+                .collect();
+            Some(OtherEnvFile {
+                path: display_path(cwd, p),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// Whether a regular file is at `path` (following symbolic links). Anything else that is
@@ -395,6 +434,7 @@ impl Workspace {
             config: &self.config,
             policy,
             now,
+            other_env_files: &self.others,
         };
         analysis::analyze(&input)
     }

@@ -55,6 +55,7 @@ fn case(example: &str, live: &str, compose_text: &str) -> Case {
         config: &Config::default(),
         policy: Policy::default(),
         now: jiff::Timestamp::UNIX_EPOCH,
+        other_env_files: &[],
     });
     let values = doc
         .resolve_lenient(&|_: &str| None)

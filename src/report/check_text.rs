@@ -167,6 +167,22 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         })
         .map(|v| v.name.as_str())
         .collect();
+    // Flagged, but its value is also kept in another env file: fill leaves the pair alone.
+    let paired: Vec<String> = inv
+        .variables
+        .iter()
+        .filter(|v| {
+            matches!(
+                v.status,
+                Status::Missing | Status::Placeholder | Status::Weak
+            )
+        })
+        .filter_map(|v| {
+            v.pinned_with
+                .as_ref()
+                .map(|w| format!("{} (also {w})", v.name))
+        })
+        .collect();
     let mut out = Vec::new();
     if !fixable.is_empty() {
         out.push(format!(
@@ -188,6 +204,13 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
             some_names(yours.into_iter(), 8)
         ));
     }
+    if !paired.is_empty() {
+        out.push(format!(
+            "{} kept in two env files, to change in both together: {}",
+            paired.len(),
+            some_names(paired.iter().map(String::as_str), 4)
+        ));
+    }
     out
 }
 
@@ -201,12 +224,18 @@ pub fn text(inv: &Inventory, color: bool) -> String {
 pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
     let (color, width) = (options.color, options.width);
     let mut out = String::new();
+    // A project without an example lists no variable in one: never name a file that is not there.
+    let no_example = !inv.variables.iter().any(|v| v.in_example);
+    let example = if no_example {
+        "no example".to_string()
+    } else {
+        format!("example {}", inv.example_file.display())
+    };
     let head = format!(
-        "{}  ({} variables, {} policy; example {}; compose {})",
+        "{}  ({} variables, {} policy; {example}; compose {})",
         inv.env_file.display(),
         inv.variables.len(),
         inv.policy.level.as_str(),
-        inv.example_file.display(),
         inv.compose_files
             .iter()
             .map(|p| p.display().to_string())
@@ -227,7 +256,6 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         .map(|f| loc(f).chars().count())
         .max()
         .unwrap_or(0);
-    let no_example = !inv.variables.iter().any(|v| v.in_example);
     for (group, severity, items) in groups(inv) {
         let (code, label) = match severity {
             Severity::Error => ("1;31", "error"),
@@ -415,5 +443,11 @@ mod tests {
         let out = text(&inv, false);
         assert_eq!(out.matches("there is no").count(), 1, "{out}");
         assert!(out.contains("undocumented (3, warning)"), "{out}");
+        // The header does not name an example file that is not there.
+        let head = out.lines().next().unwrap();
+        assert!(
+            head.contains("; no example;") && !head.contains(".example"),
+            "{head}"
+        );
     }
 }

@@ -72,6 +72,11 @@ pub enum RotateError {
         "{0} is also written as a literal in a compose file (see `envward check`): change it there to a reference first"
     )]
     Pinned(String),
+    /// Its value is also kept in another env file a service reads.
+    #[error(
+        "{0}'s value is also {1}: envward writes only the live file, so change both together (or make one a ${{…}} reference to the other)"
+    )]
+    PinnedWith(String, String),
     /// An external credential without a new value.
     #[error(
         "{0} is issued by a provider: envward never generates it; type the new one (on a terminal) or pass it with --value-stdin"
@@ -190,6 +195,9 @@ pub fn target<'a>(inv: &'a Inventory, name: &str) -> Result<&'a Variable, Rotate
     }
     if !var.in_env {
         return Err(RotateError::NotSet(name.to_string()));
+    }
+    if let Some(with) = &var.pinned_with {
+        return Err(RotateError::PinnedWith(name.to_string(), with.clone()));
     }
     if var.pinned {
         return Err(RotateError::Pinned(name.to_string()));

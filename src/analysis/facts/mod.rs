@@ -311,6 +311,7 @@ impl<'a> Context<'a> {
                     declared,
                     default_value: default_with_ref.as_ref().map(|(v, _)| v.clone()),
                     pinned: false,
+                    pinned_with: None,
                     shadowed: false,
                     passwordless_server: false,
                     switched_off: false,

@@ -10,6 +10,20 @@ use super::{Set, Var};
 use crate::analysis::{Class, Input, relations};
 use crate::compose::{Usage, display_path};
 
+/// The credential of another env file the project's services read that holds `value`.
+/// Short values (`1`, `yes`) say nothing about being one pair.
+fn kept_elsewhere<'i>(value: &str, input: &'i Input<'_>) -> Option<(&'i str, &'i Path)> {
+    if value.chars().count() < 6 {
+        return None;
+    }
+    input.other_env_files.iter().find_map(|file| {
+        file.values
+            .iter()
+            .find(|(key, v)| v == value && input.knowledge.name(key).class != Class::Config)
+            .map(|(key, _)| (key.as_str(), file.path.as_path()))
+    })
+}
+
 /// Marks `pinned`, `shadowed`, `passwordless_server` and `switched_off` on every variable.
 pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) {
     let literals = compose_literals(input);
@@ -47,11 +61,20 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             .and_then(|i| i.family.as_deref());
         v.pinned = v.class != Class::Config
             && !v.follows_others()
-            && secret_part.is_some_and(|p| {
+            && secret_part.as_deref().is_some_and(|p| {
                 literals.iter().any(|(f, lit)| {
                     *lit == p && (families.contains(&f.as_str()) || url_family == Some(f.as_str()))
                 })
             });
+        // Or it holds the value a credential in another env file has (`DB_PASSWORD` here,
+        // `MYSQL_PASSWORD` in the database's `.db.env`): the two files make one pair.
+        if v.class != Class::Config && !v.follows_others() {
+            v.pinned_with = secret_part
+                .as_deref()
+                .and_then(|p| kept_elsewhere(p, input))
+                .map(|(key, file)| format!("{key} in {}", file.display()));
+            v.pinned |= v.pinned_with.is_some();
+        }
         // Shadowed: some service that loads the env file sets the key itself, and every
         // other one is a known server image that does not read it.
         let overrides = |s: &&&crate::compose::Service| {

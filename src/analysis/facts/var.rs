@@ -47,6 +47,10 @@ pub struct Var<'a> {
     /// Its value (or the password in it) is also written as a literal in a compose file:
     /// changing it in the env file alone would break the service that reads the literal.
     pub pinned: bool,
+    /// Where else its value is kept, when that is another env file a service reads
+    /// (`MYSQL_PASSWORD in .db.env`): `fill` leaves both, since changing one alone breaks the
+    /// pair.
+    pub pinned_with: Option<String>,
     /// Every service that loads the env file sets this key itself in `environment:`, so
     /// the env file's value never reaches a container.
     pub shadowed: bool,
@@ -176,6 +180,7 @@ impl Var<'_> {
             compose_default: self.compose_default.clone(),
             follows_others: self.follows_others(),
             pinned: self.pinned,
+            pinned_with: self.pinned_with.clone(),
             initializes_volume: self.rules.initializes,
             rotation: None,
         }

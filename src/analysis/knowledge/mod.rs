@@ -303,13 +303,7 @@ impl Knowledge {
             return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
         }
         let before = &words[..last_secret];
-        if before
-            .iter()
-            .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
-            || after_secret
-                .iter()
-                .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
-        {
+        if self.names_an_issuer(before) || self.names_an_issuer(after_secret) {
             return NameReading {
                 class: Class::External,
                 kind: None,
@@ -335,6 +329,19 @@ impl Knowledge {
                 exact: false,
             },
         }
+    }
+
+    /// Whether these name words name an outside provider or an issued credential. A provider
+    /// written as two words (`DOCKER_HUB`, `NEW_RELIC`, `PAGER_DUTY`) counts as its one-word
+    /// spelling: a Docker Hub password is the user's account, never one envward can make.
+    fn names_an_issuer(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
+            || words.windows(2).any(|pair| {
+                self.provider_words
+                    .contains(&format!("{}{}", pair[0], pair[1]))
+            })
     }
 
     /// Whether `word` names a secret (`PASSWORD`, `TOKEN`, `KEY` …).

@@ -36,6 +36,10 @@ fn names_choose_class_and_kind() {
         ("GITHUB_CLIENT_SECRET", Class::External, None),
         ("CLIENT_SECRET_GITHUB_LOGIN", Class::External, None),
         ("INTERNAL_API_KEY", Class::External, None),
+        // A provider spelt as two words is still the provider.
+        ("_APP_DOCKER_HUB_PASSWORD", Class::External, None),
+        ("NEW_RELIC_LICENSE_KEY", Class::External, None),
+        ("HUGGING_FACE_TOKEN", Class::External, None),
         ("POSTGRES_USER", Class::Config, None),
         ("DATABASE_PASSWORD_FILE", Class::Config, None),
     ];

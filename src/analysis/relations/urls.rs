@@ -28,7 +28,7 @@ pub(super) fn url_links(
             && let Some(span) = url_password_span(url)
         {
             let password = percent_decode(&url[span]);
-            if let Some(j) = match_password(&password, &secrets, vars, i) {
+            if let Some(j) = match_password(url, &password, &secrets, vars, i, input) {
                 out.push(UrlLink {
                     url: v.name.clone(),
                     password_of: vars[j].name.clone(),
@@ -66,7 +66,7 @@ pub(super) fn url_links(
                 continue;
             };
             let password = percent_decode(&default[span]);
-            let linked = match_password(&password, &secrets, vars, i)
+            let linked = match_password(default, &password, &secrets, vars, i, input)
                 .or_else(|| structural_password(default, vars, index, input));
             if let Some(j) = linked {
                 out.push(UrlLink {
@@ -92,20 +92,85 @@ pub(super) fn url_links(
 }
 
 /// The one secret whose value is `password` (several only if they are the same group's).
+/// The one secret whose value is the password written in `url`, when that equality can be
+/// trusted. Equal values tie a URL to a password only where no coincidence explains them: a
+/// URL to a server of this project (or this machine) whose password only one secret holds,
+/// or, for a URL elsewhere, a password that is neither a default nor a placeholder. Otherwise
+/// a `sms://user:password@mock` would be rewritten with the database password.
 fn match_password(
+    url: &str,
     password: &str,
     secrets: &[usize],
     vars: &[Var<'_>],
     not: usize,
+    input: &Input<'_>,
 ) -> Option<usize> {
     if password.is_empty() {
         return None;
     }
-    secrets
+    let mut equal = secrets
         .iter()
         .copied()
-        .filter(|&j| j != not)
-        .find(|&j| current(&vars[j]).or(vars[j].default_value.as_deref()) == Some(password))
+        // One written through another (`${POSTGRES_PASSWORD}`) holds no value of its own.
+        .filter(|&j| j != not && !vars[j].follows_others())
+        .filter(|&j| current(&vars[j]).or(vars[j].default_value.as_deref()) == Some(password));
+    let first = equal.next()?;
+    if equal.next().is_some() {
+        // Several secrets share it: the value says nothing about which one the URL carries.
+        return None;
+    }
+    let k = input.knowledge;
+    let local = host_of(url).is_some_and(|host| {
+        matches!(
+            host,
+            "localhost" | "127.0.0.1" | "0.0.0.0" | "host.docker.internal"
+        ) || input.project.services.iter().any(|s| s.name == host)
+    });
+    let telling = !k.is_default_password(password) && k.placeholder(password, true).is_none();
+    // A database URL to a host this compose does not name (drift, or a renamed service) still
+    // carries the password of the database server the project runs.
+    let to_own_server = is_server_url(url) && is_server_password(&vars[first].name, input);
+    (local || telling || to_own_server).then_some(first)
+}
+
+/// Whether the URL's scheme is a database or broker's, the servers compose projects run.
+fn is_server_url(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once("://") else {
+        return false;
+    };
+    matches!(
+        scheme.to_ascii_lowercase().as_str(),
+        "postgres"
+            | "postgresql"
+            | "mysql"
+            | "mariadb"
+            | "mongodb"
+            | "mongodb+srv"
+            | "redis"
+            | "rediss"
+            | "amqp"
+            | "amqps"
+            | "clickhouse"
+    )
+}
+
+/// Whether `name` is the password a known server image of this project starts with.
+fn is_server_password(name: &str, input: &Input<'_>) -> bool {
+    let k = input.knowledge;
+    input.project.services.iter().any(|service| {
+        let Some(image) = service.image.as_deref().and_then(|i| k.image(i)) else {
+            return false;
+        };
+        let pw: Vec<&str> = image.server_var(ServerRole::Password).collect();
+        service.environment.iter().any(|e| {
+            pw.contains(&e.key.as_str())
+                && match &e.value {
+                    None => e.key == name,
+                    Some(v) => interpolate::references(v)
+                        .is_ok_and(|refs| refs.iter().any(|r| r.name == name)),
+                }
+        })
+    })
 }
 
 /// The password variable of the project's own server that `url` points at.

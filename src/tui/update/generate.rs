@@ -86,12 +86,14 @@ pub(super) fn generate_selected(model: &mut Model) -> Option<Cmd> {
             // reads; the rest follow it when the change is applied.
             let steps = plan::steps(&input(model), &[name.as_str()], true);
             if steps.is_empty() {
-                let why = if var.pinned {
-                    "a compose file sets it to a literal, which wins over .env"
+                let why = if let Some(with) = &var.pinned_with {
+                    format!("its value is also {with}; change both together")
+                } else if var.pinned {
+                    "a compose file sets it to a literal, which wins over .env".to_string()
                 } else if var.follows_others {
-                    "it is written through another variable"
+                    "it is written through another variable".to_string()
                 } else {
-                    "it is made from another value"
+                    "it is made from another value".to_string()
                 };
                 say(
                     model,

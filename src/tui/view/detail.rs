@@ -191,7 +191,11 @@ fn lines_of(
     };
     lines.extend(labelled("Used by", &uses, width, plain, paint));
     // What a change here carries along (g, G and saving keep them in step).
-    let ties = model.inv.relations.ties(&var.name);
+    let mut ties = model.inv.relations.ties(&var.name);
+    if let Some(with) = &var.pinned_with {
+        // envward writes one file: the other half of the pair is the user's to change.
+        ties.push(format!("also {with} (change both together)"));
+    }
     if !ties.is_empty() {
         lines.extend(labelled("Tied to", &ties.join(" · "), width, plain, paint));
     }
