@@ -3,11 +3,15 @@
 //! part of a longer literal (the `user:pass@` of a URL, `password=…` in a connection string,
 //! `"password": "…"` in a JSON blob).
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use super::{Rule, RuleId};
 use crate::analysis::facts::Context;
 use crate::analysis::knowledge::name_words;
 use crate::analysis::shape::{self, url_password_span};
 use crate::analysis::{Finding, Severity};
+use crate::position::Position;
 
 /// See the module docs.
 pub struct Hardcoded;
@@ -182,6 +186,8 @@ impl Rule for Hardcoded {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let k = cx.input.knowledge;
+        let mut literals: Vec<(&str, &PathBuf, Position, String, Vec<&str>)> = Vec::new();
+        let mut seen: HashMap<(&str, &PathBuf, Position), usize> = HashMap::new();
         for service in &cx.input.project.services {
             for var in &service.environment {
                 let Some(value) = &var.value else { continue };
@@ -210,32 +216,50 @@ impl Rule for Hardcoded {
                         "written as a literal"
                     };
                     format!(
-                        "{} of service {} is {what} in {}; use ${{{}}} and set it in the env file",
+                        "{} of {{services}} is {what} in {}; use ${{{}}} and set it in the env file",
                         var.key,
-                        service.name,
                         var.file.display(),
                         var.key
                     )
                 } else if embedded_secret(value) {
                     format!(
-                        "{} of service {} has a password written into it in {}; interpolate it from the env file",
+                        "{} of {{services}} has a password written into it in {}; interpolate it from the env file",
                         var.key,
-                        service.name,
                         var.file.display()
                     )
                 } else {
                     continue;
                 };
-                out.push(Finding {
-                    rule: self.id(),
-                    severity: Severity::Error,
-                    variable: Some(var.key.clone()),
-                    file: var.file.clone(),
-                    position: var.position,
-                    message,
-                });
+                // One literal shared through an anchor is one finding naming every service.
+                match seen.get(&(var.key.as_str(), &var.file, var.position)) {
+                    Some(&i) => literals[i].4.push(service.name.as_str()),
+                    None => {
+                        seen.insert((var.key.as_str(), &var.file, var.position), literals.len());
+                        literals.push((
+                            var.key.as_str(),
+                            &var.file,
+                            var.position,
+                            message,
+                            vec![service.name.as_str()],
+                        ));
+                    }
+                }
             }
             commands(self.id(), service, out);
+        }
+        for (key, file, position, message, services) in literals {
+            let services = match services.as_slice() {
+                [one] => format!("service {one}"),
+                many => format!("services {}", many.join(", ")),
+            };
+            out.push(Finding {
+                rule: self.id(),
+                severity: Severity::Error,
+                variable: Some(key.to_string()),
+                file: file.clone(),
+                position,
+                message: message.replacen("{services}", &services, 1),
+            });
         }
     }
 }
@@ -245,6 +269,25 @@ mod tests {
     use super::embedded_secret;
     use crate::analysis::RuleId;
     use crate::analysis::testkit::{Fixture, vars_of};
+
+    #[test]
+    fn one_literal_shared_through_an_anchor_is_one_finding_naming_every_service() {
+        let compose = "x-key: &key change-this-insecure-key\nservices:\n  backend:\n    image: x\n    environment:\n      APP_SECRET_KEY: *key\n  exporter:\n    image: y\n    environment:\n      APP_SECRET_KEY: *key\n";
+        let inv = Fixture::new().compose(compose).run();
+        let found: Vec<_> = inv
+            .findings
+            .iter()
+            .filter(|f| f.rule == RuleId::Hardcoded)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.starts_with(
+                "APP_SECRET_KEY of services backend, exporter is written as a literal"
+            ),
+            "{}",
+            found[0].message
+        );
+    }
 
     #[test]
     fn truth_table() {
