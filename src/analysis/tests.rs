@@ -444,3 +444,17 @@ fn a_credential_another_env_file_repeats_is_pinned_to_it() {
         assert_eq!(inv.get(name).unwrap().pinned_with, None, "{name}");
     }
 }
+
+#[test]
+fn a_client_default_that_matches_the_servers_compose_literal_is_pinned() {
+    // Formbricks: the database password is a literal in compose, and Cube's default is it.
+    let compose = "services:\n  postgres:\n    image: pgvector/pgvector:pg18\n    environment:\n      - POSTGRES_PASSWORD=postgres\n  cube:\n    image: cubejs/cube\n    environment:\n      CUBEJS_DB_HOST: ${CUBEJS_DB_HOST:-postgres}\n      CUBEJS_DB_PASS: ${CUBEJS_DB_PASS:-postgres}\n";
+    let inv = Fixture::new().compose(compose).live("OTHER=1\n").run();
+    let cube = inv.get("CUBEJS_DB_PASS").unwrap();
+    // Still weak, but generating it alone would lock Cube out of the database.
+    assert!(cube.pinned);
+    assert!(!crate::plan::is_fillable(
+        cube,
+        &[Status::Missing, Status::Placeholder, Status::Weak]
+    ));
+}

@@ -39,12 +39,15 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
         })
         .collect();
     for v in vars.iter_mut() {
+        // The value in force: the env files', or else the compose default (a client's
+        // `${CUBEJS_DB_PASS:-postgres}` against `POSTGRES_PASSWORD=postgres` in compose).
         let value = v
             .live
             .as_ref()
             .or(v.example.as_ref())
             .and_then(|e| e.value.as_deref())
-            .filter(|x| !x.is_empty());
+            .filter(|x| !x.is_empty())
+            .or_else(|| v.default_value.as_deref().filter(|x| !x.is_empty()));
         let secret_part = value.map(|x| match crate::analysis::shape::url_password_span(x) {
             Some(span) if v.url_credentials => relations::percent_decode(&x[span]),
             _ => x.to_string(),
