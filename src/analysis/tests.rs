@@ -458,3 +458,15 @@ fn a_client_default_that_matches_the_servers_compose_literal_is_pinned() {
         &[Status::Missing, Status::Placeholder, Status::Weak]
     ));
 }
+
+#[test]
+fn a_comment_saying_what_empty_means_makes_empty_a_setting() {
+    // docker-mailserver's mailserver.env is the template and the live file at once.
+    let compose = "services:\n  mailserver:\n    image: ghcr.io/docker-mailserver/docker-mailserver\n    env_file: .env\n";
+    let live = "# empty => generated when the image is built\nSRS_SECRET=\n\n# empty => no default\nRELAY_PASSWORD=\n\n# The session secret (openssl rand -hex 32)\nSESSION_SECRET=\n";
+    let inv = Fixture::new().compose(compose).live(live).run();
+    assert_eq!(status(&inv, "SRS_SECRET"), Status::Ok);
+    assert_eq!(status(&inv, "RELAY_PASSWORD"), Status::Ok);
+    // Without such a comment, an empty secret the file lists is still asked for.
+    assert_eq!(status(&inv, "SESSION_SECRET"), Status::Missing);
+}

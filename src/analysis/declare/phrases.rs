@@ -1,8 +1,17 @@
 //! Sentences in comments that declare something: "leave blank to disable" (optional),
 //! "must be the same as `MYSQL_PASSWORD`" (a group).
 /// Phrases that say a variable may stay empty.
-const PHRASES: [&str; 20] = [
+const PHRASES: [&str; 27] = [
     "optional",
+    // What empty means, said outright (docker-mailserver's `# empty => generated when the
+    // image is built`): empty is a setting.
+    "empty =>",
+    "empty means",
+    "if empty",
+    "when empty",
+    "if left empty",
+    "if left blank",
+    "if blank",
     "leave blank",
     "leave empty",
     "leave it blank",

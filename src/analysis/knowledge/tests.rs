@@ -68,6 +68,7 @@ fn settings_about_secrets_are_configuration() {
         "SECRET_NAME",
         "API_KEY_HEADER",
         "LOG_LEVEL",
+        "DOVECOT_PASS_FILTER",
     ] {
         assert_eq!(k.name(name).class, Class::Config, "{name}");
     }
