@@ -318,6 +318,8 @@ pub struct Inventory {
     pub env_file: PathBuf,
     /// The example file, as shown to the user.
     pub example_file: PathBuf,
+    /// Whether the example file exists (`example_file` is where it would be otherwise).
+    pub example_exists: bool,
     /// The compose files read.
     pub compose_files: Vec<PathBuf>,
     /// The policy applied.
@@ -492,6 +494,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
     Inventory {
         env_file: input.live_path.to_path_buf(),
         example_file: input.example_path.to_path_buf(),
+        example_exists: input.example.is_some(),
         compose_files: input.project.files.clone(),
         policy: input.policy,
         variables,

@@ -334,6 +334,7 @@ mod tests {
         let inv = crate::analysis::Inventory {
             env_file: PathBuf::from(".env"),
             example_file: PathBuf::from(".env.example"),
+            example_exists: false,
             compose_files: Vec::new(),
             policy: crate::analysis::Policy::default(),
             variables: Vec::new(),

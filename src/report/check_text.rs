@@ -224,8 +224,8 @@ pub fn text(inv: &Inventory, color: bool) -> String {
 pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
     let (color, width) = (options.color, options.width);
     let mut out = String::new();
-    // A project without an example lists no variable in one: never name a file that is not there.
-    let no_example = !inv.variables.iter().any(|v| v.in_example);
+    // Never name an example file that is not there.
+    let no_example = !inv.example_exists;
     let example = if no_example {
         "no example".to_string()
     } else {
