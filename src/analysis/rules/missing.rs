@@ -14,12 +14,28 @@ impl Rule for Missing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let live = cx.input.live_path.display();
+        // The services that read the whole live file (`env_file:`), for variables no compose
+        // entry names: they are the ones that need it.
+        let live_abs = cx.input.project.working_dir.join(cx.input.live_path);
+        let readers: Vec<&str> = cx
+            .input
+            .project
+            .services
+            .iter()
+            .filter(|s| s.env_files.iter().any(|f| f.path == live_abs))
+            .map(|s| s.name.as_str())
+            .collect();
         for var in cx.vars.iter().filter(|v| v.verdict == Verdict::Missing) {
             let who = services_of(var);
-            let needed = if who.is_empty() {
+            let needed = if !who.is_empty() {
+                format!("required by {who}")
+            } else if !readers.is_empty() {
+                let s = if readers.len() == 1 { "" } else { "s" };
+                format!("needed by service{s} {} (env_file)", readers.join(", "))
+            } else if cx.input.example.is_some() {
                 "required by the example file".to_string()
             } else {
-                format!("required by {who}")
+                "listed to be set".to_string()
             };
             let message = if var.live.is_some() {
                 format!("{} is empty in {live} but {needed}", var.name)
@@ -61,5 +77,38 @@ mod tests {
             let inv = f.run();
             assert_eq!(vars_of(&inv, RuleId::Missing), want, "{live:?}");
         }
+    }
+
+    #[test]
+    fn the_message_names_who_needs_it() {
+        // Nextcloud's db.env: read whole by two services, no compose entry names the key.
+        let compose = "services:\n  db:\n    image: postgres\n    env_file: .env\n  app:\n    image: nextcloud\n    env_file: .env\n";
+        let inv = Fixture::new()
+            .compose(compose)
+            .live("POSTGRES_PASSWORD=\nPOSTGRES_DB=nextcloud\n")
+            .run();
+        let f = inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Missing)
+            .expect("missing");
+        assert!(
+            f.message
+                .ends_with("is empty in .env but needed by services db, app (env_file)"),
+            "{}",
+            f.message
+        );
+        // Named in compose: the services that name it.
+        let inv = Fixture::new().compose(COMPOSE).live("OTHER=1\n").run();
+        let f = &inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Missing)
+            .unwrap();
+        assert!(
+            f.message.contains("required by service db"),
+            "{}",
+            f.message
+        );
     }
 }
