@@ -51,6 +51,19 @@ pub struct Evidence<'a> {
     pub own_servers: &'a std::collections::HashSet<String>,
 }
 
+/// Whether an image reference names `word` (a provider's name, upper-case): one of its
+/// components is it, or, for a name long enough not to occur by chance, starts or ends with
+/// it (`goauthentik`, `getsentry`).
+fn image_names(image: &str, word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    image
+        .to_ascii_lowercase()
+        .split(['/', ':', '.', '-', '_', '@'])
+        .any(|part| {
+            part == word || (word.len() >= 6 && (part.starts_with(&word) || part.ends_with(&word)))
+        })
+}
+
 fn merge_rules(into: &mut ValueRules, from: &ValueRules) {
     into.min_length = into.min_length.max(from.min_length);
     into.max_length = match (into.max_length, from.max_length) {
@@ -158,6 +171,22 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             class = Class::Secret;
             kind = Some(Kind::Password);
             why = format!("a credential of the project's own {}", own.to_lowercase());
+        } else if let Some(p) = provider
+            && e.feeds.iter().any(|(image, _)| image_names(image, p))
+        {
+            // The project runs the provider itself (authentik's AUTHENTIK_SECRET_KEY for
+            // ghcr.io/goauthentik/server): its secrets are the project's to make.
+            let rest: Vec<&str> = words
+                .iter()
+                .filter(|w| *w != p)
+                .map(String::as_str)
+                .collect();
+            let reading = k.name(&rest.join("_"));
+            if reading.class == Class::Secret {
+                class = Class::Secret;
+                kind = reading.kind.or(Some(Kind::Password));
+                why = format!("a secret of the {} the project runs", p.to_lowercase());
+            }
         }
     }
     if shapes.contains(&Shape::Json) && class == Class::Secret {

@@ -470,3 +470,15 @@ fn a_comment_saying_what_empty_means_makes_empty_a_setting() {
     // Without such a comment, an empty secret the file lists is still asked for.
     assert_eq!(status(&inv, "SESSION_SECRET"), Status::Missing);
 }
+
+#[test]
+fn a_provider_the_project_runs_itself_has_secrets_the_project_makes() {
+    // authentik's own compose file: the server is authentik.
+    let compose = "services:\n  server:\n    image: ghcr.io/goauthentik/server:2025.2.4\n    environment:\n      AUTHENTIK_SECRET_KEY: ${AUTHENTIK_SECRET_KEY:?secret key required}\n  app:\n    image: example/app\n    environment:\n      AUTHENTIK_CLIENT_SECRET: ${AUTHENTIK_CLIENT_SECRET}\n      GITHUB_CLIENT_SECRET: ${GITHUB_CLIENT_SECRET}\n";
+    let inv = Fixture::new().compose(compose).live("OTHER=1\n").run();
+    assert_eq!(class(&inv, "AUTHENTIK_SECRET_KEY"), Class::Secret);
+    assert_eq!(status(&inv, "AUTHENTIK_SECRET_KEY"), Status::Missing);
+    // Another app's login at an identity provider is still the provider's to issue.
+    assert_eq!(class(&inv, "AUTHENTIK_CLIENT_SECRET"), Class::External);
+    assert_eq!(class(&inv, "GITHUB_CLIENT_SECRET"), Class::External);
+}
