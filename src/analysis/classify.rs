@@ -51,16 +51,23 @@ pub struct Evidence<'a> {
     pub own_servers: &'a std::collections::HashSet<String>,
 }
 
-/// Whether an image reference names `word` (a provider's name, upper-case): one of its
-/// components is it, or, for a name long enough not to occur by chance, starts or ends with
-/// it (`goauthentik`, `getsentry`).
+/// Whether an image reference is the provider `word` itself: a path component that is its
+/// name (`quay.io/keycloak/keycloak`, `getsentry/sentry`), or its name with a short owner
+/// prefix or suffix (`goauthentik`, `matrixdotorg`). A component that only mentions it
+/// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
 fn image_names(image: &str, word: &str) -> bool {
     let word = word.to_ascii_lowercase();
     image
         .to_ascii_lowercase()
-        .split(['/', ':', '.', '-', '_', '@'])
+        .split(['/', ':', '@'])
         .any(|part| {
-            part == word || (word.len() >= 6 && (part.starts_with(&word) || part.ends_with(&word)))
+            part == word
+                || part
+                    .strip_suffix(word.as_str())
+                    .is_some_and(|pre| matches!(pre, "go" | "get"))
+                || part
+                    .strip_prefix(word.as_str())
+                    .is_some_and(|post| matches!(post, "hq" | "io" | "dotorg" | "org" | "labs"))
         })
 }
 

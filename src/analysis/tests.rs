@@ -482,3 +482,32 @@ fn a_provider_the_project_runs_itself_has_secrets_the_project_makes() {
     assert_eq!(class(&inv, "AUTHENTIK_CLIENT_SECRET"), Class::External);
     assert_eq!(class(&inv, "GITHUB_CLIENT_SECRET"), Class::External);
 }
+
+#[test]
+fn an_empty_secret_only_the_app_reads_is_needed_only_on_evidence() {
+    // Firefly III: the app reads the whole .env; its template leaves optional secrets empty.
+    let compose = "services:\n  app:\n    image: fireflyiii/core\n    env_file: .env\n  db:\n    image: postgres:16\n    env_file: .env\n";
+    let example = "MANDRILL_SECRET=\nDEMO_PASSWORD=\nPOSTGRES_PASSWORD=\n# A random 32-character secret key used to encrypt user sessions\nSESSION_KEY=\nCOOKIE_SAMESITE=lax\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    // Nothing says these are needed: empty is the template's choice.
+    assert_eq!(status(&inv, "MANDRILL_SECRET"), Status::Ok);
+    assert_eq!(status(&inv, "DEMO_PASSWORD"), Status::Ok);
+    // The postgres image reading the file cannot start without it.
+    assert_eq!(status(&inv, "POSTGRES_PASSWORD"), Status::Missing);
+    // The comment asks for a random value.
+    assert_eq!(status(&inv, "SESSION_KEY"), Status::Missing);
+    // A cookie's setting, not a cookie secret.
+    assert_eq!(class(&inv, "COOKIE_SAMESITE"), Class::Config);
+}
+
+#[test]
+fn a_connector_named_after_a_provider_is_not_the_provider() {
+    // Chat4All's connector image is a client of Telegram; the bot token is still Telegram's.
+    let compose = "services:\n  telegram:\n    image: chat4all-telegram-connector:latest\n    environment:\n      TELEGRAM_BOT_TOKEN: ${TELEGRAM_BOT_TOKEN}\n";
+    let inv = Fixture::new().compose(compose).live("OTHER=1\n").run();
+    assert_eq!(class(&inv, "TELEGRAM_BOT_TOKEN"), Class::External);
+}

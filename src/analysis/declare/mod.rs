@@ -444,10 +444,21 @@ mod tests {
                 Kind::Hex(16),
             ),
             ("ChangeMe_UUIDv4", Kind::Uuid),
+            // Firefly III's STATIC_CRON_TOKEN and Rallly's SECRET_PASSWORD.
+            (
+                "Set this token to any 32-character value (this is important!).",
+                Kind::Token(32),
+            ),
+            (
+                "A random 32-character secret key used to encrypt user sessions",
+                Kind::Token(32),
+            ),
         ] {
             assert_eq!(recipe(text), Some(kind), "{text}");
         }
         assert_eq!(recipe("the database password"), None);
+        // A hyphen after a word is no length: "utf8-charset", "a2-chars".
+        assert_eq!(recipe("use a utf8-charset"), None);
     }
 
     #[test]

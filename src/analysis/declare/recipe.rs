@@ -132,6 +132,24 @@ fn exact_length_note(t: &str) -> Option<usize> {
             return Some(n);
         }
     }
+    // "any 32-character value", "a 64-char key": a hyphenated length names the size.
+    for (i, _) in t.match_indices("-char") {
+        let digits: String = t[..i]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let before = t[..i - digits.len()].chars().next_back();
+        if let Ok(n) = digits.parse::<usize>()
+            && (8..=512).contains(&n)
+            && !before.is_some_and(char::is_alphanumeric)
+        {
+            return Some(n);
+        }
+    }
     for marker in [
         "must be ",
         "exactly ",

@@ -2,6 +2,8 @@
 //! feed, which servers run with or without a password, which server passwords are written as
 //! literals, and the URI part of each reference inside a URI.
 
+use std::path::Path;
+
 use super::{Map, Set};
 use crate::analysis::{Input, knowledge, relations, shape};
 use crate::compose::Usage;
@@ -199,6 +201,33 @@ pub(super) fn is_active(service: &crate::compose::Service, input: &Input<'_>) ->
 
 /// The env-file variables that feed a container variable a known image cannot start without
 /// (`POSTGRES_PASSWORD` of `postgres`), in services Compose starts by default.
+/// What the known images that read the live file whole (`env_file:`) cannot start without
+/// (postgres and `POSTGRES_PASSWORD` in Chatwoot's `.env`), where the service does not set the
+/// key itself.
+pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> Set<String> {
+    let mut out = Set::default();
+    for service in input
+        .project
+        .services
+        .iter()
+        .filter(|s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
+    {
+        let Some(image) = service
+            .image
+            .as_deref()
+            .and_then(|i| input.knowledge.image(i))
+        else {
+            continue;
+        };
+        for (name, rules) in &image.vars {
+            if rules.required && !service.environment.iter().any(|e| &e.key == name) {
+                out.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
 pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
     let mut out = Set::default();
     for service in input

@@ -342,8 +342,39 @@ impl<'a> Context<'a> {
                 v.in_uri = true;
             }
         }
+        let image_needs = compose::required_through_env_file(input, &live_abs);
+        // The server families the project runs: a client password named for one of them
+        // (`POSTGRES_PASSWORD` for rails beside a postgres service) is how the app logs in.
+        let own_families: Set<&str> = input
+            .project
+            .services
+            .iter()
+            .filter_map(|s| s.image.as_deref())
+            .filter_map(|i| input.knowledge.image(i))
+            .filter_map(|i| i.family.as_deref())
+            .collect();
         for v in &mut vars {
-            v.required = required(v, input, live_is_env_file);
+            let needed = image_needs.contains(&v.name)
+                || (!v.passwordless_server
+                    && input
+                        .knowledge
+                        .specific_families_of_name(&v.name)
+                        .iter()
+                        .any(|f| own_families.contains(f)));
+            v.required = required(v, input, live_is_env_file, needed);
+        }
+        // One value for a group: a member needed makes the others needed where they too are
+        // left empty for the app (ToolJet's TOOLJET_DB_PASS beside the postgres PG_PASS).
+        for group in &relations.groups {
+            if group
+                .members
+                .iter()
+                .any(|m| vars.iter().any(|v| &v.name == m && v.required))
+            {
+                for v in vars.iter_mut().filter(|v| group.members.contains(&v.name)) {
+                    v.required |= required::empty_for_the_app(v, input, live_is_env_file);
+                }
+            }
         }
         let verdicts: Vec<(Verdict, Option<f64>)> = vars
             .iter()

@@ -4,6 +4,7 @@
 use super::Var;
 use crate::analysis::{Class, Input, knowledge, shape};
 use crate::compose::Usage;
+use crate::generate::Kind;
 use crate::interpolate::Form;
 
 /// Whether the variable must be set.
@@ -14,7 +15,12 @@ use crate::interpolate::Form;
 /// to be set (envward makes it), unless only passthroughs or defaulted uses read it, or it
 /// is an integration's key the template leaves empty, or a comment or declaration says it
 /// is optional.
-pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: bool) -> bool {
+pub(super) fn required(
+    v: &Var<'_>,
+    input: &Input<'_>,
+    consumed_by_env_file: bool,
+    needed: bool,
+) -> bool {
     let configured = input.config.vars.get(&v.name);
     if configured.is_some_and(|c| c.optional) {
         return false;
@@ -75,7 +81,13 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
         return false;
     }
     let read = interpolated || (v.refs.is_empty() && consumed_by_env_file);
+    // Read only by the app, through env_file: compose says nothing about it, so an empty
+    // sample is the template's choice (Firefly III leaves a dozen optional mail and
+    // integration secrets empty) unless a known image reading the file needs it, or its
+    // comment says how to make it.
+    let only_the_app_reads = !interpolated;
     match v.class {
+        Class::Secret if only_the_app_reads && example_empty && !needed && !asked_for(v) => false,
         Class::Secret => {
             let integration = example_empty
                 && knowledge::name_words(&v.name).any(|w| {
@@ -91,4 +103,62 @@ pub(super) fn required(v: &Var<'_>, input: &Input<'_>, consumed_by_env_file: boo
         // does not have at all: compose warns and substitutes nothing.
         Class::Config => interpolated && !example_empty && v.live.is_none(),
     }
+}
+
+/// Whether the template's comment asks for a value to be made: a recipe, or a description of
+/// a random value ("A random 32-character secret key", "use … to generate one").
+fn asked_for(v: &Var<'_>) -> bool {
+    // A name templates/names.toml knows as an application's own key (`SECRET_KEY`,
+    // `SECRET_KEY_BASE`, `APP_KEY`, a JWT or encryption key of a set shape): the app cannot
+    // run without it. A generic `*_PASSWORD` or `*_TOKEN` says nothing of the sort.
+    v.classified_by.starts_with("name rule")
+        || matches!(
+            v.kind,
+            Some(Kind::Hex(_) | Kind::Base64(_) | Kind::Laravel | Kind::Fernet)
+        )
+        || v.declared.as_ref().is_some_and(|d| {
+            d.recipe.is_some()
+                || d.block_recipe.is_some()
+                || d.description.as_deref().is_some_and(|text| {
+                    let t = text.to_lowercase();
+                    t.contains("random") || t.contains("generate")
+                })
+        })
+}
+
+/// Whether a secret is left empty for the app to read (through the env file, or in a
+/// compose entry without a default): in a group whose other member is needed, it is needed
+/// too, since the group holds one value.
+pub(super) fn empty_for_the_app(
+    v: &Var<'_>,
+    input: &Input<'_>,
+    consumed_by_env_file: bool,
+) -> bool {
+    if v.class != Class::Secret || v.follows_others() || v.default_value.is_some() {
+        return false;
+    }
+    if input
+        .config
+        .vars
+        .get(&v.name)
+        .is_some_and(|c| c.optional || c.required == Some(false))
+        || v.declared
+            .as_ref()
+            .is_some_and(|d| d.required == Some(false))
+    {
+        return false;
+    }
+    let Some(example) = v
+        .example
+        .as_ref()
+        .or(v.live.as_ref().filter(|_| input.example.is_none()))
+    else {
+        return false;
+    };
+    let interpolated = v
+        .refs
+        .iter()
+        .any(|r| matches!(r.usage, Usage::Interpolation(Form::Bare | Form::Braced)));
+    example.value.as_deref().is_none_or(shape::is_blank)
+        && (interpolated || (v.refs.is_empty() && consumed_by_env_file))
 }
