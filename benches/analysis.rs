@@ -3,10 +3,12 @@
 //!
 //! Run: `cargo bench --bench analysis -- --warm-up-time 1 --measurement-time 3`
 
-#![allow(clippy::unwrap_used, clippy::format_push_string)] // Benchmark code.
+#![allow(clippy::unwrap_used)] // Benchmark code.
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -25,53 +27,6 @@ impl Source for Mem {
     fn is_file(&self, path: &Path) -> bool {
         self.0.contains_key(path)
     }
-}
-
-/// 1,000 services, each reading ten variables of different kinds: 10,000 variables.
-fn synthetic(services: usize) -> (String, String, String) {
-    let suffixes = [
-        "PASSWORD",
-        "USER",
-        "HOST",
-        "PORT",
-        "API_TOKEN",
-        "SIGNING_KEY",
-        "DB",
-        "VERIFY_TOKEN",
-        "URL_BASE",
-        "LOG_LEVEL",
-    ];
-    let mut compose = String::from("services:\n");
-    let mut example = String::new();
-    let mut live = String::new();
-    for s in 0..services {
-        let _ = writeln!(
-            compose,
-            "  svc{s}:\n    image: example/svc{s}:1\n    environment:"
-        );
-        let _ = writeln!(example, "\n# Service {s}");
-        for (j, suffix) in suffixes.iter().enumerate() {
-            let name = format!("SVC{s}_{suffix}");
-            if j == 8 {
-                let _ = writeln!(
-                    compose,
-                    "      DSN_{j}: postgres://u:${{SVC{s}_PASSWORD}}@db/${{{name}:-app}}"
-                );
-            } else {
-                let _ = writeln!(compose, "      V{j}: ${{{name}}}");
-            }
-            let _ = writeln!(example, "{name}=change_me");
-            // A mix of strong, weak, placeholder and empty values.
-            let value = match (s + j) % 4 {
-                0 => format!("k{s}Xq9{j}vB2nM5tY8cF4hJ6gD0sA3eL7uI1oK9wR"),
-                1 => "changeme".to_string(),
-                2 => format!("short{j}"),
-                _ => String::new(),
-            };
-            let _ = writeln!(live, "{name}={value}");
-        }
-    }
-    (compose, example, live)
 }
 
 fn bench_project(c: &mut Criterion, label: &str, compose_text: &str, example: &str, live: &str) {
@@ -129,13 +84,13 @@ fn bench_project(c: &mut Criterion, label: &str, compose_text: &str, example: &s
 }
 
 fn analysis(c: &mut Criterion) {
-    let (compose_text, example, live) = synthetic(1_000);
+    let project = synthetic::project(1_000);
     bench_project(
         c,
         "analyze 10k variables / 1k services",
-        &compose_text,
-        &example,
-        &live,
+        &project.compose,
+        &project.example,
+        &project.live,
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all");
     let compose_text = std::fs::read_to_string(root.join("compose.yaml")).unwrap();
