@@ -13,6 +13,7 @@ pub mod declare;
 pub mod facts;
 pub mod jwt;
 pub mod knowledge;
+mod phrase;
 pub mod relations;
 pub mod rules;
 pub mod shape;
