@@ -170,7 +170,24 @@ fn load_from(
         os_env: os_env.clone(),
         tolerate_env_errors: tolerant,
     };
-    let project = compose::load(&options, files)?;
+    // The live env file is read once: its text and snapshot here, its parse by the loader
+    // (which needs it for interpolation), both kept for the analysis.
+    let env_path = compose::env_file_path(&options);
+    let preread = files
+        .is_file(&env_path)
+        .then(|| source::read_loaded(&env_path).ok())
+        .flatten();
+    let mut project = match &preread {
+        Some(loaded) => compose::load(
+            &options,
+            &source::Preread {
+                path: &env_path,
+                text: &loaded.text,
+                rest: files,
+            },
+        )?,
+        None => compose::load(&options, files)?,
+    };
     if !project.env_file_exists {
         // Compose skips an env file that is not a regular file; envward must not take a
         // directory, a FIFO or a broken link for "no .env yet".
@@ -195,7 +212,17 @@ fn load_from(
         None
     };
     let live = if project.env_file_exists {
-        Some(read_env_file(&cwd, &project.env_file, tolerant)?)
+        Some(match (preread, project.env_parsed.take()) {
+            (Some(loaded), Some((document, errors))) if project.env_file == env_path => EnvFile {
+                display: display_path(&cwd, &env_path),
+                path: env_path,
+                text: loaded.text,
+                document,
+                errors,
+                snapshot: loaded.snapshot,
+            },
+            _ => read_env_file(&cwd, &project.env_file, tolerant)?,
+        })
     } else {
         None
     };
@@ -409,22 +436,17 @@ impl Workspace {
         facts.leftovers = facts.leftovers.iter().map(|p| self.display(p)).collect();
         let live_display = self.display(&self.project.env_file);
         let example_display = self.display(&self.example_path);
-        let as_input = |f: &'_ EnvFile| -> (Document, Vec<ParseError>) {
-            (f.document.clone(), f.errors.clone())
-        };
-        let example = self.example.as_ref().map(as_input);
-        let live = self.live.as_ref().map(as_input);
         let input = Input {
-            example: example.as_ref().map(|(d, e)| EnvInput {
+            example: self.example.as_ref().map(|f| EnvInput {
                 path: &example_display,
-                document: d,
-                errors: e,
+                document: &f.document,
+                errors: &f.errors,
             }),
             example_path: &example_display,
-            live: live.as_ref().map(|(d, e)| EnvInput {
+            live: self.live.as_ref().map(|f| EnvInput {
                 path: &live_display,
-                document: d,
-                errors: e,
+                document: &f.document,
+                errors: &f.errors,
             }),
             live_path: &live_display,
             project: &self.project,
