@@ -83,7 +83,7 @@ impl<'de> de::Deserializer<'de> for &'static Baked {
     }
 }
 
-impl<'de> IntoDeserializer<'de, Error> for &'static Baked {
+impl IntoDeserializer<'_, Error> for &'static Baked {
     type Deserializer = Self;
 
     fn into_deserializer(self) -> Self {

@@ -235,7 +235,7 @@ fn the_built_provider_dfa_accepts_what_each_format_accepts() {
     assert_eq!(file.provider.len(), k.providers.len());
     for (p, f) in k.providers.iter().zip(&file.provider) {
         let format = regex_lite::Regex::new(&f.format).unwrap();
-        for v in SAMPLES.iter().map(|s| s.to_string()).chain([
+        for v in SAMPLES.iter().map(ToString::to_string).chain([
             "AC0123456789abcdef0123456789ABCDEF".to_string(),
             "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1".to_string(),
             "AKIAABCDEFGHIJKLMNOP".to_string(),
