@@ -84,9 +84,13 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
     // A random-looking value is never the template's description of itself, even where the
     // comment above it still says "change it" (after `fill`, with no example to compare). A
     // long value that still reads as words is no random value, whatever its length.
+    // Checked in order of cost: the value's words are read only for a template sample.
+    if !from_template {
+        return None;
+    }
     let random_looking = super::strength::charset_bits(value) >= 128.0
         && (super::shape::of(value).kind().is_some() || !super::strength::reads_as_words(value));
-    if !from_template || random_looking {
+    if random_looking {
         return None;
     }
     let comment = var
