@@ -89,6 +89,61 @@ impl Workspace {
     }
 }
 
+/// Where a project's files are, and its configuration, found without reading its compose or
+/// env files: all that `backup` needs, so a backup of a large `.env` costs its encryption.
+pub struct Located {
+    /// The directory envward runs in (absolute).
+    pub cwd: PathBuf,
+    /// The project directory (where `envward.toml` is).
+    pub working_dir: PathBuf,
+    /// The live env file (`.env`, or `--env-file`), which may not exist.
+    pub env_file: PathBuf,
+    /// `envward.toml` (defaults when absent).
+    pub config: Config,
+}
+
+impl Located {
+    /// A path as the user should see it.
+    pub fn display(&self, path: &Path) -> PathBuf {
+        display_path(&self.cwd, path)
+    }
+}
+
+/// Finds the project's files as [`load`] would, reading only `envward.toml`.
+pub fn locate(global: &GlobalArgs) -> Result<Located, Error> {
+    let cwd = cwd(global)?;
+    let options = compose::Options {
+        cwd: cwd.clone(),
+        files: global.files.clone(),
+        env_file: global.env_file.clone(),
+        ..compose::Options::default()
+    };
+    let working_dir = compose::working_dir(&options);
+    let config = read_config(&cwd, &working_dir)?;
+    Ok(Located {
+        env_file: compose::env_file_path(&options),
+        cwd,
+        working_dir,
+        config,
+    })
+}
+
+/// `envward.toml` in the project directory, or the defaults when there is none.
+fn read_config(cwd: &Path, working_dir: &Path) -> Result<Config, Error> {
+    let config_path = working_dir.join(CONFIG_NAME);
+    if !regular_file_exists(cwd, &config_path)? {
+        return Ok(Config::default());
+    }
+    let text = source::read_text(&config_path).map_err(|error| Error::Read {
+        file: display_path(cwd, &config_path),
+        error,
+    })?;
+    config::parse(&text).map_err(|error| Error::Config {
+        file: display_path(cwd, &config_path),
+        error,
+    })
+}
+
 /// The directory to run in: `-C DIR` resolved against the process's directory.
 pub fn cwd(global: &GlobalArgs) -> Result<PathBuf, Error> {
     let here = std::env::current_dir()?;
@@ -226,19 +281,7 @@ fn load_from(
     } else {
         None
     };
-    let config_path = project.working_dir.join(CONFIG_NAME);
-    let config = if regular_file_exists(&cwd, &config_path)? {
-        let text = source::read_text(&config_path).map_err(|error| Error::Read {
-            file: display_path(&cwd, &config_path),
-            error,
-        })?;
-        config::parse(&text).map_err(|error| Error::Config {
-            file: display_path(&cwd, &config_path),
-            error,
-        })?
-    } else {
-        Config::default()
-    };
+    let config = read_config(&cwd, &project.working_dir)?;
     // A broken rotation state file is bad input like a broken env file.
     if live.is_some() {
         super::records::load(&project.env_file).map_err(|e| match e {

@@ -144,12 +144,13 @@ pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<E
         crypto::encrypt_passphrase(&plain, &p, o.armor).map_err(|e| crypto_err(&output, e))?
     } else {
         if recipients.is_empty() {
-            let ws = workspace::load(global)?;
+            // Only the recipients in envward.toml are needed, not the project.
+            let place = workspace::locate(global)?;
             let (identity, notice) = save::identity(global.identity.as_deref())?;
             if let Some(n) = notice {
                 writeln!(std::io::stderr(), "{n}")?;
             }
-            recipients = save::recipients(&ws, &identity)?;
+            recipients = save::recipients_at(&place, &identity)?;
         }
         crypto::encrypt(&plain, &recipients, o.armor).map_err(|e| crypto_err(&output, e))?
     };

@@ -66,7 +66,9 @@ pub struct Options {
 const MAX_INCLUDE_DEPTH: usize = 64;
 
 /// The project directory: that of the first `-f` file, else the working directory.
-fn working_dir(options: &Options) -> PathBuf {
+/// The project directory: the first compose file's directory, else the directory envward runs
+/// in. Computed from the options alone, without reading any file.
+pub fn working_dir(options: &Options) -> PathBuf {
     options
         .files
         .first()
