@@ -22,9 +22,18 @@ fn default_supply(var: &Var<'_>) -> Option<(String, ComposeRef)> {
     Some((value, r))
 }
 
-/// The value of `name` in force (the live file's, else the template's), when set.
-fn current<'v>(vars: &'v [Var<'_>], name: &str) -> Option<&'v str> {
-    let v = vars.iter().find(|v| v.name == name)?;
+/// Every variable, and where each name is among them (the first, as a search would find).
+pub struct Vars<'v, 'a> {
+    /// In report order.
+    pub all: &'v [Var<'a>],
+    /// Name to index into `all`.
+    pub by_name: &'v foldhash::HashMap<String, usize>,
+}
+
+/// The value of `name` in force (the live file's, else the template's), when set. Looked up,
+/// not searched: each variable asks for its partners.
+fn current<'v>(vars: &Vars<'v, '_>, name: &str) -> Option<&'v str> {
+    let v = &vars.all[*vars.by_name.get(name)?];
     v.live
         .as_ref()
         .or(v.example.as_ref())
@@ -142,7 +151,7 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
 /// Judges one variable; returns the verdict and, for judged secrets, their strength.
 pub fn judge(
     var: &Var<'_>,
-    vars: &[Var<'_>],
+    vars: &Vars<'_, '_>,
     rel: &Relations,
     input: &Input<'_>,
     used: bool,

@@ -336,19 +336,29 @@ impl<'a> Context<'a> {
             v.rules.required &= needed.contains(&v.name);
         }
         let relations = relations::infer(&mut vars, input);
+        // Where each name is (the first, as a search would find): every variable looks up
+        // its partners, and a search each would make the analysis quadratic.
+        let mut positions: Map<String, usize> = Map::default();
+        for (i, v) in vars.iter().enumerate() {
+            positions.entry(v.name.clone()).or_insert(i);
+        }
         // A password that a URL carries must survive inside that URL.
         for link in &relations.urls {
-            if let Some(v) = vars.iter_mut().find(|v| v.name == link.password_of) {
-                v.in_uri = true;
+            if let Some(&i) = positions.get(&link.password_of) {
+                vars[i].in_uri = true;
             }
         }
         for v in &mut vars {
             v.required = required(v, input, live_is_env_file);
         }
+        let all = verdict::Vars {
+            all: &vars,
+            by_name: &positions,
+        };
         let verdicts: Vec<(Verdict, Option<f64>)> = vars
             .iter()
             .zip(&used)
-            .map(|(v, used)| verdict::judge(v, &vars, &relations, input, *used))
+            .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
             .collect();
         for (v, (verdict, bits)) in vars.iter_mut().zip(verdicts) {
             v.verdict = verdict;
