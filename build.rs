@@ -153,7 +153,11 @@ fn dfa(patterns: &[String], per_pattern: bool, file: &str) -> Dfa {
     let dense = dense::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .thompson(thompson::Config::new().utf8(false))
-        .configure(dense::Config::new().starts_for_each_pattern(per_pattern))
+        .configure(
+            dense::Config::new()
+                .starts_for_each_pattern(per_pattern)
+                .minimize(true),
+        )
         .build_many(patterns)
         .unwrap_or_else(|e| fail(file, &e.to_string()));
     Dfa(dense
