@@ -129,7 +129,7 @@ impl<'a> Context<'a> {
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
         // The template's comments: the example's, or the live file's when it is the template.
-        let declarations = input
+        let mut declarations = input
             .example
             .or(input.live)
             .map(|e| declare::read(e.document))
@@ -232,7 +232,9 @@ impl<'a> Context<'a> {
                 let my_refs = refs.remove(name.as_str()).unwrap_or_default();
                 let example_entry = example.remove(&name);
                 let live_entry = live.remove(&name);
-                let declared = declarations.get(&name).cloned();
+                // Taken, not copied: afterwards the declarations are asked only which names
+                // they document.
+                let declared = declarations.vars.get_mut(&name).map(std::mem::take);
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
