@@ -112,7 +112,7 @@ pub struct EncryptOptions {
 pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<ExitCode, Error> {
     let cwd = workspace::cwd(global)?;
     let input = crate::compose::resolve_path(&cwd, file);
-    let (plain, _) = store::read::read_bytes(&input)?;
+    let plain = store::read::read_content(&input, store::read::MAX_FILE_SIZE)?;
     let mut recipients: Vec<Recipient> = Vec::new();
     for (i, r) in o.recipients.iter().enumerate() {
         recipients.extend(store::recipients::from_config(
@@ -234,7 +234,7 @@ pub fn decrypt(
     if let Some(out) = &output_path {
         refuse_same(&cwd, &input, out, "decrypt")?;
     }
-    let (cipher, _) = store::read::read_bytes(&input)?;
+    let cipher = store::read::read_content(&input, store::read::MAX_FILE_SIZE)?;
     let to_stdout = match output {
         Some(p) => p == Path::new("-"),
         None => {
