@@ -284,3 +284,33 @@ fn bad_input_fails_with_one_line_and_touches_nothing() {
         .success();
     assert_eq!(p.read("x.env"), ORIGINAL);
 }
+
+#[test]
+fn backup_reads_nothing_of_the_project_but_the_live_file() {
+    // A backup encrypts the live file's bytes: a compose file that does not parse and a live
+    // file with a syntax error (both reported by `check`) do not stop it, and the backup
+    // decrypts to the file byte for byte.
+    let me = User::new();
+    let live = "DB_PASSWORD=changeme\nnot a statement\n";
+    let p = TestProject::new()
+        .file("compose.yaml", "services: [unclosed\n")
+        .file(".env", live);
+    me.on(&p).arg("backup").assert().success();
+    let found = backups(&p);
+    assert_eq!(found.len(), 1, "{found:?}");
+    if let Some(age) = age() {
+        assert_eq!(
+            age_decrypt(&age, &me.identity(), &found[0]),
+            live.as_bytes()
+        );
+    }
+    // Without a live file there is nothing to back up: one line, exit 2.
+    let empty = TestProject::new().file("compose.yaml", COMPOSE);
+    me.on(&empty)
+        .arg("backup")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            ".env: no such file; nothing to back up",
+        ));
+}

@@ -399,7 +399,7 @@ fn score(dir: &Path) -> Score {
         );
     }
     for (v, pattern) in &f.shape {
-        let re = regex::Regex::new(pattern).unwrap();
+        let re = regex_lite::Regex::new(pattern).unwrap();
         check(
             after.get(v).is_some_and(|x| re.is_match(x)),
             format!("{v} does not match {pattern}"),

@@ -13,6 +13,7 @@ pub mod declare;
 pub mod facts;
 pub mod jwt;
 pub mod knowledge;
+mod phrase;
 pub mod relations;
 pub mod rules;
 pub mod shape;
@@ -448,10 +449,6 @@ pub struct OtherEnvFile {
 
 /// Analyses a project. Pure: the same input always gives the same inventory.
 pub fn analyze(input: &Input<'_>) -> Inventory {
-    let entries = |e: Option<EnvInput<'_>>| e.map_or(0, |e| e.document.items().len());
-    input
-        .knowledge
-        .prepare_for(entries(input.live) + entries(input.example));
     let cx = facts::Context::new(input);
     let mut findings = Vec::new();
     for rule in rules::registry() {

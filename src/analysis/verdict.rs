@@ -22,9 +22,18 @@ fn default_supply(var: &Var<'_>) -> Option<(String, ComposeRef)> {
     Some((value, r))
 }
 
-/// The value of `name` in force (the live file's, else the template's), when set.
-fn current<'v>(vars: &'v [Var<'_>], name: &str) -> Option<&'v str> {
-    let v = vars.iter().find(|v| v.name == name)?;
+/// Every variable, and where each name is among them (the first, as a search would find).
+pub struct Vars<'v, 'a> {
+    /// In report order.
+    pub all: &'v [Var<'a>],
+    /// Name to index into `all`.
+    pub by_name: &'v foldhash::HashMap<String, usize>,
+}
+
+/// The value of `name` in force (the live file's, else the template's), when set. Looked up,
+/// not searched: each variable asks for its partners.
+fn current<'v>(vars: &Vars<'v, '_>, name: &str) -> Option<&'v str> {
+    let v = &vars.all[*vars.by_name.get(name)?];
     v.live
         .as_ref()
         .or(v.example.as_ref())
@@ -84,9 +93,13 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
     // A random-looking value is never the template's description of itself, even where the
     // comment above it still says "change it" (after `fill`, with no example to compare). A
     // long value that still reads as words is no random value, whatever its length.
+    // Checked in order of cost: the value's words are read only for a template sample.
+    if !from_template {
+        return None;
+    }
     let random_looking = super::strength::charset_bits(value) >= 128.0
         && (super::shape::of(value).kind().is_some() || !super::strength::reads_as_words(value));
-    if !from_template || random_looking {
+    if random_looking {
         return None;
     }
     let comment = var
@@ -138,7 +151,7 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
 /// Judges one variable; returns the verdict and, for judged secrets, their strength.
 pub fn judge(
     var: &Var<'_>,
-    vars: &[Var<'_>],
+    vars: &Vars<'_, '_>,
     rel: &Relations,
     input: &Input<'_>,
     used: bool,

@@ -29,34 +29,35 @@ pub fn key(global: &GlobalArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::Clean)
 }
 
-/// `envward backup`: encrypt the live file now.
+/// `envward backup`: encrypt the live file now. The project is only located, not loaded: a
+/// backup encrypts the file's bytes (streamed, then verified) and reads nothing else of it.
 pub fn backup(global: &GlobalArgs, armor: bool) -> Result<ExitCode, Error> {
-    let ws = workspace::load(global)?;
-    let Some(live) = &ws.live else {
+    let place = workspace::locate(global)?;
+    if !workspace::regular_file_exists(&place.cwd, &place.env_file)? {
         return Err(Error::Usage(format!(
             "{}: no such file; nothing to back up",
-            ws.display(&ws.project.env_file).display()
+            place.display(&place.env_file).display()
         )));
-    };
+    }
     let (identity, notice) = save::identity(global.identity.as_deref())?;
     if let Some(n) = notice {
         writeln!(std::io::stderr(), "{n}")?;
     }
     warn_identity(&identity)?;
-    let recipients = save::recipients(&ws, &identity)?;
+    let recipients = save::recipients_at(&place, &identity)?;
     let mut context = store::SaveContext::new(&recipients, &identity, jiff::Timestamp::now());
     context.armor = armor;
-    context.keep = ws.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
-    let done = store::backup_current(&live.path, &context)?;
+    context.keep = place.config.backup.keep.unwrap_or(store::DEFAULT_KEEP);
+    let done = store::backup_current(&place.env_file, &context)?;
     writeln!(
         std::io::stdout(),
         "backup {} ({} recipient{})",
-        ws.display(&done.backup).display(),
+        place.display(&done.backup).display(),
         recipients.len(),
         if recipients.len() == 1 { "" } else { "s" }
     )?;
     save::report_housekeeping(
-        &ws,
+        &place.cwd,
         save::Housekeeping {
             pruned: &done.pruned,
             swept: &done.swept,
@@ -143,7 +144,7 @@ pub fn restore(global: &GlobalArgs, file: Option<&Path>, dry_run: bool) -> Resul
             })?;
             let future = store::backup::future_dated(&all, jiff::Timestamp::now());
             save::report_housekeeping(
-                &ws,
+                &ws.cwd,
                 save::Housekeeping {
                     pruned: &[],
                     swept: &[],

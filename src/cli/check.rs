@@ -59,19 +59,24 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
                 .collect();
         }
     }
-    let out = match options.format {
-        CheckFormat::Text => report::check::text_with(
-            &inv,
-            report::check::TextOptions {
-                color: use_color(global),
-                width: terminal_width(),
-            },
-        ),
-        CheckFormat::Json => report::check::json(&inv),
-        CheckFormat::Sarif => report::check::sarif(&inv),
-        CheckFormat::Github => report::check::github(&inv),
-    };
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    let mut stdout = std::io::stdout().lock();
+    match options.format {
+        CheckFormat::Text => stdout.write_all(
+            report::check::text_with(
+                &inv,
+                report::check::TextOptions {
+                    color: use_color(global),
+                    width: terminal_width(),
+                },
+            )
+            .as_bytes(),
+        )?,
+        // Written as it is walked: no document is built in memory first.
+        CheckFormat::Json => report::check_json::write(&inv, &mut stdout)?,
+        CheckFormat::Sarif => stdout.write_all(report::check::sarif(&inv).as_bytes())?,
+        CheckFormat::Github => stdout.write_all(report::check::github(&inv).as_bytes())?,
+    }
+    drop(stdout);
     let failing = inv.findings.iter().any(|f| {
         f.severity == Severity::Error || (options.strict && f.severity == Severity::Warning)
     });

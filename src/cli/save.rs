@@ -11,7 +11,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Error;
-use super::workspace::{CONFIG_NAME, Workspace};
+use super::workspace::{CONFIG_NAME, Located, Workspace};
+use crate::compose::display_path;
+use crate::config::Config;
 use crate::store::{
     self, CreatedNotice, Identity, Recipient, SaveContext, SaveReport, WriteOptions,
 };
@@ -57,10 +59,24 @@ pub fn identity_warning(identity: &Identity) -> Option<String> {
 
 /// The recipients of backups: the user's own key plus `envward.toml`'s.
 pub fn recipients(ws: &Workspace, identity: &Identity) -> Result<Vec<Recipient>, Error> {
+    recipients_in(&ws.cwd, &ws.project.working_dir, &ws.config, identity)
+}
+
+/// [`recipients`] of a project only located, not loaded (`backup`, `encrypt`).
+pub fn recipients_at(place: &Located, identity: &Identity) -> Result<Vec<Recipient>, Error> {
+    recipients_in(&place.cwd, &place.working_dir, &place.config, identity)
+}
+
+fn recipients_in(
+    cwd: &Path,
+    working_dir: &Path,
+    config: &Config,
+    identity: &Identity,
+) -> Result<Vec<Recipient>, Error> {
     let mut out = identity.recipients();
-    let backup = &ws.config.backup;
+    let backup = &config.backup;
     if !backup.recipients.is_empty() {
-        let config_path = ws.project.working_dir.join(CONFIG_NAME);
+        let config_path = working_dir.join(CONFIG_NAME);
         let text = std::fs::read_to_string(&config_path).unwrap_or_default();
         let entries: Vec<(usize, &str)> = backup
             .recipients
@@ -74,12 +90,12 @@ pub fn recipients(ws: &Workspace, identity: &Identity) -> Result<Vec<Recipient>,
             })
             .collect();
         out.extend(store::recipients::from_config(
-            &ws.display(&config_path),
+            &display_path(cwd, &config_path),
             entries,
         )?);
     }
     if let Some(file) = &backup.recipients_file {
-        let path = ws.project.working_dir.join(file);
+        let path = working_dir.join(file);
         out.extend(store::recipients::read_recipients_file(&path)?);
     }
     Ok(out)
@@ -170,17 +186,17 @@ pub struct Housekeeping<'a> {
 }
 
 /// Prints pruned and swept files (standard output) and future-dated backups (a warning
-/// each on standard error).
-pub fn report_housekeeping(ws: &Workspace, done: Housekeeping<'_>) -> Result<(), Error> {
+/// each on standard error). Paths are shown relative to `cwd`.
+pub fn report_housekeeping(cwd: &Path, done: Housekeeping<'_>) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     for p in done.pruned {
-        writeln!(out, "pruned {}", ws.display(p).display())?;
+        writeln!(out, "pruned {}", display_path(cwd, p).display())?;
     }
     for p in done.swept {
         writeln!(
             out,
             "removed {}, a temporary file left by an interrupted save",
-            ws.display(p).display()
+            display_path(cwd, p).display()
         )?;
     }
     drop(out);
@@ -189,7 +205,7 @@ pub fn report_housekeeping(ws: &Workspace, done: Housekeeping<'_>) -> Result<(),
         writeln!(
             err,
             "warning: {} is dated in the future (a wrong clock, or copied from another host); backups are ordered by their number, not their date",
-            ws.display(p).display()
+            display_path(cwd, p).display()
         )?;
     }
     Ok(())
@@ -221,7 +237,7 @@ pub fn report(ws: &Workspace, saved: &Saved) -> Result<(), Error> {
     }
     drop(out);
     report_housekeeping(
-        ws,
+        &ws.cwd,
         Housekeeping {
             pruned: &r.pruned,
             swept: &r.swept,

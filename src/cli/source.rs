@@ -14,7 +14,12 @@ pub struct FsSource;
 /// Reads a text file with the size limit and UTF-8 check, keeping the snapshot that later
 /// lets a save notice the file changed on disk.
 pub fn read_loaded(path: &Path) -> Result<store::read::Loaded, ReadError> {
-    store::read::read_text(path).map_err(|e| match e {
+    store::read::read_text(path).map_err(|e| read_error(path, e))
+}
+
+/// The loader's [`ReadError`] for a store error reading `path`.
+fn read_error(path: &Path, e: StoreError) -> ReadError {
+    match e {
         StoreError::NotFound { .. } => ReadError::NotFound,
         StoreError::IsDirectory { .. } => ReadError::IsDirectory,
         StoreError::TooLarge { size, limit, .. } => ReadError::TooLarge { size, limit },
@@ -32,12 +37,12 @@ pub fn read_loaded(path: &Path) -> Result<store::read::Loaded, ReadError> {
                     .to_string(),
             )
         }
-    })
+    }
 }
 
-/// Reads a text file's content.
+/// Reads a text file's content (no snapshot: for files envward does not write).
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    read_loaded(path).map(|l| l.text)
+    store::read::read_text_only(path).map_err(|e| read_error(path, e))
 }
 
 impl Source for FsSource {
@@ -77,5 +82,34 @@ impl Source for NewEnvFile {
 
     fn exists(&self, path: &Path) -> bool {
         path != self.path && path.exists()
+    }
+}
+
+/// A source where one file has already been read (the live env file, read with its snapshot
+/// before the loader needs it): that path reads as the text given, without a second read.
+pub struct Preread<'a> {
+    /// The file already read.
+    pub path: &'a Path,
+    /// Its text.
+    pub text: &'a str,
+    /// Every other file.
+    pub rest: &'a dyn Source,
+}
+
+impl Source for Preread<'_> {
+    fn read(&self, path: &Path) -> Result<String, ReadError> {
+        if path == self.path {
+            Ok(self.text.to_string())
+        } else {
+            self.rest.read(path)
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path == self.path || self.rest.is_file(path)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path == self.path || self.rest.exists(path)
     }
 }

@@ -89,6 +89,61 @@ impl Workspace {
     }
 }
 
+/// Where a project's files are, and its configuration, found without reading its compose or
+/// env files: all that `backup` needs, so a backup of a large `.env` costs its encryption.
+pub struct Located {
+    /// The directory envward runs in (absolute).
+    pub cwd: PathBuf,
+    /// The project directory (where `envward.toml` is).
+    pub working_dir: PathBuf,
+    /// The live env file (`.env`, or `--env-file`), which may not exist.
+    pub env_file: PathBuf,
+    /// `envward.toml` (defaults when absent).
+    pub config: Config,
+}
+
+impl Located {
+    /// A path as the user should see it.
+    pub fn display(&self, path: &Path) -> PathBuf {
+        display_path(&self.cwd, path)
+    }
+}
+
+/// Finds the project's files as [`load`] would, reading only `envward.toml`.
+pub fn locate(global: &GlobalArgs) -> Result<Located, Error> {
+    let cwd = cwd(global)?;
+    let options = compose::Options {
+        cwd: cwd.clone(),
+        files: global.files.clone(),
+        env_file: global.env_file.clone(),
+        ..compose::Options::default()
+    };
+    let working_dir = compose::working_dir(&options);
+    let config = read_config(&cwd, &working_dir)?;
+    Ok(Located {
+        env_file: compose::env_file_path(&options),
+        cwd,
+        working_dir,
+        config,
+    })
+}
+
+/// `envward.toml` in the project directory, or the defaults when there is none.
+fn read_config(cwd: &Path, working_dir: &Path) -> Result<Config, Error> {
+    let config_path = working_dir.join(CONFIG_NAME);
+    if !regular_file_exists(cwd, &config_path)? {
+        return Ok(Config::default());
+    }
+    let text = source::read_text(&config_path).map_err(|error| Error::Read {
+        file: display_path(cwd, &config_path),
+        error,
+    })?;
+    config::parse(&text).map_err(|error| Error::Config {
+        file: display_path(cwd, &config_path),
+        error,
+    })
+}
+
 /// The directory to run in: `-C DIR` resolved against the process's directory.
 pub fn cwd(global: &GlobalArgs) -> Result<PathBuf, Error> {
     let here = std::env::current_dir()?;
@@ -170,7 +225,24 @@ fn load_from(
         os_env: os_env.clone(),
         tolerate_env_errors: tolerant,
     };
-    let project = compose::load(&options, files)?;
+    // The live env file is read once: its text and snapshot here, its parse by the loader
+    // (which needs it for interpolation), both kept for the analysis.
+    let env_path = compose::env_file_path(&options);
+    let preread = files
+        .is_file(&env_path)
+        .then(|| source::read_loaded(&env_path).ok())
+        .flatten();
+    let mut project = match &preread {
+        Some(loaded) => compose::load(
+            &options,
+            &source::Preread {
+                path: &env_path,
+                text: &loaded.text,
+                rest: files,
+            },
+        )?,
+        None => compose::load(&options, files)?,
+    };
     if !project.env_file_exists {
         // Compose skips an env file that is not a regular file; envward must not take a
         // directory, a FIFO or a broken link for "no .env yet".
@@ -195,23 +267,21 @@ fn load_from(
         None
     };
     let live = if project.env_file_exists {
-        Some(read_env_file(&cwd, &project.env_file, tolerant)?)
+        Some(match (preread, project.env_parsed.take()) {
+            (Some(loaded), Some((document, errors))) if project.env_file == env_path => EnvFile {
+                display: display_path(&cwd, &env_path),
+                path: env_path,
+                text: loaded.text,
+                document,
+                errors,
+                snapshot: loaded.snapshot,
+            },
+            _ => read_env_file(&cwd, &project.env_file, tolerant)?,
+        })
     } else {
         None
     };
-    let config_path = project.working_dir.join(CONFIG_NAME);
-    let config = if regular_file_exists(&cwd, &config_path)? {
-        let text = source::read_text(&config_path).map_err(|error| Error::Read {
-            file: display_path(&cwd, &config_path),
-            error,
-        })?;
-        config::parse(&text).map_err(|error| Error::Config {
-            file: display_path(&cwd, &config_path),
-            error,
-        })?
-    } else {
-        Config::default()
-    };
+    let config = read_config(&cwd, &project.working_dir)?;
     // A broken rotation state file is bad input like a broken env file.
     if live.is_some() {
         super::records::load(&project.env_file).map_err(|e| match e {
@@ -409,22 +479,17 @@ impl Workspace {
         facts.leftovers = facts.leftovers.iter().map(|p| self.display(p)).collect();
         let live_display = self.display(&self.project.env_file);
         let example_display = self.display(&self.example_path);
-        let as_input = |f: &'_ EnvFile| -> (Document, Vec<ParseError>) {
-            (f.document.clone(), f.errors.clone())
-        };
-        let example = self.example.as_ref().map(as_input);
-        let live = self.live.as_ref().map(as_input);
         let input = Input {
-            example: example.as_ref().map(|(d, e)| EnvInput {
+            example: self.example.as_ref().map(|f| EnvInput {
                 path: &example_display,
-                document: d,
-                errors: e,
+                document: &f.document,
+                errors: &f.errors,
             }),
             example_path: &example_display,
-            live: live.as_ref().map(|(d, e)| EnvInput {
+            live: self.live.as_ref().map(|f| EnvInput {
                 path: &live_display,
-                document: d,
-                errors: e,
+                document: &f.document,
+                errors: &f.errors,
             }),
             live_path: &live_display,
             project: &self.project,

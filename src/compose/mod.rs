@@ -17,7 +17,7 @@ pub mod yaml;
 
 pub use discover::{display_path, resolve_path};
 pub use error::{ComposeError, ComposeErrorKind, ReadError};
-pub use load::{Options, Source, load};
+pub use load::{Options, Source, env_file_path, load, working_dir};
 pub use model::{
     Build, CommandKey, CommandText, ComposeRef, EnvFileRef, EnvVar, Located, Mount, MountKind,
     Project, Scope, Service, Usage,

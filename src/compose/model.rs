@@ -242,4 +242,8 @@ pub struct Project {
     pub volumes: Vec<Located>,
     /// Every reference, in file order.
     pub references: Vec<ComposeRef>,
+    /// The env file as the loader parsed it for interpolation (what parses, and the syntax
+    /// errors when read tolerantly), so a caller that reports on the file too need not
+    /// parse it again. `None` when there is no env file.
+    pub env_parsed: Option<(crate::dotenv::Document, Vec<crate::dotenv::ParseError>)>,
 }

@@ -10,67 +10,18 @@ use crate::analysis::{Inventory, RuleId, Severity};
 
 pub use super::check_text::{TextOptions, next_steps, text, text_with};
 
-/// The JSON document of DESIGN.md, schema version 1.
+/// The JSON document of DESIGN.md, schema version 1, as a value (see [`super::check_json`]
+/// for the document itself, which `check` writes without building this).
 pub fn json_value(inv: &Inventory) -> Value {
-    let path = |p: &std::path::Path| p.display().to_string();
-    json!({
-        "version": 1,
-        "env_file": path(&inv.env_file),
-        "example_file": path(&inv.example_file),
-        "compose_files": inv.compose_files.iter().map(|p| path(p)).collect::<Vec<_>>(),
-        "summary": {
-            "variables": inv.variables.len(),
-            "errors": inv.errors(),
-            "warnings": inv.warnings(),
-            "ignored": inv.ignored.len(),
-        },
-        "variables": inv.variables.iter().map(|v| json!({
-            "name": v.name,
-            "status": v.status.as_str(),
-            "class": v.class.as_str(),
-            "kind": v.kind.map(|k| k.to_string()),
-            "in_env": v.in_env,
-            "in_example": v.in_example,
-            "required": v.required,
-            "used_by": v.used_by.iter().map(|u| json!({
-                "service": u.service,
-                "file": path(&u.file),
-                "line": u.position.line,
-                "column": u.position.column,
-                "in_uri": u.in_uri,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "groups": inv.relations.groups.iter().map(|g| json!({
-            "members": g.members,
-            "why": g.why,
-        })).collect::<Vec<_>>(),
-        "urls": inv.relations.urls.iter().map(|u| json!({
-            "variable": u.url,
-            "password_of": u.password_of,
-            "why": u.why,
-        })).collect::<Vec<_>>(),
-        "derived": inv.relations.derived.iter().map(|d| json!({
-            "variable": d.var,
-            "from": d.from,
-            "claims": d.claims,
-        })).collect::<Vec<_>>(),
-        "findings": inv.findings.iter().map(|f| json!({
-            "rule": f.rule.as_str(),
-            "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
-            "variable": f.variable,
-            "file": path(&f.file),
-            "line": f.position.line,
-            "column": f.position.column,
-            "message": f.message,
-        })).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(super::check_json::document(inv)).unwrap_or_default()
 }
 
-/// [`json_value`] as pretty text.
+/// The JSON document as pretty text.
 pub fn json(inv: &Inventory) -> String {
-    let mut s = serde_json::to_string_pretty(&json_value(inv)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // Writing to memory fails only on a serialisation error, which these types cannot have.
+    let _ = super::check_json::write(inv, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn level(severity: Severity) -> &'static str {

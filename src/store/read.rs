@@ -147,6 +147,13 @@ pub fn read_text(path: &Path) -> Result<Loaded, StoreError> {
     Ok(Loaded { text, snapshot })
 }
 
+/// [`read_text`] without the snapshot, for files envward never writes back (compose files,
+/// `envward.toml`): no digest of their content is computed.
+pub fn read_text_only(path: &Path) -> Result<String, StoreError> {
+    let (bytes, _) = read_checked(path, MAX_FILE_SIZE)?;
+    utf8(path, bytes)
+}
+
 /// Like [`read_text`], but a missing file is `Ok(None)` rather than an error.
 pub fn read_optional(path: &Path) -> Result<Option<Loaded>, StoreError> {
     match read_text(path) {
@@ -170,6 +177,20 @@ pub fn read_bytes_with_limit(
     path: &Path,
     limit: u64,
 ) -> Result<(Zeroizing<Vec<u8>>, Snapshot), StoreError> {
+    let (bytes, metadata) = read_checked(path, limit)?;
+    let snapshot = Snapshot::of(&bytes, &metadata);
+    Ok((bytes, snapshot))
+}
+
+/// [`read_bytes_with_limit`] without the snapshot, for a caller that will not compare the
+/// file later: no digest of the content is computed (a 1 MiB backup spent a tenth of its
+/// time hashing what it then threw away).
+pub fn read_content(path: &Path, limit: u64) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+    read_checked(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// The bytes of a regular file of at most `limit` bytes, and its metadata when opened.
+fn read_checked(path: &Path, limit: u64) -> Result<(Zeroizing<Vec<u8>>, Metadata), StoreError> {
     // Check the type before opening: opening a FIFO for reading would block.
     let metadata = std::fs::metadata(path).map_err(|e| StoreError::io(path, "read", e))?;
     check_regular(path, &metadata, limit)?;
@@ -194,8 +215,7 @@ pub fn read_bytes_with_limit(
             limit,
         });
     }
-    let snapshot = Snapshot::of(&bytes, &metadata);
-    Ok((bytes, snapshot))
+    Ok((bytes, metadata))
 }
 
 /// Takes a snapshot of whatever is at `path` now (following symbolic links), hashing the

@@ -217,7 +217,7 @@ pub fn backup_current(
 ) -> Result<BackupReport, StoreError> {
     let _lock = lock::acquire(live_path, context.lock_wait)?;
     let swept = leftover::sweep(super::atomic::parent_dir(live_path));
-    let (content, _) = read_bytes(live_path)?;
+    let content = super::read::read_content(live_path, super::read::MAX_FILE_SIZE)?;
     let backup = backup::backup_now(
         live_path,
         &content,

@@ -24,6 +24,7 @@ use phrases::{
     says_section_is_conditional,
 };
 pub use recipe::recipe;
+use recipe::recipe_lower;
 
 /// What the template declares about one variable.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,15 +80,32 @@ struct Attached<'a> {
     key: &'a str,
     /// Comment lines right above (no blank line between).
     above: Vec<String>,
-    /// The comment block above the run of entries this one belongs to.
-    block: Vec<String>,
+    /// The comment block above the run of entries this one belongs to: an index into the
+    /// blocks [`attach`] returns (every entry of a run shares it).
+    block: usize,
     inline: Option<String>,
+}
+
+/// What the comment block above a run of entries says about all of them, read once per block.
+struct BlockSays {
+    optional: bool,
+    recipe: Option<Kind>,
 }
 
 /// Reads the declarations of `doc`.
 pub fn read(doc: &Document) -> Declarations {
     let mut out = Declarations::default();
-    let attached = attach(doc);
+    let (attached, blocks) = attach(doc);
+    let blocks: Vec<BlockSays> = blocks
+        .iter()
+        .map(|lines| {
+            let lower = lines.join(" ").to_lowercase();
+            BlockSays {
+                optional: says_optional_strongly(&lower),
+                recipe: recipe_lower(&lower),
+            }
+        })
+        .collect();
     let headings = sections(doc);
     let conditional = conditional_sections(doc);
     let defaults = file_defaults(doc);
@@ -113,18 +131,18 @@ pub fn read(doc: &Document) -> Declarations {
         }
         annotation(&own, &mut d);
         decorators(&own, &defaults, &mut d);
-        let block: Vec<&str> = a.block.iter().map(String::as_str).collect();
+        let block = &blocks[a.block];
         let text = own.join(" ");
-        let block_text = block.join(" ");
-        if d.required.is_none() && (says_optional(&text) || says_optional_strongly(&block_text)) {
+        let lower = text.to_lowercase();
+        if d.required.is_none() && (says_optional(&lower) || block.optional) {
             d.required = Some(false);
         }
         if d.required.is_none() && own.first().is_some_and(|l| says_required(l)) {
             d.required = Some(true);
         }
-        d.same_as = same_as_mentions(&text, a.key);
-        d.recipe = recipe(&text);
-        d.block_recipe = recipe(&block_text);
+        d.same_as = same_as_mentions(&text, &lower, a.key);
+        d.recipe = recipe_lower(&lower);
+        d.block_recipe = block.recipe;
         out.vars.entry(a.key.to_string()).or_insert(d);
     }
     for item in doc.items() {
@@ -158,10 +176,11 @@ fn comment_lines(trivia: &str) -> (Vec<String>, bool) {
     (lines, blank)
 }
 
-fn attach(doc: &Document) -> Vec<Attached<'_>> {
+/// Each statement with its comments, and the comment blocks above runs of statements.
+fn attach(doc: &Document) -> (Vec<Attached<'_>>, Vec<Vec<String>>) {
     let mut out: Vec<Attached<'_>> = Vec::new();
+    let mut blocks: Vec<Vec<String>> = Vec::new();
     let mut above: Vec<String> = Vec::new();
-    let mut block: Vec<String> = Vec::new();
     let mut in_run = false;
     let items = doc.items();
     for (i, item) in items.iter().enumerate() {
@@ -186,21 +205,21 @@ fn attach(doc: &Document) -> Vec<Attached<'_>> {
                 above = if ends_blank { Vec::new() } else { lines };
             }
             Item::Entry(e) => {
-                if !in_run {
-                    block.clone_from(&above);
+                if !in_run || blocks.is_empty() {
+                    blocks.push(above.clone());
                     in_run = true;
                 }
                 let inline = inline_comment(e.text(), e.raw_value());
                 out.push(Attached {
                     key: e.key(),
                     above: std::mem::take(&mut above),
-                    block: block.clone(),
+                    block: blocks.len() - 1,
                     inline,
                 });
             }
         }
     }
-    out
+    (out, blocks)
 }
 
 /// The ` # comment` after an unquoted value (quoted values' comments sit in the trivia).

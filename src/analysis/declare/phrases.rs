@@ -1,5 +1,9 @@
 //! Sentences in comments that declare something: "leave blank to disable" (optional),
-//! "must be the same as `MYSQL_PASSWORD`" (a group).
+//! "must be the same as `MYSQL_PASSWORD`" (a group). Each list is a compile-time
+//! [`Phrases`] table, found in one pass over a comment.
+
+use crate::analysis::phrase::Phrases;
+
 /// Phrases that say a variable may stay empty.
 const PHRASES: [&str; 27] = [
     "optional",
@@ -57,18 +61,17 @@ pub(super) fn says_required(line: &str) -> bool {
     )
 }
 
-/// Whether a comment says the variable may stay empty.
-pub(super) fn says_optional(text: &str) -> bool {
-    let t = text.to_lowercase();
-    PHRASES.iter().any(|p| t.contains(p))
+/// Whether a comment (lower-cased) says the variable may stay empty.
+pub(super) fn says_optional(lower: &str) -> bool {
+    const TABLE: Phrases = Phrases::new(&PHRASES);
+    TABLE.any_in(lower)
 }
 
 /// The phrases that say "optional" even about a whole block of entries (not the conditional
 /// "if you want …", which a block intro uses for one of its entries; a plural "if these are
-/// set" speaks of the whole block).
-pub(super) fn says_optional_strongly(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+/// set" speaks of the whole block). `lower` is the comment lower-cased.
+pub(super) fn says_optional_strongly(lower: &str) -> bool {
+    const TABLE: Phrases = Phrases::new(&[
         "optional",
         "leave blank",
         "leave empty",
@@ -76,48 +79,43 @@ pub(super) fn says_optional_strongly(text: &str) -> bool {
         "leave it empty",
         "not required",
         "if these are set",
-    ]
-    .iter()
-    .any(|p| t.contains(p))
+    ]);
+    TABLE.any_in(lower)
 }
 
 /// Whether a section's introduction says its settings only matter for a setup other than
 /// the default one (`only required for configuring PostgreSQL`, `not relevant if using the
 /// default SQLite`, `Only if you use external Redis`).
 pub(super) fn says_section_is_conditional(text: &str) -> bool {
+    const TABLE: Phrases = Phrases::new(&[
+        "only required for",
+        "only required if",
+        "only needed for",
+        "only needed if",
+        "only if you use",
+        "only if using",
+        "only when using",
+        "not relevant if",
+        "not needed if",
+        "don't need to configure",
+        "do not need to configure",
+    ]);
     let t = text.to_lowercase();
-    says_optional_strongly(&t)
-        || [
-            "only required for",
-            "only required if",
-            "only needed for",
-            "only needed if",
-            "only if you use",
-            "only if using",
-            "only when using",
-            "not relevant if",
-            "not needed if",
-            "don't need to configure",
-            "do not need to configure",
-        ]
-        .iter()
-        .any(|p| t.contains(p))
+    says_optional_strongly(&t) || TABLE.any_in(&t)
 }
 
-/// Variable names that a comment says must hold the same value as this one.
-pub(super) fn same_as_mentions(text: &str, me: &str) -> Vec<String> {
-    let t = text.to_lowercase();
-    let says = [
+/// Variable names that a comment says must hold the same value as this one (`lower` is the
+/// comment lower-cased).
+pub(super) fn same_as_mentions(text: &str, lower: &str, me: &str) -> Vec<String> {
+    const TABLE: Phrases = Phrases::new(&[
         "same as",
         "same value",
         "match",
         "equal",
         "identical",
         "must be the same",
-    ]
-    .iter()
-    .any(|p| t.contains(p));
-    if !says {
+    ]);
+    if !TABLE.any_in(lower) {
         return Vec::new();
     }
     let mut out: Vec<String> = text

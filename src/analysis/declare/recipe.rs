@@ -1,13 +1,30 @@
 //! Generation recipes and format notes in comments (`openssl rand -hex 32`, `php artisan
 //! key:generate`, "32 characters"), read as the kind of value the variable takes.
 
+use crate::analysis::phrase::Phrases;
 use crate::generate::Kind;
+
 /// The kind a generation recipe or format note in a comment (or in a placeholder that
 /// describes itself, `<KEY_MUST_BE_32_LONG>`) asks for.
 pub fn recipe(text: &str) -> Option<Kind> {
-    recipe_in(&text.to_lowercase()).or_else(|| {
-        let spaced: String = text
-            .to_lowercase()
+    if text.trim().is_empty() {
+        return None;
+    }
+    recipe_lower(&text.to_lowercase())
+}
+
+/// [`recipe`] of a text already lower-cased.
+pub(super) fn recipe_lower(lower: &str) -> Option<Kind> {
+    if lower.trim().is_empty() {
+        return None;
+    }
+    recipe_in(lower).or_else(|| {
+        // Read again with separators as spaces (`<KEY_MUST_BE_32_LONG>`); text without
+        // them reads the same and was just read.
+        if !lower.contains(['_', '-', '<', '>']) {
+            return None;
+        }
+        let spaced: String = lower
             .chars()
             .map(|c| {
                 if matches!(c, '_' | '-' | '<' | '>') {
@@ -21,9 +38,94 @@ pub fn recipe(text: &str) -> Option<Kind> {
     })
 }
 
+/// A phrase [`recipe_in`] looks for; all are found in one pass over a comment (see
+/// [`Phrases`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phrase {
+    OpensslHex,
+    OpensslBase64,
+    TokenHex,
+    RandomBytes,
+    QuotedHex,
+    Artisan,
+    Fernet,
+    RakeSecret,
+    RailsSecret,
+    PhxSecret,
+    Uuidgen,
+    Uuid4,
+    UuidV4Spaced,
+    UuidV4,
+    AUuid,
+    ValidUuid,
+    Md5sum,
+    Sha256sum,
+    Sha1sum,
+    Sha512sum,
+    PwgenSecure,
+    Pwgen,
+    Hex,
+    Char,
+    Long,
+}
+
+impl Phrase {
+    /// Every phrase, in the order of the enum.
+    const TEXTS: [&'static str; 25] = [
+        "openssl rand -hex",
+        "openssl rand -base64",
+        "token_hex(",
+        "randombytes(",
+        "'hex'",
+        "artisan key:generate",
+        "fernet",
+        "rake secret",
+        "rails secret",
+        "phx.gen.secret",
+        "uuidgen",
+        "uuid4",
+        "uuid v4",
+        "uuidv4",
+        "a uuid",
+        "valid uuid",
+        "md5sum",
+        "sha256sum",
+        "sha1sum",
+        "sha512sum",
+        "pwgen -s",
+        "pwgen",
+        "hex",
+        "char",
+        "long",
+    ];
+    const TABLE: Phrases = Phrases::new(&Phrase::TEXTS);
+
+    fn text(self) -> &'static str {
+        Phrase::TEXTS[self as usize]
+    }
+}
+
+/// Where each [`Phrase`] first starts in a text.
+struct Found([Option<usize>; Phrase::TEXTS.len()]);
+
+impl Found {
+    fn of(t: &str) -> Found {
+        Found(Phrase::TABLE.first_starts(t))
+    }
+
+    fn find(&self, phrase: Phrase) -> Option<usize> {
+        self.0[phrase as usize]
+    }
+
+    fn has(&self, phrase: Phrase) -> bool {
+        self.find(phrase).is_some()
+    }
+}
+
 fn recipe_in(t: &str) -> Option<Kind> {
-    let number_after = |pat: &str| -> Option<usize> {
-        let at = t.find(pat)? + pat.len();
+    let phrases = Found::of(t);
+    let number_after = |phrase: Phrase| -> Option<usize> {
+        let at = phrases.find(phrase)? + phrase.text().len();
         let digits: String = t[at..]
             .trim_start()
             .chars()
@@ -31,63 +133,72 @@ fn recipe_in(t: &str) -> Option<Kind> {
             .collect();
         digits.parse().ok().filter(|n| (1..=512).contains(n))
     };
-    if let Some(n) = number_after("openssl rand -hex") {
+    if let Some(n) = number_after(Phrase::OpensslHex) {
         return Some(Kind::Hex(n));
     }
-    if let Some(n) = number_after("openssl rand -base64") {
+    if let Some(n) = number_after(Phrase::OpensslBase64) {
         return Some(Kind::Base64(n));
     }
-    if let Some(n) = number_after("token_hex(") {
+    if let Some(n) = number_after(Phrase::TokenHex) {
         return Some(Kind::Hex(n));
     }
-    if let Some(n) = number_after("randombytes(")
-        && t.contains("'hex'")
+    if let Some(n) = number_after(Phrase::RandomBytes)
+        && phrases.has(Phrase::QuotedHex)
     {
         return Some(Kind::Hex(n));
     }
-    if t.contains("artisan key:generate") {
+    if phrases.has(Phrase::Artisan) {
         return Some(Kind::Laravel);
     }
-    if t.contains("fernet") {
+    if phrases.has(Phrase::Fernet) {
         return Some(Kind::Fernet);
     }
-    if t.contains("rake secret") || t.contains("rails secret") {
+    if phrases.has(Phrase::RakeSecret) || phrases.has(Phrase::RailsSecret) {
         return Some(Kind::Hex(64));
     }
-    if t.contains("phx.gen.secret") {
+    if phrases.has(Phrase::PhxSecret) {
         return Some(Kind::Token(64));
     }
     if [
-        "uuidgen",
-        "uuid4",
-        "uuid v4",
-        "uuidv4",
-        "a uuid",
-        "valid uuid",
+        Phrase::Uuidgen,
+        Phrase::Uuid4,
+        Phrase::UuidV4Spaced,
+        Phrase::UuidV4,
+        Phrase::AUuid,
+        Phrase::ValidUuid,
     ]
-    .iter()
-    .any(|p| t.contains(p))
+    .into_iter()
+    .any(|p| phrases.has(p))
     {
         return Some(Kind::Uuid);
     }
     // `… | md5sum` prints 32 hex digits, `sha256sum` 64, `sha1sum` 40.
     for (tool, bytes) in [
-        ("md5sum", 16),
-        ("sha256sum", 32),
-        ("sha1sum", 20),
-        ("sha512sum", 64),
+        (Phrase::Md5sum, 16),
+        (Phrase::Sha256sum, 32),
+        (Phrase::Sha1sum, 20),
+        (Phrase::Sha512sum, 64),
     ] {
-        if t.contains(tool) {
+        if phrases.has(tool) {
             return Some(Kind::Hex(bytes));
         }
     }
-    if let Some(n) = number_after("pwgen -s").or_else(|| number_after("pwgen")) {
+    if let Some(n) = number_after(Phrase::PwgenSecure).or_else(|| number_after(Phrase::Pwgen)) {
         return Some(Kind::Token(n));
     }
-    if let Some(n) = hex_length_note(t) {
+    // Both notes need a number; the hex one the word "hex" (also the start of
+    // "hexadecimal"), the length one "char…" or "long" after its number.
+    if !t.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if phrases.has(Phrase::Hex)
+        && let Some(n) = hex_length_note(t)
+    {
         return Some(Kind::Hex(n / 2));
     }
-    if let Some(n) = exact_length_note(t) {
+    if (phrases.has(Phrase::Char) || phrases.has(Phrase::Long))
+        && let Some(n) = exact_length_note(t)
+    {
         return Some(Kind::Token(n));
     }
     None
@@ -174,4 +285,27 @@ fn exact_length_note(t: &str) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_listed_in_the_order_of_their_enum() {
+        for (phrase, text) in [
+            (Phrase::OpensslHex, "openssl rand -hex"),
+            (Phrase::ValidUuid, "valid uuid"),
+            (Phrase::Pwgen, "pwgen"),
+            (Phrase::Long, "long"),
+        ] {
+            assert_eq!(phrase.text(), text, "{phrase:?}");
+        }
+        // Overlapping phrases are each found at their leftmost start.
+        let found = Found::of("pwgen -s 32 or pwgen 16, openssl rand -hex 8");
+        assert_eq!(found.find(Phrase::PwgenSecure), Some(0));
+        assert_eq!(found.find(Phrase::Pwgen), Some(0));
+        assert_eq!(found.find(Phrase::OpensslHex), Some(25));
+        assert_eq!(found.find(Phrase::Hex), Some(39));
+    }
 }

@@ -129,7 +129,7 @@ impl<'a> Context<'a> {
             .map(|e| entries(&e, input.env))
             .unwrap_or_default();
         // The template's comments: the example's, or the live file's when it is the template.
-        let declarations = input
+        let mut declarations = input
             .example
             .or(input.live)
             .map(|e| declare::read(e.document))
@@ -232,7 +232,9 @@ impl<'a> Context<'a> {
                 let my_refs = refs.remove(name.as_str()).unwrap_or_default();
                 let example_entry = example.remove(&name);
                 let live_entry = live.remove(&name);
-                let declared = declarations.get(&name).cloned();
+                // Taken, not copied: afterwards the declarations are asked only which names
+                // they document.
+                let declared = declarations.vars.get_mut(&name).map(std::mem::take);
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
@@ -336,10 +338,16 @@ impl<'a> Context<'a> {
             v.rules.required &= needed.contains(&v.name);
         }
         let relations = relations::infer(&mut vars, input);
+        // Where each name is (the first, as a search would find): every variable looks up
+        // its partners, and a search each would make the analysis quadratic.
+        let mut positions: Map<String, usize> = Map::default();
+        for (i, v) in vars.iter().enumerate() {
+            positions.entry(v.name.clone()).or_insert(i);
+        }
         // A password that a URL carries must survive inside that URL.
         for link in &relations.urls {
-            if let Some(v) = vars.iter_mut().find(|v| v.name == link.password_of) {
-                v.in_uri = true;
+            if let Some(&i) = positions.get(&link.password_of) {
+                vars[i].in_uri = true;
             }
         }
         let image_needs = compose::required_through_env_file(input, &live_abs);
@@ -376,10 +384,14 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        let all = verdict::Vars {
+            all: &vars,
+            by_name: &positions,
+        };
         let verdicts: Vec<(Verdict, Option<f64>)> = vars
             .iter()
             .zip(&used)
-            .map(|(v, used)| verdict::judge(v, &vars, &relations, input, *used))
+            .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
             .collect();
         for (v, (verdict, bits)) in vars.iter_mut().zip(verdicts) {
             v.verdict = verdict;

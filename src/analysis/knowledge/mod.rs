@@ -6,14 +6,15 @@
 //! token formats and derived values. This module depends on nothing else in the analysis
 //! but the [`Class`] type: it answers questions, it judges no project.
 
+mod baked;
 mod files;
 mod glob;
 
 use std::collections::{HashMap, HashSet};
 
-// regex-lite: the full regex crate spent milliseconds building its engines for these
-// few short patterns on every run; matching short values needs none of that machinery.
-use regex_lite::Regex;
+use regex_automata::dfa::Automaton as _;
+use regex_automata::dfa::sparse;
+use regex_automata::{Anchored, Input, PatternID};
 
 use super::Class;
 use crate::generate::Kind;
@@ -23,37 +24,30 @@ pub use glob::glob_match;
 
 use files::{
     DerivedFile, ImagesFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile, parse_kind,
-    parse_toml,
 };
 use glob::Glob;
 
-/// The built-in template files, by name, as embedded in the binary.
-pub const BUILTIN: [(&str, &str); 6] = [
-    (
-        "templates/names.toml",
-        include_str!("../../../templates/names.toml"),
-    ),
-    (
-        "templates/images.toml",
-        include_str!("../../../templates/images.toml"),
-    ),
-    (
-        "templates/placeholders.toml",
-        include_str!("../../../templates/placeholders.toml"),
-    ),
-    (
-        "templates/passwords.toml",
-        include_str!("../../../templates/passwords.toml"),
-    ),
-    (
-        "templates/providers.toml",
-        include_str!("../../../templates/providers.toml"),
-    ),
-    (
-        "templates/derived.toml",
-        include_str!("../../../templates/derived.toml"),
-    ),
-];
+/// Patterns compiled by the build (see `build.rs`), read back from their bytes.
+type Dfa = sparse::DFA<&'static [u8]>;
+
+/// A DFA the build serialised, read back (checked, not copied).
+fn compiled(file: &str, bytes: &'static [u8]) -> Result<Dfa, TemplateFileError> {
+    sparse::DFA::from_bytes(bytes)
+        .map(|(dfa, _)| dfa)
+        .map_err(|e| TemplateFileError {
+            file: format!("templates/{file}"),
+            message: e.to_string(),
+        })
+}
+
+/// Whether `dfa` matches `haystack`, anchored at pattern `pattern` or anywhere.
+fn dfa_matches(dfa: &Dfa, haystack: &[u8], pattern: Option<PatternID>) -> bool {
+    let anchored = pattern.map_or(Anchored::No, Anchored::Pattern);
+    let input = Input::new(haystack).anchored(anchored).earliest(true);
+    // A search only fails on a quit byte or a look-around the DFA cannot do; the build
+    // configures neither, and a failure reads as "no match".
+    dfa.try_search_fwd(&input).ok().flatten().is_some()
+}
 
 /// A class and kind chosen by a name pattern.
 #[derive(Debug, Clone)]
@@ -106,13 +100,15 @@ pub struct Provider {
     /// Human name ("Telegram bot token").
     pub name: String,
     names: Vec<String>,
-    format: Regex,
+    /// Every format, compiled by the build, and which one is this provider's.
+    formats: Dfa,
+    format: PatternID,
 }
 
 impl Provider {
     /// Whether `value` has this provider's format.
     pub fn accepts(&self, value: &str) -> bool {
-        self.format.is_match(value)
+        dfa_matches(&self.formats, value.as_bytes(), Some(self.format))
     }
 }
 
@@ -127,13 +123,9 @@ pub struct Knowledge {
     provider_words: HashSet<String>,
     issued_words: HashSet<String>,
     images: Vec<Image>,
-    placeholder_patterns: Vec<String>,
-    /// Each placeholder pattern, compiled with regex-lite: nearly free to build, about 6 µs
-    /// per value to match all of them. Right for the tens of values of a real project.
-    placeholders: Vec<Regex>,
-    /// The same patterns as one `regex` set: 1.5 ms to build, 0.1 µs per value. Built only
-    /// when an analysis has enough values to repay it (see [`Knowledge::prepare_for`]).
-    placeholder_set: std::sync::OnceLock<Option<regex::bytes::RegexSet>>,
+    /// Every placeholder pattern as one DFA, compiled by the build: nothing to build at run
+    /// time, one pass over a value to try them all.
+    placeholders: Dfa,
     placeholder_words: HashSet<String>,
     sentinels: HashSet<String>,
     example_hosts: Vec<String>,
@@ -163,20 +155,22 @@ pub fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl Knowledge {
-    /// The built-in templates.
+    /// The built-in templates, as the build compiled them into the binary.
     pub fn builtin() -> Result<Knowledge, TemplateFileError> {
-        Knowledge::from_files(&BUILTIN)
-    }
-
-    /// Parses the template files, given as (name, text) in [`BUILTIN`] order.
-    pub fn from_files(files: &[(&str, &str); 6]) -> Result<Knowledge, TemplateFileError> {
-        let [names, images, placeholders, passwords, providers, derived] = files;
-        let names_file: NamesFile = parse_toml(names.0, names.1)?;
+        let read = |file: &'static str| {
+            move |e: serde::de::value::Error| TemplateFileError {
+                file: format!("templates/{file}"),
+                message: e.to_string(),
+            }
+        };
+        let names_file: NamesFile =
+            baked::read(&baked::files::NAMES).map_err(read("names.toml"))?;
+        let names_path = "templates/names.toml";
         let rules = |list: Vec<files::NameRuleFile>| -> Result<Vec<NameRule>, TemplateFileError> {
             list.into_iter()
                 .map(|r| {
                     Ok(NameRule {
-                        kind: parse_kind(names.0, r.kind.as_ref())?,
+                        kind: parse_kind(names_path, r.kind.as_ref())?,
                         patterns: r.patterns.iter().map(|p| Glob::new(p)).collect(),
                         class: r.class,
                     })
@@ -184,44 +178,45 @@ impl Knowledge {
                 .collect()
         };
         let upper = |v: Vec<String>| v.into_iter().map(|w| w.to_ascii_uppercase()).collect();
-        let images_file: ImagesFile = parse_toml(images.0, images.1)?;
+        let images_file: ImagesFile =
+            baked::read(&baked::files::IMAGES).map_err(read("images.toml"))?;
         for image in &images_file.image {
             for rules in image.vars.values() {
-                parse_kind(images.0, rules.kind.as_ref())?;
+                parse_kind("templates/images.toml", rules.kind.as_ref())?;
             }
             for (var, recipe) in &image.rotate {
                 recipe.validate().map_err(|e| TemplateFileError {
-                    file: images.0.to_string(),
+                    file: "templates/images.toml".to_string(),
                     message: format!("{} rotate.{var}: {e}", image.names.join("/")),
                 })?;
             }
         }
-        let ph: PlaceholdersFile = parse_toml(placeholders.0, placeholders.1)?;
-        // Patterns are matched against the lowercased value (no case folding to compile).
-        let compiled = ph
-            .patterns
-            .iter()
-            .map(|p| Regex::new(p))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TemplateFileError {
-                file: placeholders.0.to_string(),
-                message: e.to_string(),
-            })?;
-        let pw: PasswordsFile = parse_toml(passwords.0, passwords.1)?;
-        let prov: ProvidersFile = parse_toml(providers.0, providers.1)?;
+        let ph: PlaceholdersFile =
+            baked::read(&baked::files::PLACEHOLDERS).map_err(read("placeholders.toml"))?;
+        let placeholders = compiled("placeholders.toml", baked::PLACEHOLDERS_DFA)?;
+        let pw: PasswordsFile =
+            baked::read(&baked::files::PASSWORDS).map_err(read("passwords.toml"))?;
+        let prov: ProvidersFile =
+            baked::read(&baked::files::PROVIDERS).map_err(read("providers.toml"))?;
+        let formats = compiled("providers.toml", baked::PROVIDERS_DFA)?;
         let mut provider_list = Vec::new();
-        for p in prov.provider {
-            let format = Regex::new(&p.format).map_err(|e| TemplateFileError {
-                file: providers.0.to_string(),
-                message: format!("{}: {e}", p.name),
-            })?;
+        for (i, p) in prov.provider.into_iter().enumerate() {
+            let format = PatternID::new(i)
+                .ok()
+                .filter(|_| i < formats.pattern_len())
+                .ok_or_else(|| TemplateFileError {
+                    file: "templates/providers.toml".to_string(),
+                    message: format!("{}: its format was not compiled", p.name),
+                })?;
             provider_list.push(Provider {
                 name: p.name,
                 names: p.names,
+                formats: formats.clone(),
                 format,
             });
         }
-        let derived_file: DerivedFile = parse_toml(derived.0, derived.1)?;
+        let derived_file: DerivedFile =
+            baked::read(&baked::files::DERIVED).map_err(read("derived.toml"))?;
         let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
         Ok(Knowledge {
             exact: rules(names_file.exact)?,
@@ -242,9 +237,7 @@ impl Knowledge {
                     recipes: i.rotate,
                 })
                 .collect(),
-            placeholder_patterns: ph.patterns,
-            placeholders: compiled,
-            placeholder_set: std::sync::OnceLock::new(),
+            placeholders,
             placeholder_words: lower(ph.secret_words),
             sentinels: lower(ph.sentinels),
             example_hosts: ph.example_hosts,
@@ -436,10 +429,7 @@ impl Knowledge {
                     | '\''
             ) || c.is_whitespace()
         });
-        let pattern_hit = |s: &str| match self.placeholder_set.get() {
-            Some(Some(set)) => set.is_match(s.as_bytes()),
-            _ => self.placeholders.iter().any(|r| r.is_match(s)),
-        };
+        let pattern_hit = |s: &str| dfa_matches(&self.placeholders, s.as_bytes(), None);
         if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
             return Some("follows a placeholder convention (a stand-in, not a real value)".into());
         }
@@ -493,19 +483,6 @@ impl Knowledge {
                     && after.is_none_or(|c| !c.is_ascii_alphanumeric())
             })
         })
-    }
-
-    /// Readies placeholder matching for about `values` values: past a few hundred, the set
-    /// that matches them all in one pass pays for its compilation.
-    pub fn prepare_for(&self, values: usize) {
-        if values > 300 {
-            self.placeholder_set.get_or_init(|| {
-                regex::bytes::RegexSetBuilder::new(&self.placeholder_patterns)
-                    .unicode(false)
-                    .build()
-                    .ok()
-            });
-        }
     }
 
     /// Whether `value` is a well-known default or dictionary password, also with digits or

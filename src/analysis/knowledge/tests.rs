@@ -165,25 +165,84 @@ fn default_passwords_with_suffixes() {
     assert!(!k.is_default_password("q7Zr3kW1pX9vB2nM"));
 }
 
+/// Values of every shape the patterns meet: each pattern's own examples, near misses,
+/// decorations, Unicode, and real secrets.
+const SAMPLES: [&str; 40] = [
+    "changeme",
+    "change_me_in_production",
+    "changePassword",
+    "replace-with-long-secret",
+    "your_bot_token_here",
+    "yoursecret",
+    "add some secret here",
+    "<strong-password>",
+    "postgres://<postgres_username>:<pw>@db",
+    "[your key]",
+    "{{ secret }}",
+    "*****",
+    "p.eyjxxxxx",
+    "todo",
+    "tbd later",
+    "fixme-postgres-password",
+    "placeholder",
+    "generate_strong_key_here",
+    "insert_your_key",
+    "fake_mail_password",
+    "get_a_key_from_slack",
+    "this_password_is_insecure_and_should_be_updated",
+    "must-be-changed",
+    "not set",
+    "---",
+    "...",
+    "real-value-123",
+    "q7zr3kw1px9vb2nm5ty8cf4hj6gd0sa3el7ui1ok9wr",
+    "todolist",
+    "xxxx",
+    "héllo <wörld>",
+    "ünïcode_here",
+    "<>",
+    "",
+    "sample",
+    "examples",
+    "ac0123456789abcdef0123456789abcdef",
+    "123456789:aahdqtcvch1vgwjxfseofsas0k5paldsaw1",
+    "sk-ant-abcdefghijklmnopqrstuvwxyz",
+    "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+];
+
 #[test]
-fn both_placeholder_matchers_agree() {
-    let small = k();
-    let large = k();
-    large.prepare_for(10_000);
-    assert!(matches!(large.placeholder_set.get(), Some(Some(_))));
-    for v in [
-        "changeme",
-        "<x>",
-        "xxxxxx",
-        "real-value-123",
-        "your_token_here",
-        "TODO",
-    ] {
+fn the_built_placeholder_dfa_matches_what_each_pattern_matches() {
+    let k = k();
+    let file: files::PlaceholdersFile = baked::read(&baked::files::PLACEHOLDERS).unwrap();
+    let patterns: Vec<regex_lite::Regex> = file
+        .patterns
+        .iter()
+        .map(|p| regex_lite::Regex::new(p).unwrap())
+        .collect();
+    for v in SAMPLES {
         assert_eq!(
-            small.placeholder(v, true),
-            large.placeholder(v, true),
+            dfa_matches(&k.placeholders, v.as_bytes(), None),
+            patterns.iter().any(|r| r.is_match(v)),
             "{v}"
         );
+    }
+}
+
+#[test]
+fn the_built_provider_dfa_accepts_what_each_format_accepts() {
+    let k = k();
+    let file: files::ProvidersFile = baked::read(&baked::files::PROVIDERS).unwrap();
+    assert_eq!(file.provider.len(), k.providers.len());
+    for (p, f) in k.providers.iter().zip(&file.provider) {
+        let format = regex_lite::Regex::new(&f.format).unwrap();
+        for v in SAMPLES.iter().map(ToString::to_string).chain([
+            "AC0123456789abcdef0123456789ABCDEF".to_string(),
+            "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1".to_string(),
+            "AKIAABCDEFGHIJKLMNOP".to_string(),
+            "sk_live_0123456789abc".to_string(),
+        ]) {
+            assert_eq!(p.accepts(&v), format.is_match(&v), "{}: {v}", p.name);
+        }
     }
 }
 

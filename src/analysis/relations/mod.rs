@@ -113,25 +113,29 @@ pub struct Relations {
     /// Derived values.
     pub derived: Vec<Derivation>,
     /// Which group each member belongs to (an index into `groups`).
-    member_of: HashMap<String, usize>,
+    member_of: foldhash::HashMap<String, usize>,
+    /// The URL link of each URL variable (an index into `urls`).
+    url_index: foldhash::HashMap<String, usize>,
+    /// The derivation of each derived variable (an index into `derived`).
+    derived_index: foldhash::HashMap<String, usize>,
 }
 
 impl Relations {
     /// The group `name` belongs to.
+    /// Looked up, not searched: every variable asks, so a search would make the analysis
+    /// quadratic in the number of variables.
     pub fn group_of(&self, name: &str) -> Option<&Group> {
-        self.groups
-            .iter()
-            .find(|g| g.members.iter().any(|m| m == name))
+        self.member_of.get(name).map(|&i| &self.groups[i])
     }
 
     /// The URL link of the variable holding the URL.
     pub fn url_of(&self, name: &str) -> Option<&UrlLink> {
-        self.urls.iter().find(|u| u.url == name)
+        self.url_index.get(name).map(|&i| &self.urls[i])
     }
 
     /// The derivation of `name`.
     pub fn derivation_of(&self, name: &str) -> Option<&Derivation> {
-        self.derived.iter().find(|d| d.var == name)
+        self.derived_index.get(name).map(|&i| &self.derived[i])
     }
 
     /// What ties `name` to other variables, one sentence each (names only, never values).
@@ -387,17 +391,33 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     own_server_users(vars, &index, input);
     let urls = url_links(vars, &index, input);
     let derived = derivations(vars, &index, input, k);
-    let member_of = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(i, g)| g.members.iter().map(move |m| (m.clone(), i)))
-        .collect();
+    let member_of = first_index(
+        groups
+            .iter()
+            .enumerate()
+            .flat_map(|(i, g)| g.members.iter().map(move |m| (m.as_str(), i))),
+    );
+    let url_index = first_index(urls.iter().map(|u| u.url.as_str()).zip(0..));
+    let derived_index = first_index(derived.iter().map(|d| d.var.as_str()).zip(0..));
     Relations {
         groups,
         urls,
         derived,
         member_of,
+        url_index,
+        derived_index,
     }
+}
+
+/// Each name's first index, as a search from the front would find it.
+fn first_index<'n>(
+    pairs: impl Iterator<Item = (&'n str, usize)>,
+) -> foldhash::HashMap<String, usize> {
+    let mut out = foldhash::HashMap::default();
+    for (name, i) in pairs {
+        out.entry(name.to_string()).or_insert(i);
+    }
+    out
 }
 
 #[cfg(test)]

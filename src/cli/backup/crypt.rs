@@ -112,7 +112,7 @@ pub struct EncryptOptions {
 pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<ExitCode, Error> {
     let cwd = workspace::cwd(global)?;
     let input = crate::compose::resolve_path(&cwd, file);
-    let (plain, _) = store::read::read_bytes(&input)?;
+    let plain = store::read::read_content(&input, store::read::MAX_FILE_SIZE)?;
     let mut recipients: Vec<Recipient> = Vec::new();
     for (i, r) in o.recipients.iter().enumerate() {
         recipients.extend(store::recipients::from_config(
@@ -144,12 +144,13 @@ pub fn encrypt(global: &GlobalArgs, file: &Path, o: &EncryptOptions) -> Result<E
         crypto::encrypt_passphrase(&plain, &p, o.armor).map_err(|e| crypto_err(&output, e))?
     } else {
         if recipients.is_empty() {
-            let ws = workspace::load(global)?;
+            // Only the recipients in envward.toml are needed, not the project.
+            let place = workspace::locate(global)?;
             let (identity, notice) = save::identity(global.identity.as_deref())?;
             if let Some(n) = notice {
                 writeln!(std::io::stderr(), "{n}")?;
             }
-            recipients = save::recipients(&ws, &identity)?;
+            recipients = save::recipients_at(&place, &identity)?;
         }
         crypto::encrypt(&plain, &recipients, o.armor).map_err(|e| crypto_err(&output, e))?
     };
@@ -233,7 +234,7 @@ pub fn decrypt(
     if let Some(out) = &output_path {
         refuse_same(&cwd, &input, out, "decrypt")?;
     }
-    let (cipher, _) = store::read::read_bytes(&input)?;
+    let cipher = store::read::read_content(&input, store::read::MAX_FILE_SIZE)?;
     let to_stdout = match output {
         Some(p) => p == Path::new("-"),
         None => {

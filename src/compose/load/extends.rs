@@ -60,8 +60,10 @@ impl Loader<'_> {
             ));
         }
         seen.push((base_path.clone(), base_name.clone()));
-        let (text, docs) = self.parsed(&base_path)?;
-        let Some(base_node) = docs
+        let parsed = self.parsed(&base_path)?;
+        let text = &parsed.text;
+        let Some(base_node) = parsed
+            .docs
             .iter()
             .find_map(|root| root.get("services").and_then(|s| s.get(&base_name)))
         else {
@@ -77,10 +79,10 @@ impl Loader<'_> {
         }
         let scope = Scope::Service(name.to_string());
         let key_path = format!("services.{base_name}");
-        let index = LineIndex::new(&text);
+        let index = LineIndex::new(text);
         let mut found = Vec::new();
         refs::collect(
-            &text, &index, base_node, &scope, &display, &key_path, &mut found,
+            text, &index, base_node, &scope, &display, &key_path, &mut found,
         )
         .map_err(|(p, e)| self.error(&base_path, Some(p), ComposeErrorKind::Template(e)))?;
         self.references.extend(found);

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 mod extends;
 
@@ -64,18 +65,35 @@ pub struct Options {
 /// for every service on it).
 const MAX_INCLUDE_DEPTH: usize = 64;
 
+/// The project directory: that of the first `-f` file, else the working directory.
+/// The project directory: the first compose file's directory, else the directory envward runs
+/// in. Computed from the options alone, without reading any file.
+pub fn working_dir(options: &Options) -> PathBuf {
+    options
+        .files
+        .first()
+        .and_then(|f| {
+            resolve_path(&options.cwd, f)
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| options.cwd.clone())
+}
+
+/// The env file [`load`] reads for interpolation (`--env-file`, else `.env` in the project
+/// directory), whether or not it exists.
+pub fn env_file_path(options: &Options) -> PathBuf {
+    options.env_file.as_ref().map_or_else(
+        || working_dir(options).join(".env"),
+        |p| resolve_path(&options.cwd, p),
+    )
+}
+
 /// Loads the project. Every file is read through `source`.
 pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeError> {
     let cwd = &options.cwd;
-    let working_dir = options
-        .files
-        .first()
-        .and_then(|f| resolve_path(cwd, f).parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| cwd.clone());
-    let env_file = options
-        .env_file
-        .as_ref()
-        .map_or_else(|| working_dir.join(".env"), |p| resolve_path(cwd, p));
+    let working_dir = working_dir(options);
+    let env_file = env_file_path(options);
     let err_at = |path: &Path, position: Option<Position>, kind| ComposeError {
         file: display_path(cwd, path),
         position,
@@ -83,30 +101,37 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
     };
     let mut environment = options.os_env.clone();
     let env_file_exists = source.is_file(&env_file);
+    let mut env_parsed = None;
     if env_file_exists || options.env_file.is_some() {
         let text = source
             .read(&env_file)
             .map_err(|e| err_at(&env_file, None, ComposeErrorKind::Read(e)))?;
         let os = &options.os_env;
         let lookup = |k: &str| os.get(k).cloned();
-        let bindings = if options.tolerate_env_errors {
-            dotenv::parse_recovering(&text).0.resolve_lenient(&lookup)
-        } else {
-            dotenv::parse(&text)
-                .and_then(|doc| doc.resolve(&lookup))
-                .map_err(|e| {
-                    err_at(
-                        &env_file,
-                        Some(e.position),
-                        ComposeErrorKind::EnvFile(e.kind),
-                    )
-                })?
+        let env_error = |e: dotenv::ParseError| {
+            err_at(
+                &env_file,
+                Some(e.position),
+                ComposeErrorKind::EnvFile(e.kind),
+            )
         };
+        let (document, errors) = if options.tolerate_env_errors {
+            dotenv::parse_recovering(&text)
+        } else {
+            (dotenv::parse(&text).map_err(env_error)?, Vec::new())
+        };
+        let bindings = if options.tolerate_env_errors {
+            document.resolve_lenient(&lookup)
+        } else {
+            document.resolve(&lookup).map_err(env_error)?
+        };
+        environment.reserve(bindings.len());
         for b in bindings {
             if !os.contains_key(&b.key) {
                 environment.insert(b.key, b.value);
             }
         }
+        env_parsed = Some((document, errors));
     }
 
     let files = discover::compose_files(&options.files, cwd, &working_dir, &environment, source)
@@ -123,6 +148,7 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         volumes: Vec::new(),
         included: HashSet::new(),
         parsed: HashMap::new(),
+        service_index: HashMap::new(),
     };
     for file in &files {
         loader.load_file(file, &working_dir, &mut Vec::new())?;
@@ -151,6 +177,7 @@ pub fn load(options: &Options, source: &dyn Source) -> Result<Project, ComposeEr
         volumes,
         references,
         environment,
+        env_parsed,
     })
 }
 
@@ -164,7 +191,17 @@ struct Loader<'a> {
     references: Vec<ComposeRef>,
     volumes: Vec<Located>,
     included: HashSet<(PathBuf, PathBuf)>,
-    parsed: HashMap<PathBuf, (String, Vec<yaml::Node>)>,
+    /// Each file read and parsed, kept for `extends:` and repeated includes (shared, not
+    /// copied: a large file's tree is most of what loading costs).
+    parsed: HashMap<PathBuf, Rc<Parsed>>,
+    /// Where each service name is in `services`: files merge into services by name.
+    service_index: HashMap<String, usize>,
+}
+
+/// A compose file's text and its documents.
+struct Parsed {
+    text: String,
+    docs: Vec<yaml::Node>,
 }
 
 impl Loader<'_> {
@@ -184,9 +221,9 @@ impl Loader<'_> {
     /// Reads and parses a compose file once; later calls reuse it. Every document of the
     /// file (`---` separated) is a layer, merged in order as Compose merges them; each must be
     /// a mapping, and each `services:` a mapping of mappings.
-    fn parsed(&mut self, path: &Path) -> Result<(String, Vec<yaml::Node>), ComposeError> {
+    fn parsed(&mut self, path: &Path) -> Result<Rc<Parsed>, ComposeError> {
         if let Some(p) = self.parsed.get(path) {
-            return Ok(p.clone());
+            return Ok(Rc::clone(p));
         }
         let text = self
             .source
@@ -214,9 +251,9 @@ impl Loader<'_> {
                     .map_err(|(p, msg)| self.error(path, Some(p), ComposeErrorKind::Shape(msg)))?;
             }
         }
-        self.parsed
-            .insert(path.to_path_buf(), (text.clone(), docs.clone()));
-        Ok((text, docs))
+        let parsed = Rc::new(Parsed { text, docs });
+        self.parsed.insert(path.to_path_buf(), Rc::clone(&parsed));
+        Ok(parsed)
     }
 
     /// Refuses a file that `include:` or `extends:` names outside the project directory.
@@ -265,12 +302,20 @@ impl Loader<'_> {
         if stack.len() >= MAX_INCLUDE_DEPTH {
             return Err(self.error(path, None, ComposeErrorKind::TooDeep("include")));
         }
-        let (text, docs) = self.parsed(path)?;
+        let parsed = self.parsed(path)?;
         let display = display_path(&self.cwd, path);
         self.files.push(display.clone());
-        let index = LineIndex::new(&text);
-        for root in &docs {
-            self.load_document(path, &display, &text, &index, root, project_dir, stack)?;
+        let index = LineIndex::new(&parsed.text);
+        for root in &parsed.docs {
+            self.load_document(
+                path,
+                &display,
+                &parsed.text,
+                &index,
+                root,
+                project_dir,
+                stack,
+            )?;
         }
         Ok(())
     }
@@ -371,12 +416,16 @@ impl Loader<'_> {
                     let base = self.extends(path, project_dir, name, ext, &mut seen)?;
                     service = service::merge(base, service);
                 }
-                match self.services.iter_mut().find(|s| s.name == *name) {
-                    Some(existing) => {
+                match self.service_index.get(name.as_str()) {
+                    Some(&at) => {
+                        let existing = &mut self.services[at];
                         let merged = service::merge(std::mem::take(existing), service);
                         *existing = merged;
                     }
-                    None => self.services.push(service),
+                    None => {
+                        self.service_index.insert(name.clone(), self.services.len());
+                        self.services.push(service);
+                    }
                 }
             }
         }

@@ -30,7 +30,7 @@ use super::StoreError;
 use super::atomic::{WriteOptions, parent_dir, sync_dir, write_atomic};
 use super::crypto;
 use super::identity::Identity;
-use super::read::{MAX_FILE_SIZE, read_bytes_with_limit};
+use super::read::{MAX_FILE_SIZE, read_content};
 use super::recipients::Recipient;
 pub use name::{Order, backup_name};
 
@@ -137,7 +137,7 @@ pub fn backup_now(
 
 /// Reads and decrypts one backup (or any age file) with `identity`, in memory.
 pub fn read_backup(path: &Path, identity: &Identity) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-    let (cipher, _) = read_bytes_with_limit(path, MAX_BACKUP_SIZE)?;
+    let cipher = read_content(path, MAX_BACKUP_SIZE)?;
     crypto::decrypt(&cipher, [identity]).map_err(|source| StoreError::Crypto {
         path: path.to_path_buf(),
         source,

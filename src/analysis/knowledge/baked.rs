@@ -1,0 +1,92 @@
+//! The template files as the build baked them (see `build.rs`): TOML turned into static data
+//! at compile time, read through serde as if it had just been parsed. No run parses TOML.
+//!
+//! [`Baked`] is the value tree; `&'static Baked` is a serde `Deserializer`, so the typed
+//! file structs of [`super::files`] deserialize from it unchanged.
+
+use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
+use serde::de::{self, IntoDeserializer, Visitor};
+
+/// A TOML value, baked into the binary.
+#[derive(Debug)]
+pub enum Baked {
+    /// A string.
+    Str(&'static str),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// An array.
+    Array(&'static [Baked]),
+    /// A table, in the file's key order.
+    Table(&'static [(&'static str, Baked)]),
+}
+
+/// The built-in template files: `NAMES`, `IMAGES`, `PLACEHOLDERS`, `PASSWORDS`, `PROVIDERS`,
+/// `DERIVED`.
+pub mod files {
+    use super::Baked;
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// The placeholder patterns, as one DFA serialised by the build.
+pub static PLACEHOLDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/placeholders.dfa"));
+
+/// The provider token formats, as one DFA with a start state per format.
+pub static PROVIDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/providers.dfa"));
+
+/// Deserializes a template file's typed form from its baked tree.
+pub fn read<T: de::Deserialize<'static>>(file: &'static Baked) -> Result<T, Error> {
+    T::deserialize(file)
+}
+
+impl<'de> de::Deserializer<'de> for &'static Baked {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Baked::Str(s) => visitor.visit_str(s),
+            Baked::Int(i) => visitor.visit_i64(*i),
+            Baked::Float(f) => visitor.visit_f64(*f),
+            Baked::Bool(b) => visitor.visit_bool(*b),
+            Baked::Array(items) => visitor.visit_seq(SeqDeserializer::new(items.iter())),
+            Baked::Table(entries) => {
+                visitor.visit_map(MapDeserializer::new(entries.iter().map(|(k, v)| (*k, v))))
+            }
+        }
+    }
+
+    // TOML has no null: a value that is there is `Some`.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_some(self)
+    }
+
+    // Enums in the templates are unit variants written as strings (`class = "secret"`).
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self {
+            Baked::Str(s) => visitor.visit_enum((*s).into_deserializer()),
+            _ => Err(de::Error::custom("expected a string naming a variant")),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier
+        ignored_any
+    }
+}
+
+impl IntoDeserializer<'_, Error> for &'static Baked {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}

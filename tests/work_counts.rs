@@ -1,0 +1,71 @@
+//! A performance guard that cannot flake: it counts work instead of timing it. Loading and
+//! analysing the synthetic project (benches/support/synthetic.rs) of 100 and of 1,000 services
+//! (1,000 and 10,000 variables) is measured in heap allocations and bytes allocated, through a
+//! counting global allocator; the larger project must cost about ten times the smaller one
+//! (linear growth), and each variable a bounded number of allocations.
+//!
+//! One test in this file on purpose: the allocator counts every thread of the process.
+
+#![allow(clippy::unwrap_used)] // Test code.
+
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;
+
+#[path = "../benches/support/in_memory.rs"]
+mod in_memory;
+
+use std::alloc::System;
+
+use envward::analysis::{Knowledge, analyze};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Allocations and bytes allocated to load and analyse the project of `services` services,
+/// and the number of findings (so the work is known to have been done).
+fn work(services: usize, knowledge: &Knowledge) -> (usize, usize, usize) {
+    let project = synthetic::project(services);
+    let region = Region::new(GLOBAL);
+    let loaded = in_memory::Loaded::new(&project.compose, &project.example, &project.live);
+    let analysis = analyze(&loaded.input(knowledge));
+    let stats = region.change();
+    (
+        stats.allocations + stats.reallocations,
+        stats.bytes_allocated,
+        analysis.findings.len(),
+    )
+}
+
+#[test]
+fn analysis_work_grows_linearly_with_the_number_of_variables() {
+    let knowledge = Knowledge::builtin().unwrap();
+    let (small_allocs, small_bytes, small_findings) = work(100, &knowledge);
+    let (large_allocs, large_bytes, large_findings) = work(1_000, &knowledge);
+    eprintln!(
+        "1k variables: {small_allocs} allocations, {small_bytes} bytes; \
+         10k: {large_allocs} allocations, {large_bytes} bytes"
+    );
+    assert!(
+        large_findings >= 9 * small_findings && small_findings > 0,
+        "findings {small_findings} then {large_findings}: the projects were not analysed alike"
+    );
+    // Ten times the variables: ten times the work, with room for hash tables that double.
+    assert!(
+        large_allocs <= 12 * small_allocs,
+        "allocations grew {small_allocs} -> {large_allocs} for 10x the variables"
+    );
+    assert!(
+        large_bytes <= 13 * small_bytes,
+        "bytes allocated grew {small_bytes} -> {large_bytes} for 10x the variables"
+    );
+    // And a bounded amount per variable: allocation is most of the cost of an analysis.
+    assert!(
+        large_allocs <= 10_000 * PER_VARIABLE,
+        "{large_allocs} allocations for 10,000 variables (budget {PER_VARIABLE} each)"
+    );
+}
+
+/// Allocations per variable the analysis may make (load, parse and analyse): about 131
+/// when this was written.
+const PER_VARIABLE: usize = 160;
