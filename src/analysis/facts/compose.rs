@@ -212,11 +212,7 @@ pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> S
         .iter()
         .filter(|s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
     {
-        let Some(image) = service
-            .image
-            .as_deref()
-            .and_then(|i| input.knowledge.image(i))
-        else {
+        let Some(image) = known_image(service, input) else {
             continue;
         };
         for (name, rules) in &image.vars {
@@ -236,11 +232,7 @@ pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
         .iter()
         .filter(|s| is_active(s, input))
     {
-        let Some(image) = service
-            .image
-            .as_deref()
-            .and_then(|i| input.knowledge.image(i))
-        else {
+        let Some(image) = known_image(service, input) else {
             continue;
         };
         for e in &service.environment {
@@ -260,4 +252,15 @@ pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
         }
     }
     out
+}
+
+/// What the templates know of a service's image.
+fn known_image<'k>(
+    service: &crate::compose::Service,
+    input: &Input<'k>,
+) -> Option<&'k knowledge::Image> {
+    service
+        .image
+        .as_deref()
+        .and_then(|i| input.knowledge.image(i))
 }

@@ -1,7 +1,7 @@
 //! Whether a variable must be set: what Compose insists on, what the template and known
 //! images need, and what they leave to the user.
 
-use super::Var;
+use super::{EntryFacts, Var};
 use crate::analysis::{Class, Input, knowledge, shape};
 use crate::compose::Usage;
 use crate::generate::Kind;
@@ -67,13 +67,7 @@ pub(super) fn required(
     if v.declared.as_ref().is_some_and(|d| d.section_conditional) {
         return false;
     }
-    // The template's entry; a live file that is its own template (a committed `.env`, an
-    // env_file edited in place) plays that part, so its empty secrets are still asked for.
-    let Some(example) = v
-        .example
-        .as_ref()
-        .or(v.live.as_ref().filter(|_| input.example.is_none()))
-    else {
+    let Some(example) = template_entry(v, input) else {
         return false;
     };
     let example_empty = example.value.as_deref().is_none_or(shape::is_blank);
@@ -148,11 +142,7 @@ pub(super) fn empty_for_the_app(
     {
         return false;
     }
-    let Some(example) = v
-        .example
-        .as_ref()
-        .or(v.live.as_ref().filter(|_| input.example.is_none()))
-    else {
+    let Some(example) = template_entry(v, input) else {
         return false;
     };
     let interpolated = v
@@ -161,4 +151,12 @@ pub(super) fn empty_for_the_app(
         .any(|r| matches!(r.usage, Usage::Interpolation(Form::Bare | Form::Braced)));
     example.value.as_deref().is_none_or(shape::is_blank)
         && (interpolated || (v.refs.is_empty() && consumed_by_env_file))
+}
+
+/// The template's entry; a live file that is its own template (a committed `.env`, an
+/// `env_file` edited in place) plays that part, so its empty secrets are still asked for.
+fn template_entry<'v>(v: &'v Var<'_>, input: &Input<'_>) -> Option<&'v EntryFacts> {
+    v.example
+        .as_ref()
+        .or(v.live.as_ref().filter(|_| input.example.is_none()))
 }
