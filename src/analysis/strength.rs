@@ -431,6 +431,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn generated_values_are_never_judged_weak_or_placeholder() {
+        use rand::SeedableRng;
+        let k = Knowledge::builtin().unwrap();
+        let policy = Policy::default();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let kinds = [
+            Kind::Password,
+            Kind::Token(32),
+            Kind::Token(64),
+            Kind::Hex(32),
+            Kind::Base64(32),
+            Kind::Laravel,
+        ];
+        let mut flagged = Vec::new();
+        for kind in kinds {
+            for _ in 0..3_000 {
+                let v = crate::generate::generate(
+                    kind,
+                    &crate::generate::Constraints::default(),
+                    &mut rng,
+                )
+                .unwrap();
+                let v = secrecy::ExposeSecret::expose_secret(&v).to_string();
+                let weak = !assess(&v, Some(kind), &policy, &k).weaknesses.is_empty();
+                if weak || k.placeholder(&v, true).is_some() {
+                    flagged.push((kind, v));
+                }
+            }
+        }
+        assert!(
+            flagged.is_empty(),
+            "{} flagged, e.g. {:?}",
+            flagged.len(),
+            &flagged[..flagged.len().min(5)]
+        );
+    }
+
+    #[test]
     fn truth_table() {
         let k = Knowledge::builtin().unwrap();
         let p = Policy::default();

@@ -309,3 +309,18 @@ fn registration_tokens_are_issued_and_public_keys_are_not_secret() {
     assert_eq!(k.name("RECAPTCHA_PUBLIC_KEY").class, Class::External);
     assert_eq!(k.name("JWT_PRIVATE_KEY").class, Class::External);
 }
+
+#[test]
+fn the_generator_avoids_every_dev_marker_check_looks_for() {
+    // fill must never write a value check then calls weak: the generator's list covers the
+    // templates' (a marker it lists is found inside any value that holds one the templates list).
+    let k = k();
+    for marker in &k.dev_markers {
+        assert!(
+            crate::generate::SAMPLE_MARKERS
+                .iter()
+                .any(|m| marker.contains(m)),
+            "{marker} is in templates/passwords.toml but the generator may still draw it"
+        );
+    }
+}
