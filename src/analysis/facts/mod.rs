@@ -374,12 +374,14 @@ impl<'a> Context<'a> {
         // One value for a group: a member needed makes the others needed where they too are
         // left empty for the app (ToolJet's TOOLJET_DB_PASS beside the postgres PG_PASS).
         for group in &relations.groups {
-            if group
+            let members: Vec<usize> = group
                 .members
                 .iter()
-                .any(|m| vars.iter().any(|v| &v.name == m && v.required))
-            {
-                for v in vars.iter_mut().filter(|v| group.members.contains(&v.name)) {
+                .filter_map(|m| positions.get(m).copied())
+                .collect();
+            if members.iter().any(|&i| vars[i].required) {
+                for i in members {
+                    let v = &mut vars[i];
                     v.required |= required::empty_for_the_app(v, input, live_is_env_file);
                 }
             }

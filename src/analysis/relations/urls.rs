@@ -17,9 +17,7 @@ pub(super) fn url_links(
     input: &Input<'_>,
 ) -> Vec<UrlLink> {
     let mut out = Vec::new();
-    let secrets: Vec<usize> = (0..vars.len())
-        .filter(|&i| vars[i].class != Class::Config && !vars[i].url_credentials)
-        .collect();
+    let holders = Holders::new(vars, input);
     for (i, v) in vars.iter().enumerate() {
         // A URL in the env file whose password is written out (not `${…}`).
         if v.url_credentials
@@ -28,7 +26,7 @@ pub(super) fn url_links(
             && let Some(span) = url_password_span(url)
         {
             let password = percent_decode(&url[span]);
-            if let Some(j) = match_password(url, &password, &secrets, vars, i, input) {
+            if let Some(j) = holders.match_password(url, &password, vars, i, input) {
                 out.push(UrlLink {
                     url: v.name.clone(),
                     password_of: vars[j].name.clone(),
@@ -66,7 +64,8 @@ pub(super) fn url_links(
                 continue;
             };
             let password = percent_decode(&default[span]);
-            let linked = match_password(default, &password, &secrets, vars, i, input)
+            let linked = holders
+                .match_password(default, &password, vars, i, input)
                 .or_else(|| structural_password(default, vars, index, input));
             if let Some(j) = linked {
                 out.push(UrlLink {
@@ -92,45 +91,105 @@ pub(super) fn url_links(
 }
 
 /// The one secret whose value is `password` (several only if they are the same group's).
-/// The one secret whose value is the password written in `url`, when that equality can be
-/// trusted. Equal values tie a URL to a password only where no coincidence explains them: a
-/// URL to a server of this project (or this machine) whose password only one secret holds,
-/// or, for a URL elsewhere, a password that is neither a default nor a placeholder. Otherwise
-/// a `sms://user:password@mock` would be rewritten with the database password.
-fn match_password(
-    url: &str,
-    password: &str,
-    secrets: &[usize],
-    vars: &[Var<'_>],
-    not: usize,
-    input: &Input<'_>,
-) -> Option<usize> {
-    if password.is_empty() {
-        return None;
+/// The secrets by the value they hold (one written through another, `${POSTGRES_PASSWORD}`,
+/// holds none of its own), the passwords the project's known servers start with, and the
+/// service names: found once, since every URL asks.
+struct Holders<'v, 'i> {
+    by_value: HashMap<&'v str, Vec<usize>>,
+    server_passwords: std::collections::HashSet<String>,
+    services: std::collections::HashSet<&'i str>,
+}
+
+impl<'v, 'i> Holders<'v, 'i> {
+    fn new(vars: &'v [Var<'_>], input: &'i Input<'_>) -> Self {
+        let mut by_value: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (j, v) in vars.iter().enumerate() {
+            if v.class == Class::Config || v.url_credentials || v.follows_others() {
+                continue;
+            }
+            if let Some(value) = current(v).or(v.default_value.as_deref()) {
+                by_value.entry(value).or_default().push(j);
+            }
+        }
+        let k = input.knowledge;
+        let mut server_passwords = std::collections::HashSet::new();
+        for service in &input.project.services {
+            let Some(image) = service.image.as_deref().and_then(|i| k.image(i)) else {
+                continue;
+            };
+            let pw: Vec<&str> = image.server_var(ServerRole::Password).collect();
+            for e in service
+                .environment
+                .iter()
+                .filter(|e| pw.contains(&e.key.as_str()))
+            {
+                match &e.value {
+                    None => {
+                        server_passwords.insert(e.key.clone());
+                    }
+                    Some(v) => server_passwords.extend(
+                        interpolate::references(v)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|r| r.name),
+                    ),
+                }
+            }
+        }
+        let services = input
+            .project
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        Holders {
+            by_value,
+            server_passwords,
+            services,
+        }
     }
-    let mut equal = secrets
-        .iter()
-        .copied()
-        // One written through another (`${POSTGRES_PASSWORD}`) holds no value of its own.
-        .filter(|&j| j != not && !vars[j].follows_others())
-        .filter(|&j| current(&vars[j]).or(vars[j].default_value.as_deref()) == Some(password));
-    let first = equal.next()?;
-    if equal.next().is_some() {
-        // Several secrets share it: the value says nothing about which one the URL carries.
-        return None;
+
+    /// The one secret whose value is the password written in `url`, when that equality can
+    /// be trusted. Equal values tie a URL to a password only where no coincidence explains
+    /// them: a URL to a server of this project (or this machine), a database URL and a
+    /// database server's password, or a password that is neither a default nor a
+    /// placeholder; never when two secrets hold it. Otherwise a `sms://user:password@mock`
+    /// would be rewritten with the database password.
+    fn match_password(
+        &self,
+        url: &str,
+        password: &str,
+        vars: &[Var<'_>],
+        not: usize,
+        input: &Input<'_>,
+    ) -> Option<usize> {
+        if password.is_empty() {
+            return None;
+        }
+        let mut equal = self
+            .by_value
+            .get(password)?
+            .iter()
+            .copied()
+            .filter(|&j| j != not);
+        let first = equal.next()?;
+        if equal.next().is_some() {
+            // Several secrets share it: the value says nothing about which one the URL carries.
+            return None;
+        }
+        let k = input.knowledge;
+        let local = host_of(url).is_some_and(|host| {
+            matches!(
+                host,
+                "localhost" | "127.0.0.1" | "0.0.0.0" | "host.docker.internal"
+            ) || self.services.contains(host)
+        });
+        let telling = !k.is_default_password(password) && k.placeholder(password, true).is_none();
+        // A database URL to a host this compose does not name (drift, or a renamed service)
+        // still carries the password of the database server the project runs.
+        let to_own_server = is_server_url(url) && self.server_passwords.contains(&vars[first].name);
+        (local || telling || to_own_server).then_some(first)
     }
-    let k = input.knowledge;
-    let local = host_of(url).is_some_and(|host| {
-        matches!(
-            host,
-            "localhost" | "127.0.0.1" | "0.0.0.0" | "host.docker.internal"
-        ) || input.project.services.iter().any(|s| s.name == host)
-    });
-    let telling = !k.is_default_password(password) && k.placeholder(password, true).is_none();
-    // A database URL to a host this compose does not name (drift, or a renamed service) still
-    // carries the password of the database server the project runs.
-    let to_own_server = is_server_url(url) && is_server_password(&vars[first].name, input);
-    (local || telling || to_own_server).then_some(first)
 }
 
 /// Whether the URL's scheme is a database or broker's, the servers compose projects run.
@@ -152,25 +211,6 @@ fn is_server_url(url: &str) -> bool {
             | "amqps"
             | "clickhouse"
     )
-}
-
-/// Whether `name` is the password a known server image of this project starts with.
-fn is_server_password(name: &str, input: &Input<'_>) -> bool {
-    let k = input.knowledge;
-    input.project.services.iter().any(|service| {
-        let Some(image) = service.image.as_deref().and_then(|i| k.image(i)) else {
-            return false;
-        };
-        let pw: Vec<&str> = image.server_var(ServerRole::Password).collect();
-        service.environment.iter().any(|e| {
-            pw.contains(&e.key.as_str())
-                && match &e.value {
-                    None => e.key == name,
-                    Some(v) => interpolate::references(v)
-                        .is_ok_and(|refs| refs.iter().any(|r| r.name == name)),
-                }
-        })
-    })
 }
 
 /// The password variable of the project's own server that `url` points at.
