@@ -511,3 +511,17 @@ fn a_connector_named_after_a_provider_is_not_the_provider() {
     let inv = Fixture::new().compose(compose).live("OTHER=1\n").run();
     assert_eq!(class(&inv, "TELEGRAM_BOT_TOKEN"), Class::External);
 }
+
+#[test]
+fn a_domain_setting_spelt_as_one_word_still_names_an_example_host() {
+    // NocoDB's traefik setup: `DOMAINNAME=example.com` feeds the public URL and the certificate.
+    let compose = "services:\n  app:\n    image: nocodb/nocodb\n    environment:\n      NC_PUBLIC_URL: https://nocodb.${DOMAINNAME}\n";
+    let example = "DOMAINNAME=example.com\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "DOMAINNAME"), Status::Placeholder);
+    assert_eq!(class(&inv, "DOMAINNAME"), Class::Config);
+}

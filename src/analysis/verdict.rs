@@ -59,6 +59,11 @@ fn is_host_setting(name: &str) -> bool {
                 | "SERVERNAME"
                 | "BASEURL"
                 | "ENDPOINT"
+                | "DOMAINNAME"
+                | "HOSTNAMES"
+                | "PUBLICURL"
+                | "SITEURL"
+                | "APPURL"
         )
     })
 }
