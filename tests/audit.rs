@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use base64::Engine;
-use common::TestProject;
+use common::{Home, TestProject};
 
 const DB_PASSWORD: &str = "Zr4qW9xLp2mN7vBk3Jd8sQ1tY6uE0oRa";
 const OLD_DB_PASSWORD: &str = "Hx7Pq2Lm9Wc4Rt8Kv1Nb6Zs3Yd0Fg5Ju";
@@ -74,22 +74,16 @@ fn commit(dir: &Path, message: &str, date: &str) -> String {
 
 /// A user whose identity lives in a temporary home.
 struct User {
-    home: tempfile::TempDir,
+    home: Home,
 }
 
 impl User {
     fn new() -> Self {
-        User {
-            home: tempfile::tempdir().unwrap(),
-        }
+        User { home: Home::new() }
     }
 
     fn on(&self, p: &TestProject) -> assert_cmd::Command {
-        let mut c = p.cmd();
-        c.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
-            .env_remove("ENVWARD_IDENTITY");
-        c
+        self.home.on(p)
     }
 
     fn backup(&self, p: &TestProject) {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use common::TestProject;
+use common::{Home, TestProject};
 use serde_json::Value;
 
 const COMPOSE: &str = "services:
@@ -416,17 +416,8 @@ fn a_password_kept_in_two_env_files_is_never_changed_in_one() {
         .file("compose.yaml", compose)
         .file(".env", live)
         .file(".db.env", db);
-    let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        project
-            .cmd()
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join(".config"))
-            .env_remove("ENVWARD_IDENTITY")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let home = Home::new();
+    let run = |args: &[&str]| home.on(&project).args(args).output().unwrap();
     let check = run(&["check", "--no-color"]);
     let said = String::from_utf8_lossy(&check.stdout);
     // Still flagged (it is a sample), and the way out is named.

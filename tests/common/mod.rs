@@ -193,6 +193,11 @@ impl Home {
         ]
     }
 
+    /// The home directory itself.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// The default identity file.
     pub fn identity(&self) -> PathBuf {
         self.dir.path().join(".config/envward/identity.txt")
