@@ -27,6 +27,9 @@ pub struct Classification {
     pub why: String,
     /// Its value is a URL that carries a password: judged by that password.
     pub url_credentials: bool,
+    /// templates/names.toml knows the name itself as an application's key (`SECRET_KEY`,
+    /// `APP_KEY`), not only by a word in it.
+    pub known_key: bool,
 }
 
 /// What classification reads about one variable.
@@ -269,6 +272,7 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         rules,
         why,
         url_credentials: url_credentials && class != Class::Config,
+        known_key: name.exact && class == Class::Secret,
     }
 }
 

@@ -307,6 +307,7 @@ impl<'a> Context<'a> {
                     rules: c.rules,
                     classified_by: c.why,
                     url_credentials: c.url_credentials,
+                    known_key: c.known_key,
                     required: false,
                     in_uri,
                     uri_parts: parts,

@@ -105,7 +105,7 @@ fn asked_for(v: &Var<'_>) -> bool {
     // A name templates/names.toml knows as an application's own key (`SECRET_KEY`,
     // `SECRET_KEY_BASE`, `APP_KEY`, a JWT or encryption key of a set shape): the app cannot
     // run without it. A generic `*_PASSWORD` or `*_TOKEN` says nothing of the sort.
-    v.classified_by.starts_with("name rule")
+    v.known_key
         || matches!(
             v.kind,
             Some(Kind::Hex(_) | Kind::Base64(_) | Kind::Laravel | Kind::Fernet)

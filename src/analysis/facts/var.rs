@@ -26,6 +26,8 @@ pub struct Var<'a> {
     pub classified_by: String,
     /// Its value is a URL carrying a password, judged by that password.
     pub url_credentials: bool,
+    /// templates/names.toml knows its name as an application's key (`SECRET_KEY`).
+    pub known_key: bool,
     /// Must be set.
     pub required: bool,
     /// The example's statement.

@@ -13,6 +13,17 @@ use crate::analysis::shape::{self, url_password_span};
 use crate::analysis::{Finding, Severity};
 use crate::position::Position;
 
+/// A literal in compose, found once however many services read it through an anchor.
+struct Literal<'p> {
+    key: &'p str,
+    file: &'p PathBuf,
+    position: Position,
+    /// What the whole value is (`written as a literal`), or `None` for a password inside a
+    /// longer value.
+    whole: Option<&'static str>,
+    services: Vec<&'p str>,
+}
+
 /// See the module docs.
 pub struct Hardcoded;
 
@@ -186,7 +197,8 @@ impl Rule for Hardcoded {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let k = cx.input.knowledge;
-        let mut literals: Vec<(&str, &PathBuf, Position, String, Vec<&str>)> = Vec::new();
+        // Each literal (key, file, place) in first-seen order, with what it is and who reads it.
+        let mut literals: Vec<Literal<'_>> = Vec::new();
         let mut seen: HashMap<(&str, &PathBuf, Position), usize> = HashMap::new();
         for service in &cx.input.project.services {
             for var in &service.environment {
@@ -209,48 +221,57 @@ impl Rule for Hardcoded {
                     && !shape::of(value).is_config()
                     && !k.is_sentinel(value)
                     && (!value.is_empty() || image_class.is_some());
-                let message = if whole {
-                    let what = if value.is_empty() {
+                // `Some(what)` for a whole literal, `None` for a password inside a longer one.
+                let whole = if whole {
+                    Some(if value.is_empty() {
                         "set to an empty literal"
                     } else {
                         "written as a literal"
-                    };
-                    format!(
-                        "{} of {{services}} is {what} in {}; use ${{{}}} and set it in the env file",
-                        var.key,
-                        var.file.display(),
-                        var.key
-                    )
+                    })
                 } else if embedded_secret(value) {
-                    format!(
-                        "{} of {{services}} has a password written into it in {}; interpolate it from the env file",
-                        var.key,
-                        var.file.display()
-                    )
+                    None
                 } else {
                     continue;
                 };
                 // One literal shared through an anchor is one finding naming every service.
-                match seen.get(&(var.key.as_str(), &var.file, var.position)) {
-                    Some(&i) => literals[i].4.push(service.name.as_str()),
+                let at = (var.key.as_str(), &var.file, var.position);
+                match seen.get(&at) {
+                    Some(&i) => literals[i].services.push(service.name.as_str()),
                     None => {
-                        seen.insert((var.key.as_str(), &var.file, var.position), literals.len());
-                        literals.push((
-                            var.key.as_str(),
-                            &var.file,
-                            var.position,
-                            message,
-                            vec![service.name.as_str()],
-                        ));
+                        seen.insert(at, literals.len());
+                        literals.push(Literal {
+                            key: at.0,
+                            file: at.1,
+                            position: at.2,
+                            whole,
+                            services: vec![service.name.as_str()],
+                        });
                     }
                 }
             }
             commands(self.id(), service, out);
         }
-        for (key, file, position, message, services) in literals {
+        for Literal {
+            key,
+            file,
+            position,
+            whole,
+            services,
+        } in literals
+        {
             let services = match services.as_slice() {
                 [one] => format!("service {one}"),
                 many => format!("services {}", many.join(", ")),
+            };
+            let message = match whole {
+                Some(what) => format!(
+                    "{key} of {services} is {what} in {}; use ${{{key}}} and set it in the env file",
+                    file.display()
+                ),
+                None => format!(
+                    "{key} of {services} has a password written into it in {}; interpolate it from the env file",
+                    file.display()
+                ),
             };
             out.push(Finding {
                 rule: self.id(),
@@ -258,7 +279,7 @@ impl Rule for Hardcoded {
                 variable: Some(key.to_string()),
                 file: file.clone(),
                 position,
-                message: message.replacen("{services}", &services, 1),
+                message,
             });
         }
     }
