@@ -30,9 +30,20 @@ use glob::Glob;
 /// Patterns compiled by the build (see `build.rs`), read back from their bytes.
 type Dfa = sparse::DFA<&'static [u8]>;
 
-/// A DFA the build serialised, read back (checked, not copied).
+/// A DFA the build serialised, read back without copying or re-validating it.
+///
+/// Validation walks every state of the 150 KiB placeholder automaton: in a `check` of a
+/// small project it was the largest single cost after process start-up (issue 13). The
+/// bytes cannot be other than what `build.rs` wrote with this same `regex-automata` (one
+/// version in `Cargo.lock`, a build dependency and a dependency alike), and the test
+/// `baked_automata_pass_full_validation` reads both through the checked `from_bytes`.
+#[allow(unsafe_code)]
 fn compiled(file: &str, bytes: &'static [u8]) -> Result<Dfa, TemplateFileError> {
-    sparse::DFA::from_bytes(bytes)
+    // SAFETY: `bytes` is an `include_bytes!` of `sparse::DFA::to_bytes_*_endian` output for
+    // this target's endianness, produced by the same crate version at build time; sparse
+    // DFAs have no alignment requirement. The unchecked read still checks the header (label,
+    // endianness, version) and returns an error on a mismatch.
+    unsafe { sparse::DFA::from_bytes_unchecked(bytes) }
         .map(|(dfa, _)| dfa)
         .map_err(|e| TemplateFileError {
             file: format!("templates/{file}"),

@@ -324,3 +324,22 @@ fn the_generator_avoids_every_dev_marker_check_looks_for() {
         );
     }
 }
+
+#[test]
+fn baked_automata_pass_full_validation() {
+    // `compiled` reads the baked automata without validating their transitions; this is
+    // the validation it skips, run on the very bytes the binary embeds.
+    for (name, bytes) in [
+        ("placeholders", baked::PLACEHOLDERS_DFA),
+        ("providers", baked::PROVIDERS_DFA),
+    ] {
+        let (dfa, read) = sparse::DFA::from_bytes(bytes)
+            .unwrap_or_else(|e| panic!("{name}: the baked automaton is invalid: {e}"));
+        assert_eq!(
+            read,
+            bytes.len(),
+            "{name}: trailing bytes after the automaton"
+        );
+        assert!(dfa.pattern_len() > 0, "{name}: no patterns");
+    }
+}
