@@ -80,6 +80,7 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
     let failing = inv.findings.iter().any(|f| {
         f.severity == Severity::Error || (options.strict && f.severity == Severity::Warning)
     });
+    super::release_at_exit((inv, knowledge, ws));
     Ok(if failing {
         ExitCode::Findings
     } else {

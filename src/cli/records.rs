@@ -90,6 +90,12 @@ pub fn record_write(
 /// record of, when the identity (never created here) opens them.
 pub fn for_analysis(live_path: &Path, identity: Option<&Path>) -> State {
     let mut state = load(live_path).unwrap_or_default();
+    // Without backups there is nothing to date values from: a directory listing decides it
+    // before the live file is read again or a key file is opened.
+    let mut backups = match store::backup::list(live_path) {
+        Ok(backups) if !backups.is_empty() => backups,
+        _ => return state,
+    };
     let Ok(Some(loaded)) = store::read_optional(live_path) else {
         return state;
     };
@@ -98,9 +104,6 @@ pub fn for_analysis(live_path: &Path, identity: Option<&Path>) -> State {
         return state;
     }
     let Some(identity) = existing_identity(identity) else {
-        return state;
-    };
-    let Ok(mut backups) = store::backup::list(live_path) else {
         return state;
     };
     backups.reverse(); // oldest first

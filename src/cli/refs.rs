@@ -14,11 +14,16 @@ pub fn run(global: &GlobalArgs, vars: &[String], format: RefsFormat) -> Result<E
     let secret = |name: &str| knowledge::is_sensitive_in(&knowledge, &ws.project, name);
     let out = match format {
         RefsFormat::Text => {
-            let inv = ws.analyze(&knowledge, ws.policy(global.policy));
-            report::refs::text(&refs, &inv.relations)
+            // The ties between variables, without judging a single value.
+            let relations = ws.relations(&knowledge, ws.policy(global.policy));
+            let text = report::refs::text(&refs, &relations);
+            super::release_at_exit(relations);
+            text
         }
         RefsFormat::Json => report::refs::json(&refs, &secret),
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    super::release_at_exit(refs);
+    super::release_at_exit((knowledge, ws));
     Ok(ExitCode::Clean)
 }

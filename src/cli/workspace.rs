@@ -475,6 +475,27 @@ impl Workspace {
         facts: FileFacts,
         now: jiff::Timestamp,
     ) -> Inventory {
+        self.with_input(knowledge, policy, facts, now, analysis::analyze)
+    }
+
+    /// The relations between the variables (what `refs` shows), without judging values or
+    /// asking the filesystem and git about the live file.
+    pub fn relations(&self, knowledge: &Knowledge, policy: Policy) -> analysis::Relations {
+        let now = jiff::Timestamp::now();
+        self.with_input(knowledge, policy, FileFacts::default(), now, |input| {
+            analysis::facts::relations(input)
+        })
+    }
+
+    /// Calls `f` with the analysis input this workspace makes.
+    fn with_input<R>(
+        &self,
+        knowledge: &Knowledge,
+        policy: Policy,
+        facts: FileFacts,
+        now: jiff::Timestamp,
+        f: impl FnOnce(&Input<'_>) -> R,
+    ) -> R {
         let mut facts = facts;
         facts.leftovers = facts.leftovers.iter().map(|p| self.display(p)).collect();
         let live_display = self.display(&self.project.env_file);
@@ -501,6 +522,6 @@ impl Workspace {
             now,
             other_env_files: &self.others,
         };
-        analysis::analyze(&input)
+        f(&input)
     }
 }

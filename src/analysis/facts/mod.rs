@@ -105,9 +105,28 @@ pub struct Context<'a> {
     pub example_interpolation_errors: Vec<ParseError>,
 }
 
-impl<'a> Context<'a> {
-    /// Gathers the facts of every variable.
-    pub fn new(input: &'a Input<'a>) -> Self {
+/// The facts of every variable up to the relations between them: what `refs` shows, without
+/// what only a verdict needs (requirement, strength).
+struct Gathered<'a> {
+    vars: Vec<Var<'a>>,
+    used: Vec<bool>,
+    relations: Relations,
+    declarations: Declarations,
+    live_abs: std::path::PathBuf,
+    live_is_env_file: bool,
+    live_interpolation_errors: Vec<ParseError>,
+    example_interpolation_errors: Vec<ParseError>,
+}
+
+/// The relations between the variables (groups, URL links, derivations), without judging
+/// any value: `refs` shows them, and a full analysis of a large project costs ten times more
+/// (issue 13).
+pub fn relations(input: &Input<'_>) -> Relations {
+    Gathered::new(input).relations
+}
+
+impl<'a> Gathered<'a> {
+    fn new(input: &'a Input<'a>) -> Self {
         // A template whose every line is commented out (`# POSTGRES_PASSWORD=…` in two
         // alternative blocks) still says what to set: its commented lines are its entries.
         let uncommented = input
@@ -339,6 +358,32 @@ impl<'a> Context<'a> {
             v.rules.required &= needed.contains(&v.name);
         }
         let relations = relations::infer(&mut vars, input);
+        Gathered {
+            vars,
+            used,
+            relations,
+            declarations,
+            live_abs,
+            live_is_env_file,
+            live_interpolation_errors,
+            example_interpolation_errors,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    /// Gathers the facts of every variable.
+    pub fn new(input: &'a Input<'a>) -> Self {
+        let Gathered {
+            mut vars,
+            used,
+            relations,
+            declarations,
+            live_abs,
+            live_is_env_file,
+            live_interpolation_errors,
+            example_interpolation_errors,
+        } = Gathered::new(input);
         // Where each name is (the first, as a search would find): every variable looks up
         // its partners, and a search each would make the analysis quadratic.
         let mut positions: Map<String, usize> = Map::default();
