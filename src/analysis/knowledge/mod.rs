@@ -134,6 +134,10 @@ pub struct Knowledge {
     provider_words: HashSet<String>,
     issued_words: HashSet<String>,
     images: Vec<Image>,
+    /// The server families whose clients a name word denotes (`PG` → postgres): asked for
+    /// every variable, and a scan of every image's clients each time was a tenth of the
+    /// relations' cost.
+    families_by_client: HashMap<String, Vec<String>>,
     /// Every placeholder pattern as one DFA, compiled by the build: nothing to build at run
     /// time, one pass over a value to try them all.
     placeholders: Dfa,
@@ -229,7 +233,19 @@ impl Knowledge {
         let derived_file: DerivedFile =
             baked::read(&baked::files::DERIVED).map_err(read("derived.toml"))?;
         let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
+        let mut families_by_client: HashMap<String, Vec<String>> = HashMap::new();
+        for image in &images_file.image {
+            if let Some(family) = &image.family {
+                for client in &image.clients {
+                    families_by_client
+                        .entry(client.clone())
+                        .or_default()
+                        .push(family.clone());
+                }
+            }
+        }
         Ok(Knowledge {
+            families_by_client,
             exact: rules(names_file.exact)?,
             names: rules(names_file.rule)?,
             secret_words: upper(names_file.secret_words),
@@ -393,11 +409,11 @@ impl Knowledge {
     }
 
     fn families_by_words(&self, words: &[String]) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .images
+        let mut out: Vec<&str> = words
             .iter()
-            .filter(|i| i.clients.iter().any(|c| words.contains(c)))
-            .filter_map(|i| i.family.as_deref())
+            .filter_map(|w| self.families_by_client.get(w))
+            .flatten()
+            .map(String::as_str)
             .collect();
         out.sort_unstable();
         out.dedup();
