@@ -122,10 +122,10 @@ pub fn color_enabled(global: &GlobalArgs, terminal: bool) -> bool {
 /// Hands a read-only command's large, finished data back to the operating system at exit
 /// instead of freeing it one allocation at a time.
 ///
-/// `check` and `refs` end right after printing; on a 10,000-variable project dropping the
-/// workspace and the analysis was about a tenth of the run (issue 13). Only for data that
-/// holds no generated secret and nothing zeroized on drop: the decoded env files are plain
-/// strings already, and the process exits within microseconds.
+/// `check` and `refs` end right after printing; on a 10,000-variable project freeing the
+/// workspace and the analysis one allocation at a time was 3% of the run's instructions
+/// (issue 13). Only for data that holds no generated secret and nothing zeroized on drop:
+/// the decoded env files are plain strings already, and the process exits right after.
 pub fn release_at_exit<T>(value: T) {
     std::mem::forget(value);
 }
