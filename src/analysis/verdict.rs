@@ -102,8 +102,14 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
     if !from_template {
         return None;
     }
+    // A signed token (JWT) is never a description: its parts are base64 of JSON and a
+    // signature, and reading them for words cost zxcvbn's whole dictionary build (85% of a
+    // check of Supabase's template, whose two sample keys are JWTs).
+    let shape = super::shape::of(value);
     let random_looking = super::strength::charset_bits(value) >= 128.0
-        && (super::shape::of(value).kind().is_some() || !super::strength::reads_as_words(value));
+        && (shape == super::shape::Shape::Jwt
+            || shape.kind().is_some()
+            || !super::strength::reads_as_words(value));
     if random_looking {
         return None;
     }
