@@ -9,6 +9,7 @@
 //! Text is only ever sliced with `get`, at offsets from the parser or the template engine, so
 //! a multi-byte character next to a reference cannot make a slice panic.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::model::{ComposeRef, Scope, Usage};
@@ -76,7 +77,10 @@ pub(super) fn collect(
     key_path: &str,
     out: &mut Vec<ComposeRef>,
 ) -> Result<(), (Position, TemplateError)> {
-    walk(source, index, node, scope, file, key_path, out)
+    // One path buffer for the whole walk, grown and cut back at each level: formatting a
+    // new path string for every node of a 13,000-line file was a sixth of the walk.
+    let mut path = key_path.to_string();
+    walk(source, index, node, scope, file, &mut path, out)
 }
 
 fn walk(
@@ -85,22 +89,27 @@ fn walk(
     node: &yaml::Node,
     scope: &Scope,
     file: &Path,
-    key_path: &str,
+    key_path: &mut String,
     out: &mut Vec<ComposeRef>,
 ) -> Result<(), (Position, TemplateError)> {
     match &node.kind {
         yaml::Kind::Map(entries) => {
             let is_environment = key_path.ends_with(".environment");
+            let parent = key_path.len();
             for (key, key_pos, value) in entries {
-                let path = format!("{key_path}.{key}");
+                key_path.push('.');
+                key_path.push_str(key);
                 if is_environment && matches!(value.kind, yaml::Kind::Null) && dotenv::is_key(key) {
-                    out.push(passthrough(key, scope, file, *key_pos, &path));
+                    out.push(passthrough(key, scope, file, *key_pos, key_path));
                 }
-                walk(source, index, value, scope, file, &path, out)?;
+                let walked = walk(source, index, value, scope, file, key_path, out);
+                key_path.truncate(parent);
+                walked?;
             }
         }
         yaml::Kind::Seq(items) => {
             let is_environment = key_path.ends_with(".environment");
+            let parent = key_path.len();
             for (i, item) in items.iter().enumerate() {
                 if is_environment
                     && let Some(text) = item.as_str()
@@ -110,15 +119,10 @@ fn walk(
                     let path = format!("{key_path}.{text}");
                     out.push(passthrough(text, scope, file, item.position, &path));
                 }
-                walk(
-                    source,
-                    index,
-                    item,
-                    scope,
-                    file,
-                    &format!("{key_path}[{i}]"),
-                    out,
-                )?;
+                let _ = write!(key_path, "[{i}]");
+                let walked = walk(source, index, item, scope, file, key_path, out);
+                key_path.truncate(parent);
+                walked?;
             }
         }
         yaml::Kind::Str(text) if text.contains('$') => {
@@ -151,7 +155,7 @@ fn walk(
                     scope: scope.clone(),
                     file: file.to_path_buf(),
                     position,
-                    key_path: key_path.to_string(),
+                    key_path: key_path.clone(),
                 });
             }
         }
