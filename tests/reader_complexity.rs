@@ -1,9 +1,11 @@
 //! Every read path is linear (or bounded) in its input: for each family of hostile inputs,
-//! ten times the input costs at most fifteen times the work.
+//! ten times the input costs at most twenty-five times the work.
 //!
 //! Work is the CPU time of the test's own thread (so other processes on the machine do not
 //! count), the best of several runs, at sizes where a quadratic path would cost a hundred
-//! times more: the ratio bound of 15 leaves a linear path ample room and a quadratic one none.
+//! times more. On a shared 2-core VM the same input's CPU time varied by 40% between runs,
+//! and a bound of 15 failed a linear path about one run in five (15.2x); 25 leaves noise
+//! room on both sides of a ratio of 10 and a quadratic path (100x) none.
 //! The families are the reproductions of issue 14 (item 3) and their neighbours.
 
 #![allow(clippy::unwrap_used)]
@@ -16,6 +18,9 @@ use std::time::Duration;
 use envward::compose::{self, Options};
 use envward::dotenv;
 
+/// The most ten times the input may cost (see the module documentation).
+const RATIO_BOUND: f64 = 25.0;
+
 fn thread_cpu() -> Duration {
     let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     Duration::new(
@@ -24,9 +29,9 @@ fn thread_cpu() -> Duration {
     )
 }
 
-/// The least CPU time of five runs of `f`.
+/// The least CPU time of seven runs of `f`.
 fn cost(f: &dyn Fn()) -> Duration {
-    (0..5)
+    (0..7)
         .map(|_| {
             let start = thread_cpu();
             f();
@@ -49,7 +54,7 @@ fn linear(name: &str, make: &dyn Fn(usize) -> String, run: &dyn Fn(&str)) {
     let small = loop {
         let input = make(n);
         let c = cost(&|| run(&input));
-        if c >= Duration::from_millis(2) || n >= 1 << 20 {
+        if c >= Duration::from_millis(4) || n >= 1 << 20 {
             break c;
         }
         n *= 2;
@@ -59,7 +64,7 @@ fn linear(name: &str, make: &dyn Fn(usize) -> String, run: &dyn Fn(&str)) {
     let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
     eprintln!("{name}: n={n} {small:?} -> 10n {large:?} (x{ratio:.1})");
     assert!(
-        ratio <= 15.0,
+        ratio <= RATIO_BOUND,
         "{name}: 10x the input cost {ratio:.1}x ({small:?} -> {large:?})"
     );
 }
@@ -234,7 +239,7 @@ fn include_diamond_loads_each_file_once() {
     let large = cost(&|| (0..20).for_each(|_| compose_load(&files_large)));
     let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
     eprintln!("include diamond: 6 files {small:?} -> 60 files {large:?} (x{ratio:.1})");
-    assert!(ratio <= 15.0, "x{ratio:.1}");
+    assert!(ratio <= RATIO_BOUND, "x{ratio:.1}");
     assert!(large < Duration::from_secs(2), "{large:?}");
     // A deeper chain is refused, not followed until the stack overflows.
     let options = Options {
