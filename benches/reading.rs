@@ -16,8 +16,13 @@ use std::fmt::Write;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+// Only its in-memory file source is used here; the rest serves the analysis bench.
+#[allow(dead_code)]
+#[path = "support/in_memory.rs"]
+mod in_memory;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use envward::compose::{self, Options, ReadError, Source};
+use envward::compose::{self, Options};
 use envward::dotenv;
 
 /// A `.env` of `n` variables in the shapes real files have: sections with comments, plain
@@ -89,19 +94,6 @@ fn compose_text(services: usize) -> String {
     out
 }
 
-/// Files held in memory.
-struct Memory(HashMap<PathBuf, String>);
-
-impl Source for Memory {
-    fn read(&self, path: &Path) -> Result<String, ReadError> {
-        self.0.get(path).cloned().ok_or(ReadError::NotFound)
-    }
-
-    fn is_file(&self, path: &Path) -> bool {
-        self.0.contains_key(path)
-    }
-}
-
 fn options(dir: &Path, files: Vec<PathBuf>, env_file: Option<PathBuf>) -> Options {
     Options {
         cwd: dir.to_path_buf(),
@@ -146,7 +138,7 @@ fn dotenv_benches(c: &mut Criterion) {
 
 fn compose_benches(c: &mut Criterion) {
     let dir = PathBuf::from("/project");
-    let source = Memory(HashMap::from([
+    let source = in_memory::Files(HashMap::from([
         (dir.join("compose.yaml"), compose_text(1_000)),
         (dir.join(".env"), env_text(10_000)),
     ]));
@@ -206,7 +198,7 @@ fn corpus_benches(c: &mut Criterion) {
         .iter()
         .map(|n| dir.join(n))
         .find(|p| files.contains_key(p));
-    let source = Memory(files);
+    let source = in_memory::Files(files);
     let opts = options(&dir, compose_files, env_file);
     let name = dir
         .file_name()

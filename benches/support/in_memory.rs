@@ -1,7 +1,7 @@
 //! A project held in memory, loaded and parsed as `envward check` would load it from disk, and
-//! the analysis input over it. Shared by `benches/analysis.rs` (which times `analyze()` alone)
-//! and `tests/work_counts.rs` (which counts the work of loading and analysing), so both measure
-//! the same thing.
+//! the analysis input over it. Shared by `benches/analysis.rs` (which times `analyze()` alone),
+//! `tests/work_counts.rs` and `tests/dictionary_work.rs` (which count the work of loading and
+//! analysing), so they measure the same thing; `benches/reading.rs` uses its file source.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,8 +11,8 @@ use envward::compose::{self, Project, ReadError, Source};
 use envward::config::Config;
 use envward::dotenv::{self, Document, ParseError};
 
-/// Files held in memory, by path.
-struct Files(HashMap<PathBuf, String>);
+/// Files held in memory, by path: a compose [`Source`] that touches no disk.
+pub struct Files(pub HashMap<PathBuf, String>);
 
 impl Source for Files {
     fn read(&self, path: &Path) -> Result<String, ReadError> {
