@@ -48,10 +48,10 @@ pub struct Evidence<'a> {
     pub feeds: &'a [(String, String)],
     /// Words of the project's service and image names: an API key named after one of them
     /// is the project's own.
-    pub own_words: &'a std::collections::HashSet<String>,
+    pub own_words: &'a foldhash::HashSet<String>,
     /// Words of the names of the known servers the project runs (its own MinIO): their
     /// credentials are the project's to set, not a provider's.
-    pub own_servers: &'a std::collections::HashSet<String>,
+    pub own_servers: &'a foldhash::HashSet<String>,
 }
 
 /// Whether an image reference is the provider `word` itself: a path component that is its
@@ -304,8 +304,8 @@ mod tests {
                 sample,
                 defaults: Vec::new(),
                 feeds,
-                own_words: &std::collections::HashSet::new(),
-                own_servers: &std::collections::HashSet::new(),
+                own_words: &foldhash::HashSet::default(),
+                own_servers: &foldhash::HashSet::default(),
             },
         )
     }

@@ -380,7 +380,7 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
 /// process-wide: a verdict depends on nothing but its key and the built-in templates.
 struct Memo {
     seed: std::hash::RandomState,
-    verdicts: std::collections::HashMap<u64, Strength>,
+    verdicts: foldhash::HashMap<u64, Strength>,
 }
 
 /// Past this many verdicts the memo starts over, so memory stays bounded.
@@ -389,7 +389,7 @@ const MEMO_LIMIT: usize = 100_000;
 static MEMO: std::sync::LazyLock<std::sync::Mutex<Memo>> = std::sync::LazyLock::new(|| {
     std::sync::Mutex::new(Memo {
         seed: std::hash::RandomState::new(),
-        verdicts: std::collections::HashMap::new(),
+        verdicts: foldhash::HashMap::default(),
     })
 });
 

@@ -8,7 +8,7 @@
 //! without setting it (`# UID=1000`). This module reads them from a parsed document into
 //! plain data; it judges nothing.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::Class;
 use crate::dotenv::{Document, Item};
@@ -261,7 +261,7 @@ pub fn commented_key(line: &str) -> Option<String> {
 /// Section headings: the last comment line of a block that follows a blank line, applied to
 /// every entry until the next heading.
 fn sections(doc: &Document) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut current: Option<String> = None;
     for item in doc.items() {
         match item {
@@ -328,7 +328,7 @@ fn annotation(lines: &[&str], d: &mut Declared) {
 /// line, then the first entry's own comment). Comments right above later entries of the
 /// section, with no blank line, keep it going.
 fn conditional_sections(doc: &Document) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut gap: Vec<&str> = Vec::new();
     let mut after_entry = false;
     let mut conditional = false;

@@ -163,7 +163,7 @@ impl<'a> Gathered<'a> {
                 feeds.entry(source.clone()).or_default().extend(fed);
             }
         }
-        let own_words: std::collections::HashSet<String> = input
+        let own_words: foldhash::HashSet<String> = input
             .project
             .services
             .iter()
@@ -181,7 +181,7 @@ impl<'a> Gathered<'a> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let own_servers: std::collections::HashSet<String> = input
+        let own_servers: foldhash::HashSet<String> = input
             .project
             .services
             .iter()

@@ -1,7 +1,7 @@
 //! The template files as they are written: serde types for the TOML in `templates/`, and
 //! their parsing with errors that name the file.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! URLs that carry another variable's password, tokens derived from another variable, and
 //! the percent-encoding a password needs inside a URL.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt::Write as _;
 
 use super::super::facts::Var;
@@ -96,13 +96,13 @@ pub(super) fn url_links(
 /// service names: found once, since every URL asks.
 struct Holders<'v, 'i> {
     by_value: HashMap<&'v str, Vec<usize>>,
-    server_passwords: std::collections::HashSet<String>,
-    services: std::collections::HashSet<&'i str>,
+    server_passwords: foldhash::HashSet<String>,
+    services: foldhash::HashSet<&'i str>,
 }
 
 impl<'v, 'i> Holders<'v, 'i> {
     fn new(vars: &'v [Var<'_>], input: &'i Input<'_>) -> Self {
-        let mut by_value: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_value: HashMap<&str, Vec<usize>> = HashMap::default();
         for (j, v) in vars.iter().enumerate() {
             if v.class == Class::Config || v.url_credentials || v.follows_others() {
                 continue;
@@ -112,7 +112,7 @@ impl<'v, 'i> Holders<'v, 'i> {
             }
         }
         let k = input.knowledge;
-        let mut server_passwords = std::collections::HashSet::new();
+        let mut server_passwords = foldhash::HashSet::default();
         for service in &input.project.services {
             let Some(image) = service.image.as_deref().and_then(|i| k.image(i)) else {
                 continue;

@@ -14,8 +14,7 @@ impl Rule for Duplicate {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in [cx.input.live, cx.input.example].into_iter().flatten() {
-            let mut first: std::collections::HashMap<&str, usize> =
-                std::collections::HashMap::new();
+            let mut first: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
             for entry in file.document.entries() {
                 let line = entry.position().line;
                 match first.get(entry.key()) {
