@@ -10,7 +10,7 @@ mod baked;
 mod files;
 mod glob;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use regex_automata::dfa::Automaton as _;
 use regex_automata::dfa::sparse;
@@ -84,7 +84,6 @@ pub struct NameReading {
 /// A known image.
 #[derive(Debug, Clone)]
 pub struct Image {
-    names: Vec<String>,
     /// The kind of server it runs (`postgres`, `s3` …).
     pub family: Option<String>,
     /// Name words of client variables that talk to it.
@@ -134,6 +133,10 @@ pub struct Knowledge {
     provider_words: HashSet<String>,
     issued_words: HashSet<String>,
     images: Vec<Image>,
+    /// Each image name (lower case) to the first image that has it: asked for every
+    /// (variable, service) pair a project wires, so a scan of every image's names each time
+    /// made a 200-service project sharing one `env_file` quadratic.
+    image_by_name: HashMap<String, usize>,
     /// The server families whose clients a name word denotes (`PG` → postgres): asked for
     /// every variable, and a scan of every image's clients each time was a tenth of the
     /// relations' cost.
@@ -233,7 +236,7 @@ impl Knowledge {
         let derived_file: DerivedFile =
             baked::read(&baked::files::DERIVED).map_err(read("derived.toml"))?;
         let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
-        let mut families_by_client: HashMap<String, Vec<String>> = HashMap::new();
+        let mut families_by_client: HashMap<String, Vec<String>> = HashMap::default();
         for image in &images_file.image {
             if let Some(family) = &image.family {
                 for client in &image.clients {
@@ -244,8 +247,15 @@ impl Knowledge {
                 }
             }
         }
+        let mut image_by_name: HashMap<String, usize> = HashMap::default();
+        for (i, image) in images_file.image.iter().enumerate() {
+            for name in &image.names {
+                image_by_name.entry(name.to_ascii_lowercase()).or_insert(i);
+            }
+        }
         Ok(Knowledge {
             families_by_client,
+            image_by_name,
             exact: rules(names_file.exact)?,
             names: rules(names_file.rule)?,
             secret_words: upper(names_file.secret_words),
@@ -257,7 +267,6 @@ impl Knowledge {
                 .image
                 .into_iter()
                 .map(|i| Image {
-                    names: i.names,
                     family: i.family,
                     clients: i.clients,
                     vars: i.vars,
@@ -383,9 +392,12 @@ impl Knowledge {
     /// A known image.
     pub fn image(&self, image: &str) -> Option<&Image> {
         let name = image_name(image);
-        self.images
-            .iter()
-            .find(|i| i.names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+        let index = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.image_by_name.get(&name.to_ascii_lowercase())
+        } else {
+            self.image_by_name.get(name)
+        };
+        index.map(|&i| &self.images[i])
     }
 
     /// The server families whose clients a variable's name speaks for (`DB_PASSWORD`:

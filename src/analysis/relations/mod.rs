@@ -13,7 +13,8 @@
 //! Inference reads the facts already gathered per variable and the compose services; it
 //! holds no values in what it returns, only names and places.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::facts::Var;
@@ -27,7 +28,7 @@ mod wiring;
 use urls::{derivations, url_links};
 pub use urls::{percent_decode, percent_encode};
 pub use wiring::host_of;
-use wiring::{own_server_users, wiring};
+use wiring::{own_server_users, service_inputs, wiring};
 
 /// Why the members of a group must hold one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -206,7 +207,7 @@ impl Unions {
     fn new(n: usize) -> Self {
         Unions {
             parent: (0..n).collect(),
-            why: HashMap::new(),
+            why: HashMap::default(),
         }
     }
 
@@ -338,7 +339,7 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
             continue;
         }
         // One join per kind of server the names speak for: linear in the bucket.
-        let mut first_of_family: HashMap<&str, usize> = HashMap::new();
+        let mut first_of_family: HashMap<&str, usize> = HashMap::default();
         for &i in members {
             for family in k.families_of_name(&vars[i].name) {
                 match first_of_family.get(family) {
@@ -351,8 +352,10 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         }
     }
 
-    // Clients of the project's own servers.
-    for (client, server, why) in wiring(vars, &index, input) {
+    // Clients of the project's own servers. What each service reads does not change below
+    // (only classes do), so it is worked out once for both uses.
+    let inputs = service_inputs(input, vars);
+    for (client, server, why) in wiring(vars, &index, input, &inputs) {
         u.join(client, server, GroupWhy::Wiring, why);
     }
 
@@ -388,7 +391,7 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         });
     }
 
-    own_server_users(vars, &index, input);
+    own_server_users(vars, &index, input, &inputs);
     let urls = url_links(vars, &index, input);
     let derived = derivations(vars, &index, input, k);
     let member_of = first_index(

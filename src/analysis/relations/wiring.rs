@@ -2,7 +2,7 @@
 //! which of the project's own servers (postgres, redis, minio …) it logs in to, so the
 //! client's password and the server's join one group.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::super::facts::Var;
 use super::super::knowledge::{ServerRole, name_words};
@@ -17,11 +17,22 @@ struct Server<'a> {
     password_var: usize,
 }
 
-/// The `.env` variables each service reads, with the container variable each becomes.
-fn service_inputs<'a>(
-    input: &'a Input<'a>,
-    vars: &[Var<'_>],
-) -> Vec<(&'a str, Vec<(String, String)>)> {
+/// The `.env` variables each service reads, with the container variable each becomes, one
+/// entry per service in the project's order.
+pub(super) type ServiceInputs<'a> = Vec<(&'a str, Vec<(String, String)>)>;
+
+/// See [`ServiceInputs`]. Empty when no service runs an image envward knows: only a known
+/// image is a server to wire clients to, or has users to recognise (a generated 1,000-service
+/// project knows none, and this was a tenth of its relations' work).
+pub(super) fn service_inputs<'a>(input: &'a Input<'a>, vars: &[Var<'_>]) -> ServiceInputs<'a> {
+    let knows_an_image = input.project.services.iter().any(|s| {
+        s.image
+            .as_deref()
+            .is_some_and(|i| input.knowledge.image(i).is_some())
+    });
+    if !knows_an_image {
+        return Vec::new();
+    }
     let live_abs = input.project.working_dir.join(input.live_path);
     input
         .project
@@ -40,13 +51,14 @@ fn service_inputs<'a>(
                 }
             }
             if s.env_files.iter().any(|f| f.path == live_abs) {
+                // The whole file goes in: every variable not already fed by name.
+                let named: foldhash::HashSet<String> = out.iter().map(|(n, _)| n.clone()).collect();
                 for v in vars
                     .iter()
                     .filter(|v| v.live.is_some() || v.example.is_some())
+                    .filter(|v| !named.contains(&v.name))
                 {
-                    if !out.iter().any(|(n, _)| *n == v.name) {
-                        out.push((v.name.clone(), v.name.clone()));
-                    }
+                    out.push((v.name.clone(), v.name.clone()));
                 }
             }
             (s.name.as_str(), out)
@@ -60,11 +72,11 @@ pub(super) fn wiring(
     vars: &[Var<'_>],
     index: &HashMap<String, usize>,
     input: &Input<'_>,
+    inputs: &ServiceInputs<'_>,
 ) -> Vec<(usize, usize, String)> {
     let knowledge = input.knowledge;
-    let inputs = service_inputs(input, vars);
     let mut servers: Vec<Server<'_>> = Vec::new();
-    for (s, (name, feeds)) in input.project.services.iter().zip(&inputs) {
+    for (s, (name, feeds)) in input.project.services.iter().zip(inputs) {
         let Some(image) = s.image.as_deref().and_then(|i| knowledge.image(i)) else {
             continue;
         };
@@ -91,7 +103,7 @@ pub(super) fn wiring(
     let mut out = Vec::new();
     for server in &servers {
         let same_family = servers.iter().filter(|s| s.family == server.family).count();
-        for (service, feeds) in &inputs {
+        for (s, (service, feeds)) in input.project.services.iter().zip(inputs) {
             if *service == server.service {
                 continue;
             }
@@ -101,18 +113,11 @@ pub(super) fn wiring(
                     .get(var)
                     .and_then(|&i| current(&vars[i]).or(vars[i].default_value.as_deref()))
                     .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
-            }) || input
-                .project
-                .services
-                .iter()
-                .find(|s| s.name == *service)
-                .is_some_and(|s| {
-                    s.environment.iter().any(|e| {
-                        e.value
-                            .as_deref()
-                            .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
-                    })
-                });
+            }) || s.environment.iter().any(|e| {
+                e.value
+                    .as_deref()
+                    .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
+            });
             if !mentions_server && same_family > 1 {
                 continue;
             }
@@ -206,11 +211,11 @@ pub(super) fn own_server_users(
     vars: &mut [Var<'_>],
     index: &HashMap<String, usize>,
     input: &Input<'_>,
+    inputs: &ServiceInputs<'_>,
 ) {
     let knowledge = input.knowledge;
-    let inputs = service_inputs(input, vars);
     let mut users: Vec<(Vec<String>, String)> = Vec::new();
-    for (s, (_, feeds)) in input.project.services.iter().zip(&inputs) {
+    for (s, (_, feeds)) in input.project.services.iter().zip(inputs) {
         let Some(image) = s.image.as_deref().and_then(|i| knowledge.image(i)) else {
             continue;
         };
