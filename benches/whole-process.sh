@@ -10,6 +10,7 @@
 #   - example: examples/chat4all;
 #   - 1k / 10k / 100k: the synthetic project (benches/support/synthetic.rs) with 100, 1,000
 #     and 10,000 services (1,000, 10,000 and 100,000 variables);
+#   - 10k env_file: the 10k project with `env_file: .env` on every service;
 #   - corpus: the largest real project in tests/fixtures/corpus (supabase).
 # Commands: `check` (text and `--format json`), `refs`, `fill --dry-run`; `dotenv-linter
 # check` on the example's `.env` when it is installed (cargo install dotenv-linter); `backup`
@@ -74,6 +75,12 @@ for p in example corpus s100 s1000; do
 done
 measure "check s10000" 3 "$bin" -C "$work/s10000" check --no-color
 measure "check --format json s10000" 3 "$bin" -C "$work/s10000" check --format json
+# The 10k project with `env_file: .env` on every service: each of the 1,000 services loads
+# all 10,000 variables (this once cost variables x variables per service).
+mkdir -p "$work/s1000ef"
+cp "$work/s1000/.env" "$work/s1000/.env.example" "$work/s1000ef/"
+sed 's|^    image: \(.*\)$|    image: \1\n    env_file: .env|' "$work/s1000/compose.yaml" >"$work/s1000ef/compose.yaml"
+measure "check s1000 env_file" "$runs" "$bin" -C "$work/s1000ef" check --no-color
 measure "--version" "$runs" "$bin" --version
 
 if command -v dotenv-linter >/dev/null; then

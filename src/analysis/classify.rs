@@ -44,8 +44,13 @@ pub struct Evidence<'a> {
     pub sample: Option<&'a str>,
     /// Values compose defaults give it.
     pub defaults: Vec<&'a str>,
-    /// `(image, container variable)` pairs it feeds.
+    /// `(image, container variable)` pairs it feeds, for the images envward knows and every
+    /// image that names it in `environment:`.
     pub feeds: &'a [(String, String)],
+    /// Images envward does not know that load the live file whole, when this variable is
+    /// in it (directly or as the source of an alias that is): they run it too, but only
+    /// whether one of them is a provider's own image matters.
+    pub whole_file_images: &'a [String],
     /// Words of the project's service and image names: an API key named after one of them
     /// is the project's own.
     pub own_words: &'a foldhash::HashSet<String>,
@@ -182,7 +187,11 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             kind = Some(Kind::Password);
             why = format!("a credential of the project's own {}", own.to_lowercase());
         } else if let Some(p) = provider
-            && e.feeds.iter().any(|(image, _)| image_names(image, p))
+            && e.feeds
+                .iter()
+                .map(|(image, _)| image)
+                .chain(e.whole_file_images)
+                .any(|image| image_names(image, p))
         {
             // The project runs the provider itself (authentik's AUTHENTIK_SECRET_KEY for
             // ghcr.io/goauthentik/server): its secrets are the project's to make.
@@ -304,6 +313,7 @@ mod tests {
                 sample,
                 defaults: Vec::new(),
                 feeds,
+                whole_file_images: &[],
                 own_words: &foldhash::HashSet::default(),
                 own_servers: &foldhash::HashSet::default(),
             },

@@ -484,6 +484,17 @@ fn a_provider_the_project_runs_itself_has_secrets_the_project_makes() {
 }
 
 #[test]
+fn a_provider_loading_the_whole_env_file_still_runs_its_secrets() {
+    // The same through `env_file: .env` on an image envward does not know: no pair per
+    // variable is kept for such an image, but that it runs them still counts.
+    let compose = "services:\n  server:\n    image: ghcr.io/goauthentik/server:2025.2.4\n    env_file: .env\n  worker:\n    image: example/worker\n    env_file: .env\n";
+    let live = "AUTHENTIK_SECRET_KEY=\nGITHUB_CLIENT_SECRET=\n";
+    let inv = Fixture::new().compose(compose).live(live).run();
+    assert_eq!(class(&inv, "AUTHENTIK_SECRET_KEY"), Class::Secret);
+    assert_eq!(class(&inv, "GITHUB_CLIENT_SECRET"), Class::External);
+}
+
+#[test]
 fn an_empty_secret_only_the_app_reads_is_needed_only_on_evidence() {
     // Firefly III: the app reads the whole .env; its template leaves optional secrets empty.
     let compose = "services:\n  app:\n    image: fireflyiii/core\n    env_file: .env\n  db:\n    image: postgres:16\n    env_file: .env\n";

@@ -9,10 +9,20 @@ use crate::analysis::{Input, knowledge, relations, shape};
 use crate::compose::Usage;
 use crate::interpolate;
 
+/// Each variable's `(image, container variable)` pairs.
+type Pairs = Map<String, Vec<(String, String)>>;
+
 /// Which `(image, container variable)` pairs each `.env` variable feeds: through
 /// `environment:` entries, and through an `env_file:` that loads the live file whole.
-pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> Map<String, Vec<(String, String)>> {
-    let mut out: Map<String, Vec<(String, String)>> = Map::default();
+///
+/// A whole-file load by an image envward does not know yields no pair: such a pair says
+/// nothing about the variable's class or rules, only that the image runs it (which the
+/// provider test asks, see [`crate::analysis::classify::Evidence::whole_file_images`]). Those
+/// images come back apart, once each; one pair per variable and service made a project with
+/// `env_file: .env` on every service cost variables × services.
+pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<String>) {
+    let mut out: Pairs = Map::default();
+    let mut whole_file_images: Vec<String> = Vec::new();
     let live_abs = input.project.working_dir.join(input.live_path);
     for service in &input.project.services {
         let Some(image) = &service.image else {
@@ -55,6 +65,12 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> Map<String, Vec<
             }
         }
         if service.env_files.iter().any(|f| f.path == live_abs) {
+            if input.knowledge.image(image).is_none() {
+                if !whole_file_images.contains(image) {
+                    whole_file_images.push(image.clone());
+                }
+                continue;
+            }
             for key in live_keys {
                 out.entry(key.clone())
                     .or_default()
@@ -62,7 +78,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> Map<String, Vec<
             }
         }
     }
-    out
+    (out, whole_file_images)
 }
 
 /// Server credentials written as literals in the compose files: `(family, password)` for

@@ -154,13 +154,26 @@ impl<'a> Gathered<'a> {
             .map(|e| declare::read(e.document))
             .unwrap_or_default();
         let live_keys: Vec<String> = live.keys().cloned().collect();
-        let mut feeds = feeds(input, &live_keys);
+        let (mut feeds, whole_file_images) = feeds(input, &live_keys);
+        // Variables the unknown images loading the live file whole run: its keys, and the
+        // sources of aliases among them.
+        let whole_keys: Set<&str> = if whole_file_images.is_empty() {
+            Set::default()
+        } else {
+            live_keys.iter().map(String::as_str).collect()
+        };
+        let mut whole_sources: Set<String> = Set::default();
+        let whole_fed =
+            |name: &str, sources: &Set<String>| whole_keys.contains(name) || sources.contains(name);
         // `APP_S3_SECRET=${AWS_SECRET}`: whatever the alias feeds, its source feeds.
         for (name, e) in example.iter().chain(live.iter()) {
-            if let [(source, _)] = e.refs.as_slice()
-                && let Some(fed) = feeds.get(name).cloned()
-            {
-                feeds.entry(source.clone()).or_default().extend(fed);
+            if let [(source, _)] = e.refs.as_slice() {
+                if let Some(fed) = feeds.get(name).cloned() {
+                    feeds.entry(source.clone()).or_default().extend(fed);
+                }
+                if whole_fed(name, &whole_sources) {
+                    whole_sources.insert(source.clone());
+                }
             }
         }
         let own_words: foldhash::HashSet<String> = input
@@ -283,6 +296,11 @@ impl<'a> Gathered<'a> {
                         sample,
                         defaults,
                         feeds: feeds.get(&name).map_or(&[], Vec::as_slice),
+                        whole_file_images: if whole_fed(&name, &whole_sources) {
+                            &whole_file_images
+                        } else {
+                            &[]
+                        },
                         own_words: &own_words,
                         own_servers: &own_servers,
                     },
