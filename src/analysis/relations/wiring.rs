@@ -100,27 +100,53 @@ pub(super) fn wiring(
             }
         }
     }
+    // Host evidence, asked for every (server, client) pair: the hosts each service names in
+    // its inputs or its environment, once, and which services name each host. Scanning every
+    // service's values per server made a project of 400 databases and their apps quadratic.
+    let hosts: Vec<foldhash::HashSet<&str>> = input
+        .project
+        .services
+        .iter()
+        .zip(inputs)
+        .map(|(s, (_, feeds))| {
+            feeds
+                .iter()
+                .filter_map(|(var, _)| {
+                    index
+                        .get(var)
+                        .and_then(|&i| current(&vars[i]).or(vars[i].default_value.as_deref()))
+                })
+                .chain(s.environment.iter().filter_map(|e| e.value.as_deref()))
+                .filter_map(host_of)
+                .collect()
+        })
+        .collect();
+    let mut named_by: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (j, names) in hosts.iter().enumerate() {
+        for host in names {
+            named_by.entry(host).or_default().push(j);
+        }
+    }
+    let mut family_size: HashMap<&str, usize> = HashMap::default();
+    for server in &servers {
+        *family_size.entry(server.family).or_default() += 1;
+    }
+    let every_service: Vec<usize> = (0..inputs.len()).collect();
     let mut out = Vec::new();
     for server in &servers {
-        let same_family = servers.iter().filter(|s| s.family == server.family).count();
-        for (s, (service, feeds)) in input.project.services.iter().zip(inputs) {
+        let same_family = family_size[server.family];
+        // With another server of its kind, only a service naming this one can be its client.
+        let candidates = if same_family > 1 {
+            named_by.get(server.service).map_or(&[][..], Vec::as_slice)
+        } else {
+            &every_service
+        };
+        for &j in candidates {
+            let (service, feeds) = &inputs[j];
             if *service == server.service {
                 continue;
             }
-            // Host evidence: the client names the server's service somewhere in its inputs.
-            let mentions_server = feeds.iter().any(|(var, _)| {
-                index
-                    .get(var)
-                    .and_then(|&i| current(&vars[i]).or(vars[i].default_value.as_deref()))
-                    .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
-            }) || s.environment.iter().any(|e| {
-                e.value
-                    .as_deref()
-                    .is_some_and(|v| host_of(v).is_some_and(|h| h == server.service))
-            });
-            if !mentions_server && same_family > 1 {
-                continue;
-            }
+            let mentions_server = hosts[j].contains(server.service);
             for (var, container) in feeds {
                 let Some(&i) = index.get(var) else { continue };
                 if i == server.password_var {
