@@ -39,6 +39,14 @@ fn analysis(c: &mut Criterion) {
         &project.example,
         &project.live,
     );
+    let shared = synthetic::project_loading_env_file(1_000);
+    bench_project(
+        c,
+        "analyze 10k variables / 1k services loading the whole .env",
+        &shared.compose,
+        &shared.example,
+        &shared.live,
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat4all");
     let compose_text = std::fs::read_to_string(root.join("compose.yaml")).unwrap();
     let example = std::fs::read_to_string(root.join(".env.example")).unwrap();

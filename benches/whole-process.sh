@@ -77,9 +77,7 @@ measure "check s10000" 3 "$bin" -C "$work/s10000" check --no-color
 measure "check --format json s10000" 3 "$bin" -C "$work/s10000" check --format json
 # The 10k project with `env_file: .env` on every service: each of the 1,000 services loads
 # all 10,000 variables (this once cost variables x variables per service).
-mkdir -p "$work/s1000ef"
-cp "$work/s1000/.env" "$work/s1000/.env.example" "$work/s1000ef/"
-sed 's|^    image: \(.*\)$|    image: \1\n    env_file: .env|' "$work/s1000/compose.yaml" >"$work/s1000ef/compose.yaml"
+"$root/target/release/examples/synthetic" "$work/s1000ef" 1000 --env-file
 measure "check s1000 env_file" "$runs" "$bin" -C "$work/s1000ef" check --no-color
 measure "--version" "$runs" "$bin" --version
 

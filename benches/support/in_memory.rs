@@ -44,6 +44,8 @@ impl Loaded {
         let dir = PathBuf::from("/in-memory");
         let mut files = HashMap::new();
         files.insert(dir.join("compose.yaml"), compose_text.to_string());
+        // The live file where Compose finds it, for the projects whose services load it.
+        files.insert(dir.join(".env"), live.to_string());
         let options = compose::Options {
             cwd: dir,
             ..compose::Options::default()

@@ -69,3 +69,14 @@ pub fn project(services: usize) -> Project {
         live,
     }
 }
+
+/// The same project with `env_file: .env` on every service, as many real projects load one
+/// shared file into each container: every service then reads every variable.
+pub fn project_loading_env_file(services: usize) -> Project {
+    let mut p = project(services);
+    p.compose = p.compose.replace(
+        ":1\n    environment:",
+        ":1\n    env_file: .env\n    environment:",
+    );
+    p
+}
