@@ -185,7 +185,7 @@ pub fn judge(
     let (value, via_default) = match live_value {
         Some(v) => (Some(v.to_string()), None),
         None => match default_supply(var) {
-            Some((v, r)) if sensitive => (Some(v), Some(r)),
+            Some((v, r)) if sensitive => (Some(v), Some(Box::new(r))),
             _ => (None, None),
         },
     };

@@ -57,14 +57,14 @@ pub enum Verdict {
         /// Why it is a placeholder.
         why: String,
         /// The compose reference whose default supplies the value.
-        via_default: Option<ComposeRef>,
+        via_default: Option<Box<ComposeRef>>,
     },
     /// A weak secret; `via_default` as above.
     Weak {
         /// What falls short.
         weaknesses: Vec<Weakness>,
         /// The compose reference whose default supplies the value.
-        via_default: Option<ComposeRef>,
+        via_default: Option<Box<ComposeRef>>,
     },
     /// A value of the wrong format.
     Invalid {
@@ -266,7 +266,10 @@ impl<'a> Gathered<'a> {
                 let live_entry = live.remove(&name);
                 // Taken, not copied: afterwards the declarations are asked only which names
                 // they document.
-                let declared = declarations.vars.get_mut(&name).map(std::mem::take);
+                let declared = declarations
+                    .vars
+                    .get_mut(&name)
+                    .map(|d| Box::new(std::mem::take(d)));
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
@@ -292,7 +295,7 @@ impl<'a> Gathered<'a> {
                     &Evidence {
                         name: &name,
                         config: input.config.vars.get(&name),
-                        declared: declared.as_ref(),
+                        declared: declared.as_deref(),
                         sample,
                         defaults,
                         feeds: feeds.get(&name).map_or(&[], Vec::as_slice),

@@ -43,7 +43,7 @@ pub struct Var<'a> {
     /// Variables allowed to share its value (`envward.toml`).
     pub same_as: Vec<String>,
     /// What the template declares about it.
-    pub declared: Option<Declared>,
+    pub declared: Option<Box<Declared>>,
     /// The value a compose default gives it when the env file does not.
     pub default_value: Option<String>,
     /// Its value (or the password in it) is also written as a literal in a compose file:
