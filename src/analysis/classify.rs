@@ -152,7 +152,9 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         (name.class, name.kind, name.why.to_string())
     };
     if from_image.is_none() && class == Class::External {
-        let words: Vec<String> = super::knowledge::name_words(e.name).collect();
+        let words: Vec<String> = super::knowledge::name_words(e.name)
+            .map(std::borrow::Cow::into_owned)
+            .collect();
         let api_like = words
             .iter()
             .any(|w| matches!(w.as_str(), "API" | "APIKEY" | "ACCESS" | "AUTH"));

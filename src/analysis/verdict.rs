@@ -46,7 +46,7 @@ fn current<'v>(vars: &Vars<'v, '_>, name: &str) -> Option<&'v str> {
 fn is_host_setting(name: &str) -> bool {
     super::knowledge::name_words(name).any(|w| {
         matches!(
-            w.as_str(),
+            &*w,
             "HOST"
                 | "HOSTNAME"
                 | "DOMAIN"
@@ -71,7 +71,9 @@ fn is_host_setting(name: &str) -> bool {
 /// Whether a configuration name is an identifier a provider issues with a credential
 /// (`GITHUB_CLIENT_ID`, `SLACK_APP_ID`): a stand-in there means the integration is broken.
 fn is_provider_identifier(k: &super::Knowledge, name: &str) -> bool {
-    let words: Vec<String> = super::knowledge::name_words(name).collect();
+    let words: Vec<String> = super::knowledge::name_words(name)
+        .map(std::borrow::Cow::into_owned)
+        .collect();
     words.last().is_some_and(|w| w == "ID")
         && words.iter().any(|w| k.is_provider_word(w))
         && words

@@ -85,7 +85,7 @@ pub(super) fn required(
         Class::Secret => {
             let integration = example_empty
                 && knowledge::name_words(&v.name).any(|w| {
-                    matches!(w.as_str(), "API" | "ACCESS" | "WEBHOOK" | "BOT" | "APIKEY")
+                    matches!(&*w, "API" | "ACCESS" | "WEBHOOK" | "BOT" | "APIKEY")
                         || input.knowledge.is_provider_word(&w)
                 });
             read && !defaulted && !integration

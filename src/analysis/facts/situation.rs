@@ -125,7 +125,9 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
     if !off.is_empty() {
         // Its credentials, and its host settings still pointing at an example host.
         for v in vars.iter_mut().filter(|v| v.class != Class::Secret) {
-            let words: Vec<String> = crate::analysis::knowledge::name_words(&v.name).collect();
+            let words: Vec<String> = crate::analysis::knowledge::name_words(&v.name)
+                .map(std::borrow::Cow::into_owned)
+                .collect();
             v.switched_off = off.iter().any(|(prefix, family)| {
                 v.name.starts_with(prefix.as_str())
                     && words.iter().any(|w| family.contains(&w.as_str()))

@@ -10,6 +10,8 @@ mod baked;
 mod files;
 mod glob;
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashSet};
 
 use regex_automata::dfa::Automaton as _;
@@ -163,12 +165,20 @@ pub fn image_name(image: &str) -> &str {
 
 /// The words of a variable name, upper-cased: split on `_`, `.` and `-`, with a numbering
 /// suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and `OAUTH2` stay).
-pub fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+///
+/// A word already in upper case (as names almost always are) is borrowed, not copied: the
+/// words of every name are asked for a dozen times in an analysis.
+pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     name.split(['_', '.', '-'])
         .filter(|w| !w.is_empty())
         .map(|w| {
             let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
-            if stem.len() >= 6 { stem } else { w }.to_ascii_uppercase()
+            let word = if stem.len() >= 6 { stem } else { w };
+            if word.bytes().any(|b| b.is_ascii_lowercase()) {
+                Cow::Owned(word.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(word)
+            }
         })
 }
 
@@ -305,19 +315,22 @@ impl Knowledge {
                 exact: true,
             };
         }
-        let words: Vec<String> = name_words(name).collect();
+        let words: Vec<Cow<'_, str>> = name_words(name).collect();
         let config = |why| NameReading {
             class: Class::Config,
             kind: None,
             why,
             exact: false,
         };
-        let Some(last_secret) = words.iter().rposition(|w| self.secret_words.contains(w)) else {
+        let Some(last_secret) = words
+            .iter()
+            .rposition(|w| self.secret_words.contains(w.as_ref()))
+        else {
             return config("no secret word in its name");
         };
         if words[..last_secret]
             .iter()
-            .any(|w| self.flag_prefixes.contains(w))
+            .any(|w| self.flag_prefixes.contains(w.as_ref()))
         {
             return config("its name is a switch (ALLOW_…, ENABLE_…)");
         }
@@ -326,9 +339,12 @@ impl Knowledge {
         let after_secret = &words[last_secret + 1..];
         let qualifying = after_secret
             .iter()
-            .position(|w| self.provider_words.contains(w))
+            .position(|w| self.provider_words.contains(w.as_ref()))
             .map_or(after_secret, |p| &after_secret[..p]);
-        if qualifying.iter().any(|w| self.config_suffixes.contains(w)) {
+        if qualifying
+            .iter()
+            .any(|w| self.config_suffixes.contains(w.as_ref()))
+        {
             return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
         }
         let before = &words[..last_secret];
@@ -363,14 +379,13 @@ impl Knowledge {
     /// Whether these name words name an outside provider or an issued credential. A provider
     /// written as two words (`DOCKER_HUB`, `NEW_RELIC`, `PAGER_DUTY`) counts as its one-word
     /// spelling: a Docker Hub password is the user's account, never one envward can make.
-    fn names_an_issuer(&self, words: &[String]) -> bool {
-        words
-            .iter()
-            .any(|w| self.provider_words.contains(w) || self.issued_words.contains(w))
-            || words.windows(2).any(|pair| {
-                self.provider_words
-                    .contains(&format!("{}{}", pair[0], pair[1]))
-            })
+    fn names_an_issuer(&self, words: &[Cow<'_, str>]) -> bool {
+        words.iter().any(|w| {
+            self.provider_words.contains(w.as_ref()) || self.issued_words.contains(w.as_ref())
+        }) || words.windows(2).any(|pair| {
+            self.provider_words
+                .contains(&format!("{}{}", pair[0], pair[1]))
+        })
     }
 
     /// Whether `word` names a secret (`PASSWORD`, `TOKEN`, `KEY` …).
@@ -415,15 +430,15 @@ impl Knowledge {
         ];
         self.families_by_words(
             &name_words(name)
-                .filter(|w| !GENERIC.contains(&w.as_str()))
+                .filter(|w| !GENERIC.contains(&w.as_ref()))
                 .collect::<Vec<_>>(),
         )
     }
 
-    fn families_by_words(&self, words: &[String]) -> Vec<&str> {
+    fn families_by_words(&self, words: &[Cow<'_, str>]) -> Vec<&str> {
         let mut out: Vec<&str> = words
             .iter()
-            .filter_map(|w| self.families_by_client.get(w))
+            .filter_map(|w| self.families_by_client.get(w.as_ref()))
             .flatten()
             .map(String::as_str)
             .collect();

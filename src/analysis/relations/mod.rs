@@ -266,7 +266,7 @@ fn interpolated(v: &Var<'_>) -> bool {
 
 /// Whether a name reads like a login name rather than a credential.
 fn is_user_name(name: &str) -> bool {
-    name_words(name).any(|w| matches!(w.as_str(), "USER" | "USERNAME" | "LOGIN" | "ID" | "NAME"))
+    name_words(name).any(|w| matches!(&*w, "USER" | "USERNAME" | "LOGIN" | "ID" | "NAME"))
 }
 
 /// Finds the groups, URL links and derivations among `vars`, and records each variable's

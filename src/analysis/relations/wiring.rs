@@ -160,7 +160,10 @@ pub(super) fn wiring(
                 {
                     continue;
                 }
-                let words: Vec<String> = name_words(container).chain(name_words(var)).collect();
+                let words: Vec<String> = name_words(container)
+                    .chain(name_words(var))
+                    .map(std::borrow::Cow::into_owned)
+                    .collect();
                 // A credential that names an outside provider is that provider's, whatever
                 // else its name says (`AZURE_AI_SEARCH_API_KEY` is not the local search's).
                 if words
@@ -256,7 +259,9 @@ pub(super) fn own_server_users(
         }
     }
     for v in vars.iter_mut().filter(|v| v.class != Class::Config) {
-        let words: Vec<String> = name_words(&v.name).collect();
+        let words: Vec<String> = name_words(&v.name)
+            .map(std::borrow::Cow::into_owned)
+            .collect();
         let user_like = !words
             .iter()
             .any(|w| matches!(w.as_str(), "SECRET" | "PASSWORD" | "PASS" | "PWD"))

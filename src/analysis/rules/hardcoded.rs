@@ -109,7 +109,7 @@ pub fn embedded_secret(value: &str) -> bool {
 /// an `AWS_SECRET_KEY` in the same service. It names the account, like a user name, so a
 /// literal there is no hard-coded secret (the secret half beside it is).
 fn identifier_half(key: &str, service: &crate::compose::Service) -> bool {
-    let words: Vec<String> = name_words(key).collect();
+    let words: Vec<String> = name_words(key).map(std::borrow::Cow::into_owned).collect();
     if words
         .iter()
         .any(|w| matches!(w.as_str(), "SECRET" | "PASSWORD" | "PASS" | "PWD" | "TOKEN"))
