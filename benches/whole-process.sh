@@ -71,6 +71,7 @@ for p in example corpus s100 s1000; do
   measure "check $p" "$runs" "$bin" -C "$work/$p" check --no-color
   measure "check --format json $p" "$runs" "$bin" -C "$work/$p" check --format json
   measure "refs $p" "$runs" "$bin" -C "$work/$p" refs
+  measure "refs --format json $p" "$runs" "$bin" -C "$work/$p" refs --format json
   measure "fill --dry-run $p" "$runs" "$bin" -C "$work/$p" fill --dry-run --no-color
 done
 measure "check s10000" 3 "$bin" -C "$work/s10000" check --no-color

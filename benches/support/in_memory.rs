@@ -61,6 +61,12 @@ impl Loaded {
         }
     }
 
+    /// The compose model.
+    #[allow(dead_code)] // Only tests/work_counts.rs lists the references.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
     /// The analysis input: the live file private (0600), outside git, judged at the epoch.
     pub fn input<'a>(&'a self, knowledge: &'a Knowledge) -> Input<'a> {
         Input {

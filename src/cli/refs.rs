@@ -11,7 +11,6 @@ pub fn run(global: &GlobalArgs, vars: &[String], format: RefsFormat) -> Result<E
     let ws = workspace::load(global)?;
     let knowledge = Knowledge::builtin()?;
     let refs = report::refs::select(&ws.project.references, vars);
-    let secret = |name: &str| knowledge::is_sensitive_in(&knowledge, &ws.project, name);
     let out = match format {
         RefsFormat::Text => {
             // The ties between variables, without judging a single value.
@@ -20,7 +19,9 @@ pub fn run(global: &GlobalArgs, vars: &[String], format: RefsFormat) -> Result<E
             super::release_at_exit(relations);
             text
         }
-        RefsFormat::Json => report::refs::json(&refs, &secret),
+        RefsFormat::Json => {
+            report::refs::json(&refs, &knowledge::sensitivity_in(&knowledge, &ws.project))
+        }
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     super::release_at_exit(refs);
