@@ -29,6 +29,12 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
 
 /// Parses every document of `source` (`---` separated), in order.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
+    parse_documents_indexed(source, &LineIndex::new(source))
+}
+
+/// [`parse_documents`] with the line index of `source` already built, for a caller that
+/// needs the index again afterwards (the loader locates references with it).
+pub fn parse_documents_indexed(source: &str, index: &LineIndex) -> Result<Vec<Node>, YamlError> {
     // A byte order mark is skipped here, and the encoding fixed to UTF-8, so that marks are
     // byte offsets into the text after it (libyaml's own detection consumes the mark without
     // counting it, and mistakes other text starting with byte EF for a bad mark).
@@ -44,7 +50,7 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder {
         source,
         bom,
-        index: LineIndex::new(source),
+        index,
         anchors: HashMap::new(),
         stack: Vec::new(),
         written: 0,
@@ -129,7 +135,7 @@ enum Frame {
 struct Builder<'s> {
     source: &'s str,
     bom: usize,
-    index: LineIndex,
+    index: &'s LineIndex,
     /// Anchored nodes of the current document, with their node counts.
     anchors: HashMap<String, (Node, usize)>,
     stack: Vec<Frame>,
