@@ -94,6 +94,25 @@ impl LineIndex {
             column,
         }
     }
+
+    /// [`LineIndex::position`] of `offset`, given the position of an `earlier` offset: when
+    /// both sit on the same line, the column is counted on from the earlier one without a
+    /// search (a `.env` value after its key, a reference inside its YAML scalar).
+    pub fn position_after(
+        &self,
+        text: &str,
+        earlier: (usize, Position),
+        offset: usize,
+    ) -> Position {
+        let (from, at) = earlier;
+        match text.get(from..offset) {
+            Some(between) if !between.contains('\n') => Position {
+                line: at.line,
+                column: at.column + between.chars().count(),
+            },
+            _ => self.position(text, offset),
+        }
+    }
 }
 
 /// Pushes a checkpoint every [`CHECKPOINT`] bytes (at the next character boundary) of the line
@@ -148,6 +167,22 @@ mod tests {
                 Position { line, column },
                 "{offset}"
             );
+        }
+    }
+
+    #[test]
+    fn positions_after_an_earlier_one_match_a_search() {
+        let text = "ab\nçd=x\n\"y\nz\"\n";
+        let idx = LineIndex::new(text);
+        for from in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let earlier = (from, idx.position(text, from));
+            for offset in from..=text.len() {
+                assert_eq!(
+                    idx.position_after(text, earlier, offset),
+                    idx.position(text, offset),
+                    "{from} {offset}"
+                );
+            }
         }
     }
 

@@ -147,7 +147,8 @@ fn walk(
                         // Nested references sit inside the one just found: search on from
                         // just after its `$`.
                         cursor = found + 1;
-                        index.position(source, node.span.start + found)
+                        let start = (node.span.start, node.position);
+                        index.position_after(source, start, node.span.start + found)
                     }
                     _ => node.position,
                 };
