@@ -43,13 +43,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         let mut checkpoints = Vec::new();
         let line_ends = starts.iter().skip(1).map(|&s| s - 1).chain([text.len()]);
         for (&start, end) in starts.iter().zip(line_ends) {
@@ -105,8 +99,9 @@ impl LineIndex {
         offset: usize,
     ) -> Position {
         let (from, at) = earlier;
+        // A byte loop: the text between is a few characters, too short for `memchr` to pay.
         match text.get(from..offset) {
-            Some(between) if !between.contains('\n') => Position {
+            Some(between) if !between.bytes().any(|b| b == b'\n') => Position {
                 line: at.line,
                 column: at.column + between.chars().count(),
             },

@@ -84,7 +84,14 @@ pub(super) fn statement(text: &str, start: usize) -> Result<Statement, (usize, P
     let key_offset = start + export_prefix_len(&text[start..]);
     let src = &text[key_offset..];
     let mut found = None;
-    for (i, c) in src.char_indices() {
+    // Most keys are ASCII: their run is skipped a byte at a time (each byte would pass the
+    // loop below as a key character).
+    let ascii = src
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']'))
+        .count();
+    for (i, c) in src[ascii..].char_indices() {
+        let i = ascii + i;
         if is_hspace(c) {
             continue;
         }
