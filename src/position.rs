@@ -91,7 +91,9 @@ impl LineIndex {
 
     /// [`LineIndex::position`] of `offset`, given the position of an `earlier` offset: when
     /// both sit on the same line, the column is counted on from the earlier one without a
-    /// search (a `.env` value after its key, a reference inside its YAML scalar).
+    /// search (a `.env` value after its key, a reference inside its YAML scalar). It reads
+    /// the text in between, so a caller locating many offsets chains them, each from the
+    /// last, rather than counting every one from the same start.
     pub fn position_after(
         &self,
         text: &str,

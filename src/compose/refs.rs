@@ -139,6 +139,9 @@ fn walk(
             // in order, so the search only moves forward.
             let hay = source.get(node.span.clone()).unwrap_or("");
             let mut cursor = 0;
+            // The last place located: the next reference's column is counted on from it, so
+            // a long line of references is counted once, not once per reference.
+            let mut known = (node.span.start, node.position);
             for (r, in_uri) in refs.into_iter().zip(uri) {
                 let raw = text.get(r.span.clone()).unwrap_or("");
                 let position = match hay.get(cursor..).and_then(|h| find_reference(h, raw)) {
@@ -147,8 +150,10 @@ fn walk(
                         // Nested references sit inside the one just found: search on from
                         // just after its `$`.
                         cursor = found + 1;
-                        let start = (node.span.start, node.position);
-                        index.position_after(source, start, node.span.start + found)
+                        let offset = node.span.start + found;
+                        let position = index.position_after(source, known, offset);
+                        known = (offset, position);
+                        position
                     }
                     _ => node.position,
                 };
