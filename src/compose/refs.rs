@@ -128,20 +128,32 @@ fn walk(
         yaml::Kind::Str(text) if text.contains('$') => {
             let refs = interpolate::references(text)
                 .map_err(|e| (locate(source, index, node, text, e.offset()), e))?;
-            let uri = in_uri_all(text, &refs.iter().map(|r| r.span.start).collect::<Vec<_>>());
+            // Most values hold no URI: then no reference sits in one, and the offsets need
+            // not be gathered.
+            let uri = if has_scheme_separator(text) {
+                in_uri_all(text, &refs.iter().map(|r| r.span.start).collect::<Vec<_>>())
+            } else {
+                vec![false; refs.len()]
+            };
             // The node's own text in the source (quotes included); references are found in it
             // in order, so the search only moves forward.
             let hay = source.get(node.span.clone()).unwrap_or("");
             let mut cursor = 0;
+            // The last place located: the next reference's column is counted on from it, so
+            // a long line of references is counted once, not once per reference.
+            let mut known = (node.span.start, node.position);
             for (r, in_uri) in refs.into_iter().zip(uri) {
                 let raw = text.get(r.span.clone()).unwrap_or("");
-                let position = match hay.get(cursor..).and_then(|h| h.find(raw)) {
+                let position = match hay.get(cursor..).and_then(|h| find_reference(h, raw)) {
                     Some(at) if !raw.is_empty() => {
                         let found = cursor + at;
                         // Nested references sit inside the one just found: search on from
                         // just after its `$`.
                         cursor = found + 1;
-                        index.position(source, node.span.start + found)
+                        let offset = node.span.start + found;
+                        let position = index.position_after(source, known, offset);
+                        known = (offset, position);
+                        position
                     }
                     _ => node.position,
                 };
@@ -162,6 +174,22 @@ fn walk(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether `text` contains `://`, without setting up a substring searcher.
+fn has_scheme_separator(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| w == b"://")
+}
+
+/// The first place `raw` (a reference's text, which starts with `$`) occurs in `hay`:
+/// `str::find`, walking the `$`s instead of building a substring searcher per reference.
+fn find_reference(hay: &str, raw: &str) -> Option<usize> {
+    if !raw.starts_with('$') {
+        return hay.find(raw);
+    }
+    hay.match_indices('$')
+        .map(|(at, _)| at)
+        .find(|&at| hay[at..].starts_with(raw))
 }
 
 fn passthrough(
@@ -207,6 +235,22 @@ fn locate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_found_where_str_find_finds_them() {
+        let hay = "\"$$A ${A} $A ${A:-$B} ${A}\"";
+        for raw in ["${A}", "$A", "$B", "${A:-$B}", "$$", "${C}", "$", "A}"] {
+            for from in 0..hay.len() {
+                assert_eq!(
+                    find_reference(&hay[from..], raw),
+                    hay[from..].find(raw),
+                    "{raw} from {from}"
+                );
+            }
+        }
+        assert!(has_scheme_separator("x postgres://h"));
+        assert!(!has_scheme_separator("a:/b c//d :"));
+    }
 
     #[test]
     fn uri_detection() {

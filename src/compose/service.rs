@@ -334,18 +334,13 @@ pub(super) fn check_services(services: &yaml::Node) -> Result<(), (Position, Str
 /// `environment:` as a mapping or a list, passthrough entries included.
 fn environment_entries(env: &yaml::Node, file: &Path) -> Result<Vec<EnvVar>, (Position, String)> {
     let mut out: Vec<EnvVar> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut push = |var: EnvVar| match at.get(&var.key) {
-        Some(&i) => out[i] = var,
-        None => {
-            at.insert(var.key.clone(), out.len());
-            out.push(var);
-        }
-    };
     match &env.kind {
+        // A mapping's keys are distinct (the YAML reader refuses a key written twice and
+        // merges only keys not set), so its entries need no merging by key.
         yaml::Kind::Map(entries) => {
+            out.reserve(entries.len());
             for (key, key_pos, value) in entries {
-                push(EnvVar {
+                out.push(EnvVar {
                     key: key.clone(),
                     value: match &value.kind {
                         yaml::Kind::Null => None,
@@ -367,6 +362,8 @@ fn environment_entries(env: &yaml::Node, file: &Path) -> Result<Vec<EnvVar>, (Po
             }
         }
         yaml::Kind::Seq(items) => {
+            // A list may name a key twice: the later entry replaces the earlier in place.
+            let mut at: HashMap<&str, usize> = HashMap::with_capacity(items.len());
             for item in items {
                 let Some(text) = item.as_str() else { continue };
                 let (key, value) = match text.split_once('=') {
@@ -379,12 +376,19 @@ fn environment_entries(env: &yaml::Node, file: &Path) -> Result<Vec<EnvVar>, (Po
                         format!("environment variable {key:?} is declared with a trailing space"),
                     ));
                 }
-                push(EnvVar {
+                let var = EnvVar {
                     key: key.to_string(),
                     value,
                     file: file.to_path_buf(),
                     position: item.position,
-                });
+                };
+                match at.get(key) {
+                    Some(&i) => out[i] = var,
+                    None => {
+                        at.insert(key, out.len());
+                        out.push(var);
+                    }
+                }
             }
         }
         yaml::Kind::Null => {}

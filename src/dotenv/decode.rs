@@ -2,6 +2,7 @@
 //! lookup order of COMPOSE-SEMANTICS.md §2.11 (the caller's environment first, then the keys
 //! already read from this file).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Document, Entry, ParseError, ParseErrorKind, Quote, scan};
@@ -99,8 +100,8 @@ impl Entry {
         let raw = &self.text[v.range.clone()];
         let template = match v.quote {
             Quote::Single => return Ok(Some(scan::unquote(&raw[1..], '\'').0)),
-            Quote::Double => expand_escapes(&scan::unquote(&raw[1..], '"').0),
-            Quote::None => raw.to_string(),
+            Quote::Double => Cow::Owned(expand_escapes(&scan::unquote(&raw[1..], '"').0)),
+            Quote::None => Cow::Borrowed(raw),
         };
         interpolate::substitute_within(&template, lookup, budget)
             .map(Some)
@@ -139,13 +140,14 @@ impl Document {
     where
         F: Fn(&str) -> Option<String>,
     {
-        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
-        let mut out = Vec::new();
+        // The keys read so far, each to its last binding in `out`.
+        let mut seen: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+        let mut out: Vec<Binding> = Vec::new();
         let mut budget = self.budget();
         for entry in self.entries() {
-            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
+            let lookup = |k: &str| env(k).or_else(|| seen.get(k).map(|&i| out[i].value.clone()));
             if let Some(value) = entry.decode(&lookup, &mut budget)? {
-                seen.insert(entry.key.clone(), value.clone());
+                seen.insert(&entry.key, out.len());
                 out.push(Binding {
                     key: entry.key.clone(),
                     value,
@@ -170,15 +172,15 @@ impl Document {
     where
         F: Fn(&str) -> Option<String>,
     {
-        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
-        let mut out = Vec::new();
+        let mut seen: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+        let mut out: Vec<Binding> = Vec::new();
         let mut errors = Vec::new();
         let mut budget = self.budget();
         for entry in self.entries() {
-            let lookup = |k: &str| env(k).or_else(|| seen.get(k).cloned());
+            let lookup = |k: &str| env(k).or_else(|| seen.get(k).map(|&i| out[i].value.clone()));
             match entry.decode(&lookup, &mut budget) {
                 Ok(Some(value)) => {
-                    seen.insert(entry.key.clone(), value.clone());
+                    seen.insert(&entry.key, out.len());
                     out.push(Binding {
                         key: entry.key.clone(),
                         value,

@@ -269,8 +269,9 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
             items.push(Item::Trivia(text[trivia_start..start].to_string()));
         }
         let entry_text = &text[start..stmt.end];
+        let key = (stmt.key_offset, index.position(text, stmt.key_offset));
         let value = stmt.value.map(|(range, quote)| ValueSpan {
-            position: index.position(text, range.start),
+            position: index.position_after(text, key, range.start),
             range: range.start - start..range.end - start,
             quote,
         });
@@ -286,7 +287,7 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
             text: entry_text.to_string(),
             key: stmt.key,
             value,
-            position: index.position(text, stmt.key_offset),
+            position: key.1,
         }));
         trivia_start = stmt.end;
         pos = stmt.next;

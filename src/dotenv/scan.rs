@@ -33,9 +33,13 @@ fn is_letter_or_number(c: char) -> bool {
     )
 }
 
-/// A character a key may hold: `_ . - [ ]`, a letter or a number.
+/// A character a key may hold: `_ . - [ ]`, a letter or a number. The only ASCII letters and
+/// numbers are `A-Z`, `a-z` and `0-9`, so ASCII is answered without the Unicode tables.
 pub(super) fn is_key_char(c: char) -> bool {
-    matches!(c, '_' | '.' | '-' | '[' | ']') || is_letter_or_number(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']');
+    }
+    is_letter_or_number(c)
 }
 
 /// The offset where the next statement starts at or after `pos`, skipping whitespace
@@ -80,7 +84,14 @@ pub(super) fn statement(text: &str, start: usize) -> Result<Statement, (usize, P
     let key_offset = start + export_prefix_len(&text[start..]);
     let src = &text[key_offset..];
     let mut found = None;
-    for (i, c) in src.char_indices() {
+    // Most keys are ASCII: their run is skipped a byte at a time (each byte would pass the
+    // loop below as a key character).
+    let ascii = src
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']'))
+        .count();
+    for (i, c) in src[ascii..].char_indices() {
+        let i = ascii + i;
         if is_hspace(c) {
             continue;
         }
@@ -140,8 +151,7 @@ fn value(
         _ => None,
     };
     if let Some(q) = quote {
-        let (_, close) = unquote(&rest[1..], q);
-        let Some(close) = close else {
+        let Some(close) = closing_quote(&rest[1..], q) else {
             return Err((value_start, ParseErrorKind::UnterminatedQuote(q)));
         };
         let end = value_start + 1 + close + 1;
@@ -160,7 +170,12 @@ fn value(
     }
     let line_end = rest.find('\n').unwrap_or(rest.len());
     let line = &rest[..line_end];
-    let cut = line.find(" #").unwrap_or(line.len());
+    // The first ` #`, found from its `#` (a byte search, where a two-byte pattern would set
+    // up a substring searcher per statement).
+    let cut = line
+        .match_indices('#')
+        .find(|&(i, _)| i > 0 && line.as_bytes()[i - 1] == b' ')
+        .map_or(line.len(), |(i, _)| i - 1);
     let value_len = line[..cut].trim_end().len();
     Ok(Statement {
         key,
@@ -176,6 +191,19 @@ fn value(
 /// its backslash) and the offset of the closing quote, if any.
 pub(super) fn unquote(s: &str, q: char) -> (String, Option<usize>) {
     let mut out = String::with_capacity(s.len());
+    let close = scan_quoted(s, q, |c| out.push(c));
+    (out, close)
+}
+
+/// The offset of the closing quote `q` in `s` (which starts just after the opening one), as
+/// [`unquote`] finds it, without building the value: the scanner needs only where it ends.
+fn closing_quote(s: &str, q: char) -> Option<usize> {
+    scan_quoted(s, q, |_| {})
+}
+
+/// The quote rule of [`unquote`]: hands each character of the value to `push` and returns the
+/// offset of the closing quote.
+fn scan_quoted(s: &str, q: char, mut push: impl FnMut(char)) -> Option<usize> {
     let mut escaped = false;
     for (i, c) in s.char_indices() {
         if c != q {
@@ -185,17 +213,40 @@ pub(super) fn unquote(s: &str, q: char) -> (String, Option<usize>) {
             }
             if escaped {
                 escaped = false;
-                out.push('\\');
+                push('\\');
             }
-            out.push(c);
+            push(c);
             continue;
         }
         if escaped {
             escaped = false;
-            out.push(c);
+            push(c);
             continue;
         }
-        return (out, Some(i));
+        return Some(i);
     }
-    (out, None)
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_key_characters_agree_with_the_unicode_tables() {
+        for c in (0..128u8).map(char::from) {
+            let by_tables = matches!(c, '_' | '.' | '-' | '[' | ']') || is_letter_or_number(c);
+            assert_eq!(is_key_char(c), by_tables, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_inline_comment_cut_is_the_first_space_hash() {
+        let text = "A=x#y  #z #w\n";
+        let stmt = statement(text, 0).unwrap();
+        assert_eq!(stmt.value.map(|(r, _)| &text[r]), Some("x#y"));
+        let text = "A=#x\n";
+        let stmt = statement(text, 0).unwrap();
+        assert_eq!(stmt.value.map(|(r, _)| &text[r]), Some("#x"));
+    }
 }

@@ -9,7 +9,6 @@ use crate::compose::discover::{display_path, resolve_path};
 use crate::compose::error::{ComposeError, ComposeErrorKind};
 use crate::compose::model::{Scope, Service};
 use crate::compose::{refs, service, yaml};
-use crate::position::LineIndex;
 
 impl Loader<'_> {
     /// Resolves `extends:` of service `name` in `path`: the base service merged recursively,
@@ -79,10 +78,15 @@ impl Loader<'_> {
         }
         let scope = Scope::Service(name.to_string());
         let key_path = format!("services.{base_name}");
-        let index = LineIndex::new(text);
         let mut found = Vec::new();
         refs::collect(
-            text, &index, base_node, &scope, &display, &key_path, &mut found,
+            text,
+            &parsed.index,
+            base_node,
+            &scope,
+            &display,
+            &key_path,
+            &mut found,
         )
         .map_err(|(p, e)| self.error(&base_path, Some(p), ComposeErrorKind::Template(e)))?;
         self.references.extend(found);

@@ -198,9 +198,11 @@ struct Loader<'a> {
     service_index: HashMap<String, usize>,
 }
 
-/// A compose file's text and its documents.
+/// A compose file's text, its line index (built once: references are located with it) and
+/// its documents.
 struct Parsed {
     text: String,
+    index: LineIndex,
     docs: Vec<yaml::Node>,
 }
 
@@ -229,7 +231,8 @@ impl Loader<'_> {
             .source
             .read(path)
             .map_err(|e| self.error(path, None, ComposeErrorKind::Read(e)))?;
-        let docs = yaml::parse_documents(&text)
+        let index = LineIndex::new(&text);
+        let docs = yaml::parse_documents_indexed(&text, &index)
             .map_err(|e| self.error(path, Some(e.position), ComposeErrorKind::Yaml(e.message)))?;
         if docs.is_empty() {
             return Err(self.error(
@@ -251,7 +254,7 @@ impl Loader<'_> {
                     .map_err(|(p, msg)| self.error(path, Some(p), ComposeErrorKind::Shape(msg)))?;
             }
         }
-        let parsed = Rc::new(Parsed { text, docs });
+        let parsed = Rc::new(Parsed { text, index, docs });
         self.parsed.insert(path.to_path_buf(), Rc::clone(&parsed));
         Ok(parsed)
     }
@@ -305,13 +308,12 @@ impl Loader<'_> {
         let parsed = self.parsed(path)?;
         let display = display_path(&self.cwd, path);
         self.files.push(display.clone());
-        let index = LineIndex::new(&parsed.text);
         for root in &parsed.docs {
             self.load_document(
                 path,
                 &display,
                 &parsed.text,
-                &index,
+                &parsed.index,
                 root,
                 project_dir,
                 stack,

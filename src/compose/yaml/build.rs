@@ -29,6 +29,12 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
 
 /// Parses every document of `source` (`---` separated), in order.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
+    parse_documents_indexed(source, &LineIndex::new(source))
+}
+
+/// [`parse_documents`] with the line index of `source` already built, for a caller that
+/// needs the index again afterwards (the loader locates references with it).
+pub fn parse_documents_indexed(source: &str, index: &LineIndex) -> Result<Vec<Node>, YamlError> {
     // A byte order mark is skipped here, and the encoding fixed to UTF-8, so that marks are
     // byte offsets into the text after it (libyaml's own detection consumes the mark without
     // counting it, and mistakes other text starting with byte EF for a bad mark).
@@ -44,7 +50,7 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder {
         source,
         bom,
-        index: LineIndex::new(source),
+        index,
         anchors: HashMap::new(),
         stack: Vec::new(),
         written: 0,
@@ -129,7 +135,7 @@ enum Frame {
 struct Builder<'s> {
     source: &'s str,
     bom: usize,
-    index: LineIndex,
+    index: &'s LineIndex,
     /// Anchored nodes of the current document, with their node counts.
     anchors: HashMap<String, (Node, usize)>,
     stack: Vec<Frame>,
@@ -394,14 +400,11 @@ impl Builder<'_> {
     fn resolve_merges(
         entries: Vec<(Key, Node)>,
     ) -> Result<Vec<(String, Position, Node)>, YamlError> {
-        let mut seen: HashMap<&str, Position> = HashMap::with_capacity(entries.len());
-        for (key, _) in &entries {
-            if let Some(first) = seen.insert(key.text.as_str(), key.position) {
-                return Err(YamlError {
-                    position: key.position,
-                    message: format!("mapping key already defined at line {}", first.line),
-                });
-            }
+        if let Some((first, again)) = first_duplicate(&entries) {
+            return Err(YamlError {
+                position: again,
+                message: format!("mapping key already defined at line {}", first.line),
+            });
         }
         let mut out: Vec<(String, Position, Node)> = Vec::with_capacity(entries.len());
         let mut merged: Vec<(String, Position, Node)> = Vec::new();
@@ -444,6 +447,27 @@ impl Builder<'_> {
         }
         Ok(out)
     }
+}
+
+/// Where the first key written twice is first written and written again (the earliest
+/// repeat in the mapping's order). Most mappings are small: those are compared pairwise
+/// without a table.
+fn first_duplicate(entries: &[(Key, Node)]) -> Option<(Position, Position)> {
+    const SMALL: usize = 16;
+    if entries.len() <= SMALL {
+        return entries.iter().enumerate().find_map(|(i, (key, _))| {
+            entries[..i]
+                .iter()
+                .find(|(k, _)| k.text == key.text)
+                .map(|(k, _)| (k.position, key.position))
+        });
+    }
+    let mut seen: foldhash::HashMap<&str, Position> = foldhash::HashMap::default();
+    seen.reserve(entries.len());
+    entries.iter().find_map(|(key, _)| {
+        seen.insert(key.text.as_str(), key.position)
+            .map(|first| (first, key.position))
+    })
 }
 
 /// The characters YAML 1.1 admits in a stream (libyaml refuses the others).

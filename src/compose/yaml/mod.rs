@@ -20,7 +20,7 @@ mod tests;
 
 use crate::position::Position;
 
-pub use build::{parse, parse_documents};
+pub use build::{parse, parse_documents, parse_documents_indexed};
 
 /// A YAML node with its place in the source.
 #[derive(Debug, Clone)]

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::fmt::Write as _;
+
 use super::*;
 use crate::position::Position;
 
@@ -153,4 +155,23 @@ fn a_parser_panic_is_a_located_error() {
     let err = parse("services:\n  app:\n    command: [!reset, b]\n").unwrap_err();
     assert_eq!(err.position.line, 4 - 1);
     assert!(err.message.contains("cannot read"), "{err:?}");
+}
+
+/// Small mappings are checked pairwise and large ones with a table: both blame the second
+/// time a key is written and name the line of the first.
+#[test]
+fn a_key_written_twice_is_blamed_at_its_second_writing_in_any_mapping_size() {
+    for size in [3, 16, 17, 40] {
+        let mut text = String::new();
+        for i in 0..size {
+            writeln!(text, "k{i}: {i}").unwrap();
+        }
+        text.push_str("k1: again\nk1: thrice\n");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.position.line, size + 1, "{size}");
+        assert_eq!(
+            err.message, "mapping key already defined at line 2",
+            "{size}"
+        );
+    }
 }
