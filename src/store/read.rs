@@ -2,11 +2,8 @@
 //!
 //! A [`Snapshot`] records a file's length, modification time, mode and a SHA-256 digest of
 //! its content, so a later save can refuse to overwrite an edit made by someone else in the
-//! meantime (see [`super::atomic::WriteOptions::expected`]). A text file's snapshot keeps a
-//! copy of the bytes read (wiped when dropped) and hashes them only when a comparison first
-//! asks: most runs (`check`, `refs`) never save, and hashing every env file they read was a
-//! tenth of reading a large project. Sizes are checked from metadata before any byte is
-//! read, so a huge file is refused at once.
+//! meantime (see [`super::atomic::WriteOptions::expected`]). Sizes are checked from metadata
+//! before any byte is read, so a huge file is refused at once.
 //!
 //! This module reads; it never writes, and it never puts file content in an error.
 
@@ -15,7 +12,6 @@ use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -66,44 +62,9 @@ pub struct Snapshot {
 struct Present {
     len: u64,
     modified: Option<SystemTime>,
-    digest: ContentDigest,
+    digest: [u8; 32],
     mode: u32,
 }
-
-/// The SHA-256 digest of the content read, computed when the snapshot is made or, for a
-/// snapshot that keeps the content, the first time it is asked for. Either way it describes
-/// the bytes as they were read.
-#[derive(Clone)]
-enum ContentDigest {
-    Known([u8; 32]),
-    Deferred(Arc<Deferred>),
-}
-
-/// Content kept for a digest not yet computed: the bytes are wiped when the last snapshot
-/// holding them is dropped.
-struct Deferred {
-    content: Zeroizing<Vec<u8>>,
-    digest: OnceLock<[u8; 32]>,
-}
-
-impl ContentDigest {
-    fn value(&self) -> [u8; 32] {
-        match self {
-            ContentDigest::Known(d) => *d,
-            ContentDigest::Deferred(d) => *d
-                .digest
-                .get_or_init(|| Sha256::digest(d.content.as_slice()).into()),
-        }
-    }
-}
-
-impl PartialEq for ContentDigest {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-impl Eq for ContentDigest {}
 
 impl Snapshot {
     /// A snapshot of a file that does not exist. Used as an expectation, it makes a save
@@ -114,29 +75,11 @@ impl Snapshot {
 
     /// Builds a snapshot from a file's content and its metadata.
     pub(crate) fn of(content: &[u8], metadata: &Metadata) -> Self {
-        Self::with_digest(
-            content,
-            metadata,
-            ContentDigest::Known(Sha256::digest(content).into()),
-        )
-    }
-
-    /// [`Snapshot::of`], keeping a copy of `content` to hash when a comparison first needs
-    /// the digest.
-    fn deferred(content: &[u8], metadata: &Metadata) -> Self {
-        let kept = Deferred {
-            content: Zeroizing::new(content.to_vec()),
-            digest: OnceLock::new(),
-        };
-        Self::with_digest(content, metadata, ContentDigest::Deferred(Arc::new(kept)))
-    }
-
-    fn with_digest(content: &[u8], metadata: &Metadata, digest: ContentDigest) -> Self {
         Snapshot {
             present: Some(Present {
                 len: content.len() as u64,
                 modified: metadata.modified().ok(),
-                digest,
+                digest: Sha256::digest(content).into(),
                 mode: metadata.permissions().mode() & 0o7777,
             }),
         }
@@ -172,7 +115,7 @@ impl Snapshot {
     pub fn same_content(&self, other: &Snapshot) -> bool {
         match (&self.present, &other.present) {
             (None, None) => true,
-            (Some(a), Some(b)) => a.len == b.len && a.digest.value() == b.digest.value(),
+            (Some(a), Some(b)) => a.len == b.len && a.digest == b.digest,
             _ => false,
         }
     }
@@ -199,8 +142,7 @@ impl fmt::Debug for Snapshot {
 /// (checked before reading) and invalid UTF-8 (naming the line and column of the first bad
 /// byte). Symbolic links are followed.
 pub fn read_text(path: &Path) -> Result<Loaded, StoreError> {
-    let (bytes, metadata) = read_checked(path, MAX_FILE_SIZE)?;
-    let snapshot = Snapshot::deferred(&bytes, &metadata);
+    let (bytes, snapshot) = read_bytes(path)?;
     let text = utf8(path, bytes)?;
     Ok(Loaded { text, snapshot })
 }
@@ -311,7 +253,7 @@ pub fn snapshot_of(path: &Path) -> Result<Snapshot, StoreError> {
         present: Some(Present {
             len,
             modified: metadata.modified().ok(),
-            digest: ContentDigest::Known(hasher.finalize().into()),
+            digest: hasher.finalize().into(),
             mode: metadata.permissions().mode() & 0o7777,
         }),
     })
@@ -408,24 +350,6 @@ mod tests {
         std::fs::write(&path, vec![7u8; 20_000]).unwrap();
         let (_, read) = read_bytes(&path).unwrap();
         assert!(read.same_content(&snapshot_of(&path).unwrap()));
-    }
-
-    /// The text reader's snapshot hashes later, but what it hashes is the content as read:
-    /// an edit made between the read and the first comparison is still seen as an edit.
-    #[test]
-    fn deferred_digest_describes_the_content_as_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        std::fs::write(&path, "A=1\n").unwrap();
-        let loaded = read_text(&path).unwrap();
-        std::fs::write(&path, "A=2\n").unwrap();
-        assert!(!loaded.snapshot.same_content(&snapshot_of(&path).unwrap()));
-        std::fs::write(&path, "A=1\n").unwrap();
-        let now = snapshot_of(&path).unwrap();
-        assert!(loaded.snapshot.same_content(&now));
-        assert!(loaded.snapshot.clone().same_content(&now));
-        assert!(now.same_content(&loaded.snapshot));
-        assert_eq!(loaded.snapshot.size(), Some(4));
     }
 
     #[test]
