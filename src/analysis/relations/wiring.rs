@@ -2,6 +2,8 @@
 //! which of the project's own servers (postgres, redis, minio …) it logs in to, so the
 //! client's password and the server's join one group.
 
+use std::cell::OnceCell;
+
 use foldhash::HashMap;
 
 use super::super::facts::Var;
@@ -132,6 +134,9 @@ pub(super) fn wiring(
         *family_size.entry(server.family).or_default() += 1;
     }
     let every_service: Vec<usize> = (0..inputs.len()).collect();
+    // Each service's inputs as a client, worked out when a server first asks.
+    let client_inputs: Vec<OnceCell<Vec<ClientInput<'_>>>> =
+        (0..inputs.len()).map(|_| OnceCell::new()).collect();
     let mut out = Vec::new();
     for server in &servers {
         let same_family = family_size[server.family];
@@ -147,53 +152,23 @@ pub(super) fn wiring(
                 continue;
             }
             let mentions_server = hosts[j].contains(server.service);
-            for (var, container) in feeds {
-                let Some(&i) = index.get(var) else { continue };
+            let clients =
+                client_inputs[j].get_or_init(|| client_inputs_of(feeds, index, vars, knowledge));
+            for client in clients {
+                let i = client.var;
                 if i == server.password_var {
                     continue;
                 }
                 let v = &vars[i];
-                if v.class == Class::Config
-                    || v.url_credentials
-                    || is_user_name(container)
-                    || is_user_name(var)
-                {
-                    continue;
-                }
-                let words: Vec<String> = name_words(container)
-                    .chain(name_words(var))
-                    .map(std::borrow::Cow::into_owned)
-                    .collect();
                 // A credential that names an outside provider is that provider's, whatever
                 // else its name says (`AZURE_AI_SEARCH_API_KEY` is not the local search's).
-                if words
-                    .iter()
-                    .any(|w| knowledge.is_provider_word(w) && !server.clients.contains(w))
-                {
+                if client.providers.iter().any(|w| !server.clients.contains(w)) {
                     continue;
                 }
-                let specific = knowledge
-                    .specific_families_of_name(container)
-                    .contains(&server.family)
-                    || knowledge
-                        .specific_families_of_name(var)
-                        .contains(&server.family);
-                let speaks_family = words.iter().any(|w| server.clients.contains(w))
+                let specific = client.specific.contains(&server.family);
+                let speaks_family = client.words.iter().any(|w| server.clients.contains(w))
                     && (specific || mentions_server);
-                let is_credential = words.iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "PASSWORD"
-                            | "PASS"
-                            | "PWD"
-                            | "PASSWD"
-                            | "SECRET"
-                            | "KEY"
-                            | "APIKEY"
-                            | "TOKEN"
-                    )
-                });
-                if !(speaks_family && is_credential) {
+                if !(speaks_family && client.credential) {
                     continue;
                 }
                 if !mentions_server
@@ -232,6 +207,65 @@ pub(super) fn wiring(
         }
     }
     out
+}
+
+/// What the wiring asks of one input of a client service, the same for every server it is
+/// asked for: its names' words, the families they name specifically, the outside providers
+/// they name, and whether they name a credential.
+struct ClientInput<'k> {
+    var: usize,
+    words: Vec<String>,
+    specific: Vec<&'k str>,
+    providers: Vec<String>,
+    credential: bool,
+}
+
+/// The inputs of a service that can be a client's credential: a `.env` variable that is not
+/// configuration, not a password inside a URL, and not a user name (by either name).
+fn client_inputs_of<'k>(
+    feeds: &[(String, String)],
+    index: &HashMap<String, usize>,
+    vars: &[Var<'_>],
+    knowledge: &'k super::super::Knowledge,
+) -> Vec<ClientInput<'k>> {
+    feeds
+        .iter()
+        .filter_map(|(var, container)| {
+            let &i = index.get(var)?;
+            let v = &vars[i];
+            if v.class == Class::Config
+                || v.url_credentials
+                || is_user_name(container)
+                || is_user_name(var)
+            {
+                return None;
+            }
+            let words: Vec<String> = name_words(container)
+                .chain(name_words(var))
+                .map(std::borrow::Cow::into_owned)
+                .collect();
+            let providers = words
+                .iter()
+                .filter(|w| knowledge.is_provider_word(w))
+                .cloned()
+                .collect();
+            let mut specific = knowledge.specific_families_of_name(container);
+            specific.extend(knowledge.specific_families_of_name(var));
+            let credential = words.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "PASSWORD" | "PASS" | "PWD" | "PASSWD" | "SECRET" | "KEY" | "APIKEY" | "TOKEN"
+                )
+            });
+            Some(ClientInput {
+                var: i,
+                words,
+                specific,
+                providers,
+                credential,
+            })
+        })
+        .collect()
 }
 
 /// A client's access key id or user name for one of the project's own servers (the S3
