@@ -239,11 +239,14 @@ fn inline_comment(text: &str, raw: &str) -> Option<String> {
 pub fn commented_key(line: &str) -> Option<String> {
     let t = line.trim_start().strip_prefix('#')?.trim_start();
     let t = t.strip_prefix("export ").unwrap_or(t);
-    let key: String = t
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-        .collect();
-    let after = t[key.len()..].trim_start();
+    // Asked of every comment line, most of them prose: the key is copied only once it
+    // qualifies.
+    let len = t
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    let key = &t[..len];
+    let after = t[len..].trim_start();
     let first_ok = key
         .chars()
         .next()
@@ -255,7 +258,7 @@ pub fn commented_key(line: &str) -> Option<String> {
         && shouting
         && (after.starts_with('=') || after.starts_with(": "))
         && !after.starts_with("=="))
-    .then_some(key)
+    .then(|| key.to_string())
 }
 
 /// Section headings: the last comment line of a block that follows a blank line, applied to
