@@ -6,6 +6,7 @@ fn k() -> Knowledge {
 
 #[test]
 fn every_template_file_parses() {
+    Knowledge::validate_builtin().expect("image kinds and rotation recipes are valid");
     let k = k();
     assert!(k.names.len() > 5);
     assert!(k.images.len() > 10);
