@@ -9,6 +9,8 @@
 mod baked;
 mod files;
 mod glob;
+mod names;
+mod values;
 
 use std::borrow::Cow;
 
@@ -288,105 +290,6 @@ impl Knowledge {
         })
     }
 
-    /// What the name alone says: specific rules first, then its words (a switch, a setting
-    /// about a secret, or no secret word at all are configuration), then the patterns.
-    pub fn name(&self, name: &str) -> NameReading {
-        let upper = name.to_ascii_uppercase();
-        if let Some(r) = self
-            .exact
-            .iter()
-            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
-        {
-            return NameReading {
-                class: r.class,
-                kind: r.kind,
-                why: "name rule in templates/names.toml",
-                exact: true,
-            };
-        }
-        let words: Vec<Cow<'_, str>> = name_words(name).collect();
-        let config = |why| NameReading {
-            class: Class::Config,
-            kind: None,
-            why,
-            exact: false,
-        };
-        let Some(last_secret) = words
-            .iter()
-            .rposition(|w| self.secret_words.contains(w.as_ref()))
-        else {
-            return config("no secret word in its name");
-        };
-        if words[..last_secret]
-            .iter()
-            .any(|w| self.flag_prefixes.contains(w.as_ref()))
-        {
-            return config("its name is a switch (ALLOW_…, ENABLE_…)");
-        }
-        // `CLIENT_SECRET_GITHUB_LOGIN`: words after a provider's name name the provider's
-        // thing, not a setting about the secret.
-        let after_secret = &words[last_secret + 1..];
-        let qualifying = after_secret
-            .iter()
-            .position(|w| self.provider_words.contains(w.as_ref()))
-            .map_or(after_secret, |p| &after_secret[..p]);
-        if qualifying
-            .iter()
-            .any(|w| self.config_suffixes.contains(w.as_ref()))
-        {
-            return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
-        }
-        let before = &words[..last_secret];
-        if self.names_an_issuer(before) || self.names_an_issuer(after_secret) {
-            return NameReading {
-                class: Class::External,
-                kind: None,
-                why: "a credential issued by an outside provider (its name says which)",
-                exact: false,
-            };
-        }
-        match self
-            .names
-            .iter()
-            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
-        {
-            Some(r) => NameReading {
-                class: r.class,
-                kind: r.kind,
-                why: "name pattern in templates/names.toml",
-                exact: false,
-            },
-            None => NameReading {
-                class: Class::Secret,
-                kind: Some(Kind::Password),
-                why: "a secret word in its name",
-                exact: false,
-            },
-        }
-    }
-
-    /// Whether these name words name an outside provider or an issued credential. A provider
-    /// written as two words (`DOCKER_HUB`, `NEW_RELIC`, `PAGER_DUTY`) counts as its one-word
-    /// spelling: a Docker Hub password is the user's account, never one envward can make.
-    fn names_an_issuer(&self, words: &[Cow<'_, str>]) -> bool {
-        words.iter().any(|w| {
-            self.provider_words.contains(w.as_ref()) || self.issued_words.contains(w.as_ref())
-        }) || words.windows(2).any(|pair| {
-            self.provider_words
-                .contains(&format!("{}{}", pair[0], pair[1]))
-        })
-    }
-
-    /// Whether `word` names a secret (`PASSWORD`, `TOKEN`, `KEY` …).
-    pub fn is_secret_word(&self, word: &str) -> bool {
-        self.secret_words.contains(word)
-    }
-
-    /// Whether `word` names an outside provider (`GITHUB`, `STRIPE` …).
-    pub fn is_provider_word(&self, word: &str) -> bool {
-        self.provider_words.contains(word)
-    }
-
     /// Checks what reading the built-in templates leaves unchecked: every image variable's
     /// kind parses and every rotation recipe is well formed. The templates are compiled into
     /// the binary, so a test runs this once (`every_template_file_parses`) instead of every
@@ -412,12 +315,6 @@ impl Knowledge {
         Ok(())
     }
 
-    /// Class and kind by the variable's name alone (`None`: configuration).
-    pub fn by_name(&self, name: &str) -> Option<(Class, Option<Kind>)> {
-        let r = self.name(name);
-        (r.class != Class::Config).then_some((r.class, r.kind))
-    }
-
     /// A known image.
     pub fn image(&self, image: &str) -> Option<&Image> {
         let name = image_name(image);
@@ -429,150 +326,9 @@ impl Knowledge {
         index.map(|&i| &self.images[i])
     }
 
-    /// The server families whose clients a variable's name speaks for (`DB_PASSWORD`:
-    /// postgres, mysql, mongo; `S3_SECRET_KEY`: s3).
-    pub fn families_of_name(&self, name: &str) -> Vec<&str> {
-        self.families_by_words(&name_words(name).collect::<Vec<_>>())
-    }
-
-    /// The server families a variable's name names specifically (`REDIS_PASSWORD`: redis),
-    /// leaving out words any family's clients use (`DB`, `CACHE`, `STORAGE` …).
-    pub fn specific_families_of_name(&self, name: &str) -> Vec<&str> {
-        const GENERIC: [&str; 16] = [
-            "DB", "DATABASE", "SQL", "CACHE", "KV", "STORAGE", "OBJECT", "BUCKET", "BLOB",
-            "SEARCH", "MQ", "BROKER", "VECTOR", "ES", "CH", "WS",
-        ];
-        self.families_by_words(
-            &name_words(name)
-                .filter(|w| !GENERIC.contains(&w.as_ref()))
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    fn families_by_words(&self, words: &[Cow<'_, str>]) -> Vec<&str> {
-        let mut out: Vec<&str> = words
-            .iter()
-            .filter_map(|w| self.families_by_client.get(w.as_ref()))
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
     /// What a known image says about its container variable `var`.
     pub fn image_var(&self, image: &str, var: &str) -> Option<&ValueRules> {
         self.image(image).and_then(|i| i.vars.get(var))
-    }
-
-    /// Why `value` is a placeholder, if it is one. `secret` enables the exact words that are
-    /// placeholders only for secrets (`secret`, `test` …). Decorations are ignored:
-    /// `__CHANGEME__`, `[change-me]` and `<<ChangeMe>>` are all `changeme`.
-    pub fn placeholder(&self, value: &str, secret: bool) -> Option<String> {
-        let v = value.trim();
-        if v.is_empty() || self.is_sentinel(v) {
-            return None;
-        }
-        let lower = v.to_lowercase();
-        let bare = lower.trim_matches(|c: char| {
-            matches!(
-                c,
-                '_' | '-'
-                    | '['
-                    | ']'
-                    | '<'
-                    | '>'
-                    | '{'
-                    | '}'
-                    | '('
-                    | ')'
-                    | '%'
-                    | '#'
-                    | '@'
-                    | '!'
-                    | '.'
-                    | '*'
-                    | '"'
-                    | '\''
-            ) || c.is_whitespace()
-        });
-        let pattern_hit = |s: &str| dfa_matches(&self.placeholders, s.as_bytes(), None);
-        if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
-            return Some("follows a placeholder convention (a stand-in, not a real value)".into());
-        }
-        if secret
-            && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare))
-        {
-            return Some("is a placeholder word".to_string());
-        }
-        if v.len() >= 3 && v.chars().all(|c| c == '0') {
-            return Some("is an all-zero key".to_string());
-        }
-        if secret && is_shouting_name(v) {
-            return Some("is a NAME_IN_CAPITALS standing in for a value".to_string());
-        }
-        None
-    }
-
-    /// Whether `value` is a documented "supplied elsewhere" sentinel (`user_provided`).
-    pub fn is_sentinel(&self, value: &str) -> bool {
-        self.sentinels.contains(&value.trim().to_lowercase())
-    }
-
-    /// Whether `value` still holds a template's fill-in marker: words in angle brackets
-    /// (`<MY DOMAIN>`, `noreply@<your-domain>`, `<MY DOMAIN>=selector`). No real setting is
-    /// written that way, so it is a stand-in whatever the setting; an address in brackets
-    /// (`Name <me@host.org>`) or a list of choices (`<a | b>`) is not a marker.
-    pub fn has_fill_in_marker(value: &str) -> bool {
-        value.match_indices('<').any(|(at, _)| {
-            let rest = &value[at + 1..];
-            let Some(end) = rest.find('>') else {
-                return false;
-            };
-            let inner = &rest[..end];
-            inner.starts_with(|c: char| c.is_ascii_alphabetic())
-                && inner
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-'))
-        })
-    }
-
-    /// Whether `value` names an example host (`example.com`, `yourdomain` …).
-    pub fn mentions_example_host(&self, value: &str) -> bool {
-        let lower = value.to_lowercase();
-        self.example_hosts.iter().any(|h| {
-            lower.match_indices(h.as_str()).any(|(at, _)| {
-                // A whole host label: `example.com` in `mail.example.com`, not in
-                // `counterexample.community`.
-                let before = lower[..at].chars().next_back();
-                let after = lower[at + h.len()..].chars().next();
-                before.is_none_or(|c| !c.is_ascii_alphanumeric())
-                    && after.is_none_or(|c| !c.is_ascii_alphanumeric())
-            })
-        })
-    }
-
-    /// Whether `value` is a well-known default or dictionary password, also with digits or
-    /// symbols appended (`password123!`) or capitalised.
-    pub fn is_default_password(&self, value: &str) -> bool {
-        let lower = value.to_lowercase();
-        if self.defaults.contains(&lower) {
-            return true;
-        }
-        let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
-        stem.len() >= 4 && stem.len() < lower.len() && self.defaults.contains(stem)
-    }
-
-    /// Whether `value` contains a development marker (`dev_`, `_local`, `test` …).
-    pub fn has_dev_marker(&self, value: &str) -> bool {
-        let lower = value.to_lowercase();
-        self.dev_markers.iter().any(|m| lower.contains(m.as_str()))
-    }
-
-    /// Whether `value` was published in a well-known template.
-    pub fn is_public(&self, value: &str) -> bool {
-        self.public.contains(value)
     }
 
     /// The provider whose format a variable named `name` must have.
@@ -622,17 +378,6 @@ pub fn sensitivity_in<'p>(
                 None => key == name,
             })
     }
-}
-
-/// `STRONG_DB_PASSWORD`: capitals and underscores naming what should be there.
-fn is_shouting_name(v: &str) -> bool {
-    v.contains('_')
-        && v.len() >= 6
-        && v.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && ["PASSWORD", "SECRET", "TOKEN", "KEY", "PASS"]
-            .iter()
-            .any(|w| v.contains(w))
 }
 
 #[cfg(test)]

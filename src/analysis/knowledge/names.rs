@@ -1,0 +1,148 @@
+//! Reading a variable's name: the specific and pattern rules of `templates/names.toml`, its
+//! words (secret words, switches, settings about a secret, outside providers and issued
+//! credentials), and the server families the words speak for.
+
+use std::borrow::Cow;
+
+use super::{Knowledge, NameReading, name_words};
+use crate::analysis::Class;
+use crate::generate::Kind;
+
+impl Knowledge {
+    /// What the name alone says: specific rules first, then its words (a switch, a setting
+    /// about a secret, or no secret word at all are configuration), then the patterns.
+    pub fn name(&self, name: &str) -> NameReading {
+        let upper = name.to_ascii_uppercase();
+        if let Some(r) = self
+            .exact
+            .iter()
+            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
+        {
+            return NameReading {
+                class: r.class,
+                kind: r.kind,
+                why: "name rule in templates/names.toml",
+                exact: true,
+            };
+        }
+        let words: Vec<Cow<'_, str>> = name_words(name).collect();
+        let config = |why| NameReading {
+            class: Class::Config,
+            kind: None,
+            why,
+            exact: false,
+        };
+        let Some(last_secret) = words
+            .iter()
+            .rposition(|w| self.secret_words.contains(w.as_ref()))
+        else {
+            return config("no secret word in its name");
+        };
+        if words[..last_secret]
+            .iter()
+            .any(|w| self.flag_prefixes.contains(w.as_ref()))
+        {
+            return config("its name is a switch (ALLOW_…, ENABLE_…)");
+        }
+        // `CLIENT_SECRET_GITHUB_LOGIN`: words after a provider's name name the provider's
+        // thing, not a setting about the secret.
+        let after_secret = &words[last_secret + 1..];
+        let qualifying = after_secret
+            .iter()
+            .position(|w| self.provider_words.contains(w.as_ref()))
+            .map_or(after_secret, |p| &after_secret[..p]);
+        if qualifying
+            .iter()
+            .any(|w| self.config_suffixes.contains(w.as_ref()))
+        {
+            return config("its name is a setting about a secret (…_FILE, …_EXPIRY, …_RESET)");
+        }
+        let before = &words[..last_secret];
+        if self.names_an_issuer(before) || self.names_an_issuer(after_secret) {
+            return NameReading {
+                class: Class::External,
+                kind: None,
+                why: "a credential issued by an outside provider (its name says which)",
+                exact: false,
+            };
+        }
+        match self
+            .names
+            .iter()
+            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
+        {
+            Some(r) => NameReading {
+                class: r.class,
+                kind: r.kind,
+                why: "name pattern in templates/names.toml",
+                exact: false,
+            },
+            None => NameReading {
+                class: Class::Secret,
+                kind: Some(Kind::Password),
+                why: "a secret word in its name",
+                exact: false,
+            },
+        }
+    }
+
+    /// Whether these name words name an outside provider or an issued credential. A provider
+    /// written as two words (`DOCKER_HUB`, `NEW_RELIC`, `PAGER_DUTY`) counts as its one-word
+    /// spelling: a Docker Hub password is the user's account, never one envward can make.
+    fn names_an_issuer(&self, words: &[Cow<'_, str>]) -> bool {
+        words.iter().any(|w| {
+            self.provider_words.contains(w.as_ref()) || self.issued_words.contains(w.as_ref())
+        }) || words.windows(2).any(|pair| {
+            self.provider_words
+                .contains(&format!("{}{}", pair[0], pair[1]))
+        })
+    }
+
+    /// Whether `word` names a secret (`PASSWORD`, `TOKEN`, `KEY` …).
+    pub fn is_secret_word(&self, word: &str) -> bool {
+        self.secret_words.contains(word)
+    }
+
+    /// Whether `word` names an outside provider (`GITHUB`, `STRIPE` …).
+    pub fn is_provider_word(&self, word: &str) -> bool {
+        self.provider_words.contains(word)
+    }
+
+    /// Class and kind by the variable's name alone (`None`: configuration).
+    pub fn by_name(&self, name: &str) -> Option<(Class, Option<Kind>)> {
+        let r = self.name(name);
+        (r.class != Class::Config).then_some((r.class, r.kind))
+    }
+
+    /// The server families whose clients a variable's name speaks for (`DB_PASSWORD`:
+    /// postgres, mysql, mongo; `S3_SECRET_KEY`: s3).
+    pub fn families_of_name(&self, name: &str) -> Vec<&str> {
+        self.families_by_words(&name_words(name).collect::<Vec<_>>())
+    }
+
+    /// The server families a variable's name names specifically (`REDIS_PASSWORD`: redis),
+    /// leaving out words any family's clients use (`DB`, `CACHE`, `STORAGE` …).
+    pub fn specific_families_of_name(&self, name: &str) -> Vec<&str> {
+        const GENERIC: [&str; 16] = [
+            "DB", "DATABASE", "SQL", "CACHE", "KV", "STORAGE", "OBJECT", "BUCKET", "BLOB",
+            "SEARCH", "MQ", "BROKER", "VECTOR", "ES", "CH", "WS",
+        ];
+        self.families_by_words(
+            &name_words(name)
+                .filter(|w| !GENERIC.contains(&w.as_ref()))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn families_by_words(&self, words: &[Cow<'_, str>]) -> Vec<&str> {
+        let mut out: Vec<&str> = words
+            .iter()
+            .filter_map(|w| self.families_by_client.get(w.as_ref()))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
