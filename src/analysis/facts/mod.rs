@@ -7,11 +7,14 @@
 
 mod compose;
 mod entries;
+mod gather;
 mod required;
 mod situation;
 mod switches;
 mod var;
 
+use gather::Gathered;
+pub use gather::relations;
 pub use var::Var;
 
 // The analysis builds a dozen maps keyed by every variable name; foldhash (hashbrown's own
@@ -19,16 +22,13 @@ pub use var::Var;
 type Map<K, V> = foldhash::HashMap<K, V>;
 type Set<T> = foldhash::HashSet<T>;
 
-use compose::{compose_uri_parts, feeds, required_by_running_images};
-use entries::{default_value, entries, uncomment};
 use required::required;
 
-use super::classify::{self, Evidence};
-use super::declare::{self, Declarations};
-use super::relations::{self, Relations};
+use super::declare::Declarations;
+use super::relations::Relations;
 use super::strength::Weakness;
-use super::{EnvInput, Input, verdict};
-use crate::compose::{ComposeRef, display_path};
+use super::{Input, verdict};
+use crate::compose::ComposeRef;
 use crate::dotenv::ParseError;
 use crate::position::Position;
 
@@ -103,293 +103,6 @@ pub struct Context<'a> {
     pub live_interpolation_errors: Vec<ParseError>,
     /// The same for the example file.
     pub example_interpolation_errors: Vec<ParseError>,
-}
-
-/// The facts of every variable up to the relations between them: what `refs` shows, without
-/// what only a verdict needs (requirement, strength).
-struct Gathered<'a> {
-    vars: Vec<Var<'a>>,
-    used: Vec<bool>,
-    relations: Relations,
-    declarations: Declarations,
-    live_abs: std::path::PathBuf,
-    live_is_env_file: bool,
-    live_interpolation_errors: Vec<ParseError>,
-    example_interpolation_errors: Vec<ParseError>,
-}
-
-/// The relations between the variables (groups, URL links, derivations), without judging
-/// any value: `refs` shows them, and on a 10,000-variable project the judging (requirement,
-/// strength, zxcvbn's dictionaries) is a third of the analysis (issue 13).
-pub fn relations(input: &Input<'_>) -> Relations {
-    Gathered::new(input).relations
-}
-
-impl<'a> Gathered<'a> {
-    fn new(input: &'a Input<'a>) -> Self {
-        // A template whose every line is commented out (`# POSTGRES_PASSWORD=…` in two
-        // alternative blocks) still says what to set: its commented lines are its entries.
-        let uncommented = input
-            .example
-            .or(input.live.filter(|_| input.example.is_none()))
-            .filter(|e| e.document.entries().next().is_none())
-            .and_then(|e| uncomment(e.document));
-        let synthetic = uncommented.as_ref().map(|d| EnvInput {
-            path: input.example_path,
-            document: d,
-            errors: &[],
-        });
-        let example_input = input.example.filter(|_| synthetic.is_none()).or(synthetic);
-        let (mut example, example_interpolation_errors) = example_input
-            .map(|e| entries(&e, input.env))
-            .unwrap_or_default();
-        let (mut live, live_interpolation_errors) = input
-            .live
-            .map(|e| entries(&e, input.env))
-            .unwrap_or_default();
-        // The template's comments: the example's, or the live file's when it is the template.
-        let mut declarations = input
-            .example
-            .or(input.live)
-            .map(|e| declare::read(e.document))
-            .unwrap_or_default();
-        let live_keys: Vec<String> = live.keys().cloned().collect();
-        let (mut feeds, whole_file_images) = feeds(input, &live_keys);
-        // Variables the unknown images loading the live file whole run: its keys, and the
-        // sources of aliases among them.
-        let whole_keys: Set<&str> = if whole_file_images.is_empty() {
-            Set::default()
-        } else {
-            live_keys.iter().map(String::as_str).collect()
-        };
-        let mut whole_sources: Set<String> = Set::default();
-        let whole_fed =
-            |name: &str, sources: &Set<String>| whole_keys.contains(name) || sources.contains(name);
-        // `APP_S3_SECRET=${AWS_SECRET}`: whatever the alias feeds, its source feeds.
-        for (name, e) in example.iter().chain(live.iter()) {
-            if let [(source, _)] = e.refs.as_slice() {
-                if let Some(fed) = feeds.get(name).cloned() {
-                    feeds.entry(source.clone()).or_default().extend(fed);
-                }
-                if whole_fed(name, &whole_sources) {
-                    whole_sources.insert(source.clone());
-                }
-            }
-        }
-        let own_words: foldhash::HashSet<String> = input
-            .project
-            .services
-            .iter()
-            .flat_map(|s| {
-                let image = s
-                    .image
-                    .as_deref()
-                    .map_or("", crate::analysis::knowledge::image_name);
-                [s.name.clone(), image.to_string()]
-            })
-            .flat_map(|n| {
-                n.split(['-', '_', '.', '/'])
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_ascii_uppercase)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let own_servers: foldhash::HashSet<String> = input
-            .project
-            .services
-            .iter()
-            .filter_map(|s| s.image.as_deref())
-            .filter(|i| input.knowledge.image(i).is_some_and(|i| i.family.is_some()))
-            .map(|i| crate::analysis::knowledge::image_name(i).to_ascii_uppercase())
-            .collect();
-        let mut refs: Map<&str, Vec<&ComposeRef>> = Map::with_capacity_and_hasher(
-            input.project.references.len(),
-            foldhash::fast::RandomState::default(),
-        );
-        for r in &input.project.references {
-            refs.entry(r.name.as_str()).or_default().push(r);
-        }
-        // A live file loaded by a service's env_file goes into that container whole.
-        let live_abs = input.project.working_dir.join(input.live_path);
-        let live_is_env_file = input.project.services.iter().any(|s| {
-            s.env_files.iter().any(|f| {
-                f.path == live_abs
-                    || display_path(&input.project.working_dir, &f.path) == input.live_path
-            })
-        });
-        let uri_refs: Set<String> = example
-            .values()
-            .chain(live.values())
-            .flat_map(|e| {
-                e.refs
-                    .iter()
-                    .filter(|(_, uri)| *uri)
-                    .map(|(n, _)| n.clone())
-            })
-            .collect();
-        let compose_parts = compose_uri_parts(input);
-        let mut value_uri_parts: Map<String, Vec<crate::analysis::shape::UriPart>> = Map::default();
-        for e in example.values().chain(live.values()) {
-            for (n, p) in &e.uri_parts {
-                value_uri_parts.entry(n.clone()).or_default().push(*p);
-            }
-        }
-        let value_refs: Set<String> = example
-            .values()
-            .chain(live.values())
-            .flat_map(|e| e.refs.iter().map(|(n, _)| n.clone()))
-            .collect();
-
-        // Order: the example's order, then the rest by name.
-        let mut names: Vec<String> = example_input
-            .map(|e| e.document.keys().into_iter().map(str::to_string).collect())
-            .unwrap_or_default();
-        let mut seen_names: Set<String> = Set::default();
-        names.retain(|n| seen_names.insert(n.clone()));
-        let listed: Set<&String> = names.iter().collect();
-        let mut rest: Vec<String> = live
-            .keys()
-            .cloned()
-            .chain(refs.keys().map(|k| (*k).to_string()))
-            .filter(|n| !listed.contains(n))
-            .collect();
-        rest.sort();
-        rest.dedup();
-        names.extend(rest);
-
-        let mut used: Vec<bool> = Vec::with_capacity(names.len());
-        let mut vars: Vec<Var<'a>> = names
-            .into_iter()
-            .map(|name| {
-                let my_refs = refs.remove(name.as_str()).unwrap_or_default();
-                let example_entry = example.remove(&name);
-                let live_entry = live.remove(&name);
-                // Taken, not copied: afterwards the declarations are asked only which names
-                // they document.
-                let declared = declarations
-                    .vars
-                    .get_mut(&name)
-                    .map(|d| Box::new(std::mem::take(d)));
-                let live_set_empty = live_entry
-                    .as_ref()
-                    .is_some_and(|e| e.value.as_deref() == Some(""));
-                let default_with_ref = default_value(&my_refs, input, live_set_empty);
-                let live_unset = live_entry
-                    .as_ref()
-                    .is_none_or(|e| e.value.as_deref().is_none_or(str::is_empty));
-                let sample = example_entry
-                    .as_ref()
-                    .or(if input.example.is_none() {
-                        live_entry.as_ref()
-                    } else {
-                        None
-                    })
-                    .and_then(|e| e.value.as_deref());
-                let defaults: Vec<&str> = my_refs
-                    .iter()
-                    .filter_map(|r| r.default.as_deref())
-                    .filter(|d| !d.contains('$'))
-                    .collect();
-                let c = classify::classify(
-                    input.knowledge,
-                    &Evidence {
-                        name: &name,
-                        config: input.config.vars.get(&name),
-                        declared: declared.as_deref(),
-                        sample,
-                        defaults,
-                        feeds: feeds.get(&name).map_or(&[], Vec::as_slice),
-                        whole_file_images: if whole_fed(&name, &whole_sources) {
-                            &whole_file_images
-                        } else {
-                            &[]
-                        },
-                        own_words: &own_words,
-                        own_servers: &own_servers,
-                    },
-                );
-                let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(&name);
-                let mut parts: Vec<crate::analysis::shape::UriPart> =
-                    value_uri_parts.get(&name).cloned().unwrap_or_default();
-                for r in my_refs.iter().filter(|r| r.in_uri) {
-                    parts.push(
-                        compose_parts
-                            .get(&(r.file.clone(), r.position.line, r.name.clone()))
-                            .copied()
-                            .unwrap_or(crate::analysis::shape::UriPart::UserInfo),
-                    );
-                }
-                used.push(
-                    !my_refs.is_empty()
-                        || example_entry.is_some()
-                        || live_is_env_file
-                        || value_refs.contains(&name)
-                        // A commented-out line of the example documents a variable. With no
-                        // example, the live file is its own template (a committed `.env`):
-                        // nothing says which of its keys are stale.
-                        || input.example.is_none()
-                        || declarations.documents(&name)
-                        || name.starts_with("COMPOSE_"),
-                );
-                Var {
-                    same_as: input
-                        .config
-                        .vars
-                        .get(&name)
-                        .map(|v| v.same_as.clone())
-                        .unwrap_or_default(),
-                    example: example_entry,
-                    live: live_entry,
-                    refs: my_refs,
-                    name,
-                    class: c.class,
-                    kind: c.kind,
-                    rules: c.rules,
-                    classified_by: c.why,
-                    url_credentials: c.url_credentials,
-                    known_key: c.known_key,
-                    required: false,
-                    in_uri,
-                    uri_parts: parts,
-                    declared,
-                    default_value: default_with_ref.as_ref().map(|(v, _)| v.clone()),
-                    pinned: false,
-                    pinned_with: None,
-                    shadowed: false,
-                    passwordless_server: false,
-                    switched_off: false,
-                    strength_bits: None,
-                    verdict: Verdict::Ok,
-                    // The effective value of a setting the env file leaves to compose; never a
-                    // secret's (the Inventory holds no secret value).
-                    compose_default: default_with_ref
-                        .filter(|_| c.class == super::Class::Config && live_unset)
-                        .map(|(value, r)| super::ComposeDefault {
-                            value,
-                            file: r.file,
-                            position: r.position,
-                        }),
-                }
-            })
-            .collect();
-        situation::situate(&mut vars, input, &live_abs);
-        // An image's needs count only where Compose starts it (not behind a profile).
-        let needed = required_by_running_images(input);
-        for v in &mut vars {
-            v.rules.required &= needed.contains(&v.name);
-        }
-        let relations = relations::infer(&mut vars, input);
-        Gathered {
-            vars,
-            used,
-            relations,
-            declarations,
-            live_abs,
-            live_is_env_file,
-            live_interpolation_errors,
-            example_interpolation_errors,
-        }
-    }
 }
 
 impl<'a> Context<'a> {
