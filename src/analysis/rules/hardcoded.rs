@@ -48,6 +48,12 @@ const SECRET_KEYS: [&str; 14] = [
 /// Whether `value` holds a literal secret inside a longer text: a URL password, or a
 /// `password=…` / `"password": "…"` pair whose value is not interpolated.
 pub fn embedded_secret(value: &str) -> bool {
+    // A URL password needs `:`, a pair `=` or `:` after its key or a flag `-` before it; the
+    // literal text below only drops characters, so a value without any of the three (plain
+    // words, a lone `${…}` reference) holds neither, and is not parsed for references.
+    if !value.contains(['=', ':', '-']) {
+        return false;
+    }
     // What `${…}` expressions say is interpolated, not written: their defaults are judged as
     // defaults (`weak-default`), their names are not literals.
     let literal_text;
@@ -63,9 +69,7 @@ pub fn embedded_secret(value: &str) -> bool {
     {
         return true;
     }
-    // A pair needs `=` or `:` after its key, a flag `-` before it: without any of the three
-    // no key can match, and most values (plain words, `${…}` references) have none, so the
-    // fourteen substring searches below are skipped for them.
+    // The same test on the literal text: `${A:-x}` had a `:` only inside its reference.
     if !value.contains(['=', ':', '-']) {
         return false;
     }
