@@ -126,7 +126,9 @@ pub fn backup_now(
         tried: MAX_TAKEN_NAMES,
     })?;
 
-    let verified = read_backup(&path, identity).is_ok_and(|plain| plain.as_slice() == content);
+    // Read back from the disk and compared as it decrypts: no second copy of the secrets.
+    let verified = read_content(&path, MAX_BACKUP_SIZE)
+        .is_ok_and(|cipher| crypto::decrypts_to(&cipher, [identity], content).unwrap_or(false));
     if !verified {
         // A backup that cannot restore is worse than none: it looks like safety.
         let _ = fs::remove_file(&path);
