@@ -184,17 +184,19 @@ pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         })
 }
 
+/// The error for a baked template `file` that does not read as its typed form.
+fn unreadable(file: &'static str) -> impl Fn(serde::de::value::Error) -> TemplateFileError {
+    move |e| TemplateFileError {
+        file: format!("templates/{file}"),
+        message: e.to_string(),
+    }
+}
+
 impl Knowledge {
     /// The built-in templates, as the build compiled them into the binary.
     pub fn builtin() -> Result<Knowledge, TemplateFileError> {
-        let read = |file: &'static str| {
-            move |e: serde::de::value::Error| TemplateFileError {
-                file: format!("templates/{file}"),
-                message: e.to_string(),
-            }
-        };
         let names_file: NamesFile =
-            baked::read(&baked::files::NAMES).map_err(read("names.toml"))?;
+            baked::read(&baked::files::NAMES).map_err(unreadable("names.toml"))?;
         let names_path = "templates/names.toml";
         let rules = |list: Vec<files::NameRuleFile>| -> Result<Vec<NameRule>, TemplateFileError> {
             list.into_iter()
@@ -209,14 +211,14 @@ impl Knowledge {
         };
         let upper = |v: Vec<String>| v.into_iter().map(|w| w.to_ascii_uppercase()).collect();
         let images_file: ImagesFile =
-            baked::read(&baked::files::IMAGES).map_err(read("images.toml"))?;
+            baked::read(&baked::files::IMAGES).map_err(unreadable("images.toml"))?;
         let ph: PlaceholdersFile =
-            baked::read(&baked::files::PLACEHOLDERS).map_err(read("placeholders.toml"))?;
+            baked::read(&baked::files::PLACEHOLDERS).map_err(unreadable("placeholders.toml"))?;
         let placeholders = compiled("placeholders.toml", baked::PLACEHOLDERS_DFA)?;
         let pw: PasswordsFile =
-            baked::read(&baked::files::PASSWORDS).map_err(read("passwords.toml"))?;
+            baked::read(&baked::files::PASSWORDS).map_err(unreadable("passwords.toml"))?;
         let prov: ProvidersFile =
-            baked::read(&baked::files::PROVIDERS).map_err(read("providers.toml"))?;
+            baked::read(&baked::files::PROVIDERS).map_err(unreadable("providers.toml"))?;
         let formats = compiled("providers.toml", baked::PROVIDERS_DFA)?;
         let mut provider_list = Vec::new();
         for (i, p) in prov.provider.into_iter().enumerate() {
@@ -235,7 +237,7 @@ impl Knowledge {
             });
         }
         let derived_file: DerivedFile =
-            baked::read(&baked::files::DERIVED).map_err(read("derived.toml"))?;
+            baked::read(&baked::files::DERIVED).map_err(unreadable("derived.toml"))?;
         let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
         let mut families_by_client: HashMap<String, Vec<String>> = HashMap::default();
         for image in &images_file.image {
@@ -297,10 +299,7 @@ impl Knowledge {
     #[cfg(test)]
     pub(crate) fn validate_builtin() -> Result<(), TemplateFileError> {
         let images_file: ImagesFile =
-            baked::read(&baked::files::IMAGES).map_err(|e| TemplateFileError {
-                file: "templates/images.toml".to_string(),
-                message: e.to_string(),
-            })?;
+            baked::read(&baked::files::IMAGES).map_err(unreadable("images.toml"))?;
         for image in &images_file.image {
             for rules in image.vars.values() {
                 parse_kind("templates/images.toml", rules.kind.as_ref())?;

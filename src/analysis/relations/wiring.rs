@@ -102,6 +102,9 @@ pub(super) fn wiring(
             }
         }
     }
+    if servers.is_empty() {
+        return Vec::new();
+    }
     // Host evidence, asked for every (server, client) pair: the hosts each service names in
     // its inputs or its environment, once, and which services name each host. Scanning every
     // service's values per server made a project of 400 databases and their apps quadratic.
