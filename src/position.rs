@@ -57,6 +57,11 @@ impl LineIndex {
         }
     }
 
+    /// How many lines the text has (a final line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
     /// The byte offset where 1-based `line` starts (`None` past the last line).
     pub fn line_start(&self, line: usize) -> Option<usize> {
         line.checked_sub(1)

@@ -224,7 +224,8 @@ fn parse_inner(input: &str, recover: bool) -> (Document, Vec<ParseError>) {
         None => (false, input),
     };
     let index = LineIndex::new(text);
-    let mut items = Vec::new();
+    // A statement and the line break after it are two items: sized once, not doubled into.
+    let mut items = Vec::with_capacity(2 * index.line_count() + 1);
     let mut errors = Vec::new();
     let mut trivia_start = 0;
     let mut pos = 0;
