@@ -5,7 +5,8 @@
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
 //! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`],
-//! [`rotate`].
+//! [`rotate`]. The core spreads large projects over the cores (`parallel`) and is the same
+//! pure function on one thread or many.
 //! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
@@ -16,6 +17,7 @@ pub mod dotenv;
 pub mod export;
 pub mod generate;
 pub mod interpolate;
+mod parallel;
 pub mod plan;
 pub mod position;
 pub mod rotate;

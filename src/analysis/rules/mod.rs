@@ -32,7 +32,7 @@ use crate::compose::Scope;
 use crate::position::Position;
 
 /// One check.
-pub trait Rule {
+pub trait Rule: Sync {
     /// Its id.
     fn id(&self) -> RuleId;
     /// Appends its findings.
