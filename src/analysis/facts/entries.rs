@@ -16,13 +16,13 @@ pub(super) fn entries(
     input: &EnvInput<'_>,
     env: &HashMap<String, String>,
 ) -> (Map<String, EntryFacts>, Vec<ParseError>) {
-    let mut out: Map<String, EntryFacts> = Map::with_capacity_and_hasher(
-        input.document.items().len(),
-        foldhash::fast::RandomState::default(),
-    );
     let (bindings, errors) = input
         .document
         .resolve_collecting(&|k: &str| env.get(k).cloned());
+    // One slot per statement: the document's items count its comments and blank lines too,
+    // and a table sized by them is twice as large for nothing.
+    let mut out: Map<String, EntryFacts> =
+        Map::with_capacity_and_hasher(bindings.len(), foldhash::fast::RandomState::default());
     let mut values: Map<&str, &str> =
         Map::with_capacity_and_hasher(bindings.len(), foldhash::fast::RandomState::default());
     values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
