@@ -5,8 +5,7 @@
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
 //! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`],
-//! [`rotate`]. The core spreads large projects over the cores (`parallel`) and is the same
-//! pure function on one thread or many.
+//! [`rotate`].
 //! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
@@ -17,7 +16,6 @@ pub mod dotenv;
 pub mod export;
 pub mod generate;
 pub mod interpolate;
-mod parallel;
 pub mod plan;
 pub mod position;
 pub mod rotate;

@@ -20,7 +20,6 @@ pub mod shape;
 pub mod strength;
 mod verdict;
 
-use crate::parallel;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -451,18 +450,10 @@ pub struct OtherEnvFile {
 /// Analyses a project. Pure: the same input always gives the same inventory.
 pub fn analyze(input: &Input<'_>) -> Inventory {
     let cx = facts::Context::new(input);
-    // Each rule reads the facts and writes only its findings: on a large project they run
-    // side by side, and their findings are put together in registry order.
-    let findings: Vec<Finding> = parallel::map(
-        parallel::is_large(cx.vars.len()),
-        rules::registry().to_vec(),
-        |rule| {
-            let mut out = Vec::new();
-            rule.check(&cx, &mut out);
-            out
-        },
-    )
-    .concat();
+    let mut findings = Vec::new();
+    for rule in rules::registry() {
+        rule.check(&cx, &mut findings);
+    }
     // `[[ignore]]` in envward.toml: the project accepted these findings.
     let (ignored, mut findings): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
@@ -482,16 +473,11 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
             by_var.entry(v.as_str()).or_default().push(i);
         }
     }
-    let own_findings: Vec<Vec<usize>> = cx
+    let variables = cx
         .vars
         .iter()
-        .map(|v| by_var.remove(v.name.as_str()).unwrap_or_default())
-        .collect();
-    let variables = parallel::map(
-        parallel::is_large(cx.vars.len()),
-        cx.vars.iter().zip(own_findings).collect(),
-        |(v, own_findings)| {
-            let mut var = v.to_variable(own_findings);
+        .map(|v| {
+            let mut var = v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default());
             // A status whose finding is ignored no longer stands.
             if ignored.iter().any(|f| {
                 f.variable.as_deref() == Some(var.name.as_str()) && f.rule.sets(var.status)
@@ -500,8 +486,8 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
             }
             var.rotation = v.rotation(&cx);
             var
-        },
-    );
+        })
+        .collect();
     Inventory {
         env_file: input.live_path.to_path_buf(),
         example_file: input.example_path.to_path_buf(),

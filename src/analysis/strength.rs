@@ -232,13 +232,6 @@ const WINDOW: usize = 8;
 /// repeats, dates) cost what zxcvbn guesses for them, random parts their character-set
 /// entropy (zxcvbn's own brute-force estimate assumes ten symbols and undervalues them).
 fn structured_bits(value: &str) -> f64 {
-    // zxcvbn builds its dictionaries on first use (~20 ms) behind a spin lock: a second
-    // thread judging a value meanwhile would spin a core for all that time. The first call
-    // goes through a lock that puts waiting threads to sleep instead.
-    static DICTIONARIES: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    DICTIONARIES.get_or_init(|| {
-        zxcvbn::zxcvbn("dictionaries", &[]);
-    });
     let chars: Vec<char> = value.chars().collect();
     #[allow(clippy::cast_precision_loss)]
     let pool_bits = charset_bits(value) / chars.len().max(1) as f64;

@@ -211,10 +211,6 @@ pub fn load_editing(global: &GlobalArgs) -> Result<Workspace, Error> {
 }
 
 /// [`load_with`], reading files through `files`.
-/// A live file at least this large (about 1,500 lines) has its template read on a second
-/// thread while the compose files load; below it a thread costs more than it saves.
-const PARALLEL_READ_BYTES: usize = 64 * 1024;
-
 fn load_from(
     global: &GlobalArgs,
     tolerant: bool,
@@ -236,7 +232,7 @@ fn load_from(
         .is_file(&env_path)
         .then(|| source::read_loaded(&env_path).ok())
         .flatten();
-    let load_project = || match &preread {
+    let mut project = match &preread {
         Some(loaded) => compose::load(
             &options,
             &source::Preread {
@@ -244,60 +240,32 @@ fn load_from(
                 text: &loaded.text,
                 rest: files,
             },
-        ),
-        None => compose::load(&options, files),
+        )?,
+        None => compose::load(&options, files)?,
     };
-    // The template is found from the project directory alone, so it is read while the
-    // compose files load: on a large project (its live file a hint of the template's size)
-    // the two share the cores. Errors still come in the order a reader meets them.
-    let working_dir = compose::working_dir(&options);
-    let find_example = || -> Result<(PathBuf, Option<EnvFile>), Error> {
-        let example_path = match &global.example {
-            Some(p) => resolve_path(&cwd, p),
-            None => {
-                let mut found = None;
-                for candidate in EXAMPLE_NAMES.iter().map(|n| working_dir.join(n)) {
-                    if regular_file_exists(&cwd, &candidate)? {
-                        found = Some(candidate);
-                        break;
-                    }
-                }
-                found.unwrap_or_else(|| working_dir.join(EXAMPLE_NAMES[0]))
-            }
-        };
-        let example = if global.example.is_some() || regular_file_exists(&cwd, &example_path)? {
-            Some(read_env_file(&cwd, &example_path, tolerant)?)
-        } else {
-            None
-        };
-        Ok((example_path, example))
-    };
-    let large = preread
-        .as_ref()
-        .is_some_and(|l| l.text.len() >= PARALLEL_READ_BYTES);
-    let (project, example) = if large {
-        std::thread::scope(|scope| {
-            let reading = std::thread::Builder::new().spawn_scoped(scope, find_example);
-            let project = load_project();
-            let example = match reading {
-                Ok(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: read it here.
-                Err(_) => find_example(),
-            };
-            (project, example)
-        })
-    } else {
-        (load_project(), find_example())
-    };
-    let mut project = project?;
     if !project.env_file_exists {
         // Compose skips an env file that is not a regular file; envward must not take a
         // directory, a FIFO or a broken link for "no .env yet".
         regular_file_exists(&cwd, &project.env_file)?;
     }
-    let (example_path, example) = example?;
+    let example_path = match &global.example {
+        Some(p) => resolve_path(&cwd, p),
+        None => {
+            let mut found = None;
+            for candidate in EXAMPLE_NAMES.iter().map(|n| project.working_dir.join(n)) {
+                if regular_file_exists(&cwd, &candidate)? {
+                    found = Some(candidate);
+                    break;
+                }
+            }
+            found.unwrap_or_else(|| project.working_dir.join(EXAMPLE_NAMES[0]))
+        }
+    };
+    let example = if global.example.is_some() || regular_file_exists(&cwd, &example_path)? {
+        Some(read_env_file(&cwd, &example_path, tolerant)?)
+    } else {
+        None
+    };
     let live = if project.env_file_exists {
         Some(match (preread, project.env_parsed.take()) {
             (Some(loaded), Some((document, errors))) if project.env_file == env_path => EnvFile {

@@ -10,7 +10,7 @@ use crate::compose::Usage;
 use crate::interpolate;
 
 /// Each variable's `(image, container variable)` pairs.
-pub(super) type Pairs = Map<String, Vec<(String, String)>>;
+type Pairs = Map<String, Vec<(String, String)>>;
 
 /// Which `(image, container variable)` pairs each `.env` variable feeds: through
 /// `environment:` entries, and through an `env_file:` that loads the live file whole.

@@ -11,7 +11,6 @@ use crate::analysis::relations::{self, Relations};
 use crate::analysis::{EnvInput, Input};
 use crate::compose::{ComposeRef, display_path};
 use crate::dotenv::ParseError;
-use crate::parallel;
 
 /// The facts of every variable up to the relations between them: what `refs` shows, without
 /// what only a verdict needs (requirement, strength).
@@ -48,52 +47,19 @@ impl<'a> Gathered<'a> {
             errors: &[],
         });
         let example_input = input.example.filter(|_| synthetic.is_none()).or(synthetic);
-        // Four independent readings of the input; on a large project they share the cores.
-        let large = parallel::is_large(
-            input.project.references.len()
-                + [input.example, input.live]
-                    .iter()
-                    .flatten()
-                    .map(|e| e.document.items().len())
-                    .sum::<usize>(),
-        );
-        let (
-            ((mut example, example_interpolation_errors), (mut live, live_interpolation_errors)),
-            (mut declarations, compose_parts),
-        ) = parallel::join(
-            large,
-            || {
-                parallel::join(
-                    large,
-                    || {
-                        example_input
-                            .map(|e| entries(&e, input.env))
-                            .unwrap_or_default()
-                    },
-                    || {
-                        input
-                            .live
-                            .map(|e| entries(&e, input.env))
-                            .unwrap_or_default()
-                    },
-                )
-            },
-            || {
-                parallel::join(
-                    large,
-                    // The template's comments: the example's, or the live file's when it is
-                    // the template.
-                    || {
-                        input
-                            .example
-                            .or(input.live)
-                            .map(|e| declare::read(e.document))
-                            .unwrap_or_default()
-                    },
-                    || compose_uri_parts(input),
-                )
-            },
-        );
+        let (mut example, example_interpolation_errors) = example_input
+            .map(|e| entries(&e, input.env))
+            .unwrap_or_default();
+        let (mut live, live_interpolation_errors) = input
+            .live
+            .map(|e| entries(&e, input.env))
+            .unwrap_or_default();
+        // The template's comments: the example's, or the live file's when it is the template.
+        let mut declarations = input
+            .example
+            .or(input.live)
+            .map(|e| declare::read(e.document))
+            .unwrap_or_default();
         let live_keys: Vec<String> = live.keys().cloned().collect();
         let (mut feeds, whole_file_images) = feeds(input, &live_keys);
         // Variables the unknown images loading the live file whole run: its keys, and the
@@ -168,6 +134,7 @@ impl<'a> Gathered<'a> {
                     .map(|(n, _)| n.clone())
             })
             .collect();
+        let compose_parts = compose_uri_parts(input);
         let mut value_uri_parts: Map<String, Vec<crate::analysis::shape::UriPart>> = Map::default();
         for e in example.values().chain(live.values()) {
             for (n, p) in &e.uri_parts {
@@ -198,8 +165,6 @@ impl<'a> Gathered<'a> {
         names.extend(rest);
 
         let mut used: Vec<bool> = Vec::with_capacity(names.len());
-        // What the files say of each variable, taken from the maps in order. The class is
-        // decided below for all variables at once (in parallel on large projects), in place.
         let mut vars: Vec<Var<'a>> = names
             .into_iter()
             .map(|name| {
@@ -216,6 +181,40 @@ impl<'a> Gathered<'a> {
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
                 let default_with_ref = default_value(&my_refs, input, live_set_empty);
+                let live_unset = live_entry
+                    .as_ref()
+                    .is_none_or(|e| e.value.as_deref().is_none_or(str::is_empty));
+                let sample = example_entry
+                    .as_ref()
+                    .or(if input.example.is_none() {
+                        live_entry.as_ref()
+                    } else {
+                        None
+                    })
+                    .and_then(|e| e.value.as_deref());
+                let defaults: Vec<&str> = my_refs
+                    .iter()
+                    .filter_map(|r| r.default.as_deref())
+                    .filter(|d| !d.contains('$'))
+                    .collect();
+                let c = classify::classify(
+                    input.knowledge,
+                    &Evidence {
+                        name: &name,
+                        config: input.config.vars.get(&name),
+                        declared: declared.as_deref(),
+                        sample,
+                        defaults,
+                        feeds: feeds.get(&name).map_or(&[], Vec::as_slice),
+                        whole_file_images: if whole_fed(&name, &whole_sources) {
+                            &whole_file_images
+                        } else {
+                            &[]
+                        },
+                        own_words: &own_words,
+                        own_servers: &own_servers,
+                    },
+                );
                 let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(&name);
                 let mut parts: Vec<crate::analysis::shape::UriPart> =
                     value_uri_parts.get(&name).cloned().unwrap_or_default();
@@ -250,13 +249,12 @@ impl<'a> Gathered<'a> {
                     live: live_entry,
                     refs: my_refs,
                     name,
-                    // Decided by `classify_in_place`, next.
-                    class: crate::analysis::Class::Config,
-                    kind: None,
-                    rules: crate::analysis::knowledge::ValueRules::default(),
-                    classified_by: String::new(),
-                    url_credentials: false,
-                    known_key: false,
+                    class: c.class,
+                    kind: c.kind,
+                    rules: c.rules,
+                    classified_by: c.why,
+                    url_credentials: c.url_credentials,
+                    known_key: c.known_key,
                     required: false,
                     in_uri,
                     uri_parts: parts,
@@ -269,36 +267,18 @@ impl<'a> Gathered<'a> {
                     switched_off: false,
                     strength_bits: None,
                     verdict: Verdict::Ok,
-                    // Kept by `classify_in_place` only for a setting the env file leaves unset.
-                    compose_default: default_with_ref.map(|(value, r)| {
-                        crate::analysis::ComposeDefault {
+                    // The effective value of a setting the env file leaves to compose; never a
+                    // secret's (the Inventory holds no secret value).
+                    compose_default: default_with_ref
+                        .filter(|_| c.class == crate::analysis::Class::Config && live_unset)
+                        .map(|(value, r)| crate::analysis::ComposeDefault {
                             value,
                             file: r.file,
                             position: r.position,
-                        }
-                    }),
+                        }),
                 }
             })
             .collect();
-        // Every entry has moved into a variable: the emptied tables go before classifying.
-        drop((
-            example,
-            live,
-            refs,
-            value_uri_parts,
-            compose_parts,
-            uri_refs,
-            value_refs,
-        ));
-        let whole_file_images = &whole_file_images;
-        parallel::for_each_mut(parallel::is_large(vars.len()), &mut vars, |v| {
-            let whole = if whole_fed(&v.name, &whole_sources) {
-                whole_file_images.as_slice()
-            } else {
-                &[]
-            };
-            classify_in_place(v, input, &feeds, whole, &own_words, &own_servers);
-        });
         situation::situate(&mut vars, input, &live_abs);
         // An image's needs count only where Compose starts it (not behind a profile).
         let needed = required_by_running_images(input);
@@ -317,59 +297,4 @@ impl<'a> Gathered<'a> {
             example_interpolation_errors,
         }
     }
-}
-
-/// Decides `v`'s class, kind and rules from what the files say of it, and keeps its compose
-/// default only where it is the effective value of a setting (never a secret's: the
-/// inventory holds no secret value).
-fn classify_in_place(
-    v: &mut Var<'_>,
-    input: &Input<'_>,
-    feeds: &super::compose::Pairs,
-    whole_file_images: &[String],
-    own_words: &foldhash::HashSet<String>,
-    own_servers: &foldhash::HashSet<String>,
-) {
-    let sample = v
-        .example
-        .as_ref()
-        .or(if input.example.is_none() {
-            v.live.as_ref()
-        } else {
-            None
-        })
-        .and_then(|e| e.value.as_deref());
-    let defaults: Vec<&str> = v
-        .refs
-        .iter()
-        .filter_map(|r| r.default.as_deref())
-        .filter(|d| !d.contains('$'))
-        .collect();
-    let c = classify::classify(
-        input.knowledge,
-        &Evidence {
-            name: &v.name,
-            config: input.config.vars.get(&v.name),
-            declared: v.declared.as_deref(),
-            sample,
-            defaults,
-            feeds: feeds.get(&v.name).map_or(&[], Vec::as_slice),
-            whole_file_images,
-            own_words,
-            own_servers,
-        },
-    );
-    let live_unset = v
-        .live
-        .as_ref()
-        .is_none_or(|e| e.value.as_deref().is_none_or(str::is_empty));
-    if c.class != crate::analysis::Class::Config || !live_unset {
-        v.compose_default = None;
-    }
-    v.class = c.class;
-    v.kind = c.kind;
-    v.rules = c.rules;
-    v.classified_by = c.why;
-    v.url_credentials = c.url_credentials;
-    v.known_key = c.known_key;
 }

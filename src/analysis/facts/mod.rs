@@ -141,8 +141,7 @@ impl<'a> Context<'a> {
             .filter_map(|i| input.knowledge.image(i))
             .filter_map(|i| i.family.as_deref())
             .collect();
-        let large = crate::parallel::is_large(vars.len());
-        crate::parallel::for_each_mut(large, &mut vars, |v| {
+        for v in &mut vars {
             let needed = image_needs.contains(&v.name)
                 || (!v.passwordless_server
                     && input
@@ -151,7 +150,7 @@ impl<'a> Context<'a> {
                         .iter()
                         .any(|f| own_families.contains(f)));
             v.required = required(v, input, live_is_env_file, needed);
-        });
+        }
         // One value for a group: a member needed makes the others needed where they too are
         // left empty for the app (ToolJet's TOOLJET_DB_PASS beside the postgres PG_PASS).
         for group in &relations.groups {
@@ -171,10 +170,11 @@ impl<'a> Context<'a> {
             all: &vars,
             by_name: &positions,
         };
-        let verdicts: Vec<(Verdict, Option<f64>)> =
-            crate::parallel::map_indices(large, vars.len(), |i| {
-                verdict::judge(&vars[i], &all, &relations, input, used[i])
-            });
+        let verdicts: Vec<(Verdict, Option<f64>)> = vars
+            .iter()
+            .zip(&used)
+            .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
+            .collect();
         for (v, (verdict, bits)) in vars.iter_mut().zip(verdicts) {
             v.verdict = verdict;
             v.strength_bits = bits;

@@ -38,8 +38,7 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             })
         })
         .collect();
-    let large = crate::parallel::is_large(vars.len());
-    crate::parallel::for_each_mut(large, vars, |v| {
+    for v in vars.iter_mut() {
         // The value in force: the env files', or else the compose default (a client's
         // `${CUBEJS_DB_PASS:-postgres}` against `POSTGRES_PASSWORD=postgres` in compose).
         let value = v
@@ -101,7 +100,7 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             && env_file_services
                 .iter()
                 .all(|s| overrides(&s) || ignores(&s));
-    });
+    }
     let env_keys: Set<String> = vars
         .iter()
         .filter(|v| v.live.is_some() || v.example.is_some())

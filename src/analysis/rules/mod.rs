@@ -32,7 +32,7 @@ use crate::compose::Scope;
 use crate::position::Position;
 
 /// One check.
-pub trait Rule: Sync {
+pub trait Rule {
     /// Its id.
     fn id(&self) -> RuleId;
     /// Appends its findings.

@@ -27,34 +27,19 @@ impl Loader<'_> {
 
         for (section, _, node) in root.entries() {
             if section == "services" {
-                // Each service's references are found on their own (side by side when there
-                // are many), then kept in file order; the first error in that order stands.
-                let lines = text
-                    .as_bytes()
-                    .get(node.span.clone())
-                    .map_or(0, |section| memchr::memchr_iter(b'\n', section).count());
-                let found = crate::parallel::map(
-                    crate::parallel::is_large(lines),
-                    node.entries().iter().collect(),
-                    |(name, _, service)| {
-                        let mut out = Vec::new();
-                        refs::collect(
-                            text,
-                            index,
-                            service,
-                            &Scope::Service(name.clone()),
-                            display,
-                            &format!("services.{name}"),
-                            &mut out,
-                        )
-                        .map(|()| out)
-                    },
-                );
-                for service_refs in found {
-                    let service_refs = service_refs.map_err(|(p, e)| {
-                        self.error(path, Some(p), ComposeErrorKind::Template(e))
-                    })?;
-                    self.references.extend(service_refs);
+                for (name, _, service) in node.entries() {
+                    let scope = Scope::Service(name.clone());
+                    let key_path = format!("services.{name}");
+                    refs::collect(
+                        text,
+                        index,
+                        service,
+                        &scope,
+                        display,
+                        &key_path,
+                        &mut self.references,
+                    )
+                    .map_err(|(p, e)| self.error(path, Some(p), ComposeErrorKind::Template(e)))?;
                 }
             } else {
                 let scope = Scope::Section(section.clone());
