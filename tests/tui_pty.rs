@@ -3,11 +3,17 @@
 //! backup beside it; no generated value may ever have reached the terminal; and the
 //! terminal must have left the alternate screen. Typing: a burst of 200 keys shows in full
 //! within a second, the cursor moves, and a pasted multi-line key is saved as Compose and
-//! `dotenvy` read it.
+//! `dotenvy` read it. On a project of 2,500 variables, the re-analysis the worker thread
+//! runs after `G` and after `u` reaches the screen.
 
 #![allow(clippy::unwrap_used)]
 
 mod tui_support;
+
+// The benchmarks' project generator; only its plain project is used here.
+#[allow(dead_code)]
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
@@ -541,4 +547,32 @@ fn a_pasted_multi_line_pem_key_is_saved_as_compose_and_dotenvy_read_it() {
     // The key itself never reached the terminal.
     let raw = String::from_utf8_lossy(&screen.raw);
     assert!(!raw.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"));
+}
+
+/// On a project of over 2,000 variables the TUI shows a change at once and re-analyses on
+/// its worker thread: `G` (fix everything) and `u` (undo) must each end with the new
+/// analysis on screen, and nothing left "re-checking".
+#[test]
+fn a_large_project_is_re_analysed_in_the_background() {
+    let files = synthetic::project(250);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("project");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("compose.yaml"), &files.compose).unwrap();
+    std::fs::write(dir.join(".env.example"), &files.example).unwrap();
+    std::fs::write(dir.join(".env"), &files.example).unwrap();
+    std::fs::set_permissions(dir.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let (mut child, mut writer, mut screen) = spawn(&dir, &home);
+    screen.wait_for("? 1500 placeholder");
+    for _ in 0..2 {
+        send(&mut writer, b"G");
+        screen.wait_for("? 500 placeholder");
+        send(&mut writer, b"u");
+        screen.wait_for("? 1500 placeholder");
+    }
+    assert!(!screen.parser.screen().contents().contains("re-checking"));
+    send(&mut writer, b"q");
+    assert!(wait_exit(&mut child, &mut screen).success());
 }
