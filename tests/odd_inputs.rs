@@ -1,5 +1,6 @@
 //! Odd files and bad settings fail cleanly (issue #14, items 8 and 9): one line naming the
-//! file (and position), exit 2, within a second, no value printed, nothing written.
+//! file (and position), exit 2, within a second, no value printed, nothing written. An odd
+//! process environment (a variable that is not UTF-8) does not stop envward at all.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -213,4 +214,47 @@ fn an_identity_others_can_read_is_no_longer_silent() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// A variable of the process environment that is not UTF-8, in its name or its value,
+/// stopped every command with "internal error" (`std::env::vars` panics on it). Now the
+/// check runs and reports exactly what it reports without it.
+#[test]
+fn an_environment_variable_that_is_not_utf8_no_longer_stops_envward() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let p = TestProject::new()
+        .file("compose.yaml", COMPOSE)
+        .file(".env", "OTHER=1\n");
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let plain = p
+        .cmd()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let odd = p
+        .cmd()
+        .env("ODD_VALUE", OsStr::from_bytes(b"Qx7\xff\xfeLm9"))
+        .env(OsStr::from_bytes(b"ODD\xffNAME"), "1")
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        plain.status.code(),
+        Some(1),
+        "DB_PASSWORD is missing: {}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    assert_eq!(
+        odd.status.code(),
+        plain.status.code(),
+        "{}",
+        String::from_utf8_lossy(&odd.stderr)
+    );
+    assert!(
+        odd.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&odd.stderr)
+    );
+    assert_eq!(odd.stdout, plain.stdout);
 }

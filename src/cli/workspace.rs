@@ -217,12 +217,11 @@ fn load_from(
     files: &dyn compose::Source,
 ) -> Result<Workspace, Error> {
     let cwd = cwd(global)?;
-    let os_env: HashMap<String, String> = std::env::vars().collect();
     let options = compose::Options {
         cwd: cwd.clone(),
         files: global.files.clone(),
         env_file: global.env_file.clone(),
-        os_env: os_env.clone(),
+        os_env: os_environment(),
         tolerate_env_errors: tolerant,
     };
     // The live env file is read once: its text and snapshot here, its parse by the loader
@@ -300,10 +299,26 @@ fn load_from(
         example_path,
         live,
         config,
-        os_env,
+        // Moved back out of the loader's options rather than copied for it.
+        os_env: options.os_env,
         identity: global.identity.clone(),
         others,
     })
+}
+
+/// The process environment as text. A variable whose name is not UTF-8 cannot be named in a
+/// compose file, so it is left out; a value that is not UTF-8 is kept with its bad bytes
+/// replaced (U+FFFD), so the variable still counts as set. (`std::env::vars` panics on
+/// either, and one such variable anywhere in a shell's environment stopped every command.)
+fn os_environment() -> HashMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(key, value)| {
+            Some((
+                key.into_string().ok()?,
+                value.to_string_lossy().into_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// The env files the services read (`env_file:`) other than the live file and the example,
