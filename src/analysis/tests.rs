@@ -536,3 +536,35 @@ fn a_domain_setting_spelt_as_one_word_still_names_an_example_host() {
     assert_eq!(status(&inv, "DOMAINNAME"), Status::Placeholder);
     assert_eq!(class(&inv, "DOMAINNAME"), Class::Config);
 }
+
+#[test]
+fn only_the_value_of_a_password_flag_on_a_redis_command_line_is_its_password() {
+    // A config-file path beside `--requirepass` once became "the password": flagged weak,
+    // and fill would have replaced the path, so Redis would not start.
+    let compose = "services:\n  redis:\n    image: redis:7\n    command: \"${REDIS_CONFIG_FILE:-} --requirepass '${REDIS_PASSWORD:-}' --port ${REDIS_PORT:-6379}\"\n";
+    let live = format!(
+        "REDIS_CONFIG_FILE=/etc/redis/redis.conf\nREDIS_PORT=6380\nREDIS_PASSWORD={STRONG}\n"
+    );
+    let example = "REDIS_CONFIG_FILE=\nREDIS_PORT=6379\nREDIS_PASSWORD=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(&live)
+        .run();
+    assert_eq!(class(&inv, "REDIS_CONFIG_FILE"), Class::Config);
+    assert_eq!(class(&inv, "REDIS_PORT"), Class::Config);
+    assert_eq!(class(&inv, "REDIS_PASSWORD"), Class::Secret);
+    assert!(inv.findings.is_empty(), "{:?}", inv.findings);
+
+    // The list form, and `--requirepass=VALUE`, name the password just the same.
+    let compose = "services:\n  cache:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"${CACHE_AUTH}\", \"--masterauth=${PRIMARY_AUTH}\"]\n";
+    let live = "CACHE_AUTH=short\nPRIMARY_AUTH=short\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("CACHE_AUTH=\nPRIMARY_AUTH=\n")
+        .live(live)
+        .run();
+    assert_eq!(class(&inv, "CACHE_AUTH"), Class::Secret);
+    assert_eq!(class(&inv, "PRIMARY_AUTH"), Class::Secret);
+    assert_eq!(status(&inv, "CACHE_AUTH"), Status::Weak);
+}

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use super::{Map, Set};
 use crate::analysis::{Input, knowledge, relations, shape};
-use crate::compose::Usage;
 use crate::interpolate;
 
 /// Each variable's `(image, container variable)` pairs.
@@ -54,11 +53,8 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
                 .server_var(knowledge::ServerRole::Password)
                 .next();
             if let Some(password) = password {
-                let command = format!("services.{}.command", service.name);
-                for r in input.project.references.iter().filter(|r| {
-                    r.key_path.starts_with(&command) && matches!(r.usage, Usage::Interpolation(_))
-                }) {
-                    out.entry(r.name.clone())
+                for name in command_line_passwords(service) {
+                    out.entry(name)
                         .or_default()
                         .push((image.clone(), password.to_string()));
                 }
@@ -144,13 +140,7 @@ pub(super) fn server_families<'i>(
         };
         run.insert(family);
         // Redis takes its password on the command line (`--requirepass ${PW}`).
-        let command = format!("services.{}.command", s.name);
-        let on_command_line = family == "redis"
-            && input
-                .project
-                .references
-                .iter()
-                .any(|r| r.key_path.starts_with(&command));
+        let on_command_line = family == "redis" && !command_line_passwords(s).is_empty();
         let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         let live_abs = input.project.working_dir.join(input.live_path);
         let has = on_command_line
@@ -165,6 +155,38 @@ pub(super) fn server_families<'i>(
     }
     without.retain(|f| !with.contains(f));
     (without, run)
+}
+
+/// The variables a Redis command line takes as a password: those written as the value of
+/// `--requirepass` or `--masterauth` (`redis-server /etc/redis.conf --requirepass
+/// ${REDIS_PASSWORD}`, or the same as list items). Any other reference on the line (a config
+/// file, a port, a log level) is not the password, and judging it as one would replace a
+/// path with a random string.
+fn command_line_passwords(service: &crate::compose::Service) -> Vec<String> {
+    let line: Vec<&str> = service
+        .commands
+        .iter()
+        .filter(|c| c.key == crate::compose::CommandKey::Command)
+        .map(|c| c.text.as_str())
+        .collect();
+    let line = line.join(" ");
+    let Ok(refs) = interpolate::references(&line) else {
+        return Vec::new();
+    };
+    refs.into_iter()
+        .filter(|r| !r.nested)
+        .filter(|r| {
+            let before = line.get(..r.span.start).unwrap_or_default();
+            let flag = before
+                .trim_end_matches(['"', '\'', ' ', '\t', '='])
+                .rsplit([' ', '\t', '"', '\''])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            matches!(flag.as_str(), "--requirepass" | "--masterauth")
+        })
+        .map(|r| r.name)
+        .collect()
 }
 
 /// The URI part each compose reference inside a URI sits in, read once from the
