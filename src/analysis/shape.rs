@@ -139,7 +139,7 @@ pub fn of(value: &str) -> Shape {
     if is_jwt(v) {
         return Shape::Jwt;
     }
-    if (v.starts_with('{') && v.ends_with('}')) || (v.starts_with('[') && v.ends_with(']')) {
+    if is_json_document(v) {
         return Shape::Json;
     }
     if let Some(shape) = base64_shape(v) {
@@ -155,6 +155,14 @@ pub fn of(value: &str) -> Shape {
         return Shape::Host;
     }
     Shape::Text
+}
+
+/// A JSON object or array that parses: brackets alone are not enough, since templates wrap
+/// their stand-ins in them (`[generate with openssl rand -base64 36]`, `[random secret]`),
+/// and a stand-in taken for a JSON blob made a self-made secret a provider's.
+fn is_json_document(v: &str) -> bool {
+    ((v.starts_with('{') && v.ends_with('}')) || (v.starts_with('[') && v.ends_with(']')))
+        && serde_json::from_str::<serde::de::IgnoredAny>(v).is_ok()
 }
 
 fn is_number(v: &str) -> bool {

@@ -568,3 +568,22 @@ fn only_the_value_of_a_password_flag_on_a_redis_command_line_is_its_password() {
     assert_eq!(class(&inv, "PRIMARY_AUTH"), Class::Secret);
     assert_eq!(status(&inv, "CACHE_AUTH"), Status::Weak);
 }
+
+#[test]
+fn a_stand_in_in_square_brackets_is_not_a_json_document() {
+    // `[generate with <openssl rand …>]` once read as a JSON array: the secret became a
+    // provider's, and fill told the user to fetch it from one.
+    let example = "NEXTAUTH_SECRET=[generate with <openssl rand -base64 36>]\nMEILI_MASTER_KEY=[random secret]\nGOOGLE_SERVICE_ACCOUNT_KEY={\"type\": \"service_account\", \"project_id\": \"x\"}\nALLOWED_HOSTS=[\"a.example.org\", \"b.example.org\"]\n";
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(class(&inv, "NEXTAUTH_SECRET"), Class::Secret);
+    assert_eq!(class(&inv, "MEILI_MASTER_KEY"), Class::Secret);
+    assert_eq!(status(&inv, "NEXTAUTH_SECRET"), Status::Placeholder);
+    assert_eq!(status(&inv, "MEILI_MASTER_KEY"), Status::Placeholder);
+    // A document that parses is still made elsewhere.
+    assert_eq!(class(&inv, "GOOGLE_SERVICE_ACCOUNT_KEY"), Class::External);
+    assert_eq!(class(&inv, "ALLOWED_HOSTS"), Class::Config);
+}
