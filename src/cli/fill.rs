@@ -39,14 +39,17 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
         workspace::load(global)?
     };
     let knowledge = Knowledge::builtin()?;
-    let inv = ws.analyze(&knowledge, ws.policy(global.policy));
+    // On a fresh checkout the live file will be the example's copy: judged as that copy.
+    let created = workspace::as_created_from_example(global, &ws)?;
+    let judged = created.as_ref().unwrap_or(&ws);
+    let inv = judged.analyze(&knowledge, ws.policy(global.policy));
     let mut rng = generate::os_rng();
     let plan = plan::plan_fill(
         &plan::PlanInput {
             inventory: &inv,
-            live: ws.live.as_ref().map(|l| &l.document),
+            live: judged.live.as_ref().map(|l| &l.document),
             example: ws.example.as_ref().map(|e| &e.document),
-            project: &ws.project,
+            project: &judged.project,
             now: jiff::Timestamp::now(),
         },
         &options.only,
@@ -126,7 +129,7 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
         }
     }
     let doc = plan::apply(
-        ws.live.as_ref().map(|l| &l.document),
+        judged.live.as_ref().map(|l| &l.document),
         ws.example.as_ref().map(|e| &e.document),
         &plan,
     )?;

@@ -4,6 +4,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod fresh;
+mod others;
+
+pub use fresh::as_created_from_example;
+use fresh::env_file_in_use;
+use others::other_env_files;
+
 use super::{Error, GlobalArgs, source};
 use crate::analysis::{
     self, EnvInput, FileFacts, Input, Inventory, Knowledge, OtherEnvFile, Policy, PolicyLevel,
@@ -89,14 +96,17 @@ impl Workspace {
     }
 }
 
-/// Where a project's files are, and its configuration, found without reading its compose or
-/// env files: all that `backup` needs, so a backup of a large `.env` costs its encryption.
+/// Where a project's files are, and its configuration, found without reading its env files
+/// (nor its compose files, unless the project directory has no `.env` and the services may
+/// load one elsewhere): all that `backup` needs, so a backup of a large `.env` costs its
+/// encryption.
 pub struct Located {
     /// The directory envward runs in (absolute).
     pub cwd: PathBuf,
     /// The project directory (where `envward.toml` is).
     pub working_dir: PathBuf,
-    /// The live env file (`.env`, or `--env-file`), which may not exist.
+    /// The live env file (`.env`, `--env-file`, or the one the services load when the
+    /// project directory has no `.env`), which may not exist.
     pub env_file: PathBuf,
     /// `envward.toml` (defaults when absent).
     pub config: Config,
@@ -120,10 +130,18 @@ pub fn locate(global: &GlobalArgs) -> Result<Located, Error> {
     };
     let working_dir = compose::working_dir(&options);
     let config = read_config(&cwd, &working_dir)?;
+    let mut env_file = compose::env_file_path(&options);
+    if global.env_file.is_none() && !regular_file_exists(&cwd, &env_file).unwrap_or(true) {
+        // No `.env` here: the env file the services load may be the live file, as `load`
+        // decides (that costs reading the compose files, only on this path).
+        if let Ok(ws) = load_with(global, true) {
+            env_file = ws.project.env_file;
+        }
+    }
     Ok(Located {
-        env_file: compose::env_file_path(&options),
         cwd,
         working_dir,
+        env_file,
         config,
     })
 }
@@ -210,8 +228,30 @@ pub fn load_editing(global: &GlobalArgs) -> Result<Workspace, Error> {
     }
 }
 
-/// [`load_with`], reading files through `files`.
+/// [`load_once`], then again with the env file the services load as the live file when
+/// that is the project's only env file (see [`env_file_in_use`]).
 fn load_from(
+    global: &GlobalArgs,
+    tolerant: bool,
+    files: &dyn compose::Source,
+) -> Result<Workspace, Error> {
+    let ws = load_once(global, tolerant, files)?;
+    let Some((live, example)) = env_file_in_use(global, &ws) else {
+        return Ok(ws);
+    };
+    let mut global = global.clone();
+    global.example = global.example.or(example);
+    global.env_file = Some(live.clone());
+    if regular_file_exists(&ws.cwd, &live)? {
+        load_once(&global, tolerant, &source::FsSource)
+    } else {
+        // Not written yet (a fresh checkout): read as missing, and created on save.
+        load_once(&global, tolerant, &source::NewEnvFile { path: live })
+    }
+}
+
+/// Loads the project the global flags describe, reading files through `files`.
+fn load_once(
     global: &GlobalArgs,
     tolerant: bool,
     files: &dyn compose::Source,
@@ -317,41 +357,6 @@ fn os_environment() -> HashMap<String, String> {
                 key.into_string().ok()?,
                 value.to_string_lossy().into_owned(),
             ))
-        })
-        .collect()
-}
-
-/// The env files the services read (`env_file:`) other than the live file and the example,
-/// inside the project, decoded as Compose decodes them. Best effort: one that is missing,
-/// odd or unreadable is left out (Compose reports it when it starts the service), since it
-/// only ever ties a value to another.
-fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> Vec<OtherEnvFile> {
-    let mut paths: Vec<&Path> = project
-        .services
-        .iter()
-        .flat_map(|s| s.env_files.iter())
-        .filter(|f| !f.raw)
-        .map(|f| f.path.as_path())
-        .filter(|p| *p != project.env_file && *p != example)
-        .filter(|p| p.starts_with(&project.working_dir))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    paths
-        .into_iter()
-        .filter(|p| regular_file_exists(cwd, p).unwrap_or(false))
-        .filter_map(|p| {
-            let text = source::read_loaded(p).ok()?.text;
-            let (document, _) = dotenv::parse_recovering(&text);
-            let values = document
-                .resolve_lenient(&|_: &str| None)
-                .into_iter()
-                .map(|b| (b.key, b.value))
-                .collect();
-            Some(OtherEnvFile {
-                path: display_path(cwd, p),
-                values,
-            })
         })
         .collect()
 }
