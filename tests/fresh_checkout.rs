@@ -215,3 +215,80 @@ fn two_different_env_files_are_not_guessed_between() {
     let (_, json) = check_json(&home, &p, &["-f", "docker/compose.yml"]);
     assert_eq!(json["env_file"], "docker/.env", "{json}");
 }
+
+#[test]
+fn a_password_a_mounted_config_file_repeats_is_left_for_the_user_to_change_in_both() {
+    // Misskey's layout: postgres takes the password from the env file, the app from the
+    // YAML it mounts. Regenerating only the env file's copy locks the app out.
+    let p = TestProject::new()
+        .file(
+            "compose.yml",
+            "services:\n  web:\n    image: misskey/misskey:latest\n    volumes:\n      - ./.config:/misskey/.config:ro\n  db:\n    image: postgres:15-alpine\n    env_file:\n      - .config/docker.env\n",
+        )
+        .file(
+            ".config/docker_example.env",
+            "POSTGRES_PASSWORD=example-misskey-pass\nPOSTGRES_USER=example-misskey-user\nPOSTGRES_DB=misskey\n",
+        )
+        .file(
+            ".config/default.yml",
+            "url: https://example.tld/\ndb:\n  host: db\n  user: example-misskey-user\n  pass: example-misskey-pass\n",
+        )
+        .file("files/note.yml", "pass: example-misskey-pass\n");
+    p.write(".config/docker.env", p.read(".config/docker_example.env"));
+    std::fs::set_permissions(
+        p.join(".config/docker.env"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let home = Home::new();
+    let args = [
+        "--env-file",
+        ".config/docker.env",
+        "--example",
+        ".config/docker_example.env",
+    ];
+    // Still flagged: the value is a public sample.
+    let (code, json) = check_json(&home, &p, &args);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&json),
+        vec![("POSTGRES_PASSWORD".to_string(), "placeholder".to_string())]
+    );
+    let text = home.on(&p).args(args).arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("POSTGRES_PASSWORD (also pass in .config/default.yml)"),
+        "{text}"
+    );
+    // …but fill leaves the pair alone, and says why.
+    let before = p.read(".config/docker.env");
+    let out = home
+        .on(&p)
+        .args(args)
+        .args(["fill", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(p.read(".config/docker.env"), before);
+    assert_eq!(
+        p.read(".config/default.yml")
+            .matches("example-misskey-pass")
+            .count(),
+        1
+    );
+
+    // A folder no service mounts ties nothing; nor does a key that names no secret.
+    p.write(
+        ".config/default.yml",
+        "url: https://example.tld/\ndb:\n  host: db\n  user: example-misskey-user\n",
+    );
+    home.on(&p)
+        .args(args)
+        .args(["fill", "--yes"])
+        .assert()
+        .code(0);
+    assert!(
+        !p.read(".config/docker.env")
+            .contains("example-misskey-pass")
+    );
+}

@@ -9,6 +9,7 @@
 //! It reads no file, no clock and no environment: all of that is passed in.
 
 pub mod classify;
+pub mod config_pairs;
 pub mod declare;
 pub mod facts;
 pub mod jwt;
@@ -433,12 +434,15 @@ pub struct Input<'a> {
     pub policy: Policy,
     /// The current time (for rotation schedules and token expiry); `check --as-of` moves it.
     pub now: jiff::Timestamp,
-    /// The other env files the project's services read (`env_file:`), decoded.
+    /// The other env files the project's services read (`env_file:`), decoded, and the
+    /// configuration files they mount.
     pub other_env_files: &'a [OtherEnvFile],
 }
 
-/// Another env file a service reads besides the live one (`env_file: .db.env`), with its
-/// values as Compose decodes them. A value kept in both files must change in both.
+/// Another file that may hold a value of the live file: an env file a service reads besides
+/// the live one (`env_file: .db.env`), its values as Compose decodes them; or a
+/// configuration file a service mounts, its `key: value` lines (see [`config_pairs`]). A
+/// value kept in both files must change in both.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OtherEnvFile {
     /// The file, as the user should see it.

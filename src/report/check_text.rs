@@ -206,7 +206,7 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
     }
     if !paired.is_empty() {
         out.push(format!(
-            "{} kept in two env files, to change in both together: {}",
+            "{} kept in two files, to change in both together: {}",
             paired.len(),
             some_names(paired.iter().map(String::as_str), 4)
         ));

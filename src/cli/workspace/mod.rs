@@ -9,7 +9,7 @@ mod others;
 
 pub use fresh::as_created_from_example;
 use fresh::env_file_in_use;
-use others::other_env_files;
+use others::{mounted_config_files, other_env_files};
 
 use super::{Error, GlobalArgs, source};
 use crate::analysis::{
@@ -331,7 +331,8 @@ fn load_once(
             other => other,
         })?;
     }
-    let others = other_env_files(&cwd, &project, &example_path);
+    let mut others = other_env_files(&cwd, &project, &example_path);
+    others.extend(mounted_config_files(&cwd, &project, &example_path));
     Ok(Workspace {
         cwd,
         project,

@@ -1,12 +1,13 @@
 //! The project's other files that may hold a value of the live file: the env files its
-//! services read besides it.
+//! services read besides it, and the configuration files they mount.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::regular_file_exists;
 use crate::analysis::OtherEnvFile;
+use crate::analysis::config_pairs::config_pairs;
 use crate::cli::source;
-use crate::compose::{Project, display_path};
+use crate::compose::{MountKind, Project, display_path, resolve_path};
 use crate::dotenv;
 
 /// The env files the services read (`env_file:`) other than the live file and the example,
@@ -42,4 +43,82 @@ pub(super) fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> 
             })
         })
         .collect()
+}
+
+/// Configuration files a service mounts from inside the project (`./config.yml:/app/…`, or
+/// a folder of them, one level deep), read for their `key: value` pairs: a password the env
+/// file gives the database and a mounted YAML gives the app (Misskey's `default.yml`) must
+/// change in both places, and `fill` changing one would lock the app out. Best effort and
+/// bounded: only files named as configuration, at most [`MAX_MOUNTED`] of them and
+/// [`MAX_MOUNTED_SIZE`] bytes each; no symbolic link is followed, so nothing outside the
+/// project is read.
+pub(super) fn mounted_config_files(
+    cwd: &Path,
+    project: &Project,
+    example: &Path,
+) -> Vec<OtherEnvFile> {
+    let root = &project.working_dir;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for mount in project.services.iter().flat_map(|s| s.volumes.iter()) {
+        let Some(source) = mount.source.as_deref() else {
+            continue;
+        };
+        if mount.kind != MountKind::Bind || source.starts_with('~') {
+            continue;
+        }
+        let path = resolve_path(root, Path::new(source));
+        if !path.starts_with(root) || path == *root {
+            continue;
+        }
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => paths.push(path),
+            Ok(m) if m.is_dir() => {
+                let Ok(entries) = std::fs::read_dir(&path) else {
+                    continue;
+                };
+                let mut inside: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| e.path())
+                    .filter(|p| is_config_name(p))
+                    .collect();
+                inside.sort();
+                inside.truncate(MAX_MOUNTED);
+                paths.extend(inside);
+            }
+            _ => {}
+        }
+    }
+    paths.retain(|p| is_config_name(p) && *p != project.env_file && p != example);
+    paths.sort();
+    paths.dedup();
+    paths.truncate(MAX_MOUNTED);
+    paths
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= MAX_MOUNTED_SIZE))
+        .filter_map(|p| {
+            let text = source::read_text(&p).ok()?;
+            let values = config_pairs(&text);
+            (!values.is_empty()).then(|| OtherEnvFile {
+                path: display_path(cwd, &p),
+                values,
+            })
+        })
+        .collect()
+}
+
+/// How many mounted configuration files are read at most.
+const MAX_MOUNTED: usize = 64;
+
+/// The largest mounted configuration file read, in bytes.
+const MAX_MOUNTED_SIZE: u64 = 256 * 1024;
+
+/// A configuration file by its extension (`.yml`, `.json`, `.toml`, `.conf` …).
+fn is_config_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "yml" | "yaml" | "json" | "toml" | "conf" | "cfg" | "ini" | "properties"
+        )
+    })
 }
