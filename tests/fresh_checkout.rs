@@ -292,3 +292,33 @@ fn a_password_a_mounted_config_file_repeats_is_left_for_the_user_to_change_in_bo
             .contains("example-misskey-pass")
     );
 }
+
+#[test]
+fn a_known_image_loading_the_live_file_from_the_folder_above_needs_its_password() {
+    // The env_file: entry is compared with the live file wherever envward runs from: with
+    // the compose file in docker/, `../.env` once never matched `.env`, so an empty
+    // POSTGRES_PASSWORD that postgres cannot start without passed unnoticed.
+    let p = TestProject::new()
+        .file(
+            "docker/compose.yml",
+            "services:\n  db:\n    image: postgres:16\n    env_file: ../.env\n",
+        )
+        .file(".env.example", "POSTGRES_USER=app\nPOSTGRES_PASSWORD=\n");
+    p.write(".env", "POSTGRES_USER=app\nPOSTGRES_PASSWORD=\n");
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let home = Home::new();
+    for args in [
+        &["-f", "docker/compose.yml"][..],
+        &["-f", "docker/compose.yml", "--env-file", ".env"][..],
+    ] {
+        let (code, json) = check_json(&home, &p, args);
+        assert_eq!(code, Some(1), "{args:?}: {json}");
+        // The template beside the live file is its example.
+        assert_eq!(json["example_file"], ".env.example", "{args:?}");
+        assert_eq!(
+            findings(&json),
+            vec![("POSTGRES_PASSWORD".to_string(), "missing".to_string())],
+            "{args:?}"
+        );
+    }
+}

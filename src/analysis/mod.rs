@@ -418,7 +418,9 @@ pub struct Input<'a> {
     pub example_path: &'a Path,
     /// The live env file, if it exists.
     pub live: Option<EnvInput<'a>>,
-    /// Where the live file is or would be.
+    /// Where the live file is or would be, as the user sees it (relative to where envward
+    /// runs, which need not be the project directory: `project.env_file` is the absolute
+    /// path, which is what `env_file:` entries are compared with).
     pub live_path: &'a Path,
     /// The compose project.
     pub project: &'a Project,

@@ -22,7 +22,7 @@ type Pairs = Map<String, Vec<(String, String)>>;
 pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<String>) {
     let mut out: Pairs = Map::default();
     let mut whole_file_images: Vec<String> = Vec::new();
-    let live_abs = input.project.working_dir.join(input.live_path);
+    let live_abs = input.project.env_file.clone();
     for service in &input.project.services {
         let Some(image) = &service.image else {
             continue;
@@ -142,7 +142,7 @@ pub(super) fn server_families<'i>(
         // Redis takes its password on the command line (`--requirepass ${PW}`).
         let on_command_line = family == "redis" && !command_line_passwords(s).is_empty();
         let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
-        let live_abs = input.project.working_dir.join(input.live_path);
+        let live_abs = input.project.env_file.clone();
         let has = on_command_line
             || s.environment.iter().any(|e| pw.contains(&e.key.as_str()))
             || (s.env_files.iter().any(|f| f.path == live_abs)

@@ -117,7 +117,7 @@ impl<'a> Gathered<'a> {
             refs.entry(r.name.as_str()).or_default().push(r);
         }
         // A live file loaded by a service's env_file goes into that container whole.
-        let live_abs = input.project.working_dir.join(input.live_path);
+        let live_abs = input.project.env_file.clone();
         let live_is_env_file = input.project.services.iter().any(|s| {
             s.env_files.iter().any(|f| {
                 f.path == live_abs

@@ -35,7 +35,7 @@ pub(super) fn service_inputs<'a>(input: &'a Input<'a>, vars: &[Var<'_>]) -> Serv
     if !knows_an_image {
         return Vec::new();
     }
-    let live_abs = input.project.working_dir.join(input.live_path);
+    let live_abs = input.project.env_file.clone();
     input
         .project
         .services

@@ -16,7 +16,7 @@ impl Rule for Missing {
         let live = cx.input.live_path.display();
         // The services that read the whole live file (`env_file:`), for variables no compose
         // entry names: they are the ones that need it.
-        let live_abs = cx.input.project.working_dir.join(cx.input.live_path);
+        let live_abs = cx.input.project.env_file.clone();
         let readers: Vec<&str> = cx
             .input
             .project

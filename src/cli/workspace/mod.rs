@@ -290,11 +290,21 @@ fn load_once(
     let example_path = match &global.example {
         Some(p) => resolve_path(&cwd, p),
         None => {
+            // In the project directory, else beside the live file when that is elsewhere
+            // (`-f docker/compose.yml --env-file .env`: the template sits with the `.env`).
+            let mut dirs = vec![project.working_dir.as_path()];
+            if let Some(dir) = project.env_file.parent()
+                && dir != project.working_dir
+            {
+                dirs.push(dir);
+            }
             let mut found = None;
-            for candidate in EXAMPLE_NAMES.iter().map(|n| project.working_dir.join(n)) {
-                if regular_file_exists(&cwd, &candidate)? {
-                    found = Some(candidate);
-                    break;
+            'search: for dir in dirs {
+                for candidate in EXAMPLE_NAMES.iter().map(|n| dir.join(n)) {
+                    if regular_file_exists(&cwd, &candidate)? {
+                        found = Some(candidate);
+                        break 'search;
+                    }
                 }
             }
             found.unwrap_or_else(|| project.working_dir.join(EXAMPLE_NAMES[0]))
