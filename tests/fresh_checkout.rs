@@ -294,6 +294,40 @@ fn a_password_a_mounted_config_file_repeats_is_left_for_the_user_to_change_in_bo
 }
 
 #[test]
+fn before_the_first_fill_check_says_the_live_file_the_services_load_is_missing() {
+    let p = docker_folder_project();
+    let home = Home::new();
+    let (code, json) = check_json(&home, &p, &["-f", "docker/docker-compose.yml"]);
+    assert_eq!(code, Some(1), "Compose would not start: {json}");
+    let file_level: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["variable"].is_null())
+        .collect();
+    assert_eq!(file_level.len(), 1, "{json}");
+    assert_eq!(file_level[0]["rule"], "missing");
+    assert_eq!(file_level[0]["file"], ".env");
+    let message = file_level[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("services app, postgres load it"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`envward fill` creates it from .env.example"),
+        "{message}"
+    );
+
+    // `required: false` lets Compose start without it: nothing to say about the file.
+    let optional = TestProject::new().file(
+        "compose.yaml",
+        "services:\n  app:\n    image: example/app:1\n    env_file:\n      - path: .env\n        required: false\n",
+    );
+    let (code, json) = check_json(&home, &optional, &[]);
+    assert_eq!((code, findings(&json)), (Some(0), Vec::new()), "{json}");
+}
+
+#[test]
 fn a_known_image_loading_the_live_file_from_the_folder_above_needs_its_password() {
     // The env_file: entry is compared with the live file wherever envward runs from: with
     // the compose file in docker/, `../.env` once never matched `.env`, so an empty

@@ -3,6 +3,7 @@
 use super::{Rule, RuleId, about, services_of};
 use crate::analysis::facts::{Context, Verdict};
 use crate::analysis::{Finding, Severity};
+use crate::position::Position;
 
 /// See the module docs.
 pub struct Missing;
@@ -25,6 +26,38 @@ impl Rule for Missing {
             .filter(|s| s.env_files.iter().any(|f| f.path == live_abs))
             .map(|s| s.name.as_str())
             .collect();
+        // No live file at all, and a service loads it without `required: false`: Compose
+        // refuses to start ("env file not found"), whatever the variables say.
+        let requiring: Vec<&str> = cx
+            .input
+            .project
+            .services
+            .iter()
+            .filter(|s| s.env_files.iter().any(|f| f.path == live_abs && f.required))
+            .map(|s| s.name.as_str())
+            .collect();
+        if cx.input.live.is_none() && !requiring.is_empty() {
+            let s = if requiring.len() == 1 { "" } else { "s" };
+            let fix = if cx.input.example.is_some() {
+                format!(
+                    "; `envward fill` creates it from {}",
+                    cx.input.example_path.display()
+                )
+            } else {
+                String::new()
+            };
+            out.push(Finding {
+                rule: self.id(),
+                severity: Severity::Error,
+                variable: None,
+                file: cx.input.live_path.to_path_buf(),
+                position: Position { line: 1, column: 1 },
+                message: format!(
+                    "{live} does not exist, and service{s} {} load it (env_file:), so Compose will not start them{fix}",
+                    requiring.join(", ")
+                ),
+            });
+        }
         for var in cx.vars.iter().filter(|v| v.verdict == Verdict::Missing) {
             let who = services_of(var);
             let needed = if !who.is_empty() {
