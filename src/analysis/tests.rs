@@ -587,3 +587,36 @@ fn a_stand_in_in_square_brackets_is_not_a_json_document() {
     assert_eq!(class(&inv, "GOOGLE_SERVICE_ACCOUNT_KEY"), Class::External);
     assert_eq!(class(&inv, "ALLOWED_HOSTS"), Class::Config);
 }
+
+#[test]
+fn a_storage_vendors_bucket_credentials_are_off_with_local_storage_but_not_its_other_tokens() {
+    // Postiz: STORAGE_PROVIDER="local" turns Cloudflare R2 off; its keys were still errors.
+    let example = "STORAGE_PROVIDER=local\nCLOUDFLARE_ACCOUNT_ID=your-account-id\nCLOUDFLARE_ACCESS_KEY=your-access-key\nCLOUDFLARE_SECRET_ACCESS_KEY=your-secret-access-key\nCLOUDFLARE_BUCKETNAME=your-bucket-name\nCLOUDFLARE_API_TOKEN=your-api-token\n";
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .example(example)
+        .live(example)
+        .run();
+    for name in [
+        "CLOUDFLARE_ACCOUNT_ID",
+        "CLOUDFLARE_ACCESS_KEY",
+        "CLOUDFLARE_SECRET_ACCESS_KEY",
+        "CLOUDFLARE_BUCKETNAME",
+    ] {
+        assert!(inv.get(name).unwrap().findings.is_empty(), "{name}");
+    }
+    // A DNS or tunnel token of the same vendor is not storage.
+    assert_eq!(status(&inv, "CLOUDFLARE_API_TOKEN"), Status::Placeholder);
+
+    // With R2 chosen, its keys are the user's to set.
+    let chosen = example.replace("STORAGE_PROVIDER=local", "STORAGE_PROVIDER=cloudflare");
+    let inv = Fixture::new()
+        .compose(LOADS_ENV)
+        .example(&chosen)
+        .live(&chosen)
+        .run();
+    assert_eq!(
+        status(&inv, "CLOUDFLARE_SECRET_ACCESS_KEY"),
+        Status::Placeholder
+    );
+}

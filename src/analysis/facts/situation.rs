@@ -130,7 +130,7 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
                 .collect();
             v.switched_off = off.iter().any(|(prefix, family)| {
                 v.name.starts_with(prefix.as_str())
-                    && words.iter().any(|w| family.contains(&w.as_str()))
+                    && super::switches::credential_of(family, &words)
             });
         }
     }

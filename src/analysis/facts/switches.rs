@@ -23,6 +23,34 @@ const STORAGE_WORDS: &[&str] = &[
 ];
 const MAIL_WORDS: &[&str] = &["SMTP", "MAIL", "EMAIL", "MAILER"];
 
+/// Vendors whose object storage is named after the vendor, not the service
+/// (`CLOUDFLARE_ACCESS_KEY` for R2): their words scope a storage switch only together with
+/// a word of a bucket's credentials, since the same vendor also issues DNS and tunnel
+/// tokens that local storage does not switch off.
+const STORAGE_VENDORS: &[&str] = &[
+    "CLOUDFLARE",
+    "DIGITALOCEAN",
+    "BACKBLAZE",
+    "SCALEWAY",
+    "LINODE",
+];
+const BUCKET_WORDS: &[&str] = &[
+    "ACCESS",
+    "BUCKET",
+    "BUCKETNAME",
+    "ACCOUNT",
+    "ENDPOINT",
+    "REGION",
+];
+
+/// Whether a name of these `words` is a credential of the integration `family` (one of the
+/// word lists [`switched_off_scopes`] gives): it has one of its words, or, for storage, a
+/// storage vendor's word and a bucket credential's.
+pub(super) fn credential_of(family: &[&str], words: &[String]) -> bool {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    has(family) || (family == STORAGE_WORDS && has(STORAGE_VENDORS) && has(BUCKET_WORDS))
+}
+
 /// Integrations the template switches off: `(name prefix, credential words)` for every
 /// storage selector set to local storage and every mail selector set to a console or log
 /// backend. The prefix scopes it (`PLUGIN_STORAGE_TYPE` governs `PLUGIN_AWS_…`).
