@@ -23,7 +23,17 @@ impl Rule for Weak {
                     .kind
                     .map_or_else(|| "secret".to_string(), |k| k.to_string());
                 let reasons: Vec<String> = weaknesses.iter().map(ToString::to_string).collect();
-                let message = format!("{} is a weak {kind}: {}", var.name, reasons.join("; "));
+                // A URL is judged by the password inside it: the reasons (its length …) are
+                // the password's, not the URL's.
+                let message = if var.url_credentials {
+                    format!(
+                        "the password in {} is weak: {}",
+                        var.name,
+                        reasons.join("; ")
+                    )
+                } else {
+                    format!("{} is a weak {kind}: {}", var.name, reasons.join("; "))
+                };
                 out.push(about(
                     self.id(),
                     weak_severity(cx),
@@ -57,6 +67,29 @@ mod tests {
             let inv = Fixture::new().live(live).run();
             assert_eq!(vars_of(&inv, RuleId::Weak), want, "{live:?}");
         }
+    }
+
+    #[test]
+    fn a_url_is_reported_by_the_password_inside_it() {
+        // "DATABASE_URL is a weak secret: 7 characters" read as the URL's length.
+        let inv = Fixture::new()
+            .live(
+                "DATABASE_URL=postgresql://postgres:typebot@db:5432/typebot
+",
+            )
+            .run();
+        let f = inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Weak)
+            .unwrap();
+        assert!(
+            f.message
+                .starts_with("the password in DATABASE_URL is weak: "),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("7 characters"), "{}", f.message);
     }
 
     #[test]
