@@ -158,12 +158,22 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         })
         .map(|v| v.name.as_str())
         .collect();
+    // A URL that carries a password fill generates is rewritten with it: not the user's.
+    let rewritten = |name: &str| {
+        inv.relations
+            .urls
+            .iter()
+            .any(|u| u.url == name && fixable.contains(&u.password_of.as_str()))
+    };
     let yours: Vec<&str> = inv
         .variables
         .iter()
         .filter(|v| {
             (v.class == Class::Config && v.status != Status::Ok && v.status != Status::Unused)
-                || (v.class == Class::Secret && v.kind.is_none() && v.status != Status::Ok)
+                || (v.class == Class::Secret
+                    && v.kind.is_none()
+                    && v.status != Status::Ok
+                    && !rewritten(&v.name))
         })
         .map(|v| v.name.as_str())
         .collect();
@@ -449,5 +459,30 @@ mod tests {
             head.contains("; no example;") && !head.contains(".example"),
             "{head}"
         );
+    }
+}
+
+#[cfg(test)]
+mod next_step_tests {
+    use super::*;
+    use crate::analysis::testkit::Fixture;
+
+    #[test]
+    fn a_url_fill_rewrites_with_a_new_password_is_not_left_to_the_user() {
+        // OpenProject: fill rewrites DATABASE_URL with the POSTGRES_PASSWORD it generates,
+        // yet the last line told the user to choose the URL themselves.
+        let inv = Fixture::new()
+            .compose("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-p4ssw0rd}\n  web:\n    image: openproject/openproject:14\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n")
+            .example("DATABASE_URL=postgres://postgres:p4ssw0rd@db/openproject\n")
+            .live("DATABASE_URL=postgres://postgres:p4ssw0rd@db/openproject\n")
+            .run();
+        let steps = next_steps(&inv);
+        assert!(
+            inv.relations.urls.iter().any(|u| u.url == "DATABASE_URL"),
+            "{:?}",
+            inv.relations
+        );
+        assert!(steps.iter().any(|s| s.contains("fixable")), "{steps:?}");
+        assert!(!steps.iter().any(|s| s.contains("you choose")), "{steps:?}");
     }
 }
