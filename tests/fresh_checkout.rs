@@ -356,3 +356,41 @@ fn a_known_image_loading_the_live_file_from_the_folder_above_needs_its_password(
         );
     }
 }
+
+#[test]
+fn a_service_loading_the_default_env_keeps_it_the_live_file() {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app\n    env_file: [.env, app.env]\n",
+        )
+        .file("app.env", "APP_PASSWORD=changeme\n");
+    let home = Home::new();
+    let (_, json) = check_json(&home, &p, &[]);
+    assert_eq!(json["env_file"], ".env", "{json}");
+}
+
+#[test]
+fn a_mounted_folder_that_links_out_of_the_project_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("app.yml"), "pass: example-app-pass\n").unwrap();
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app\n    env_file: .env\n    volumes:\n      - ./linked/conf:/conf\n",
+        )
+        .file(".env.example", "APP_DB_PASSWORD=example-app-pass\n");
+    std::os::unix::fs::symlink(outside.path(), p.join("linked")).unwrap();
+    std::fs::create_dir(outside.path().join("conf")).unwrap();
+    std::fs::write(
+        outside.path().join("conf/app.yml"),
+        "pass: example-app-pass\n",
+    )
+    .unwrap();
+    p.write(".env", "APP_DB_PASSWORD=example-app-pass\n");
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let home = Home::new();
+    // Not pinned to a file outside the project: fill replaces the sample.
+    home.on(&p).args(["fill", "--yes"]).assert().code(0);
+    assert!(!p.read(".env").contains("example-app-pass"));
+}

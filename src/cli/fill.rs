@@ -40,7 +40,7 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     };
     let knowledge = Knowledge::builtin()?;
     // On a fresh checkout the live file will be the example's copy: judged as that copy.
-    let created = workspace::as_created_from_example(global, &ws)?;
+    let created = workspace::as_created_from_example(global, &ws);
     let judged = created.as_ref().unwrap_or(&ws);
     let inv = judged.analyze(&knowledge, ws.policy(global.policy));
     let mut rng = generate::os_rng();

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{EXAMPLE_NAMES, EnvFile, Workspace, regular_file_exists};
-use crate::cli::{Error, GlobalArgs, source};
+use crate::cli::{GlobalArgs, source};
 use crate::compose;
 use crate::store::read::Snapshot;
 
@@ -13,12 +13,9 @@ use crate::store::read::Snapshot;
 /// replaces the stand-ins the example carries rather than copying them in. The live file's
 /// snapshot stays "absent", so a save still refuses if the file appears meanwhile.
 /// `None` when the live file exists or there is no example to copy.
-pub fn as_created_from_example(
-    global: &GlobalArgs,
-    ws: &Workspace,
-) -> Result<Option<Workspace>, Error> {
+pub fn as_created_from_example(global: &GlobalArgs, ws: &Workspace) -> Option<Workspace> {
     let (None, Some(example)) = (&ws.live, &ws.example) else {
-        return Ok(None);
+        return None;
     };
     let live = ws.project.env_file.clone();
     let options = compose::Options {
@@ -28,19 +25,23 @@ pub fn as_created_from_example(
         os_env: ws.os_env.clone(),
         tolerate_env_errors: true,
     };
-    let mut project = compose::load(
+    // Loading can only fail here where the example's values make the compose files
+    // unreadable; then fill plans on the project as it is, as before.
+    let Ok(mut project) = compose::load(
         &options,
         &source::Preread {
             path: &live,
             text: &example.text,
             rest: &source::FsSource,
         },
-    )?;
+    ) else {
+        return None;
+    };
     let (document, errors) = project
         .env_parsed
         .take()
         .unwrap_or_else(|| (example.document.clone(), example.errors.clone()));
-    Ok(Some(Workspace {
+    Some(Workspace {
         project,
         live: Some(EnvFile {
             display: ws.display(&live),
@@ -51,7 +52,7 @@ pub fn as_created_from_example(
             snapshot: Snapshot::absent(),
         }),
         ..ws.clone()
-    }))
+    })
 }
 
 /// The env file to take as the live file when the user named none and the project
@@ -70,14 +71,19 @@ pub(super) fn env_file_in_use(
     {
         return None;
     }
-    let mut loaded = ws
+    let loaded: Vec<&std::path::Path> = ws
         .project
         .services
         .iter()
         .flat_map(|s| s.env_files.iter())
         .filter(|f| !f.raw)
         .map(|f| f.path.as_path())
-        .filter(|p| *p != ws.project.env_file);
+        .collect();
+    // A service that loads the default `.env` itself makes it the live file, present or not.
+    if loaded.contains(&ws.project.env_file.as_path()) {
+        return None;
+    }
+    let mut loaded = loaded.into_iter();
     let first = loaded.next()?;
     if loaded.any(|p| p != first) {
         return None;

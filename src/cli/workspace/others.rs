@@ -58,16 +58,25 @@ pub(super) fn mounted_config_files(
     example: &Path,
 ) -> Vec<OtherEnvFile> {
     let root = &project.working_dir;
+    // Where the project really is, so a folder reached through a linked parent is seen to
+    // be outside it.
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+    let mut sources: Vec<PathBuf> = project
+        .services
+        .iter()
+        .flat_map(|s| s.volumes.iter())
+        .filter(|m| m.kind == MountKind::Bind)
+        .filter_map(|m| m.source.as_deref())
+        .filter(|s| !s.starts_with('~'))
+        .map(|s| resolve_path(root, Path::new(s)))
+        .filter(|p| p.starts_with(root) && p != root)
+        .collect();
+    // Many services mounting one folder read it once.
+    sources.sort();
+    sources.dedup();
     let mut paths: Vec<PathBuf> = Vec::new();
-    for mount in project.services.iter().flat_map(|s| s.volumes.iter()) {
-        let Some(source) = mount.source.as_deref() else {
-            continue;
-        };
-        if mount.kind != MountKind::Bind || source.starts_with('~') {
-            continue;
-        }
-        let path = resolve_path(root, Path::new(source));
-        if !path.starts_with(root) || path == *root {
+    for path in sources {
+        if !std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(&real_root)) {
             continue;
         }
         match std::fs::symlink_metadata(&path) {
