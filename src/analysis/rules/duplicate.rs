@@ -13,7 +13,15 @@ impl Rule for Duplicate {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for file in [cx.input.live, cx.input.example].into_iter().flatten() {
+        // A key the live file repeats is reported there, where the user edits: the same
+        // repetition in the example it was copied from would only say it twice.
+        let mut in_live: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        for (i, file) in [cx.input.live, cx.input.example]
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.map(|f| (i, f)))
+        {
+            let is_live = i == 0;
             let mut first: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
             for entry in file.document.entries() {
                 let line = entry.position().line;
@@ -21,6 +29,7 @@ impl Rule for Duplicate {
                     None => {
                         first.insert(entry.key(), line);
                     }
+                    Some(_) if !is_live && in_live.contains(entry.key()) => {}
                     Some(first_line) => out.push(Finding {
                         rule: self.id(),
                         severity: Severity::Warning,
@@ -32,6 +41,9 @@ impl Rule for Duplicate {
                             entry.key()
                         ),
                     }),
+                }
+                if is_live && first.get(entry.key()).is_some_and(|&l| l != line) {
+                    in_live.insert(entry.key());
                 }
             }
         }
@@ -54,5 +66,28 @@ mod tests {
             let inv = Fixture::new().live(live).run();
             assert_eq!(lines_of(&inv, RuleId::Duplicate), want, "{live:?}");
         }
+    }
+
+    #[test]
+    fn a_repetition_copied_from_the_example_is_reported_once_in_the_live_file() {
+        // Postiz's template defines APPLE_TEAM_ID twice; after `cp` it was reported twice.
+        let text = "APPLE_TEAM_ID=\nA=1\nAPPLE_TEAM_ID=\n";
+        let inv = Fixture::new().example(text).live(text).run();
+        let found: Vec<_> = inv
+            .findings
+            .iter()
+            .filter(|f| f.rule == RuleId::Duplicate)
+            .map(|f| (f.file.display().to_string(), f.position.line))
+            .collect();
+        assert_eq!(found, [(".env".to_string(), 3)]);
+        // A repetition only the example has is still the example's to report.
+        let inv = Fixture::new().example(text).live("APPLE_TEAM_ID=x\n").run();
+        let found: Vec<_> = inv
+            .findings
+            .iter()
+            .filter(|f| f.rule == RuleId::Duplicate)
+            .map(|f| (f.file.display().to_string(), f.position.line))
+            .collect();
+        assert_eq!(found, [(".env.example".to_string(), 3)]);
     }
 }
