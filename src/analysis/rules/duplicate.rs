@@ -16,12 +16,10 @@ impl Rule for Duplicate {
         // A key the live file repeats is reported there, where the user edits: the same
         // repetition in the example it was copied from would only say it twice.
         let mut in_live: foldhash::HashSet<&str> = foldhash::HashSet::default();
-        for (i, file) in [cx.input.live, cx.input.example]
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, f)| f.map(|f| (i, f)))
-        {
-            let is_live = i == 0;
+        for (file, is_live) in [(cx.input.live, true), (cx.input.example, false)] {
+            let Some(file) = file else {
+                continue;
+            };
             let mut first: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
             for entry in file.document.entries() {
                 let line = entry.position().line;
@@ -72,22 +70,23 @@ mod tests {
     fn a_repetition_copied_from_the_example_is_reported_once_in_the_live_file() {
         // Postiz's template defines APPLE_TEAM_ID twice; after `cp` it was reported twice.
         let text = "APPLE_TEAM_ID=\nA=1\nAPPLE_TEAM_ID=\n";
-        let inv = Fixture::new().example(text).live(text).run();
-        let found: Vec<_> = inv
-            .findings
-            .iter()
-            .filter(|f| f.rule == RuleId::Duplicate)
-            .map(|f| (f.file.display().to_string(), f.position.line))
-            .collect();
-        assert_eq!(found, [(".env".to_string(), 3)]);
+        // (file, line) of each duplicate finding when the example is `text`.
+        let found = |live: &str| -> Vec<(String, usize)> {
+            Fixture::new()
+                .example(text)
+                .live(live)
+                .run()
+                .findings
+                .iter()
+                .filter(|f| f.rule == RuleId::Duplicate)
+                .map(|f| (f.file.display().to_string(), f.position.line))
+                .collect()
+        };
+        assert_eq!(found(text), [(".env".to_string(), 3)]);
         // A repetition only the example has is still the example's to report.
-        let inv = Fixture::new().example(text).live("APPLE_TEAM_ID=x\n").run();
-        let found: Vec<_> = inv
-            .findings
-            .iter()
-            .filter(|f| f.rule == RuleId::Duplicate)
-            .map(|f| (f.file.display().to_string(), f.position.line))
-            .collect();
-        assert_eq!(found, [(".env.example".to_string(), 3)]);
+        assert_eq!(
+            found("APPLE_TEAM_ID=x\n"),
+            [(".env.example".to_string(), 3)]
+        );
     }
 }

@@ -17,23 +17,23 @@ impl Rule for Missing {
         let live = cx.input.live_path.display();
         // The services that read the whole live file (`env_file:`), for variables no compose
         // entry names: they are the ones that need it.
-        let live_abs = cx.input.project.env_file.clone();
-        let readers: Vec<&str> = cx
-            .input
-            .project
-            .services
+        let live_abs = &cx.input.project.env_file;
+        let loads = |s: &&crate::compose::Service, required: bool| {
+            s.env_files
+                .iter()
+                .any(|f| f.path == *live_abs && (f.required || !required))
+        };
+        let services = &cx.input.project.services;
+        let readers: Vec<&str> = services
             .iter()
-            .filter(|s| s.env_files.iter().any(|f| f.path == live_abs))
+            .filter(|s| loads(s, false))
             .map(|s| s.name.as_str())
             .collect();
         // No live file at all, and a service loads it without `required: false`: Compose
         // refuses to start ("env file not found"), whatever the variables say.
-        let requiring: Vec<&str> = cx
-            .input
-            .project
-            .services
+        let requiring: Vec<&str> = services
             .iter()
-            .filter(|s| s.env_files.iter().any(|f| f.path == live_abs && f.required))
+            .filter(|s| loads(s, true))
             .map(|s| s.name.as_str())
             .collect();
         if cx.input.live.is_none() && !requiring.is_empty() {
