@@ -350,6 +350,12 @@ impl Budget {
         }
     }
 
+    /// Whether nothing is left: every later evaluation that produces a byte fails, so a
+    /// caller need not hand it a value's full text to learn that.
+    pub fn is_exhausted(&self) -> bool {
+        self.left == 0
+    }
+
     fn spend(&mut self, bytes: usize, offset: usize) -> Result<(), TemplateError> {
         match self.left.checked_sub(bytes) {
             Some(left) => {

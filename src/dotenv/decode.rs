@@ -125,6 +125,19 @@ impl Entry {
     }
 }
 
+/// An earlier value, as a lookup hands it to the next statement. Once the file's budget is
+/// spent, any use that writes a value out fails and the other uses only ask whether it is
+/// set and non-empty: a one-byte stand-in answers both alike, where copying a value of up to
+/// the whole budget for each of thousands of later statements made a file of doubling
+/// values quadratic.
+fn earlier(value: &str, exhausted: bool) -> String {
+    if exhausted && !value.is_empty() {
+        "\0".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 impl Document {
     /// The expansion budget of one resolve: all values of the file together (see
     /// [`interpolate::default_budget`]).
@@ -145,7 +158,10 @@ impl Document {
         let mut out: Vec<Binding> = Vec::new();
         let mut budget = self.budget();
         for entry in self.entries() {
-            let lookup = |k: &str| env(k).or_else(|| seen.get(k).map(|&i| out[i].value.clone()));
+            let exhausted = budget.is_exhausted();
+            let lookup = |k: &str| {
+                env(k).or_else(|| seen.get(k).map(|&i| earlier(&out[i].value, exhausted)))
+            };
             if let Some(value) = entry.decode(&lookup, &mut budget)? {
                 seen.insert(&entry.key, out.len());
                 out.push(Binding {
@@ -177,7 +193,10 @@ impl Document {
         let mut errors = Vec::new();
         let mut budget = self.budget();
         for entry in self.entries() {
-            let lookup = |k: &str| env(k).or_else(|| seen.get(k).map(|&i| out[i].value.clone()));
+            let exhausted = budget.is_exhausted();
+            let lookup = |k: &str| {
+                env(k).or_else(|| seen.get(k).map(|&i| earlier(&out[i].value, exhausted)))
+            };
             match entry.decode(&lookup, &mut budget) {
                 Ok(Some(value)) => {
                     seen.insert(&entry.key, out.len());
@@ -222,6 +241,39 @@ mod tests {
         assert_eq!(expand_escapes(r"\0400"), r"\400");
         assert_eq!(expand_escapes(r"\c\x07\'"), r"\c\x07\'");
         assert_eq!(expand_escapes("\\\\n"), "\\n");
+    }
+
+    #[test]
+    fn statements_after_the_budget_is_spent_read_earlier_values_as_before() {
+        // Past the budget a lookup hands over a stand-in, not the value: every answer must
+        // still be the one the value itself gives (set, empty or not, too large to write).
+        let mut text = "A=${A:-x}${A:-y}\n".repeat(26);
+        text.push_str("EMPTY=\nALT=${A:+}\nALT_EMPTY=${EMPTY:+}\nREQ=${A:?gone}\n");
+        text.push_str("DEF=${A:-}\nMISSING=${EMPTY:?needed}\nPLAIN=kept\n");
+        let doc = super::super::parse(&text).unwrap();
+        let (bindings, errors) = doc.resolve_collecting(&|_: &str| None);
+        let value = |k: &str| {
+            bindings
+                .iter()
+                .rev()
+                .find(|b| b.key == k)
+                .map(|b| b.value.as_str())
+        };
+        assert_eq!(value("ALT"), Some(""));
+        assert_eq!(value("ALT_EMPTY"), Some(""));
+        assert_eq!(value("EMPTY"), Some(""));
+        // The budget is the whole file's: even a plain value no longer fits.
+        assert_eq!(value("PLAIN"), None);
+        assert_eq!(value("REQ"), None);
+        assert_eq!(value("DEF"), None);
+        // Every later statement that writes a byte fails on size, as with the real value
+        // (MISSING's message is written too); the stand-in never shows.
+        assert!(errors.iter().all(|e| matches!(
+            e.kind,
+            ParseErrorKind::Template(interpolate::TemplateError::TooLarge { .. })
+        )));
+        assert_eq!(value("MISSING"), None);
+        assert!(bindings.iter().all(|b| !b.value.contains('\0')));
     }
 
     #[test]
