@@ -70,6 +70,119 @@ fn a_client_password_for_the_projects_own_server_joins_its_group() {
 }
 
 #[test]
+fn a_key_named_for_what_it_encrypts_or_signs_is_not_a_database_login() {
+    // Tracecat: `TRACECAT__DB_ENCRYPTION_KEY` encrypts secrets stored in the database (a
+    // Fernet key); tied to the postgres password, `fill` copied the password into it and the
+    // app refused to start.
+    let compose = "services:\n  postgres_db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${TRACECAT__POSTGRES_PASSWORD}\n  api:\n    image: ghcr.io/tracecathq/tracecat\n    environment:\n      TRACECAT__DB_ENCRYPTION_KEY: ${TRACECAT__DB_ENCRYPTION_KEY}\n      TRACECAT__DB_SIGNING_SECRET: ${TRACECAT__DB_SIGNING_SECRET}\n      TRACECAT__DB_PASSWORD: ${TRACECAT__POSTGRES_PASSWORD}\n      TRACECAT__DB_URI: postgresql+psycopg://postgres:${TRACECAT__POSTGRES_PASSWORD}@postgres_db:5432/postgres\n";
+    let example = "TRACECAT__POSTGRES_PASSWORD=postgres\n# Can be generated using `python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"`\nTRACECAT__DB_ENCRYPTION_KEY=your-tracecat-db-fernet-key\nTRACECAT__DB_SIGNING_SECRET=changeme\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    for key in ["TRACECAT__DB_ENCRYPTION_KEY", "TRACECAT__DB_SIGNING_SECRET"] {
+        assert!(
+            !inv.relations.same("TRACECAT__POSTGRES_PASSWORD", key),
+            "{key} is not the database password"
+        );
+    }
+    let key = inv
+        .variables
+        .iter()
+        .find(|v| v.name == "TRACECAT__DB_ENCRYPTION_KEY")
+        .unwrap();
+    assert_eq!(key.kind, Some(crate::generate::Kind::Fernet));
+}
+
+#[test]
+fn a_key_whose_sample_is_a_number_is_an_identifier_not_a_credential() {
+    // Leantime: `LEAN_LDAP_DEFAULT_ROLE_KEY = 20;` is the role new LDAP users get. Read as a
+    // provider's key, "still the example's public value" kept CI red for good.
+    let example = "LEAN_LDAP_DEFAULT_ROLE_KEY = 20;\nSTRIPE_API_KEY=12345\nDB_PASSWORD=123456\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(class(&inv, "LEAN_LDAP_DEFAULT_ROLE_KEY"), Class::Config);
+    assert!(
+        !inv.findings
+            .iter()
+            .any(|f| f.variable.as_deref() == Some("LEAN_LDAP_DEFAULT_ROLE_KEY"))
+    );
+    // A name that says credential in another word is still one, whatever its sample.
+    assert_ne!(class(&inv, "STRIPE_API_KEY"), Class::Config);
+    assert_eq!(class(&inv, "DB_PASSWORD"), Class::Secret);
+}
+
+#[test]
+fn a_root_password_sharing_the_users_stand_in_is_not_tied_to_it() {
+    // Leantime: root, the MySQL user and the app's copy all ship `changeme123`; only the
+    // user's two are one password (the comment says so). Tied to them, `fill` made the root
+    // password the app's.
+    let compose = "services:\n  db:\n    image: mysql:8.4\n    env_file: ./.env\n  app:\n    image: leantime/leantime\n    env_file: ./.env\n";
+    let example = "MYSQL_ROOT_PASSWORD = 'changeme123'\nMYSQL_PASSWORD = 'changeme123'\nLEAN_DB_HOST = 'db'\nLEAN_DB_PASSWORD = 'changeme123'   # Database password (needs to be the same as MYSQL_PASSWORD)\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(inv.relations.same("MYSQL_PASSWORD", "LEAN_DB_PASSWORD"));
+    assert!(!inv.relations.same("MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"));
+    assert!(
+        !inv.relations
+            .same("MYSQL_ROOT_PASSWORD", "LEAN_DB_PASSWORD")
+    );
+}
+
+#[test]
+fn a_key_a_container_reads_as_its_own_secret_is_generatable() {
+    // Seafile passes `JWT_PRIVATE_KEY` to its AI service as `SEAFILE_AI_SECRET_KEY`: a shared
+    // random string, not a key pair. Read as a provider's key it was left empty, and compose
+    // refused to start (`${JWT_PRIVATE_KEY:?…}`).
+    let compose = "services:\n  seafile:\n    image: seafileltd/seafile-mc:13.0-latest\n    environment:\n      - JWT_PRIVATE_KEY=${JWT_PRIVATE_KEY:?Variable is not set or empty}\n  seafile-ai:\n    image: seafileltd/seafile-ai:latest\n    environment:\n      - SEAFILE_AI_SECRET_KEY=${JWT_PRIVATE_KEY:?Variable is not set or empty}\n  api:\n    image: x\n    environment:\n      - GITHUB_PRIVATE_KEY=${GITHUB_PRIVATE_KEY}\n      - APP_SECRET_KEY=${GITHUB_PRIVATE_KEY}\n      - SIGNING_PRIVATE_KEY=${SIGNING_PRIVATE_KEY}\n";
+    let example = "JWT_PRIVATE_KEY=\nGITHUB_PRIVATE_KEY=\nSIGNING_PRIVATE_KEY=\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(class(&inv, "JWT_PRIVATE_KEY"), Class::Secret);
+    assert_eq!(status(&inv, "JWT_PRIVATE_KEY"), Status::Missing);
+    // A provider's key stays the provider's, and a key no container reads otherwise stays
+    // what its name says.
+    assert_eq!(class(&inv, "GITHUB_PRIVATE_KEY"), Class::External);
+    assert_eq!(class(&inv, "SIGNING_PRIVATE_KEY"), Class::External);
+}
+
+#[test]
+fn an_example_host_in_a_setting_that_reaches_no_container_is_not_flagged() {
+    // solidtime: `APP_DOMAIN=your-domain.com` in `.env` is read only by a Traefik example
+    // the project does not run; its services get `laravel.env`, not `.env`.
+    let example = "APP_DOMAIN=your-domain.com\nAPP_URL=https://example.com\n";
+    let plain = "services:\n  app:\n    image: x\n    env_file: laravel.env\n    environment:\n      APP_URL: ${APP_URL}\n";
+    let inv = Fixture::new()
+        .compose(plain)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(status(&inv, "APP_DOMAIN"), Status::Ok);
+    assert_eq!(status(&inv, "APP_URL"), Status::Placeholder);
+    // The file goes into a container whole: a bind mount of its folder, a build from it, an
+    // env_file of it.
+    for service in [
+        "    volumes:\n      - ./:/app\n",
+        "    build: .\n",
+        "    env_file: .env\n",
+    ] {
+        let compose = format!("services:\n  web:\n    image: y\n{service}");
+        let inv = Fixture::new()
+            .compose(&compose)
+            .example(example)
+            .live(example)
+            .run();
+        assert_eq!(status(&inv, "APP_DOMAIN"), Status::Placeholder, "{service}");
+    }
+}
+
+#[test]
 fn a_provider_credential_is_never_a_client_of_a_local_server() {
     let compose = "services:\n  search:\n    image: getmeili/meilisearch\n    environment:\n      MEILI_MASTER_KEY: ${MEILI_MASTER_KEY}\n  app:\n    image: x\n    environment:\n      AZURE_AI_SEARCH_API_KEY: ${AZURE_AI_SEARCH_API_KEY}\n";
     let example = "MEILI_MASTER_KEY=\nAZURE_AI_SEARCH_API_KEY=\n";
@@ -257,6 +370,18 @@ fn credentials_of_a_switched_off_integration_are_not_flagged() {
     let inv = Fixture::new().example(example).live(example).run();
     assert_eq!(status(&inv, "AWS_SECRET_ACCESS_KEY"), Status::Ok);
     assert_eq!(status(&inv, "EMAIL_HOST_PASSWORD"), Status::Ok);
+}
+
+#[test]
+fn provider_keys_of_a_feature_switched_off_by_name_are_not_flagged() {
+    // Seafile: `ENABLE_SEAFILE_AI=false` above `SEAFILE_AI_LLM_KEY= # your llm key` (Compose
+    // reads the comment as the value). `fill` wrote a random password there.
+    let example = "ENABLE_SEAFILE_AI=false\nSEAFILE_AI_LLM_KEY= # your llm key\nOIDC_ENABLED=true\nOIDC_CLIENT_SECRET=your-client-secret\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(class(&inv, "SEAFILE_AI_LLM_KEY"), Class::External);
+    assert_eq!(status(&inv, "SEAFILE_AI_LLM_KEY"), Status::Ok);
+    // A feature switched on keeps its keys judged.
+    assert_eq!(status(&inv, "OIDC_CLIENT_SECRET"), Status::Placeholder);
 }
 
 #[test]

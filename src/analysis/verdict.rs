@@ -240,7 +240,7 @@ pub fn judge(
     // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
     let mut placeholder = if sensitive {
         k.placeholder(&judged, true)
-    } else if is_host_setting(&var.name) || is_provider_identifier(k, &var.name) {
+    } else if var.reaches && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name)) {
         k.placeholder(&judged, false).or_else(|| {
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())

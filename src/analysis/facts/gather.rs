@@ -124,6 +124,7 @@ impl<'a> Gathered<'a> {
                     || display_path(&input.project.working_dir, &f.path) == input.live_path
             })
         });
+        let whole_file_reaches = live_is_env_file || live_reaches_containers(input, &live_abs);
         let uri_refs: Set<String> = example
             .values()
             .chain(live.values())
@@ -226,6 +227,8 @@ impl<'a> Gathered<'a> {
                             .unwrap_or(crate::analysis::shape::UriPart::UserInfo),
                     );
                 }
+                let reaches =
+                    !my_refs.is_empty() || whole_file_reaches || value_refs.contains(&name);
                 used.push(
                     !my_refs.is_empty()
                         || example_entry.is_some()
@@ -265,6 +268,7 @@ impl<'a> Gathered<'a> {
                     shadowed: false,
                     passwordless_server: false,
                     switched_off: false,
+                    reaches,
                     strength_bits: None,
                     verdict: Verdict::Ok,
                     // The effective value of a setting the env file leaves to compose; never a
@@ -297,4 +301,30 @@ impl<'a> Gathered<'a> {
             example_interpolation_errors,
         }
     }
+}
+
+/// Whether the live file can reach a container other than through compose references: the
+/// project has no services to say (a bare env file is judged whole), or a service
+/// bind-mounts it or a folder holding it, or builds an image from such a folder (a build
+/// may copy it in).
+fn live_reaches_containers(input: &Input<'_>, live: &std::path::Path) -> bool {
+    let project = &input.project;
+    let holds_live = |dir: &std::path::Path| live.starts_with(dir);
+    project.services.is_empty()
+        || project.services.iter().any(|s| {
+            s.volumes.iter().any(|m| {
+                m.kind == crate::compose::MountKind::Bind
+                    && m.source.as_deref().is_some_and(|src| {
+                        // A home-relative source cannot be resolved here: count it.
+                        src.starts_with('~')
+                            || holds_live(&crate::compose::resolve_path(
+                                &project.working_dir,
+                                src.as_ref(),
+                            ))
+                    })
+            }) || s
+                .build
+                .as_ref()
+                .is_some_and(|b| b.path.as_deref().is_some_and(holds_live))
+        })
 }

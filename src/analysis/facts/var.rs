@@ -62,6 +62,10 @@ pub struct Var<'a> {
     /// A provider credential of an integration the template switches off
     /// (`FILE_STORAGE=local` for S3 keys, `EMAIL_BACKEND=console` for SMTP ones).
     pub switched_off: bool,
+    /// Its value can reach a container: compose references it, another variable's value
+    /// does, or the live file goes into a container whole (`env_file:`, a bind mount, a
+    /// build context). An example host in a setting that reaches none is harmless.
+    pub reaches: bool,
     /// Strength of the judged value, when judged.
     pub strength_bits: Option<f64>,
     /// The verdict.

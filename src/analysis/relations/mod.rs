@@ -338,11 +338,16 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
             }
             continue;
         }
-        // One join per kind of server the names speak for: linear in the bucket.
-        let mut first_of_family: HashMap<&str, usize> = HashMap::default();
+        // One join per kind of server the names speak for, and per account: a server's root
+        // or admin password is not its app user's (`MYSQL_ROOT_PASSWORD` and
+        // `MYSQL_PASSWORD` both `changeme123` are two stand-ins, not one password). Linear
+        // in the bucket.
+        let mut first_of_family: HashMap<(&str, bool), usize> = HashMap::default();
         for &i in members {
+            let admin = wiring::is_admin_name(&vars[i].name);
             for family in k.families_of_name(&vars[i].name) {
-                match first_of_family.get(family) {
+                let family = (family, admin);
+                match first_of_family.get(&family) {
                     Some(&first) => u.join(first, i, GroupWhy::SameSample, why()),
                     None => {
                         first_of_family.insert(family, i);

@@ -17,6 +17,15 @@ struct Server<'a> {
     family: &'a str,
     clients: &'a [String],
     password_var: usize,
+    /// The image keeps a root or admin password apart from this one (`mysql`'s
+    /// `MYSQL_ROOT_PASSWORD` beside the user's `MYSQL_PASSWORD`): a client's root password
+    /// is that one, not this.
+    separate_admin: bool,
+}
+
+/// Whether a name speaks for a server's root or admin account.
+pub(super) fn is_admin_name(name: &str) -> bool {
+    name_words(name).any(|w| matches!(w.as_ref(), "ROOT" | "ADMIN" | "SUPERUSER"))
 }
 
 /// The `.env` variables each service reads, with the container variable each becomes, one
@@ -89,6 +98,7 @@ pub(super) fn wiring(
             .server_var(ServerRole::Password)
             .chain(image.server_var(ServerRole::Key))
             .collect();
+        let admin_var = image.vars.keys().any(|v| is_admin_name(v));
         for (var, container) in feeds {
             if pw.contains(&container.as_str())
                 && let Some(&i) = index.get(var)
@@ -98,6 +108,7 @@ pub(super) fn wiring(
                     family,
                     clients: &image.clients,
                     password_var: i,
+                    separate_admin: admin_var && !is_admin_name(container),
                 });
             }
         }
@@ -174,6 +185,9 @@ pub(super) fn wiring(
                 if !(speaks_family && client.credential) {
                     continue;
                 }
+                if server.separate_admin && client.admin {
+                    continue;
+                }
                 if !mentions_server
                     && !feeds.iter().any(|(n, _)| {
                         index
@@ -221,6 +235,7 @@ struct ClientInput<'k> {
     specific: Vec<&'k str>,
     providers: Vec<String>,
     credential: bool,
+    admin: bool,
 }
 
 /// The inputs of a service that can be a client's credential: a `.env` variable that is not
@@ -254,14 +269,28 @@ fn client_inputs_of<'k>(
                 .collect();
             let mut specific = knowledge.specific_families_of_name(container);
             specific.extend(knowledge.specific_families_of_name(var));
-            let credential = words.iter().any(|w| {
-                matches!(
-                    w.as_str(),
-                    "PASSWORD" | "PASS" | "PWD" | "PASSWD" | "SECRET" | "KEY" | "APIKEY" | "TOKEN"
-                )
-            });
+            // A key named for what it encrypts, signs or hashes (`DB_ENCRYPTION_KEY`,
+            // `DB_SIGNING_SECRET`) is the app's own, whatever server its name mentions: given
+            // the server's password it is the wrong shape (a Fernet key, say) and the app
+            // fails to start.
+            let purpose = words.iter().any(|w| is_purpose_word(w));
+            let credential = !purpose
+                && words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "PASSWORD"
+                            | "PASS"
+                            | "PWD"
+                            | "PASSWD"
+                            | "SECRET"
+                            | "KEY"
+                            | "APIKEY"
+                            | "TOKEN"
+                    )
+                });
             Some(ClientInput {
                 var: i,
+                admin: is_admin_name(var) || is_admin_name(container),
                 words,
                 specific,
                 providers,
@@ -269,6 +298,32 @@ fn client_inputs_of<'k>(
             })
         })
         .collect()
+}
+
+/// A name word saying what a key is for other than logging in: encrypting, signing, hashing
+/// or keeping sessions.
+fn is_purpose_word(word: &str) -> bool {
+    matches!(
+        word,
+        "ENCRYPTION"
+            | "ENCRYPT"
+            | "ENC"
+            | "CRYPT"
+            | "CRYPTO"
+            | "CIPHER"
+            | "AES"
+            | "FERNET"
+            | "SIGNING"
+            | "SIGN"
+            | "SIGNATURE"
+            | "HMAC"
+            | "JWT"
+            | "HASH"
+            | "SALT"
+            | "PEPPER"
+            | "SESSION"
+            | "COOKIE"
+    )
 }
 
 /// A client's access key id or user name for one of the project's own servers (the S3
