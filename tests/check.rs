@@ -406,3 +406,45 @@ fn every_common_template_name_is_found_as_the_example() {
         assert_eq!(status_of(&doc, "SESSION_SECRET"), "missing", "{name}");
     }
 }
+
+/// Akaunting keeps every secret in `env/run.env` and `env/db.env` and has no `.env`: a bare
+/// "0 errors" read as "nothing to do" while both files held stand-in passwords. The text says
+/// which files the run did not judge and how to judge one; the exit code stays the judged
+/// file's, and JSON stays the inventory alone.
+#[test]
+fn env_files_the_services_load_but_the_run_did_not_judge_are_named() {
+    let compose = "services:\n  app:\n    image: akaunting/akaunting\n    env_file:\n      - env/run.env\n  db:\n    image: mariadb\n    env_file:\n      - env/db.env\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file("env/run.env", "DB_PASSWORD=akaunting_password\n")
+        .file("env/db.env", "MYSQL_PASSWORD=akaunting_password\n");
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let note = text.lines().find(|l| l.starts_with("note:")).unwrap();
+    assert!(note.contains(".env does not exist"), "{note}");
+    assert!(note.contains("env/run.env, env/db.env"), "{note}");
+    assert!(
+        note.contains("`envward --env-file env/run.env check`"),
+        "{note}"
+    );
+    assert!(!text.contains("akaunting_password"));
+    // The command it names judges that file.
+    let (doc, code) = json_of(
+        &p,
+        &["--env-file", "env/run.env", "check", "--format", "json"],
+    );
+    assert_eq!(code, 1);
+    assert!(matches!(
+        status_of(&doc, "DB_PASSWORD"),
+        "placeholder" | "weak"
+    ));
+    // With the live file present, the others are still named, once each.
+    p.write(".env", "COMPOSE_PROJECT_NAME=shop\n");
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("note: the services also load env/run.env, env/db.env,"),
+        "{text}"
+    );
+}

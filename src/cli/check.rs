@@ -76,6 +76,9 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
         CheckFormat::Sarif => stdout.write_all(report::check::sarif(&inv).as_bytes())?,
         CheckFormat::Github => stdout.write_all(report::check::github(&inv).as_bytes())?,
     }
+    if options.format == CheckFormat::Text {
+        unjudged_note(&ws, &mut stdout)?;
+    }
     drop(stdout);
     let failing = inv.findings.iter().any(|f| {
         f.severity == Severity::Error || (options.strict && f.severity == Severity::Warning)
@@ -86,4 +89,36 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
     } else {
         ExitCode::Clean
     })
+}
+
+/// Says which env files the services also load that this run did not judge (their secrets
+/// are not in the counts above), and how to judge one. A note, not a finding: the exit code
+/// stays that of the file judged.
+fn unjudged_note(ws: &workspace::Workspace, out: &mut impl Write) -> Result<(), Error> {
+    let others: Vec<String> = ws
+        .project
+        .other_env_files()
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| ws.display(p).display().to_string())
+        .collect();
+    let Some(first) = others.first() else {
+        return Ok(());
+    };
+    let absent = if ws.live.is_none() {
+        format!(
+            "{} does not exist; the services load",
+            ws.display(&ws.project.env_file).display()
+        )
+    } else {
+        "the services also load".to_string()
+    };
+    writeln!(
+        out,
+        "\nnote: {absent} {}, not judged in this run: \
+         `envward --env-file {first} check` judges {}",
+        others.join(", "),
+        if others.len() == 1 { "it" } else { "one" }
+    )?;
+    Ok(())
 }

@@ -247,3 +247,17 @@ pub struct Project {
     /// parse it again. `None` when there is no env file.
     pub env_parsed: Option<(crate::dotenv::Document, Vec<crate::dotenv::ParseError>)>,
 }
+
+impl Project {
+    /// The env files services load with `env_file:` other than the interpolation env file,
+    /// each once, in the order first named: files a run on that one does not judge.
+    pub fn other_env_files(&self) -> Vec<&std::path::Path> {
+        let mut out: Vec<&std::path::Path> = Vec::new();
+        for f in self.services.iter().flat_map(|s| s.env_files.iter()) {
+            if f.path != self.env_file && !out.contains(&f.path.as_path()) {
+                out.push(&f.path);
+            }
+        }
+        out
+    }
+}
