@@ -438,3 +438,40 @@ fn a_password_kept_in_two_env_files_is_never_changed_in_one() {
     assert!(out.contains("MYSQL_PASSWORD in .db.env"), "{out}");
     assert!(!out.contains("secret_firefly_password"), "{out}");
 }
+
+/// solidtime's layout, judged from the app's side: postgres gets `DB_PASSWORD` from `.env`
+/// by interpolation, the app from `laravel.env`. `envward --env-file laravel.env fill` once
+/// rewrote the app's copy alone and the app could no longer log in.
+#[test]
+fn a_password_also_in_the_projects_env_is_kept_when_another_file_is_live() {
+    let compose = "services:
+  app:
+    image: solidtime/solidtime
+    env_file: laravel.env
+  database:
+    image: postgres:15
+    environment:
+      POSTGRES_PASSWORD: '${DB_PASSWORD:-secret}'
+";
+    let env = "DB_PASSWORD=randompassword\n";
+    let laravel = "APP_KEY=\nDB_PASSWORD=randompassword\n";
+    let project = TestProject::new()
+        .file("compose.yaml", compose)
+        .file(".env", env)
+        .file("laravel.env", laravel);
+    let home = Home::new();
+    let fill = home
+        .on(&project)
+        .args(["--env-file", "laravel.env", "fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    let out =
+        String::from_utf8_lossy(&fill.stdout).to_string() + &String::from_utf8_lossy(&fill.stderr);
+    let after = compose_map(&project.join("laravel.env"));
+    assert_eq!(after["DB_PASSWORD"], "randompassword", "{out}");
+    assert_eq!(project.read(".env"), env);
+    assert!(out.contains("DB_PASSWORD in .env"), "{out}");
+    // The rest of the file is still filled.
+    assert!(after["APP_KEY"].starts_with("base64:"), "{out}");
+    assert!(!out.contains("randompassword"), "{out}");
+}

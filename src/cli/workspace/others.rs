@@ -11,16 +11,21 @@ use crate::compose::{MountKind, Project, display_path, resolve_path};
 use crate::dotenv;
 
 /// The env files the services read (`env_file:`) other than the live file and the example,
-/// inside the project, decoded as Compose decodes them. Best effort: one that is missing,
+/// inside the project, decoded as Compose decodes them; and the project folder's `.env`
+/// when another file is the live one: a plain `docker compose up` interpolates from it, so
+/// a password it shares with the live file (solidtime's `DB_PASSWORD` in `.env` for postgres
+/// and in `laravel.env` for the app) must change in both. Best effort: one that is missing,
 /// odd or unreadable is left out (Compose reports it when it starts the service), since it
 /// only ever ties a value to another.
 pub(super) fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> Vec<OtherEnvFile> {
+    let default_env = project.working_dir.join(".env");
     let mut paths: Vec<&Path> = project
         .services
         .iter()
         .flat_map(|s| s.env_files.iter())
         .filter(|f| !f.raw)
         .map(|f| f.path.as_path())
+        .chain(std::iter::once(default_env.as_path()))
         .filter(|p| *p != project.env_file && *p != example)
         .filter(|p| p.starts_with(&project.working_dir))
         .collect();
