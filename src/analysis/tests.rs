@@ -183,6 +183,22 @@ fn an_example_host_in_a_setting_that_reaches_no_container_is_not_flagged() {
 }
 
 #[test]
+fn an_access_key_sharing_its_secret_keys_stand_in_is_not_tied_to_it() {
+    // Reactive-Resume: `STORAGE_ACCESS_KEY=minioadmin` and `STORAGE_SECRET_KEY=minioadmin`
+    // are the two halves of a MinIO login; one value for both is no secret.
+    let example = "STORAGE_ACCESS_KEY=minioadmin\nSTORAGE_SECRET_KEY=minioadmin\nMINIO_ROOT_PASSWORD=minioadmin\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert!(
+        !inv.relations
+            .same("STORAGE_ACCESS_KEY", "STORAGE_SECRET_KEY")
+    );
+    assert!(
+        !inv.relations
+            .same("STORAGE_ACCESS_KEY", "MINIO_ROOT_PASSWORD")
+    );
+}
+
+#[test]
 fn a_provider_credential_is_never_a_client_of_a_local_server() {
     let compose = "services:\n  search:\n    image: getmeili/meilisearch\n    environment:\n      MEILI_MASTER_KEY: ${MEILI_MASTER_KEY}\n  app:\n    image: x\n    environment:\n      AZURE_AI_SEARCH_API_KEY: ${AZURE_AI_SEARCH_API_KEY}\n";
     let example = "MEILI_MASTER_KEY=\nAZURE_AI_SEARCH_API_KEY=\n";

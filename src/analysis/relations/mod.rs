@@ -269,6 +269,17 @@ fn is_user_name(name: &str) -> bool {
     name_words(name).any(|w| matches!(&*w, "USER" | "USERNAME" | "LOGIN" | "ID" | "NAME"))
 }
 
+/// Whether a name is the login half of a key pair (`S3_ACCESS_KEY`, `AWS_ACCESS_KEY_ID`,
+/// `STORAGE_USER`) rather than its secret half.
+fn is_login_half(name: &str) -> bool {
+    let words: Vec<String> = name_words(name).map(std::borrow::Cow::into_owned).collect();
+    let tail: Vec<&str> = words.iter().map(String::as_str).collect();
+    is_user_name(name)
+        || tail.ends_with(&["ACCESS", "KEY"])
+        || tail.ends_with(&["ACCESSKEY"])
+        || tail.ends_with(&["ACCESS", "KEY", "ID"])
+}
+
 /// Finds the groups, URL links and derivations among `vars`, and records each variable's
 /// place in them.
 pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
@@ -315,8 +326,10 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // The same sample value for two secrets of the template (the example file's or compose
     // defaults, never the live file's: equal live values are what `reused` reports). A shared
     // placeholder (`changeme` for every password) says nothing unless the two speak for the
-    // same kind of server.
-    let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // same kind of server. The login half of a key pair (an access key id) never shares its
+    // secret half's value: `minioadmin` for both is two stand-ins, and one value for both
+    // would be no secret at all.
+    let mut by_sample: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
     for (i, v) in vars.iter().enumerate() {
         if v.class != Class::Config && !v.url_credentials && !interpolated(v) {
             let s = v
@@ -326,11 +339,14 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
                 .filter(|s| !s.trim().is_empty())
                 .or_else(|| v.default_value.as_deref().filter(|d| !d.is_empty()));
             if let Some(s) = s {
-                by_sample.entry(s).or_default().push(i);
+                by_sample
+                    .entry((s, is_login_half(&v.name)))
+                    .or_default()
+                    .push(i);
             }
         }
     }
-    for (value, members) in by_sample.iter().filter(|(_, m)| m.len() > 1) {
+    for ((value, _), members) in by_sample.iter().filter(|(_, m)| m.len() > 1) {
         let why = || "the template gives them the same value".to_string();
         if k.placeholder(value, true).is_none() {
             for &j in &members[1..] {
