@@ -448,3 +448,26 @@ fn env_files_the_services_load_but_the_run_did_not_judge_are_named() {
         "{text}"
     );
 }
+
+/// A status group holding errors and warnings counts each and marks its warnings: the header
+/// once said "placeholder (2, error)" over an example host that is only a warning.
+#[test]
+fn a_group_of_errors_and_warnings_counts_each() {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: x\n    environment:\n      APP_URL: ${APP_URL}\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+        )
+        .file(".env", "APP_URL=https://example.com\nDB_PASSWORD=changeme\n");
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("placeholder (1 error, 1 warning)"), "{text}");
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap()
+    };
+    assert!(line("APP_URL").ends_with("(warning)"), "{text}");
+    assert!(!line("DB_PASSWORD").contains("(warning)"), "{text}");
+}

@@ -77,6 +77,19 @@ impl Kind {
         }
     }
 
+    /// What a value of this kind is called in a sentence ("a weak Laravel key"): the
+    /// canonical spelling (`laravel`, `hex:32`) is for configuration, not prose.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Password => "password",
+            Kind::Base64(_) | Kind::Hex(_) => "key",
+            Kind::Uuid => "UUID",
+            Kind::Token(_) => "token",
+            Kind::Laravel => "Laravel key",
+            Kind::Fernet => "Fernet key",
+        }
+    }
+
     /// Checks that a length carried by the kind is within `1..=4096`.
     ///
     /// Parsing already guarantees this; the check exists because the variants are public and a

@@ -271,13 +271,24 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
             Severity::Error => ("1;31", "error"),
             Severity::Warning => ("1;33", "warning"),
         };
-        let _ = writeln!(
-            out,
-            "\n{} ({}, {})",
-            paint(group.title(), code, color),
-            items.len(),
-            label
-        );
+        // A group of both severities says how many of each, and marks its warnings, so a
+        // reader never counts a warning among the errors.
+        let warnings = items
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        let mixed = warnings > 0 && warnings < items.len();
+        let count = if mixed {
+            let errors = items.len() - warnings;
+            format!(
+                "{errors} error{}, {warnings} warning{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{}, {label}", items.len())
+        };
+        let _ = writeln!(out, "\n{} ({count})", paint(group.title(), code, color));
         if group == Group::Rule(RuleId::Undocumented) && no_example {
             // Without an example every required variable is undocumented: say it once.
             let text = format!(
@@ -296,13 +307,18 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         let beside = width.is_none_or(|w| w >= msg_col + 30);
         for f in items {
             let name = f.variable.as_deref().unwrap_or("-");
+            let message = if mixed && f.severity == Severity::Warning {
+                format!("{} (warning)", message_of(f))
+            } else {
+                message_of(f).to_string()
+            };
             if beside {
                 let _ = write!(out, "  {name:name_w$}  {:loc_w$}  ", loc(f));
-                push_wrapped(&mut out, message_of(f), msg_col, msg_col, width);
+                push_wrapped(&mut out, &message, msg_col, msg_col, width);
             } else {
                 let _ = writeln!(out, "  {name}  {}", loc(f));
                 out.push_str("      ");
-                push_wrapped(&mut out, message_of(f), 6, 6, width);
+                push_wrapped(&mut out, &message, 6, 6, width);
             }
         }
     }

@@ -19,9 +19,7 @@ impl Rule for Weak {
                 via_default: None,
             } = &var.verdict
             {
-                let kind = var
-                    .kind
-                    .map_or_else(|| "secret".to_string(), |k| k.to_string());
+                let kind = var.kind.map_or("secret", crate::generate::Kind::noun);
                 let reasons: Vec<String> = weaknesses.iter().map(ToString::to_string).collect();
                 // A URL is judged by the password inside it: the reasons (its length …) are
                 // the password's, not the URL's.
@@ -67,6 +65,27 @@ mod tests {
             let inv = Fixture::new().live(live).run();
             assert_eq!(vars_of(&inv, RuleId::Weak), want, "{live:?}");
         }
+    }
+
+    #[test]
+    fn the_message_names_the_kind_in_words() {
+        // Firefly: "APP_KEY is a weak laravel" read as a typo.
+        let inv = Fixture::new()
+            .live("APP_KEY=SomeRandomStringOf32CharsExactly\nDB_PASSWORD=postgres\n")
+            .run();
+        let message = |name: &str| {
+            inv.findings
+                .iter()
+                .find(|f| f.rule == RuleId::Weak && f.variable.as_deref() == Some(name))
+                .map(|f| f.message.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            message("APP_KEY").starts_with("APP_KEY is a weak Laravel key: "),
+            "{}",
+            message("APP_KEY")
+        );
+        assert!(message("DB_PASSWORD").starts_with("DB_PASSWORD is a weak password: "));
     }
 
     #[test]
