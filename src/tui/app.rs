@@ -49,7 +49,7 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
                 .to_string(),
         ));
     }
-    let ws = workspace::load_editing(global)?;
+    let ws = open_workspace(global)?;
     let knowledge = Knowledge::builtin()?;
     let policy = ws.policy(global.policy);
     let facts = if ws.live.is_some() {
@@ -113,6 +113,16 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         return Err(e);
     }
     Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())
+}
+
+/// The workspace the TUI opens on: as [`workspace::load_editing`] reads it, except on a
+/// fresh checkout, where the working copy starts as the example's copy (not yet on disk;
+/// `s` creates the file), judged as `fill` judges it. The stand-ins the example carries
+/// then show as placeholders and `G` replaces them, instead of being copied in as they are
+/// and flagged only after the first save.
+pub fn open_workspace(global: &GlobalArgs) -> Result<workspace::Workspace, Error> {
+    let ws = workspace::load_editing(global)?;
+    Ok(workspace::as_created_from_example(global, &ws).unwrap_or(ws))
 }
 
 /// Puts the terminal back as it was. Safe to call more than once.

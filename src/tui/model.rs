@@ -132,7 +132,9 @@ impl Model {
         now: jiff::Timestamp,
         options: Options,
     ) -> Model {
-        let disk = ws.live.clone();
+        // A working copy not yet on disk (the example's copy on a fresh checkout) has no
+        // disk state: saving creates the file.
+        let disk = ws.live.clone().filter(|l| !l.snapshot.is_absent());
         let inv = ws.analyze_with(&knowledge, policy, facts.clone(), now);
         let mut model = Model {
             ws,
@@ -391,8 +393,9 @@ impl Model {
 pub struct GenerateAllPlan {
     /// Secrets it generates.
     pub generate: usize,
-    /// There is no live file yet: `G` makes one from the example, copying its other values
-    /// (configuration, and provider placeholders to replace) as they are.
+    /// There is no live file on disk yet: the working copy is (or `G` makes it) the
+    /// example's copy, its other values (configuration, provider placeholders to replace)
+    /// kept as they are.
     pub from_example: bool,
     /// Variables it cannot fix: provider tokens and configuration that need a typed value.
     pub need_you: usize,
@@ -404,7 +407,7 @@ impl Model {
         let fixable = |v: &Variable| crate::plan::is_fillable(v, &super::update::FIXABLE);
         GenerateAllPlan {
             generate: self.inv.variables.iter().filter(|v| fixable(v)).count(),
-            from_example: self.doc().is_none() && self.ws.example.is_some(),
+            from_example: self.disk.is_none() && self.ws.example.is_some(),
             need_you: self
                 .inv
                 .variables

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use envward::analysis::{FileFacts, Knowledge};
 use envward::cli::GlobalArgs;
-use envward::cli::workspace;
 use envward::tui::{Cmd, Model, Msg, Options, update, view};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -62,7 +61,7 @@ pub fn model_in(dir: &Path) -> Model {
         directory: Some(dir.to_path_buf()),
         ..GlobalArgs::default()
     };
-    let ws = workspace::load_with(&global, true).unwrap();
+    let ws = envward::tui::app::open_workspace(&global).unwrap();
     let policy = ws.policy(None);
     let mut model = Model::new(
         ws,

@@ -208,7 +208,7 @@ pub(super) fn on_generated(
         Ok(changes) if changes.is_empty() => {}
         Ok(changes) => {
             let n = changes.len();
-            let created = model.doc().is_none();
+            let created = model.disk.is_none();
             let what = if n == 1 {
                 format!("generated {}", changes[0].name)
             } else {

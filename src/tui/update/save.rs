@@ -75,7 +75,8 @@ pub fn diff(model: &Model) -> Vec<DiffLine> {
 }
 
 pub(super) fn open_diff(model: &mut Model) {
-    if !model.is_dirty() {
+    // A working copy not yet on disk has something to show even unchanged: all of it.
+    if !model.is_dirty() && (model.disk.is_some() || model.doc().is_none()) {
         say(model, Tone::Info, "No unsaved changes");
         return;
     }
@@ -112,7 +113,8 @@ pub(super) fn save(model: &mut Model) -> Option<Cmd> {
         );
         return None;
     };
-    if !model.is_dirty() {
+    // A working copy not yet on disk is saved even unchanged: that creates the file.
+    if !model.is_dirty() && model.disk.is_some() {
         say(model, Tone::Info, "No unsaved changes");
         return None;
     }

@@ -1388,3 +1388,36 @@ fn r_shows_the_rotation_plan_then_generates_the_new_value() {
         status_text(&model)
     );
 }
+
+/// What the binary opens on a fresh checkout (`tui::app::open_workspace`): the example's
+/// copy as the working copy, not yet on disk, judged as `check` judges it after `cp`.
+#[test]
+fn a_fresh_checkout_opens_on_the_examples_copy_and_s_creates_it() {
+    let f = fixture();
+    let global = GlobalArgs {
+        directory: Some(f.dir.clone()),
+        ..GlobalArgs::default()
+    };
+    let mut model = model_of(crate::tui::app::open_workspace(&global).unwrap());
+    let m = &mut model;
+    assert!(m.disk.is_none() && m.doc().is_some());
+    assert!(!m.is_dirty());
+    // The stand-ins the copy carries are placeholders at once, and G replaces them.
+    assert_eq!(status_of(m, "REDIS_PASSWORD"), Status::Placeholder);
+    assert_eq!(status_of(m, "TELEGRAM_BOT_TOKEN"), Status::Placeholder);
+    assert!(m.generate_all_plan().from_example);
+    let cmd = ch(m, 'G');
+    run_generate(m, cmd);
+    assert_eq!(status_of(m, "REDIS_PASSWORD"), Status::Ok);
+    assert!(
+        status_text(m).contains("in a new .env"),
+        "{}",
+        status_text(m)
+    );
+    // Quitting unchanged asks nothing; saving unchanged still creates the file.
+    let mut fresh = model_of(crate::tui::app::open_workspace(&global).unwrap());
+    assert!(matches!(ch(&mut fresh, 's'), Some(Cmd::Save(_))));
+    let mut quitting = model_of(crate::tui::app::open_workspace(&global).unwrap());
+    ch(&mut quitting, 'q');
+    assert!(quitting.quit);
+}
