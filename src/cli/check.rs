@@ -92,8 +92,10 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
 }
 
 /// Says which env files the services also load that this run did not judge (their secrets
-/// are not in the counts above), and how to judge one. A note, not a finding: the exit code
-/// stays that of the file judged.
+/// are not in the counts above). A note, not a finding: the exit code stays that of the file
+/// judged. It names no command: `--env-file` makes a file the one Compose interpolates from,
+/// so judging a service's env file that way would ask it for the interpolation file's
+/// variables and `fill` would add them there, where no service reads them.
 fn unjudged_note(ws: &workspace::Workspace, out: &mut impl Write) -> Result<(), Error> {
     let others: Vec<String> = ws
         .project
@@ -102,23 +104,20 @@ fn unjudged_note(ws: &workspace::Workspace, out: &mut impl Write) -> Result<(), 
         .filter(|p| p.is_file())
         .map(|p| ws.display(p).display().to_string())
         .collect();
-    let Some(first) = others.first() else {
+    if others.is_empty() {
         return Ok(());
-    };
-    let absent = if ws.live.is_none() {
-        format!(
-            "{} does not exist; the services load",
-            ws.display(&ws.project.env_file).display()
-        )
+    }
+    let live = ws.display(&ws.project.env_file);
+    let lead = if ws.live.is_none() {
+        format!("{} does not exist; the services load", live.display())
     } else {
         "the services also load".to_string()
     };
     writeln!(
         out,
-        "\nnote: {absent} {}, not judged in this run: \
-         `envward --env-file {first} check` judges {}",
+        "\nnote: {lead} {}, not judged in this run (envward judges {} only)",
         others.join(", "),
-        if others.len() == 1 { "it" } else { "one" }
+        live.display()
     )?;
     Ok(())
 }
