@@ -54,6 +54,22 @@ impl Phrases {
         found
     }
 
+    /// Whether `text` holds any of the phrases as whole words: not inside a longer word
+    /// ("if set" is not in "if setting manually").
+    pub fn any_word_in(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut found = false;
+        self.scan(text, |i, at| {
+            let end = at + self.phrases[i].len();
+            let starts = at == 0 || !word(bytes[at - 1]) || !word(bytes[at]);
+            let ends = end >= bytes.len() || !word(bytes[end]) || !word(bytes[end - 1]);
+            found = starts && ends;
+            found
+        });
+        found
+    }
+
     /// Where each phrase first starts in `text`, in list order (as `str::find` gives).
     pub fn first_starts<const N: usize>(&self, text: &str) -> [Option<usize>; N] {
         let mut out = [None; N];
@@ -94,5 +110,16 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn whole_words_only_when_asked() {
+        const OPTIONAL: Phrases = Phrases::new(&["if set", "optional", "empty =>"]);
+        assert!(OPTIONAL.any_word_in("used if set."));
+        assert!(OPTIONAL.any_word_in("optional"));
+        assert!(OPTIONAL.any_word_in("# empty => generated"));
+        assert!(!OPTIONAL.any_word_in("if setting manually, run openssl"));
+        assert!(!OPTIONAL.any_word_in("nonoptional"));
+        assert!(OPTIONAL.any_in("if setting manually"));
     }
 }

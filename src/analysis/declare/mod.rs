@@ -134,11 +134,13 @@ pub fn read(doc: &Document) -> Declarations {
         let block = &blocks[a.block];
         let text = own.join(" ");
         let lower = text.to_lowercase();
+        // A line that opens with an unconditional "Required" is the template's own marker
+        // and outranks an optional-sounding phrase elsewhere in the comment.
+        if d.required.is_none() && own.iter().any(|l| says_required(l)) {
+            d.required = Some(true);
+        }
         if d.required.is_none() && (says_optional(&lower) || block.optional) {
             d.required = Some(false);
-        }
-        if d.required.is_none() && own.first().is_some_and(|l| says_required(l)) {
-            d.required = Some(true);
         }
         d.same_as = same_as_mentions(&text, &lower, a.key);
         d.recipe = recipe_lower(&lower);
@@ -382,6 +384,18 @@ mod tests {
         assert!(d.documents("UID") && d.documents("PUBLIC_URL") && d.documents("A_B"));
         assert!(!d.documents("Note"));
         assert!(d.documents("X"));
+    }
+
+    #[test]
+    fn required_said_in_any_line_outranks_an_optional_sounding_word() {
+        // Onyx: "if setting manually" read as "if set" made the secret optional, and the API
+        // server refuses to start without it.
+        let d = read_str(
+            "### Signs password reset and OAuth state cookies.\n### REQUIRED: the API server refuses to start with an empty value.\n### The installer auto-generates this; if setting manually, run: openssl rand -hex 32\nUSER_AUTH_SECRET=\"\"\n\n# Optionally set a proxy\nPROXY_PASSWORD=\n\n# Required if you use S3\nS3_SECRET=\n",
+        );
+        assert_eq!(d.get("USER_AUTH_SECRET").unwrap().required, Some(true));
+        assert_eq!(d.get("PROXY_PASSWORD").unwrap().required, Some(false));
+        assert_eq!(d.get("S3_SECRET").unwrap().required, None);
     }
 
     #[test]

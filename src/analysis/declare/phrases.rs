@@ -5,8 +5,9 @@
 use crate::analysis::phrase::Phrases;
 
 /// Phrases that say a variable may stay empty.
-const PHRASES: [&str; 27] = [
+const PHRASES: [&str; 28] = [
     "optional",
+    "optionally",
     // What empty means, said outright (docker-mailserver's `# empty => generated when the
     // image is built`): empty is a setting.
     "empty =>",
@@ -41,7 +42,12 @@ const PHRASES: [&str; 27] = [
 /// encrypt JWT`, `# REQUIRED: …`), without a condition (`# Required if you use S3`). Templates
 /// that mark every entry `Optional -` or `Required -` say so for values the app reads itself.
 pub(super) fn says_required(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
+    // `### REQUIRED: …` keeps the hashes beyond the comment's first.
+    let t = line
+        .trim()
+        .trim_start_matches('#')
+        .trim_start()
+        .to_lowercase();
     let Some(rest) = t.strip_prefix("required") else {
         return false;
     };
@@ -61,10 +67,11 @@ pub(super) fn says_required(line: &str) -> bool {
     )
 }
 
-/// Whether a comment (lower-cased) says the variable may stay empty.
+/// Whether a comment (lower-cased) says the variable may stay empty, in whole words (Onyx's
+/// "if setting manually, run: openssl rand -hex 32" is no "if set").
 pub(super) fn says_optional(lower: &str) -> bool {
     const TABLE: Phrases = Phrases::new(&PHRASES);
-    TABLE.any_in(lower)
+    TABLE.any_word_in(lower)
 }
 
 /// The phrases that say "optional" even about a whole block of entries (not the conditional
