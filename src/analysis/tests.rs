@@ -195,6 +195,16 @@ fn an_access_key_sharing_its_secret_keys_stand_in_is_not_tied_to_it() {
     assert!(
         !inv.relations
             .same("STORAGE_ACCESS_KEY", "MINIO_ROOT_PASSWORD")
+    ); // Onyx: the AWS-style pair; its secret half is not a login half.
+    let example = "S3_AWS_ACCESS_KEY_ID=minioadmin\nS3_AWS_SECRET_ACCESS_KEY=minioadmin\nMINIO_ROOT_PASSWORD=minioadmin\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert!(
+        !inv.relations
+            .same("S3_AWS_ACCESS_KEY_ID", "S3_AWS_SECRET_ACCESS_KEY")
+    );
+    assert!(
+        !inv.relations
+            .same("S3_AWS_ACCESS_KEY_ID", "MINIO_ROOT_PASSWORD")
     );
 }
 
