@@ -209,6 +209,36 @@ fn an_access_key_sharing_its_secret_keys_stand_in_is_not_tied_to_it() {
 }
 
 #[test]
+fn a_key_bundle_and_its_passphrase_are_never_generated() {
+    // OpenSign ships a sample PFX and its passphrase: fill replaced the passphrase alone,
+    // and the server could no longer open its signing certificate.
+    let example = "PFX_BASE64='MIIKCQIBAzCCCc8GCSqGSIb3DQEHAaCCCcAEggm8MIIJuDCCBG8GCSqGSIb3DQEH'\nPASS_PHRASE=opensign\nJWT_SECRET=changeme\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    assert_eq!(class(&inv, "PFX_BASE64"), Class::External);
+    assert_eq!(class(&inv, "PASS_PHRASE"), Class::External);
+    // Both are still the template's public values: flagged, for a person to replace together.
+    assert_eq!(status(&inv, "PFX_BASE64"), Status::Placeholder);
+    assert_ne!(status(&inv, "PASS_PHRASE"), Status::Ok);
+    for name in ["PFX_BASE64", "PASS_PHRASE"] {
+        let v = inv.get(name).unwrap();
+        assert!(!crate::plan::is_fillable(
+            v,
+            &[Status::Placeholder, Status::Weak]
+        ));
+    }
+    assert!(crate::plan::is_fillable(
+        inv.get("JWT_SECRET").unwrap(),
+        &[Status::Placeholder]
+    ));
+    // Without a bundle, a passphrase is a secret envward makes.
+    let inv = Fixture::new()
+        .example("JWT_PASSPHRASE=changeme\n")
+        .live("JWT_PASSPHRASE=changeme\n")
+        .run();
+    assert_eq!(class(&inv, "JWT_PASSPHRASE"), Class::Secret);
+}
+
+#[test]
 fn a_provider_credential_is_never_a_client_of_a_local_server() {
     let compose = "services:\n  search:\n    image: getmeili/meilisearch\n    environment:\n      MEILI_MASTER_KEY: ${MEILI_MASTER_KEY}\n  app:\n    image: x\n    environment:\n      AZURE_AI_SEARCH_API_KEY: ${AZURE_AI_SEARCH_API_KEY}\n";
     let example = "MEILI_MASTER_KEY=\nAZURE_AI_SEARCH_API_KEY=\n";

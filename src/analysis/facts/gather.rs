@@ -284,6 +284,7 @@ impl<'a> Gathered<'a> {
             })
             .collect();
         situation::situate(&mut vars, input, &live_abs);
+        bundle_passphrases(&mut vars);
         // An image's needs count only where Compose starts it (not behind a profile).
         let needed = required_by_running_images(input);
         for v in &mut vars {
@@ -327,4 +328,42 @@ fn live_reaches_containers(input: &Input<'_>, live: &std::path::Path) -> bool {
                 .as_ref()
                 .is_some_and(|b| b.path.as_deref().is_some_and(holds_live))
         })
+}
+
+/// The passphrase of a key bundle the env file carries (`OpenSign`'s `PASS_PHRASE` for its
+/// `PFX_BASE64`) unlocks that bundle: made with it, it is the provider's like the bundle
+/// itself. A new random passphrase beside the old bundle left the app unable to sign.
+fn bundle_passphrases(vars: &mut [Var<'_>]) {
+    let words = |name: &str| -> Vec<String> {
+        crate::analysis::knowledge::name_words(name)
+            .map(std::borrow::Cow::into_owned)
+            .collect()
+    };
+    let bundle = vars.iter().find(|v| {
+        v.class == crate::analysis::Class::External
+            && words(&v.name)
+                .iter()
+                .any(|w| matches!(w.as_str(), "PFX" | "P12" | "PKCS12" | "KEYSTORE"))
+            && v.live
+                .as_ref()
+                .or(v.example.as_ref())
+                .and_then(|e| e.value.as_deref())
+                .is_some_and(|value| !value.trim().is_empty())
+    });
+    let Some(bundle) = bundle.map(|v| v.name.clone()) else {
+        return;
+    };
+    for v in vars
+        .iter_mut()
+        .filter(|v| v.class == crate::analysis::Class::Secret)
+    {
+        let w = words(&v.name);
+        let passphrase = w.iter().any(|w| w == "PASSPHRASE")
+            || w.windows(2).any(|p| p[0] == "PASS" && p[1] == "PHRASE");
+        if passphrase {
+            v.class = crate::analysis::Class::External;
+            v.kind = None;
+            v.classified_by = format!("the passphrase of {bundle}, made with it");
+        }
+    }
 }
