@@ -633,3 +633,25 @@ fn text_output_names_what_must_follow_each_variable() {
     assert!(text.contains("carried inside DATABASE_URL"), "{text}");
     assert!(!text.contains("canary"), "{text}");
 }
+
+/// A top-level secret or config can take its content from a project variable
+/// (`secrets: NAME: environment: VAR`, as docker-zulip does for every password): that is a
+/// use of VAR, found like a passthrough; a service's own `environment:` key of that name is not.
+#[test]
+fn secrets_and_configs_from_the_environment_are_uses() {
+    let project = TestProject::new().file(
+        "compose.yaml",
+        "services:\n  zulip:\n    image: zulip/docker-zulip\n    secrets: [zulip__postgres_password]\n\
+         secrets:\n  zulip__postgres_password:\n    environment: ZULIP__POSTGRES_PASSWORD\n  \
+         from_file:\n    file: ./secret.txt\n\
+         configs:\n  app_config:\n    environment: APP_CONFIG\n",
+    );
+    let found = brief(&refs(&project, &[], &[]));
+    assert_eq!(
+        found,
+        [
+            "ZULIP__POSTGRES_PASSWORD secrets compose.yaml:7:18",
+            "APP_CONFIG configs compose.yaml:12:18",
+        ]
+    );
+}

@@ -125,6 +125,13 @@ fn walk(
                 walked?;
             }
         }
+        // `secrets: NAME: environment: VAR` (and `configs:`) takes the value of VAR from the
+        // project environment, by bare name like a passthrough.
+        yaml::Kind::Str(text)
+            if is_environment_source(key_path) && !text.contains('$') && dotenv::is_key(text) =>
+        {
+            out.push(passthrough(text, scope, file, node.position, key_path));
+        }
         yaml::Kind::Str(text) if text.contains('$') => {
             let refs = interpolate::references(text)
                 .map_err(|e| (locate(source, index, node, text, e.offset()), e))?;
@@ -174,6 +181,17 @@ fn walk(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether a key path is `secrets.NAME.environment` or `configs.NAME.environment`: a
+/// top-level secret or config whose content is a variable of the project environment.
+fn is_environment_source(key_path: &str) -> bool {
+    ["secrets.", "configs."].iter().any(|section| {
+        key_path
+            .strip_prefix(section)
+            .and_then(|rest| rest.strip_suffix(".environment"))
+            .is_some_and(|name| !name.is_empty() && !name.contains('.'))
+    })
 }
 
 /// Whether `text` contains `://`, without setting up a substring searcher.
