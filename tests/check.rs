@@ -423,6 +423,8 @@ fn env_files_the_services_load_but_the_run_did_not_judge_are_named() {
     let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
+    // The header never presents a file that is not there as judged and clean.
+    assert!(text.starts_with(".env (does not exist)  ("), "{text}");
     let note = text.lines().find(|l| l.starts_with("note:")).unwrap();
     assert!(note.contains(".env does not exist"), "{note}");
     assert!(note.contains("env/run.env, env/db.env"), "{note}");

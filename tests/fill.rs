@@ -475,3 +475,25 @@ fn a_password_also_in_the_projects_env_is_kept_when_another_file_is_live() {
     assert!(after["APP_KEY"].starts_with("base64:"), "{out}");
     assert!(!out.contains("randompassword"), "{out}");
 }
+
+/// Authentik's docs build `.env` with `echo … >> .env`: there is no example. `fill` said the
+/// new file would be "created from .env.example", a file that does not exist.
+#[test]
+fn without_an_example_fill_says_it_creates_the_file_from_nothing() {
+    let project = TestProject::new().file(
+        "compose.yaml",
+        "services:\n  app:\n    image: x\n    environment:\n      PG_PASS: ${PG_PASS:?database password required}\n",
+    );
+    let home = Home::new();
+    let out = home
+        .on(&project)
+        .args(["fill", "--dry-run", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(".env does not exist: it will be created\n"),
+        "{text}"
+    );
+    assert!(!text.contains(".env.example"), "{text}");
+}

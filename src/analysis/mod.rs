@@ -322,6 +322,8 @@ pub struct Inventory {
     pub example_file: PathBuf,
     /// Whether the example file exists (`example_file` is where it would be otherwise).
     pub example_exists: bool,
+    /// Whether the live env file exists (a fresh checkout's does not).
+    pub env_exists: bool,
     /// The compose files read.
     pub compose_files: Vec<PathBuf>,
     /// The policy applied.
@@ -498,6 +500,7 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
         env_file: input.live_path.to_path_buf(),
         example_file: input.example_path.to_path_buf(),
         example_exists: input.example.is_some(),
+        env_exists: input.live.is_some(),
         compose_files: input.project.files.clone(),
         policy: input.policy,
         variables,

@@ -335,6 +335,7 @@ mod tests {
             env_file: PathBuf::from(".env"),
             example_file: PathBuf::from(".env.example"),
             example_exists: false,
+            env_exists: false,
             compose_files: Vec::new(),
             policy: crate::analysis::Policy::default(),
             variables: Vec::new(),

@@ -69,12 +69,15 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
         return left_to_do(&inv);
     }
     if creating {
-        writeln!(
-            out,
-            "{} does not exist: it will be created from {}",
-            live.display(),
-            ws.display(&ws.example_path).display()
-        )?;
+        match &ws.example {
+            Some(_) => writeln!(
+                out,
+                "{} does not exist: it will be created from {}",
+                live.display(),
+                ws.display(&ws.example_path).display()
+            )?,
+            None => writeln!(out, "{} does not exist: it will be created", live.display())?,
+        }
     }
     let name_w = plan.changes.iter().map(|c| c.name.len()).max().unwrap_or(0);
     let kind_w = plan

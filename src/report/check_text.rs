@@ -242,8 +242,13 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         format!("example {}", inv.example_file.display())
     };
     let head = format!(
-        "{}  ({} variables, {} policy; {example}; compose {})",
+        "{}{}  ({} variables, {} policy; {example}; compose {})",
         inv.env_file.display(),
+        if inv.env_exists {
+            ""
+        } else {
+            " (does not exist)"
+        },
         inv.variables.len(),
         inv.policy.level.as_str(),
         inv.compose_files
