@@ -138,28 +138,31 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
     // the name already; `MAIL_SSL=1` has no secret word).
     // A number is a setting unless the name ends in a secret word (`DB_PASSWORD=123456` is a
     // terrible password, `TOKEN_VALIDITY=86400` a duration).
-    let name_words: Vec<String> = super::knowledge::name_words(e.name)
-        .map(std::borrow::Cow::into_owned)
-        .collect();
-    let ends_secret = name_words.last().is_some_and(|w| k.is_secret_word(w));
+    let ends_secret = super::knowledge::name_words(e.name)
+        .last()
+        .is_some_and(|w| k.is_secret_word(&w));
     // `KEY` alone is also an identifier's word (`LDAP_DEFAULT_ROLE_KEY = 20;`, a role
     // number): with a number for its sample and no other credential word, it is a setting.
-    let key_only = name_words.last().is_some_and(|w| w == "KEY")
-        && !name_words.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "SECRET" | "PASSWORD" | "TOKEN" | "PRIVATE" | "API" | "ACCESS" | "LICENSE"
-            )
-        });
-    let numeric_sample = e
-        .sample
-        .map(|s| s.trim().trim_end_matches(';'))
-        .is_some_and(|s| matches!(shape::of(s), Shape::Number | Shape::Bit));
+    // Tested last to first, so most names stop at their last word.
+    let key_setting = || {
+        super::knowledge::name_words(e.name)
+            .last()
+            .is_some_and(|w| w == "KEY")
+            && !super::knowledge::name_words(e.name).any(|w| {
+                matches!(
+                    &*w,
+                    "SECRET" | "PASSWORD" | "TOKEN" | "PRIVATE" | "API" | "ACCESS" | "LICENSE"
+                )
+            })
+            && e.sample
+                .map(|s| s.trim().trim_end_matches(';'))
+                .is_some_and(|s| matches!(shape::of(s), Shape::Number | Shape::Bit))
+    };
     let config_shape = shapes
         .iter()
         .find(|s| s.is_config() || (matches!(s, Shape::Number | Shape::Bit) && !ends_secret))
         .copied()
-        .or((key_only && numeric_sample).then_some(Shape::Number));
+        .or_else(|| key_setting().then_some(Shape::Number));
 
     let (mut class, mut kind, mut why) = if let Some((c, kd, why)) = &from_image {
         (*c, *kd, why.clone())

@@ -43,11 +43,15 @@ const PHRASES: [&str; 28] = [
 /// that mark every entry `Optional -` or `Required -` say so for values the app reads itself.
 pub(super) fn says_required(line: &str) -> bool {
     // `### REQUIRED: …` keeps the hashes beyond the comment's first.
-    let t = line
-        .trim()
-        .trim_start_matches('#')
-        .trim_start()
-        .to_lowercase();
+    let t = line.trim().trim_start_matches('#').trim_start();
+    // Most comment lines do not open with the word: decided without lower-casing them.
+    if !t
+        .get(..8)
+        .is_some_and(|w| w.eq_ignore_ascii_case("required"))
+    {
+        return false;
+    }
+    let t = t.to_lowercase();
     let Some(rest) = t.strip_prefix("required") else {
         return false;
     };

@@ -339,8 +339,17 @@ fn bundle_passphrases(vars: &mut [Var<'_>]) {
             .map(std::borrow::Cow::into_owned)
             .collect()
     };
+    // Most projects have no bundle: a substring test spares splitting every name.
+    let may_bundle = |name: &str| {
+        ["PFX", "P12", "KEYSTORE"].iter().any(|w| {
+            name.as_bytes()
+                .windows(w.len())
+                .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    };
     let bundle = vars.iter().find(|v| {
         v.class == crate::analysis::Class::External
+            && may_bundle(&v.name)
             && words(&v.name)
                 .iter()
                 .any(|w| matches!(w.as_str(), "PFX" | "P12" | "PKCS12" | "KEYSTORE"))

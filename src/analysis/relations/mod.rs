@@ -334,7 +334,7 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // same kind of server. The login half of a key pair (an access key id) never shares its
     // secret half's value: `minioadmin` for both is two stand-ins, and one value for both
     // would be no secret at all.
-    let mut by_sample: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
+    let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, v) in vars.iter().enumerate() {
         if v.class != Class::Config && !v.url_credentials && !interpolated(v) {
             let s = v
@@ -344,14 +344,21 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
                 .filter(|s| !s.trim().is_empty())
                 .or_else(|| v.default_value.as_deref().filter(|d| !d.is_empty()));
             if let Some(s) = s {
-                by_sample
-                    .entry((s, is_login_half(&v.name)))
-                    .or_default()
-                    .push(i);
+                by_sample.entry(s).or_default().push(i);
             }
         }
     }
-    for ((value, _), members) in by_sample.iter().filter(|(_, m)| m.len() > 1) {
+    // Only a shared value needs the login test: buckets of one are most of a large project.
+    let halves: Vec<(&str, Vec<usize>)> = by_sample
+        .iter()
+        .filter(|(_, m)| m.len() > 1)
+        .flat_map(|(value, members)| {
+            let (login, secret): (Vec<usize>, Vec<usize>) =
+                members.iter().partition(|&&i| is_login_half(&vars[i].name));
+            [(*value, login), (*value, secret)]
+        })
+        .collect();
+    for (value, members) in halves.iter().filter(|(_, m)| m.len() > 1) {
         let why = || "the template gives them the same value".to_string();
         if k.placeholder(value, true).is_none() {
             for &j in &members[1..] {
