@@ -101,8 +101,8 @@ fn unjudged_note(ws: &workspace::Workspace, out: &mut impl Write) -> Result<(), 
         .project
         .other_env_files()
         .into_iter()
-        .filter(|p| p.is_file())
-        .map(|p| ws.display(p).display().to_string())
+        .filter(|f| f.path.is_file())
+        .map(|f| ws.display(&f.path).display().to_string())
         .collect();
     if others.is_empty() {
         return Ok(());

@@ -250,12 +250,12 @@ pub struct Project {
 
 impl Project {
     /// The env files services load with `env_file:` other than the interpolation env file,
-    /// each once, in the order first named: files a run on that one does not judge.
-    pub fn other_env_files(&self) -> Vec<&std::path::Path> {
-        let mut out: Vec<&std::path::Path> = Vec::new();
+    /// each path once, in the order first named: files a run on that one does not judge.
+    pub fn other_env_files(&self) -> Vec<&EnvFileRef> {
+        let mut out: Vec<&EnvFileRef> = Vec::new();
         for f in self.services.iter().flat_map(|s| s.env_files.iter()) {
-            if f.path != self.env_file && !out.contains(&f.path.as_path()) {
-                out.push(&f.path);
+            if f.path != self.env_file && !out.iter().any(|o| o.path == f.path) {
+                out.push(f);
             }
         }
         out

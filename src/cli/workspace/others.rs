@@ -20,9 +20,8 @@ use crate::dotenv;
 pub(super) fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> Vec<OtherEnvFile> {
     let default_env = project.working_dir.join(".env");
     let mut paths: Vec<&Path> = project
-        .services
-        .iter()
-        .flat_map(|s| s.env_files.iter())
+        .other_env_files()
+        .into_iter()
         .filter(|f| !f.raw)
         .map(|f| f.path.as_path())
         .chain(std::iter::once(default_env.as_path()))
