@@ -268,10 +268,13 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         let comment_recipe = e.declared.and_then(|d| d.recipe);
         let exact_name = from_image.is_none() && name.exact && name.kind.is_some();
         let sample_recipe = e.sample.and_then(super::declare::recipe);
+        // A compose default is a sample too: when the template's value shows no shape (a
+        // stand-in, or no template), `${KEY:-<64 hex>}` says what the app parses.
         let sample_kind = e
             .sample
             .map(shape::of)
             .and_then(Shape::kind)
+            .or_else(|| e.defaults.iter().find_map(|d| Shape::kind(shape::of(d))))
             .filter(|_| !url_credentials);
         let block_recipe = e.declared.and_then(|d| d.block_recipe);
         let chosen = comment_recipe.or(if exact_name {
@@ -392,6 +395,40 @@ mod tests {
         assert_eq!(
             class_of("SESSION_SECRET", Some("changeme"), &[]).kind,
             Some(Kind::Password)
+        );
+    }
+
+    #[test]
+    fn a_compose_default_fixes_the_kind_when_the_sample_does_not() {
+        // Cap: `${DATABASE_ENCRYPTION_KEY:-<64 hex>}`; the app reads 32 bytes of hex, and a
+        // base64 key from the name alone made it refuse to start after `fill`.
+        let hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let k = Knowledge::builtin().unwrap();
+        let with = |sample: Option<&str>, defaults: Vec<&str>| {
+            classify(
+                &k,
+                &Evidence {
+                    name: "DATABASE_ENCRYPTION_KEY",
+                    config: None,
+                    declared: None,
+                    sample,
+                    defaults,
+                    feeds: &[],
+                    whole_file_images: &[],
+                    own_words: &foldhash::HashSet::default(),
+                    own_servers: &foldhash::HashSet::default(),
+                },
+            )
+            .kind
+        };
+        assert_eq!(with(Some("changeme"), vec![hex]), Some(Kind::Hex(32)));
+        assert_eq!(with(None, vec![hex]), Some(Kind::Hex(32)));
+        // The template's own shape outranks the default's.
+        let uuid = "8f14e45f-ceea-467f-a0e6-7c0b5e1f2d3a";
+        assert_eq!(with(Some(uuid), vec![hex]), Some(Kind::Uuid));
+        assert_ne!(
+            with(Some("changeme"), vec!["changeme"]),
+            Some(Kind::Hex(32))
         );
     }
 

@@ -86,6 +86,9 @@ pub enum Weakness {
     DevMarker,
     /// Published in a well-known template.
     Public,
+    /// A compose default, in force because the env file leaves the variable unset: it is
+    /// written in the project's compose file, so everyone with the project has it.
+    PublishedDefault,
 }
 
 impl std::fmt::Display for Weakness {
@@ -110,6 +113,12 @@ impl std::fmt::Display for Weakness {
                 )
             }
             Weakness::Public => write!(f, "published in a public template, so not secret"),
+            Weakness::PublishedDefault => {
+                write!(
+                    f,
+                    "written in the compose file, so everyone with the project has it"
+                )
+            }
         }
     }
 }
@@ -284,8 +293,9 @@ fn shaped_bits(value: &str, kind: Kind) -> Option<f64> {
         chars.dedup();
         chars.len()
     };
-    // A shaped value that repeats one or two characters is not random, whatever its shape.
-    if distinct <= 2 {
+    // A shaped value that repeats one or two characters, a block, or counts through its
+    // alphabet is not random, whatever its shape: it is judged as any other value.
+    if distinct <= 2 || patterned(value) {
         return None;
     }
     match kind {
@@ -310,6 +320,46 @@ fn shaped_bits(value: &str, kind: Kind) -> Option<f64> {
         Kind::Fernet => base64_bits(value, 32),
         Kind::Password | Kind::Token(_) => None,
     }
+}
+
+/// The longest run of characters counting up or down by one (`0123456789abcdef`, `zyxw`)
+/// that random bytes produce by chance: eight in a row come up in a 64-character hex key
+/// about once in two million draws.
+const COUNTING_RUN: usize = 8;
+
+/// Whether a value is a block repeated (`0123456789abcdef` four times, `abab…`) or holds a
+/// run of [`COUNTING_RUN`] characters counting through the alphabet. Cap's compose
+/// default `0123456789abcdef`×4 has the shape of a 32-byte hex key and every hex digit.
+fn patterned(value: &str) -> bool {
+    if period(value).is_some() {
+        return true;
+    }
+    let b = value.as_bytes();
+    let mut up = 1;
+    let mut down = 1;
+    for w in b.windows(2) {
+        up = if w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if w[1] == w[0].wrapping_sub(1) {
+            down + 1
+        } else {
+            1
+        };
+        if up >= COUNTING_RUN || down >= COUNTING_RUN {
+            return true;
+        }
+    }
+    false
+}
+
+/// The length of the shortest block the value repeats (the last copy may be cut short),
+/// when it repeats one at least twice.
+fn period(value: &str) -> Option<usize> {
+    let b = value.as_bytes();
+    (1..=b.len() / 2).find(|&p| b[p..].iter().zip(b).all(|(x, y)| x == y))
 }
 
 /// Bits in a base64 value: six per character, but never more than the bytes it encodes
@@ -364,6 +414,11 @@ pub fn assess(value: &str, kind: Option<Kind>, policy: &Policy, knowledge: &Know
     let short = length < policy.min_length;
     if (short || !looks_random(value)) && (weaknesses.is_empty() || length <= 256) {
         bits = bits.min(structured_bits(value));
+    }
+    // A repeated block holds no more than the block: zxcvbn scores eight characters at a
+    // time and never sees `deadbeef` eight times over as one repeat.
+    if let Some(block) = period(value).and_then(|p| value.get(..p)) {
+        bits = bits.min(charset_bits(block).min(structured_bits(block)));
     }
     if bits < policy.min_bits {
         weaknesses.push(Weakness::LowEntropy {
@@ -466,6 +521,27 @@ mod tests {
             flagged.len(),
             &flagged[..flagged.len().min(5)]
         );
+    }
+
+    #[test]
+    fn a_shaped_value_that_repeats_a_block_or_counts_is_weak() {
+        let k = Knowledge::builtin().unwrap();
+        let p = Policy::default();
+        let weak = |v: &str, kind: Kind| !assess(v, Some(kind), &p, &k).is_strong();
+        // Cap's compose default: the shape of a 32-byte hex key, every hex digit, no secret.
+        let counting = "0123456789abcdef".repeat(4);
+        assert!(weak(&counting, Kind::Hex(32)));
+        assert!(weak(&"abcdef0123456789".repeat(4), Kind::Hex(32)));
+        assert!(weak(&"deadbeef".repeat(8), Kind::Hex(32)));
+        assert!(weak(&"QWERTYuiop12".repeat(4), Kind::Base64(32)));
+        // One counting run inside otherwise random hex sends it to the general judgement
+        // (zxcvbn sees the sequence), which still finds the rest random enough.
+        let run = "9f3c1e7a52d8b46e0c19a3f7d5b2e8c4123456789a0be6d3f1c7a95e2b8d04f6";
+        assert!(!weak(run, Kind::Hex(32)));
+        assert!(!weak(
+            "3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a0c1e3f5a7b9d2c4e6f8a0b1c",
+            Kind::Hex(32)
+        ));
     }
 
     #[test]

@@ -303,6 +303,17 @@ pub fn judge(
                 bits,
             );
         }
+        // However random it looks, a default written in the compose file is in every copy
+        // of the project: the value in force is one its readers all have.
+        if via_default.is_some() {
+            return (
+                Verdict::Weak {
+                    weaknesses: vec![super::strength::Weakness::PublishedDefault],
+                    via_default,
+                },
+                bits,
+            );
+        }
     }
     if via_default.is_none() {
         if let Some(why) = constraint_violation(var, &value) {
