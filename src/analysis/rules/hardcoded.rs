@@ -22,6 +22,14 @@ struct Literal<'p> {
     /// longer value.
     whole: Option<&'static str>,
     services: Vec<&'p str>,
+    /// Every one of those services loads the live file whole (`env_file:`).
+    all_load_live: bool,
+}
+
+/// Whether `service` loads the live file whole through `env_file:`.
+fn loads_live(cx: &Context<'_>, service: &crate::compose::Service) -> bool {
+    let live = &cx.input.project.env_file;
+    service.env_files.iter().any(|f| &f.path == live)
 }
 
 /// See the module docs.
@@ -245,8 +253,12 @@ impl Rule for Hardcoded {
                 };
                 // One literal shared through an anchor is one finding naming every service.
                 let at = (var.key.as_str(), &var.file, var.position);
+                let loads = loads_live(cx, service);
                 match seen.get(&at) {
-                    Some(&i) => literals[i].services.push(service.name.as_str()),
+                    Some(&i) => {
+                        literals[i].services.push(service.name.as_str());
+                        literals[i].all_load_live &= loads;
+                    }
                     None => {
                         seen.insert(at, literals.len());
                         literals.push(Literal {
@@ -255,6 +267,7 @@ impl Rule for Hardcoded {
                             position: at.2,
                             whole,
                             services: vec![service.name.as_str()],
+                            all_load_live: loads,
                         });
                     }
                 }
@@ -267,15 +280,29 @@ impl Rule for Hardcoded {
             position,
             whole,
             services,
+            all_load_live,
         } in literals
         {
+            let they = if services.len() == 1 {
+                "it loads"
+            } else {
+                "they load"
+            };
             let services = match services.as_slice() {
                 [one] => format!("service {one}"),
                 many => format!("services {}", many.join(", ")),
             };
+            let live = cx.input.live_path.display();
             let message = match whole {
+                // `${KEY}` is filled from `.env` or the shell, never from an env_file: when
+                // the live file reaches the service through `env_file:` (weblate's
+                // `environment`), the literal must go so the file's line can take effect.
+                Some(what) if all_load_live => format!(
+                    "{key} of {services} is {what} in {}; delete that line and set {key} in {live}, which {they} with env_file: (an environment: entry outranks it)",
+                    file.display()
+                ),
                 Some(what) => format!(
-                    "{key} of {services} is {what} in {}; use ${{{key}}} and set it in the env file",
+                    "{key} of {services} is {what} in {}; use ${{{key}}} and set it in {live}",
                     file.display()
                 ),
                 None => format!(
@@ -317,6 +344,33 @@ mod tests {
             ),
             "{}",
             found[0].message
+        );
+    }
+
+    #[test]
+    fn the_advice_follows_how_the_service_gets_the_live_file() {
+        // weblate: the service loads the live file with env_file:, where `${KEY}` would
+        // never be filled from; the literal has to go for the file's line to count.
+        let loads = "services:\n  web:\n    image: x\n    env_file: .env\n    environment:\n      SMTP_PASSWORD: hunter2hunter2\n";
+        let plain = "services:\n  web:\n    image: x\n    environment:\n      SMTP_PASSWORD: hunter2hunter2\n";
+        let message = |compose: &str| {
+            let inv = Fixture::new().compose(compose).live("A=1\n").run();
+            inv.findings
+                .iter()
+                .find(|f| f.rule == RuleId::Hardcoded)
+                .map(|f| f.message.clone())
+                .unwrap()
+        };
+        let m = message(loads);
+        assert!(
+            m.ends_with("delete that line and set SMTP_PASSWORD in .env, which it loads with env_file: (an environment: entry outranks it)"),
+            "{m}"
+        );
+        assert!(!m.contains("${"), "{m}");
+        let m = message(plain);
+        assert!(
+            m.ends_with("use ${SMTP_PASSWORD} and set it in .env"),
+            "{m}"
         );
     }
 
