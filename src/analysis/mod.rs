@@ -288,6 +288,9 @@ pub struct Variable {
     /// Its value is also written as a literal in a compose file: `fill` leaves it (changing
     /// one side alone breaks the service), the `hardcoded` finding says what to change.
     pub pinned: bool,
+    /// The compose literal that pins it, for people (`MYSQL_PASSWORD in compose.yml:8`),
+    /// when a literal does (rather than another env file).
+    pub pinned_by: Option<String>,
     /// Where else its value is kept when that is another env file a service reads
     /// (`MYSQL_PASSWORD in .db.env`); `pinned` is set too.
     pub pinned_with: Option<String>,

@@ -61,7 +61,7 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     if plan.is_empty() && !(creating && ws.example.is_some()) {
         writeln!(
             out,
-            "nothing to fill: no generatable secret in {} is {}",
+            "nothing to fill: no secret in {} that is {} can be generated",
             live.display(),
             statuses(&options.only)
         )?;
@@ -174,11 +174,13 @@ fn left_to_do(inv: &crate::analysis::Inventory) -> Result<ExitCode, Error> {
     Ok(ExitCode::Findings)
 }
 
+/// `missing, placeholder or weak`.
 fn statuses(only: &[Status]) -> String {
-    only.iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let names: Vec<&str> = only.iter().map(|s| s.as_str()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
 }
 
 /// Prints what a save did: the live file, its mode change, the backups, and a new identity.

@@ -177,7 +177,8 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         })
         .map(|v| v.name.as_str())
         .collect();
-    // Flagged, but its value is also kept in another env file: fill leaves the pair alone.
+    // Flagged, but its value is also kept in another env file or a compose literal: fill
+    // leaves the pair alone.
     let paired: Vec<String> = inv
         .variables
         .iter()
@@ -190,6 +191,7 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         .filter_map(|v| {
             v.pinned_with
                 .as_ref()
+                .or(v.pinned_by.as_ref())
                 .map(|w| format!("{} (also {w})", v.name))
         })
         .collect();
@@ -216,7 +218,7 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
     }
     if !paired.is_empty() {
         out.push(format!(
-            "{} kept in two files, to change in both together: {}",
+            "{} kept in two places, to change in both together: {}",
             paired.len(),
             some_names(paired.iter().map(String::as_str), 4)
         ));

@@ -77,10 +77,20 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
     (out, whole_file_images)
 }
 
-/// Server credentials written as literals in the compose files: `(family, password)` for
-/// the password variable of a known server image (`POSTGRES_PASSWORD: changeme`) and for
-/// the password inside a literal URL that points at such a server.
-pub(super) fn compose_literals(input: &Input<'_>) -> Vec<(String, String)> {
+/// A server credential written as a literal in a compose file.
+pub(super) struct ComposeLiteral {
+    /// The kind of server it is for (`postgres`).
+    pub family: String,
+    /// The password.
+    pub password: String,
+    /// Where, for people: `MYSQL_PASSWORD in docker-compose.yml:8`.
+    pub at: String,
+}
+
+/// Server credentials written as literals in the compose files: the password variable of a
+/// known server image (`POSTGRES_PASSWORD: changeme`) and the password inside a literal URL
+/// that points at such a server.
+pub(super) fn compose_literals(input: &Input<'_>) -> Vec<ComposeLiteral> {
     let k = input.knowledge;
     let family_of = |service: &str| {
         input
@@ -103,17 +113,33 @@ pub(super) fn compose_literals(input: &Input<'_>) -> Vec<(String, String)> {
             else {
                 continue;
             };
+            let at = || {
+                format!(
+                    "{} in {}:{}",
+                    e.key,
+                    crate::compose::display_path(&input.project.working_dir, &e.file).display(),
+                    e.position.line
+                )
+            };
             if let Some(image) = image
                 && let Some(family) = &image.family
                 && image.vars.get(&e.key).and_then(|r| r.server)
                     == Some(knowledge::ServerRole::Password)
             {
-                out.push((family.clone(), v.to_string()));
+                out.push(ComposeLiteral {
+                    family: family.clone(),
+                    password: v.to_string(),
+                    at: at(),
+                });
             }
             if let Some(span) = shape::url_password_span(v)
                 && let Some(family) = relations::host_of(v).and_then(family_of)
             {
-                out.push((family, relations::percent_decode(&v[span])));
+                out.push(ComposeLiteral {
+                    family,
+                    password: relations::percent_decode(&v[span]),
+                    at: at(),
+                });
             }
         }
     }

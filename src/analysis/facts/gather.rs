@@ -264,6 +264,7 @@ impl<'a> Gathered<'a> {
                     declared,
                     default_value: default_with_ref.as_ref().map(|(v, _)| v.clone()),
                     pinned: false,
+                    pinned_by: None,
                     pinned_with: None,
                     shadowed: false,
                     passwordless_server: false,

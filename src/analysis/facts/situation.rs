@@ -62,13 +62,21 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             .and_then(|s| s.image.as_deref())
             .and_then(|i| input.knowledge.image(i))
             .and_then(|i| i.family.as_deref());
-        v.pinned = v.class != Class::Config
-            && !v.follows_others()
-            && secret_part.as_deref().is_some_and(|p| {
-                literals.iter().any(|(f, lit)| {
-                    *lit == p && (families.contains(&f.as_str()) || url_family == Some(f.as_str()))
-                })
-            });
+        v.pinned_by = if v.class != Class::Config && !v.follows_others() {
+            secret_part.as_deref().and_then(|p| {
+                literals
+                    .iter()
+                    .find(|l| {
+                        l.password == p
+                            && (families.contains(&l.family.as_str())
+                                || url_family == Some(l.family.as_str()))
+                    })
+                    .map(|l| l.at.clone())
+            })
+        } else {
+            None
+        };
+        v.pinned = v.pinned_by.is_some();
         // Or it holds the value a credential in another env file has (`DB_PASSWORD` here,
         // `MYSQL_PASSWORD` in the database's `.db.env`): the two files make one pair.
         if v.class != Class::Config && !v.follows_others() {

@@ -49,6 +49,8 @@ pub struct Var<'a> {
     /// Its value (or the password in it) is also written as a literal in a compose file:
     /// changing it in the env file alone would break the service that reads the literal.
     pub pinned: bool,
+    /// The compose literal that pins it, for people (`MYSQL_PASSWORD in compose.yml:8`).
+    pub pinned_by: Option<String>,
     /// Where else its value is kept, when that is another env file a service reads
     /// (`MYSQL_PASSWORD in .db.env`): `fill` leaves both, since changing one alone breaks the
     /// pair.
@@ -186,6 +188,7 @@ impl Var<'_> {
             compose_default: self.compose_default.clone(),
             follows_others: self.follows_others(),
             pinned: self.pinned,
+            pinned_by: self.pinned_by.clone(),
             pinned_with: self.pinned_with.clone(),
             initializes_volume: self.rules.initializes,
             rotation: None,
