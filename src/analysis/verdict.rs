@@ -161,6 +161,15 @@ fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
     .then(|| "only spells out what it is, like a placeholder".to_string())
 }
 
+/// Whether a name says it holds a password (`…_PASSWORD`, `…_PASS`, `…_PASSWD`).
+fn names_a_password(name: &str) -> bool {
+    super::knowledge::name_words(name).any(|w| {
+        ["PASSWORD", "PASS", "PASSWD", "PWD"]
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p))
+    })
+}
+
 /// Judges one variable; returns the verdict and, for judged secrets, their strength.
 pub fn judge(
     var: &Var<'_>,
@@ -181,6 +190,14 @@ pub fn judge(
     // A value written as `${OTHER}` follows its sources; the sources carry any finding. A
     // value every consumer overrides in compose never reaches a container.
     if var.follows_others() || var.shadowed || var.switched_off {
+        return (unused_or_ok(), None);
+    }
+    // A key a provider issues that no container reads (rybbit's RESEND_API_KEY, read only by
+    // the vendor's cloud build) does nothing and cannot be filled: a finding on its stand-in
+    // would keep CI red with nothing a self-hoster can do about it. A password is another
+    // matter: the user sets it at the other end too (trigger.dev's registry login, which
+    // its scripts read), so its stand-in is still worth an error.
+    if var.class == Class::External && !var.reaches && !names_a_password(&var.name) {
         return (unused_or_ok(), None);
     }
     let live_value = var.live_value().filter(|v| !super::shape::is_blank(v));

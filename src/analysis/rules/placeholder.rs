@@ -57,4 +57,31 @@ mod tests {
             assert_eq!(vars_of(&inv, RuleId::Placeholder), want, "{live:?}");
         }
     }
+
+    #[test]
+    fn a_provider_credential_no_container_reads_is_not_flagged() {
+        // rybbit: RESEND_API_KEY is read only by the vendor's cloud build; the self-hosted
+        // compose passes the backend an explicit list without it.
+        let live = "RESEND_API_KEY=your_resend_api_key\nSTRIPE_SECRET_KEY=your_stripe_secret_key\nAPP_SECRET=changeme\nSMTP_PASSWORD=your_smtp_password\n";
+        let compose = "services:\n  backend:\n    image: ghcr.io/x/backend\n    environment:\n      - STRIPE_SECRET_KEY=${STRIPE_SECRET_KEY}\n";
+        let inv = Fixture::new().compose(compose).live(live).run();
+        // A secret of the project's own is still flagged (fill makes it strong for free),
+        // and so is a password the user also sets at the other end.
+        assert_eq!(
+            vars_of(&inv, RuleId::Placeholder),
+            ["STRIPE_SECRET_KEY", "APP_SECRET", "SMTP_PASSWORD"]
+        );
+        // Loaded whole by a service, every line reaches it.
+        let whole = "services:\n  backend:\n    image: ghcr.io/x/backend\n    env_file: .env\n";
+        let inv = Fixture::new().compose(whole).live(live).run();
+        assert_eq!(
+            vars_of(&inv, RuleId::Placeholder),
+            [
+                "RESEND_API_KEY",
+                "STRIPE_SECRET_KEY",
+                "APP_SECRET",
+                "SMTP_PASSWORD"
+            ]
+        );
+    }
 }
