@@ -497,3 +497,35 @@ fn without_an_example_fill_says_it_creates_the_file_from_nothing() {
     );
     assert!(!text.contains(".env.example"), "{text}");
 }
+
+/// monica: the app's `DB_PASSWORD` equals the literal `MYSQL_PASSWORD` the database service gets
+/// in compose. `fill` must leave it (a new value on one side locks the app out), and both
+/// `check` and `fill` say where the other half is, instead of "nothing to fill" alone.
+#[test]
+fn a_password_tied_to_a_compose_literal_is_left_and_the_literal_named() {
+    let compose = "services:\n  app:\n    image: monica\n    env_file: .env\n  db:\n    image: mariadb:11\n    environment:\n      - MYSQL_PASSWORD=secret\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file(".env", "DB_USERNAME=monica\nDB_PASSWORD=secret\n");
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let step = "kept in two places, to change in both together: DB_PASSWORD (also MYSQL_PASSWORD in docker-compose.yml:8)";
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(step), "{text}");
+    let before = p.read(".env");
+    let out = p
+        .cmd()
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "nothing to fill: no secret in .env that is missing, placeholder or weak can be generated"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(step), "{text}");
+    assert_eq!(p.read(".env"), before);
+}
