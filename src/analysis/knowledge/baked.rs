@@ -37,6 +37,42 @@ pub static PLACEHOLDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/p
 /// The provider token formats, as one DFA with a start state per format.
 pub static PROVIDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/providers.dfa"));
 
+/// The `[[image]]` tables of `images.toml`, unread.
+pub fn images(file: &'static Baked) -> Option<&'static [Baked]> {
+    match at(file, "image")? {
+        Baked::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// The value under `key` of a table.
+fn at(table: &'static Baked, key: &str) -> Option<&'static Baked> {
+    match table {
+        Baked::Table(entries) => entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// The string under `key` of a table.
+pub fn str_at(table: &'static Baked, key: &str) -> Option<&'static str> {
+    match at(table, key)? {
+        Baked::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The strings of the array under `key` of a table (none when it is absent).
+pub fn strs_at(table: &'static Baked, key: &str) -> impl Iterator<Item = &'static str> {
+    let items: &'static [Baked] = match at(table, key) {
+        Some(Baked::Array(items)) => items,
+        _ => &[],
+    };
+    items.iter().filter_map(|b| match b {
+        Baked::Str(s) => Some(*s),
+        _ => None,
+    })
+}
+
 /// Deserializes a template file's typed form from its baked tree.
 pub fn read<T: de::Deserialize<'static>>(file: &'static Baked) -> Result<T, Error> {
     T::deserialize(file)

@@ -85,6 +85,9 @@ pub(super) struct NameRuleFile {
     pub kind: Option<String>,
 }
 
+/// `images.toml` whole: read by the test that checks every image; a run reads each image's
+/// table on its own, when a project uses it.
+#[cfg(test)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ImagesFile {
@@ -94,7 +97,9 @@ pub(super) struct ImagesFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ImageFile {
+    /// The names it matches; a run's index reads them from the baked table directly.
     #[serde(rename = "match")]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub names: Vec<String>,
     pub family: Option<String>,
     #[serde(default)]

@@ -26,9 +26,9 @@ use crate::generate::Kind;
 pub use files::{DeriveRule, ServerRole, TemplateFileError, ValueRules};
 pub use glob::glob_match;
 
-use files::{
-    DerivedFile, ImagesFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile, parse_kind,
-};
+#[cfg(test)]
+use files::ImagesFile;
+use files::{DerivedFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFile, parse_kind};
 use glob::Glob;
 
 /// Patterns compiled by the build (see `build.rs`), read back from their bytes.
@@ -136,7 +136,10 @@ pub struct Knowledge {
     flag_prefixes: HashSet<String>,
     provider_words: HashSet<String>,
     issued_words: HashSet<String>,
-    images: Vec<Image>,
+    /// Each known image, read from its baked table the first time a project uses it: a
+    /// project runs a handful of the images the templates know, and reading all of them
+    /// was a sixth of a small project's `check` (issue 13).
+    images: Vec<LazyImage>,
     /// Each image name (lower case) to the first image that has it: asked for every
     /// (variable, service) pair a project wires, so a scan of every image's names each time
     /// made a 200-service project sharing one `env_file` quadratic.
@@ -156,6 +159,32 @@ pub struct Knowledge {
     public: HashSet<String>,
     providers: Vec<Provider>,
     derived: Vec<DeriveRule>,
+}
+
+/// A known image's baked table, read into an [`Image`] when first asked for.
+#[derive(Debug, Clone)]
+struct LazyImage {
+    baked: &'static baked::Baked,
+    /// `None` inside when the table does not read as an image; the test
+    /// `every_template_file_parses` reads every one, so that is a build's mistake.
+    read: std::sync::OnceLock<Option<Image>>,
+}
+
+impl LazyImage {
+    fn get(&self) -> Option<&Image> {
+        self.read
+            .get_or_init(|| {
+                baked::read::<files::ImageFile>(self.baked)
+                    .ok()
+                    .map(|i| Image {
+                        family: i.family,
+                        clients: i.clients,
+                        vars: i.vars,
+                        recipes: i.rotate,
+                    })
+            })
+            .as_ref()
+    }
 }
 
 /// The image's name as templates match it: the last path part, without tag or digest.
@@ -210,8 +239,11 @@ impl Knowledge {
                 .collect()
         };
         let upper = |v: Vec<String>| v.into_iter().map(|w| w.to_ascii_uppercase()).collect();
-        let images_file: ImagesFile =
-            baked::read(&baked::files::IMAGES).map_err(unreadable("images.toml"))?;
+        let images_file =
+            baked::images(&baked::files::IMAGES).ok_or_else(|| TemplateFileError {
+                file: "templates/images.toml".to_string(),
+                message: "not a list of [[image]] tables".to_string(),
+            })?;
         let ph: PlaceholdersFile =
             baked::read(&baked::files::PLACEHOLDERS).map_err(unreadable("placeholders.toml"))?;
         let placeholders = compiled("placeholders.toml", baked::PLACEHOLDERS_DFA)?;
@@ -239,20 +271,20 @@ impl Knowledge {
         let derived_file: DerivedFile =
             baked::read(&baked::files::DERIVED).map_err(unreadable("derived.toml"))?;
         let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
+        // The index and the client words come from the baked tables directly: only the
+        // images a project runs are read whole.
         let mut families_by_client: HashMap<String, Vec<String>> = HashMap::default();
-        for image in &images_file.image {
-            if let Some(family) = &image.family {
-                for client in &image.clients {
+        let mut image_by_name: HashMap<String, usize> = HashMap::default();
+        for (i, table) in images_file.iter().enumerate() {
+            if let Some(family) = baked::str_at(table, "family") {
+                for client in baked::strs_at(table, "clients") {
                     families_by_client
-                        .entry(client.clone())
+                        .entry(client.to_string())
                         .or_default()
-                        .push(family.clone());
+                        .push(family.to_string());
                 }
             }
-        }
-        let mut image_by_name: HashMap<String, usize> = HashMap::default();
-        for (i, image) in images_file.image.iter().enumerate() {
-            for name in &image.names {
+            for name in baked::strs_at(table, "match") {
                 image_by_name.entry(name.to_ascii_lowercase()).or_insert(i);
             }
         }
@@ -267,13 +299,10 @@ impl Knowledge {
             provider_words: upper(names_file.provider_words),
             issued_words: upper(names_file.issued_words),
             images: images_file
-                .image
-                .into_iter()
-                .map(|i| Image {
-                    family: i.family,
-                    clients: i.clients,
-                    vars: i.vars,
-                    recipes: i.rotate,
+                .iter()
+                .map(|baked| LazyImage {
+                    baked,
+                    read: std::sync::OnceLock::new(),
                 })
                 .collect(),
             placeholders,
@@ -322,7 +351,7 @@ impl Knowledge {
         } else {
             self.image_by_name.get(name)
         };
-        index.map(|&i| &self.images[i])
+        index.and_then(|&i| self.images[i].get())
     }
 
     /// What a known image says about its container variable `var`.

@@ -12,6 +12,21 @@ fn every_template_file_parses() {
     assert!(k.images.len() > 10);
     assert!(k.providers.len() >= 10);
     assert!(!k.derived.is_empty());
+    // Images are read when first asked for: every one must read, and every name in the
+    // index must lead to an image that has it.
+    assert!(k.images.iter().all(|i| i.get().is_some()));
+    for (name, &i) in &k.image_by_name {
+        let table = k.images[i].baked;
+        assert!(
+            super::baked::strs_at(table, "match").any(|m| m.eq_ignore_ascii_case(name)),
+            "{name}"
+        );
+        assert!(k.image(name).is_some(), "{name}");
+    }
+    assert_eq!(
+        k.image("postgres:16").and_then(|i| i.family.as_deref()),
+        Some("postgres")
+    );
 }
 
 #[test]
