@@ -529,3 +529,47 @@ fn a_password_tied_to_a_compose_literal_is_left_and_the_literal_named() {
     assert!(text.contains(step), "{text}");
     assert_eq!(p.read(".env"), before);
 }
+
+/// rybbit on a fresh checkout: `check` asks the user to choose `DOMAIN_NAME`, and `fill`
+/// creates `.env` from the example, whose value is the vendor's demo host. `fill` keeps it
+/// (it is a setting, not a secret) but says so, before writing and in a dry run.
+#[test]
+fn a_fresh_fill_names_the_settings_it_copies_from_the_example() {
+    let p = TestProject::new()
+        .file(
+            ".env.example",
+            "DOMAIN_NAME=demo.rybbit.io\nBASE_URL=\"https://${DOMAIN_NAME}\"\nAUTH_SECRET=\nLOG_LEVEL=info\n",
+        )
+        .file(
+            "docker-compose.yml",
+            "services:\n  caddy:\n    image: caddy\n    environment:\n      - DOMAIN_NAME=${DOMAIN_NAME}\n      - LOG_LEVEL=${LOG_LEVEL:-info}\n  backend:\n    image: busybox\n    environment:\n      - BETTER_AUTH_SECRET=${AUTH_SECRET}\n      - BASE_URL=${BASE_URL}\n",
+        );
+    let line = "  copied as the example has it, yours to choose: DOMAIN_NAME\n";
+    let out = p
+        .cmd()
+        .args(["fill", "--dry-run", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(line), "{text}");
+    assert!(!p.join(".env").exists());
+    let out = p
+        .cmd()
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(line), "{text}");
+    assert!(p.read(".env").contains("DOMAIN_NAME=demo.rybbit.io\n"));
+    // With the file there, nothing is copied and nothing is said.
+    let out = p
+        .cmd()
+        .args(["fill", "--dry-run", "--no-color"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("yours to choose")
+    );
+}

@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::save::{self, SaveOptions};
 use super::{Error, ExitCode, GlobalArgs, workspace};
-use crate::analysis::{Knowledge, Status};
+use crate::analysis::{Class, Knowledge, Status};
 use crate::generate;
 use crate::plan;
 
@@ -70,12 +70,22 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     }
     if creating {
         match &ws.example {
-            Some(_) => writeln!(
-                out,
-                "{} does not exist: it will be created from {}",
-                live.display(),
-                ws.display(&ws.example_path).display()
-            )?,
+            Some(_) => {
+                writeln!(
+                    out,
+                    "{} does not exist: it will be created from {}",
+                    live.display(),
+                    ws.display(&ws.example_path).display()
+                )?;
+                let copied = chosen_from_example(&ws, &inv, &knowledge, global);
+                if !copied.is_empty() {
+                    writeln!(
+                        out,
+                        "  copied as the example has it, yours to choose: {}",
+                        copied.join(", ")
+                    )?;
+                }
+            }
             None => writeln!(out, "{} does not exist: it will be created", live.display())?,
         }
     }
@@ -148,6 +158,30 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     report_save(&ws, &saved)?;
     let after = workspace::load_with(global, true)?;
     left_to_do(&after.analyze(&knowledge, after.policy(global.policy)))
+}
+
+/// The settings `check` asks the user to choose on a fresh checkout (required, and absent
+/// while there is no live file) that the example's copy gives a value: `fill` keeps the
+/// example's sample (rybbit's `DOMAIN_NAME=demo.rybbit.io`), and says so rather than
+/// settling them silently.
+fn chosen_from_example(
+    ws: &workspace::Workspace,
+    created: &crate::analysis::Inventory,
+    knowledge: &Knowledge,
+    global: &GlobalArgs,
+) -> Vec<String> {
+    let before = ws.analyze(knowledge, ws.policy(global.policy));
+    before
+        .variables
+        .iter()
+        .filter(|v| v.class == Class::Config && v.status == Status::Missing)
+        .filter(|v| {
+            created
+                .get(&v.name)
+                .is_some_and(|c| c.status != Status::Missing)
+        })
+        .map(|v| v.name.clone())
+        .collect()
 }
 
 /// Says what `fill` could not do and returns the exit code: 1 while errors remain.
