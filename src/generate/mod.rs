@@ -97,10 +97,12 @@ pub fn generate<R: TryCryptoRng + ?Sized>(
     let plan = plan(kind, constraints)?;
     // Character-class requirements (an image's password policy) are met by drawing again: a
     // 43-character value lacks a class rarely, so a few draws suffice; the bound turns an
-    // impossible requirement into an error rather than a loop.
+    // impossible requirement into an error rather than a loop. A value that starts with `-`
+    // is drawn again too: passed on a command line it reads as an option (airflow's
+    // entrypoint runs `users create --password "$pw" || true`, and no admin was made).
     for _ in 0..256 {
         let value = draw_once(&plan, rng)?;
-        if constraints.accepts(&value) && !looks_like_a_sample(&value) {
+        if constraints.accepts(&value) && !looks_like_a_sample(&value) && !value.starts_with('-') {
             return Ok(SecretString::from(value));
         }
     }
