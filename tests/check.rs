@@ -463,3 +463,43 @@ fn a_group_of_errors_and_warnings_counts_each() {
     assert!(line("APP_URL").ends_with("(warning)"), "{text}");
     assert!(!line("DB_PASSWORD").contains("(warning)"), "{text}");
 }
+
+/// weblate: no `.env`, and the services load `environment` (`env_file:`), which envward takes
+/// as the live file. A `${SMTP_PASSWORD}` in compose is filled from `.env` or the shell
+/// only, so it is empty in the container whatever the file says, and the `environment:`
+/// entry outranks the file's line: an error under `missing`, never a green check. With
+/// `--env-file environment` Compose does fill it from the file, and nothing is said.
+#[test]
+fn a_reference_compose_will_not_fill_from_a_picked_env_file_is_an_error() {
+    let p = TestProject::new()
+        .file(
+            "docker-compose.yml",
+            "services:\n  app:\n    image: busybox\n    env_file: ./environment\n    environment:\n      SMTP_PASSWORD: ${SMTP_PASSWORD}\n      LOG_LEVEL: info\n",
+        )
+        .file(
+            "environment",
+            "DB_PASSWORD=Kq7vN2xR9pLm4Tz8Wc3Yb6Hd1Fg5Js0A\nSMTP_PASSWORD=Zr8Pq2Lm7Xn4Vb9Kc1Td6Wy3Hs5Jf0Ge\n",
+        );
+    std::fs::set_permissions(
+        p.join("environment"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.starts_with("environment  ("), "{text}");
+    assert!(text.contains("\nmissing (1, error)\n"), "{text}");
+    assert!(
+        text.contains("SMTP_PASSWORD  docker-compose.yml:6:22  is set in environment, but Compose fills ${SMTP_PASSWORD} from .env or the shell only"),
+        "{text}"
+    );
+    assert!(!text.contains("Zr8Pq2"), "{text}");
+    let out = p
+        .cmd()
+        .args(["--env-file", "environment", "check", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}

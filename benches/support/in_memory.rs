@@ -95,6 +95,7 @@ impl Loaded {
             policy: Policy::default(),
             now: jiff::Timestamp::UNIX_EPOCH,
             other_env_files: &[],
+            live_interpolates: true,
         }
     }
 }

@@ -444,6 +444,10 @@ pub struct Input<'a> {
     /// The other env files the project's services read (`env_file:`), decoded, and the
     /// configuration files they mount.
     pub other_env_files: &'a [OtherEnvFile],
+    /// Compose fills `${…}` from the live file (it is `.env` or the `--env-file`). False
+    /// when the live file is an env file the services load and the project has no `.env`:
+    /// its values reach those containers, but no `${…}` is filled from it.
+    pub live_interpolates: bool,
 }
 
 /// Another file that may hold a value of the live file: an env file a service reads besides

@@ -145,6 +145,7 @@ impl Fixture {
             policy: self.policy,
             now: self.now,
             other_env_files: &self.others,
+            live_interpolates: true,
         };
         let inventory = analyze(&input);
         Built {

@@ -56,6 +56,7 @@ fn case(example: &str, live: &str, compose_text: &str) -> Case {
         policy: Policy::default(),
         now: jiff::Timestamp::UNIX_EPOCH,
         other_env_files: &[],
+        live_interpolates: true,
     });
     let values = doc
         .resolve_lenient(&|_: &str| None)

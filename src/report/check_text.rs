@@ -44,7 +44,10 @@ fn groups(inv: &Inventory) -> Vec<(Group, Severity, Vec<&Finding>)> {
             | RuleId::Unused => f
                 .variable
                 .as_deref()
-                .and_then(|v| status_of.get(v).copied()),
+                .and_then(|v| status_of.get(v).copied())
+                // A finding about a variable whose own value is fine (a `${X}` Compose will
+                // not fill from the live file) goes under its rule, not under "ok".
+                .filter(|s| *s != Status::Ok),
             _ => None,
         };
         let group = status.map_or(Group::Rule(f.rule), Group::Status);

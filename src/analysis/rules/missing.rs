@@ -58,6 +58,9 @@ impl Rule for Missing {
                 ),
             });
         }
+        if !cx.input.live_interpolates {
+            unfilled_references(self.id(), cx, out);
+        }
         for var in cx.vars.iter().filter(|v| v.verdict == Verdict::Missing) {
             let who = services_of(var);
             let needed = if !who.is_empty() {
@@ -83,6 +86,47 @@ impl Rule for Missing {
                 message,
             ));
         }
+    }
+}
+
+/// The live file is an env file the services load and the project has no `.env` (weblate's
+/// `environment`): its values reach those containers whole, but Compose fills `${X}` from
+/// `.env` or the shell only. A `${X}` the file sets is empty in the container, and an
+/// `environment:` entry outranks the env file's line.
+fn unfilled_references(rule: RuleId, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    use crate::compose::Usage;
+    use crate::interpolate::Form;
+    let live = cx.input.live_path.display();
+    for var in &cx.vars {
+        let set = var
+            .live
+            .as_ref()
+            .and_then(|e| e.value.as_deref())
+            .is_some_and(|v| !v.is_empty());
+        if !set || cx.input.env.contains_key(&var.name) {
+            continue;
+        }
+        let Some(r) = var.refs.iter().find(|r| {
+            matches!(
+                r.usage,
+                Usage::Interpolation(
+                    Form::Bare | Form::Braced | Form::Required | Form::RequiredNonEmpty
+                )
+            )
+        }) else {
+            continue;
+        };
+        out.push(Finding {
+            rule,
+            severity: Severity::Error,
+            variable: Some(var.name.clone()),
+            file: r.file.clone(),
+            position: r.position,
+            message: format!(
+                "{} is set in {live}, but Compose fills ${{{}}} from .env or the shell only, so it is empty here; delete the line if the service loads {live} (env_file:), or set {} in .env",
+                var.name, var.name, var.name
+            ),
+        });
     }
 }
 

@@ -84,6 +84,10 @@ pub struct Workspace {
     pub identity: Option<PathBuf>,
     /// The other env files the services read (`env_file:`), decoded.
     pub others: Vec<OtherEnvFile>,
+    /// Compose fills `${…}` from the live file: it is the default `.env` or the
+    /// `--env-file`. False when envward took the env file the services load because the
+    /// project has none of those (see `env_file_in_use`).
+    pub live_is_interpolated: bool,
 }
 
 /// The project configuration file, in the working directory.
@@ -242,12 +246,16 @@ fn load_from(
     let mut global = global.clone();
     global.example = global.example.or(example);
     global.env_file = Some(live.clone());
-    if regular_file_exists(&ws.cwd, &live)? {
-        load_once(&global, tolerant, &source::FsSource)
+    let mut picked = if regular_file_exists(&ws.cwd, &live)? {
+        load_once(&global, tolerant, &source::FsSource)?
     } else {
         // Not written yet (a fresh checkout): read as missing, and created on save.
-        load_once(&global, tolerant, &source::NewEnvFile { path: live })
-    }
+        load_once(&global, tolerant, &source::NewEnvFile { path: live })?
+    };
+    // Loaded as if it were `--env-file` to read it, but `docker compose up` fills `${…}`
+    // from the (absent) `.env`, not from this file.
+    picked.live_is_interpolated = false;
+    Ok(picked)
 }
 
 /// Loads the project the global flags describe, reading files through `files`.
@@ -354,6 +362,7 @@ fn load_once(
         os_env: options.os_env,
         identity: global.identity.clone(),
         others,
+        live_is_interpolated: true,
     })
 }
 
@@ -552,6 +561,7 @@ impl Workspace {
             policy,
             now,
             other_env_files: &self.others,
+            live_interpolates: self.live_is_interpolated,
         };
         f(&input)
     }
