@@ -133,6 +133,33 @@ fn a_root_password_sharing_the_users_stand_in_is_not_tied_to_it() {
 }
 
 #[test]
+fn a_client_that_logs_in_as_root_shares_the_root_password() {
+    // huginn: the app logs in to mysql as root, so its password is MYSQL_ROOT_PASSWORD's;
+    // filled apart, the app was locked out.
+    let live = "MYSQL_ROOT_PASSWORD=myrootpassword\nHUGINN_DATABASE_PASSWORD=myrootpassword\nHUGINN_DATABASE_USERNAME=root\nMYSQL_PORT_3306_TCP_ADDR=mysql\n";
+    let whole = "services:\n  mysql:\n    image: mysql:8.0\n    env_file: .env\n  web:\n    image: ghcr.io/huginn/huginn-single-process\n    env_file: .env\n";
+    let inv = Fixture::new().compose(whole).live(live).run();
+    assert!(
+        inv.relations
+            .same("MYSQL_ROOT_PASSWORD", "HUGINN_DATABASE_PASSWORD")
+    );
+    // Written in compose: `DB_USERNAME: root` beside `DB_PASSWORD: ${DB_PASSWORD}`.
+    let wired = |user: &str| {
+        format!(
+            "services:\n  db:\n    image: mysql:8.0\n    environment:\n      MYSQL_ROOT_PASSWORD: ${{MYSQL_ROOT_PASSWORD}}\n      MYSQL_PASSWORD: ${{MYSQL_PASSWORD}}\n  app:\n    image: app\n    environment:\n      DB_HOST: db\n      DB_USERNAME: {user}\n      DB_PASSWORD: ${{DB_PASSWORD}}\n"
+        )
+    };
+    let live = "MYSQL_ROOT_PASSWORD=changeme-root\nMYSQL_PASSWORD=changeme-user\nDB_PASSWORD=changeme-app\n";
+    let inv = Fixture::new().compose(&wired("root")).live(live).run();
+    assert!(inv.relations.same("MYSQL_ROOT_PASSWORD", "DB_PASSWORD"));
+    assert!(!inv.relations.same("MYSQL_PASSWORD", "DB_PASSWORD"));
+    // Any other user logs in with the user's password, never root's.
+    let inv = Fixture::new().compose(&wired("app")).live(live).run();
+    assert!(inv.relations.same("MYSQL_PASSWORD", "DB_PASSWORD"));
+    assert!(!inv.relations.same("MYSQL_ROOT_PASSWORD", "DB_PASSWORD"));
+}
+
+#[test]
 fn a_key_a_container_reads_as_its_own_secret_is_generatable() {
     // Seafile passes `JWT_PRIVATE_KEY` to its AI service as `SEAFILE_AI_SECRET_KEY`: a shared
     // random string, not a key pair. Read as a provider's key it was left empty, and compose

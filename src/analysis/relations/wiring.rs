@@ -21,6 +21,34 @@ struct Server<'a> {
     /// `MYSQL_ROOT_PASSWORD` beside the user's `MYSQL_PASSWORD`): a client's root password
     /// is that one, not this.
     separate_admin: bool,
+    /// `password_var` is the root account's password (`MYSQL_ROOT_PASSWORD`): only a client
+    /// that logs in as `root` uses it.
+    root: bool,
+}
+
+/// The account name that logs in to a server with its root password.
+const ROOT_USER: &str = "root";
+
+/// Whether a service logs in as `root`: a user-name setting it gets (`DB_USERNAME: root`
+/// written in compose, or `HUGINN_DATABASE_USERNAME=root` from the env file) says so.
+fn logs_in_as_root(
+    service: &crate::compose::Service,
+    feeds: &[(String, String)],
+    index: &HashMap<String, usize>,
+    vars: &[Var<'_>],
+) -> bool {
+    let literal = service
+        .environment
+        .iter()
+        .any(|e| is_user_name(&e.key) && e.value.as_deref().is_some_and(|v| v.trim() == ROOT_USER));
+    literal
+        || feeds.iter().any(|(var, container)| {
+            is_user_name(container)
+                && index
+                    .get(var)
+                    .and_then(|&i| current(&vars[i]))
+                    .is_some_and(|v| v.trim() == ROOT_USER)
+        })
 }
 
 /// Whether a name speaks for a server's root or admin account.
@@ -100,15 +128,33 @@ pub(super) fn wiring(
             .collect();
         let admin_var = image.vars.keys().any(|v| is_admin_name(v));
         for (var, container) in feeds {
-            if pw.contains(&container.as_str())
-                && let Some(&i) = index.get(var)
-            {
+            let Some(&i) = index.get(var) else { continue };
+            if pw.contains(&container.as_str()) {
                 servers.push(Server {
                     service: name,
                     family,
                     clients: &image.clients,
                     password_var: i,
                     separate_admin: admin_var && !is_admin_name(container),
+                    root: false,
+                });
+            } else if is_admin_name(container)
+                && name_words(container).any(|w| w == "ROOT")
+                && image
+                    .vars
+                    .get(container)
+                    .is_some_and(|r| r.class == Some(Class::Secret) && r.server.is_none())
+            {
+                // mysql's `MYSQL_ROOT_PASSWORD`: the password of a client logging in as root
+                // (huginn's app does); `fill` gave it a value of its own and the app was
+                // locked out.
+                servers.push(Server {
+                    service: name,
+                    family,
+                    clients: &image.clients,
+                    password_var: i,
+                    separate_admin: false,
+                    root: true,
                 });
             }
         }
@@ -143,9 +189,14 @@ pub(super) fn wiring(
             named_by.entry(host).or_default().push(j);
         }
     }
+    // Servers of a family, counted by service: a root password beside the user's is the
+    // same server.
     let mut family_size: HashMap<&str, usize> = HashMap::default();
+    let mut counted: foldhash::HashSet<(&str, &str)> = foldhash::HashSet::default();
     for server in &servers {
-        *family_size.entry(server.family).or_default() += 1;
+        if counted.insert((server.family, server.service)) {
+            *family_size.entry(server.family).or_default() += 1;
+        }
     }
     let every_service: Vec<usize> = (0..inputs.len()).collect();
     // Each service's inputs as a client, worked out when a server first asks.
@@ -186,6 +237,15 @@ pub(super) fn wiring(
                     continue;
                 }
                 if server.separate_admin && client.admin {
+                    continue;
+                }
+                // The root password pairs with a client that logs in as root, and with no
+                // other; the user's password with every other client.
+                let as_root = || logs_in_as_root(&input.project.services[j], feeds, index, vars);
+                if server.root && !as_root() {
+                    continue;
+                }
+                if server.separate_admin && as_root() {
                     continue;
                 }
                 if !mentions_server
