@@ -355,10 +355,18 @@ fn patterned(value: &str) -> bool {
     false
 }
 
+/// The longest value searched for a repeated block: the search compares the value with
+/// itself at every shift, quadratic in the worst case (`aaa…ab`), and secrets are far
+/// shorter (a longer value is a key or certificate, judged otherwise).
+const PERIOD_SEARCH_MAX: usize = 512;
+
 /// The length of the shortest block the value repeats (the last copy may be cut short),
 /// when it repeats one at least twice.
 fn period(value: &str) -> Option<usize> {
     let b = value.as_bytes();
+    if b.len() > PERIOD_SEARCH_MAX {
+        return None;
+    }
     (1..=b.len() / 2).find(|&p| b[p..].iter().zip(b).all(|(x, y)| x == y))
 }
 
@@ -521,6 +529,16 @@ mod tests {
             flagged.len(),
             &flagged[..flagged.len().min(5)]
         );
+    }
+
+    #[test]
+    fn a_long_nearly_periodic_value_is_judged_in_linear_time() {
+        // `aaa…ab` is the worst case of a repeated-block search; past the bound it is not
+        // searched, so a megabyte value cannot stall a check. Counted, not timed: the
+        // search is skipped outright.
+        let long = format!("{}b", "a".repeat(1 << 20));
+        assert_eq!(period(&long), None);
+        assert_eq!(period(&"ab".repeat(256)), Some(2));
     }
 
     #[test]
