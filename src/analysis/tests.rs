@@ -133,6 +133,20 @@ fn a_root_password_sharing_the_users_stand_in_is_not_tied_to_it() {
 }
 
 #[test]
+fn a_weak_sample_shared_by_unrelated_secrets_ties_none_of_them() {
+    // FreshRSS ships `freshrss` for the admin, API and database passwords; rybbit `frog` for
+    // ClickHouse and Postgres. One typed word, not one password: fill made them one value.
+    // A random sample shared by two names is still one value the template means.
+    let example = "ADMIN_PASSWORD=freshrss\nADMIN_API_PASSWORD=freshrss\nDB_PASSWORD=freshrss\nCLICKHOUSE_PASSWORD=frog\nPOSTGRES_PASSWORD=frog\nJWT_SECRET=Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl\nAUTH_JWT_SECRET=Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiEl\n";
+    let inv = Fixture::new().example(example).live(example).run();
+    let r = &inv.relations;
+    assert!(!r.same("ADMIN_PASSWORD", "DB_PASSWORD"));
+    assert!(!r.same("ADMIN_API_PASSWORD", "DB_PASSWORD"));
+    assert!(!r.same("CLICKHOUSE_PASSWORD", "POSTGRES_PASSWORD"));
+    assert!(r.same("JWT_SECRET", "AUTH_JWT_SECRET"));
+}
+
+#[test]
 fn a_client_that_logs_in_as_root_shares_the_root_password() {
     // huginn: the app logs in to mysql as root, so its password is MYSQL_ROOT_PASSWORD's;
     // filled apart, the app was locked out.

@@ -360,7 +360,18 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         .collect();
     for (value, members) in halves.iter().filter(|(_, m)| m.len() > 1) {
         let why = || "the template gives them the same value".to_string();
-        if k.placeholder(value, true).is_none() {
+        // A shared sample that is random enough to be a real secret ties its holders: the
+        // template means one value. A weak one (`freshrss`, `frog`) is a stand-in like
+        // `changeme`, shared only because the author typed one word: FreshRSS's admin, API
+        // and database passwords, rybbit's ClickHouse and Postgres ones, became one value.
+        // Told apart by character-set entropy alone: zxcvbn's dictionaries cost more to build
+        // than a small project's whole check. A sentinel (`user_provided`) is no value at
+        // all: left as it was.
+        let stand_in = k.placeholder(value, true).is_some()
+            || (!k.is_sentinel(value)
+                && crate::analysis::strength::charset_bits(value)
+                    < crate::analysis::strength::Policy::default().min_bits);
+        if !stand_in {
             for &j in &members[1..] {
                 u.join(members[0], j, GroupWhy::SameSample, why());
             }
