@@ -57,6 +57,9 @@ pub struct Evidence<'a> {
     /// Words of the names of the known servers the project runs (its own MinIO): their
     /// credentials are the project's to set, not a provider's.
     pub own_servers: &'a foldhash::HashSet<String>,
+    /// The `<P>_CLIENT_ID` beside this `<P>_SECRET` (or `<P>_SECRET_KEY`), when the project
+    /// has one: a client id and its secret are issued together, by whoever owns the id.
+    pub client_id: Option<&'a str>,
 }
 
 /// Whether an image reference is the provider `word` itself: a path component that is its
@@ -243,6 +246,19 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             why = format!("a container reads it as {container}, an application's own secret");
         }
     }
+    // Plaid's `PLAID_CLIENT_ID` and `PLAID_SECRET`: a vendor the templates do not know still
+    // issues the secret of a client id it issued, unless the project runs it.
+    if from_image.is_none()
+        && class == Class::Secret
+        && let Some(id) = e.client_id
+        && !id
+            .strip_suffix("_CLIENT_ID")
+            .is_some_and(|p| e.own_words.contains(p) || e.own_servers.contains(p))
+    {
+        class = Class::External;
+        kind = None;
+        why = format!("issued with {id}, by whoever issued that client id");
+    }
     if shapes.contains(&Shape::Json) && class == Class::Secret {
         // A JSON blob (service-account credentials, a key set) is made elsewhere.
         class = Class::External;
@@ -262,6 +278,17 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         why = format!("its example value is {}, not a secret", shape_words(s));
     }
 
+    // A recipe in the variable's own comment (`# generate with: openssl rand -hex 32`) is how
+    // the user makes it: no provider issues a value the template says to generate (Loomio's
+    // Action Mailbox relay password, named for e-mail).
+    if class == Class::External
+        && from_image.is_none()
+        && e.declared.is_some_and(|d| d.recipe.is_some())
+    {
+        class = Class::Secret;
+        why = "the example file says how to generate it".to_string();
+    }
+
     // Kind: a recipe in the template's comments says what the app parses; then a name the
     // templates know exactly; then a recipe or real-looking shape in the sample itself.
     if class != Class::Config {
@@ -277,6 +304,23 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             .or_else(|| e.defaults.iter().find_map(|d| Shape::kind(shape::of(d))))
             .filter(|_| !url_credentials);
         let block_recipe = e.declared.and_then(|d| d.block_recipe);
+        // A signing key's sample gives its encoding, not its size: HMAC takes a key of any
+        // length, and RFC 7518 (3.2) asks at least 256 bits of one (JJWT refuses less), so a
+        // short public sample (`JWT_SECRET=<16 bytes of base64>`) is no size to copy.
+        // An encryption key's size is the cipher's (AES-128 takes exactly 16 bytes).
+        let signs = super::knowledge::name_words(e.name)
+            .any(|w| matches!(&*w, "JWT" | "HMAC" | "SIGNING"))
+            && !super::knowledge::name_words(e.name).any(|w| {
+                matches!(
+                    &*w,
+                    "ENCRYPTION" | "ENCRYPT" | "ENC" | "AES" | "IV" | "CIPHER" | "JWE"
+                )
+            });
+        let sample_kind = sample_kind.map(|kd| match kd {
+            Kind::Base64(n) if signs && n < 32 => Kind::Base64(32),
+            Kind::Hex(n) if signs && n < 32 => Kind::Hex(32),
+            kd => kd,
+        });
         let chosen = comment_recipe.or(if exact_name {
             None
         } else {
@@ -354,6 +398,7 @@ mod tests {
                 whole_file_images: &[],
                 own_words: &foldhash::HashSet::default(),
                 own_servers: &foldhash::HashSet::default(),
+                client_id: None,
             },
         )
     }
@@ -417,6 +462,7 @@ mod tests {
                     whole_file_images: &[],
                     own_words: &foldhash::HashSet::default(),
                     own_servers: &foldhash::HashSet::default(),
+                    client_id: None,
                 },
             )
             .kind

@@ -524,6 +524,9 @@ pub(crate) mod testkit;
 mod tests;
 
 #[cfg(test)]
+mod template_gaps_tests;
+
+#[cfg(test)]
 mod decision_tests {
     use super::*;
     use crate::analysis::testkit::Fixture;

@@ -8,7 +8,7 @@ use crate::generate::Kind;
 const STRONG: &str = "Vq3J8xk2Lw9ZbN4rT7yUe1MfHs6DpQa0CgKj5XoWiElx";
 
 /// A service that loads the live file whole, so every variable in it is used.
-const LOADS_ENV: &str = "services:\n  app:\n    image: x\n    env_file: .env\n";
+pub(super) const LOADS_ENV: &str = "services:\n  app:\n    image: x\n    env_file: .env\n";
 
 fn status(inv: &super::Inventory, name: &str) -> Status {
     inv.get(name).unwrap_or_else(|| panic!("{name}")).status

@@ -169,10 +169,22 @@ pub(super) fn server_families<'i>(
         let on_command_line = family == "redis" && !command_line_passwords(s).is_empty();
         let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         let live_abs = input.project.env_file.clone();
+        let loads_live = s.env_files.iter().any(|f| f.path == live_abs);
+        // An image that refuses to start without its password (postgres) and loads the live
+        // file: a password the template leaves out (or comments out) is a line to add, not a
+        // server run open, unless a setting lets it run open (POSTGRES_HOST_AUTH_METHOD,
+        // *_ALLOW_EMPTY_PASSWORD) in its environment or the env files.
+        let opens = |key: &str| key.contains("AUTH_METHOD") || key.contains("ALLOW_EMPTY");
+        let cannot_run_open = loads_live
+            && pw
+                .iter()
+                .any(|p| image.vars.get(*p).is_some_and(|r| r.required))
+            && !s.environment.iter().any(|e| opens(&e.key))
+            && !env_keys.iter().any(|k| opens(k));
         let has = on_command_line
+            || cannot_run_open
             || s.environment.iter().any(|e| pw.contains(&e.key.as_str()))
-            || (s.env_files.iter().any(|f| f.path == live_abs)
-                && pw.iter().any(|p| env_keys.contains(*p)));
+            || (loads_live && pw.iter().any(|p| env_keys.contains(*p)));
         if has {
             with.insert(family);
         } else {
@@ -181,6 +193,20 @@ pub(super) fn server_families<'i>(
     }
     without.retain(|f| !with.contains(f));
     (without, run)
+}
+
+/// The passwords servers the project starts take on their command line (`redis-server
+/// --requirepass ${REDIS_PASSWORD}`): the compose file asks the server to require one, and an
+/// empty value leaves it open (or stops it), whatever the template says of the variable.
+pub(super) fn command_line_server_passwords(input: &Input<'_>) -> Set<String> {
+    input
+        .project
+        .services
+        .iter()
+        .filter(|s| is_active(s, input))
+        .filter(|s| known_image(s, input).is_some_and(|i| i.family.as_deref() == Some("redis")))
+        .flat_map(command_line_passwords)
+        .collect()
 }
 
 /// The variables a Redis command line takes as a password: those written as the value of
@@ -282,6 +308,37 @@ pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> S
         for (name, rules) in &image.vars {
             if rules.required && !service.environment.iter().any(|e| &e.key == name) {
                 out.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The password of a server that cannot start without one (postgres), where its service
+/// loads the live file and sets neither the password nor a setting that lets it run open:
+/// the password belongs in the live file even when no line of the project names it. An image
+/// that takes one of several passwords (mysql: the root one, or a random or empty one) is
+/// left out, since no single name is the one it needs.
+pub(super) fn unset_server_passwords(input: &Input<'_>, live_abs: &Path) -> Vec<String> {
+    let opens = |key: &str| key.contains("AUTH_METHOD") || key.contains("ALLOW_EMPTY");
+    let mut out = Vec::new();
+    for service in input
+        .project
+        .services
+        .iter()
+        .filter(|s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
+    {
+        let Some(image) = known_image(service, input) else {
+            continue;
+        };
+        if service.environment.iter().any(|e| opens(&e.key)) {
+            continue;
+        }
+        for name in image.server_var(knowledge::ServerRole::Password) {
+            if image.vars.get(name).is_some_and(|r| r.required)
+                && !service.environment.iter().any(|e| e.key == name)
+            {
+                out.push(name.to_string());
             }
         }
     }

@@ -155,16 +155,36 @@ impl<'a> Gathered<'a> {
         let mut seen_names: Set<String> = Set::default();
         names.retain(|n| seen_names.insert(n.clone()));
         let listed: Set<&String> = names.iter().collect();
+        // A password a known image loading the live file cannot start without (the postgres
+        // image's POSTGRES_PASSWORD) is a variable of the project even where nothing names it.
+        let image_needs = if input.live.is_some() {
+            super::compose::unset_server_passwords(input, &live_abs)
+        } else {
+            Vec::new()
+        };
         let mut rest: Vec<String> = live
             .keys()
             .cloned()
             .chain(refs.keys().map(|k| (*k).to_string()))
+            .chain(image_needs)
             .filter(|n| !listed.contains(n))
             .collect();
         rest.sort();
         rest.dedup();
         names.extend(rest);
 
+        // `PLAID_CLIENT_ID` -> `PLAID_SECRET`, `PLAID_SECRET_KEY`: the secrets issued with it.
+        let client_ids: Map<String, String> = names
+            .iter()
+            .filter_map(|n| {
+                let p = n.strip_suffix("_CLIENT_ID").filter(|p| !p.is_empty())?;
+                Some([
+                    (format!("{p}_SECRET"), n.clone()),
+                    (format!("{p}_SECRET_KEY"), n.clone()),
+                ])
+            })
+            .flatten()
+            .collect();
         let mut used: Vec<bool> = Vec::with_capacity(names.len());
         let mut vars: Vec<Var<'a>> = names
             .into_iter()
@@ -214,6 +234,7 @@ impl<'a> Gathered<'a> {
                         },
                         own_words: &own_words,
                         own_servers: &own_servers,
+                        client_id: client_ids.get(&name).map(String::as_str),
                     },
                 );
                 let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(&name);

@@ -136,13 +136,16 @@ impl<'a> Context<'a> {
                 vars[i].in_uri = true;
             }
         }
-        let image_needs = compose::required_through_env_file(input, &live_abs);
+        let mut image_needs = compose::required_through_env_file(input, &live_abs);
+        image_needs.extend(compose::command_line_server_passwords(input));
         // The server families the project runs: a client password named for one of them
         // (`POSTGRES_PASSWORD` for rails beside a postgres service) is how the app logs in.
         let own_families: Set<&str> = input
             .project
             .services
             .iter()
+            // Behind a profile that is off, a server is not run (ragflow's OpenSearch).
+            .filter(|s| compose::is_active(s, input))
             .filter_map(|s| s.image.as_deref())
             .filter_map(|i| input.knowledge.image(i))
             .filter_map(|i| i.family.as_deref())

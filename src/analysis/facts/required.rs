@@ -67,14 +67,17 @@ pub(super) fn required(
     if v.declared.as_ref().is_some_and(|d| d.section_conditional) {
         return false;
     }
+    let read = interpolated || (v.refs.is_empty() && consumed_by_env_file);
     let Some(example) = template_entry(v, input) else {
-        return false;
+        // The template lists it only on a commented-out line (`# POSTGRES_PASSWORD=…`,
+        // Bookwyrm), or not at all, yet a server the project starts cannot run without it:
+        // the postgres image loading the live file, Redis given `--requirepass ${X}`.
+        return needed && v.class == Class::Secret && !v.passwordless_server && read && !defaulted;
     };
     let example_empty = example.value.as_deref().is_none_or(shape::is_blank);
     if example_empty && v.passwordless_server {
         return false;
     }
-    let read = interpolated || (v.refs.is_empty() && consumed_by_env_file);
     // Read only by the app, through env_file: compose says nothing about it, so an empty
     // sample is the template's choice (Firefly III leaves a dozen optional mail and
     // integration secrets empty) unless a known image reading the file needs it, or its

@@ -224,11 +224,14 @@ impl Rule for Hardcoded {
                 if value.contains('$') && !embedded_secret(value) {
                     continue;
                 }
-                let image_class = service
+                let image_rules = service
                     .image
                     .as_deref()
-                    .and_then(|i| k.image_var(i, &var.key))
-                    .and_then(|r| r.class);
+                    .and_then(|i| k.image_var(i, &var.key));
+                let image_class = image_rules.and_then(|r| r.class);
+                // An image that runs without it (ClickHouse's CLICKHOUSE_PASSWORD: "" is its
+                // password-less default user) is told to by the empty literal.
+                let image_requires = image_rules.is_some_and(|r| r.required);
                 let class = image_class.unwrap_or_else(|| k.name(&var.key).class);
                 // An empty literal is a finding where a known image needs a password there
                 // (postgres refuses to start); elsewhere empty often means "generate one at
@@ -238,7 +241,7 @@ impl Rule for Hardcoded {
                     && !value.contains('$')
                     && !shape::of(value).is_config()
                     && !k.is_sentinel(value)
-                    && (!value.is_empty() || image_class.is_some());
+                    && (!value.is_empty() || image_requires);
                 // `Some(what)` for a whole literal, `None` for a password inside a longer one.
                 let whole = if whole {
                     Some(if value.is_empty() {

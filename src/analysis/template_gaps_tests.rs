@@ -1,0 +1,171 @@
+//! What a template leaves out, comments out or mislabels, as the fifth blind sweep found
+//! it on real projects (Bookwyrm, Bigcapital, Loomio, OpenReplay): one test per kind, on
+//! small projects built in memory.
+
+use super::testkit::{Fixture, vars_of};
+use super::{Class, RuleId};
+use crate::generate::Kind;
+
+/// Bookwyrm's layout: the template lists its server passwords only on commented-out lines,
+/// postgres loads the live file, and Redis takes its password on the command line.
+const SERVERS: &str = "services:
+  db:
+    image: postgres:17
+    env_file: .env
+  redis:
+    image: redis:7.2.1
+    command: redis-server --requirepass ${REDIS_PASSWORD} --appendonly yes
+  backup:
+    image: postgres:17
+    environment:
+      - PGPASSWORD=${POSTGRES_PASSWORD}
+";
+
+#[test]
+fn a_server_password_the_template_comments_out_is_missing() {
+    let example = "# POSTGRES_PASSWORD=securedbypassword123\n# REDIS_PASSWORD=redispassword345\nPOSTGRES_USER=app\n";
+    let inv = Fixture::new()
+        .compose(SERVERS)
+        .example(example)
+        .live(example)
+        .run();
+    let mut missing = vars_of(&inv, RuleId::Missing);
+    missing.sort();
+    assert_eq!(missing, ["POSTGRES_PASSWORD", "REDIS_PASSWORD"]);
+}
+
+#[test]
+fn a_setting_that_lets_postgres_run_open_keeps_its_password_optional() {
+    let example = "# POSTGRES_PASSWORD=securedbypassword123\nPOSTGRES_USER=app\nPOSTGRES_HOST_AUTH_METHOD=trust\n";
+    let compose = "services:\n  db:\n    image: postgres:17\n    env_file: .env\n  backup:\n    image: postgres:17\n    environment:\n      - PGPASSWORD=${POSTGRES_PASSWORD}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+}
+
+#[test]
+fn a_commented_out_secret_no_server_needs_stays_optional() {
+    // An app's optional key, read bare: the commented line says it may stay unset.
+    let example = "# SENTRY_SIGNING_PASSWORD=changeme\nAPP_NAME=x\n";
+    let compose =
+        "services:\n  app:\n    image: x\n    environment:\n      - S=${SENTRY_SIGNING_PASSWORD}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+}
+
+#[test]
+fn postgres_loading_the_live_file_needs_its_password_even_when_nothing_names_it() {
+    let example = "POSTGRES_USER=app\nPOSTGRES_DB=app\n";
+    let compose = "services:\n  db:\n    image: postgres:17\n    env_file: .env\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["POSTGRES_PASSWORD"]);
+    assert_eq!(inv.get("POSTGRES_PASSWORD").unwrap().class, Class::Secret);
+    // MySQL takes its root password, a random one or an empty one: no single name is the
+    // one it needs, so none is made up.
+    let compose = "services:\n  db:\n    image: mariadb:11\n    env_file: .env\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example("MYSQL_USER=app\n")
+        .live("MYSQL_USER=app\n")
+        .run();
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+    assert!(inv.get("MARIADB_ROOT_PASSWORD").is_none());
+}
+
+#[test]
+fn a_server_behind_a_profile_that_is_off_needs_nothing() {
+    let compose = "services:\n  search:\n    image: opensearchproject/opensearch:2\n    profiles: [opensearch]\n    environment:\n      - OPENSEARCH_INITIAL_ADMIN_PASSWORD=${OPENSEARCH_PASSWORD}\n  app:\n    image: x\n    env_file: .env\n";
+    let example = "# OPENSEARCH_PASSWORD=changeme\nAPP=1\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+}
+
+#[test]
+fn the_secret_of_a_client_id_is_issued_with_it() {
+    // Plaid is in no template: the pair says who issues the secret.
+    let example = "# Your Plaid keys, from the Plaid Dashboard.\nPLAID_CLIENT_ID=\nPLAID_SECRET=\n";
+    let compose = "services:\n  server:\n    image: example/server\n    environment:\n      - PLAID_CLIENT_ID=${PLAID_CLIENT_ID}\n      - PLAID_SECRET=${PLAID_SECRET}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(inv.get("PLAID_SECRET").unwrap().class, Class::External);
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+    // Without the client id, the same name is the app's own secret to make.
+    let example = "ACME_SECRET=\n";
+    let compose = "services:\n  server:\n    image: example/server\n    environment:\n      - ACME_SECRET=${ACME_SECRET}\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(inv.get("ACME_SECRET").unwrap().class, Class::Secret);
+}
+
+#[test]
+fn a_recipe_in_the_comment_makes_a_provider_sounding_name_the_projects_own() {
+    let example = "# generate with: openssl rand -hex 32\nRAILS_INBOUND_EMAIL_PASSWORD=REPLACE_WITH_RAILS_INBOUND_EMAIL_PASSWORD\n";
+    let inv = Fixture::new()
+        .compose(super::tests::LOADS_ENV)
+        .example(example)
+        .live(example)
+        .run();
+    let v = inv.get("RAILS_INBOUND_EMAIL_PASSWORD").unwrap();
+    assert_eq!((v.class, v.kind), (Class::Secret, Some(Kind::Hex(32))));
+    // Without the recipe, the e-mail word still reads as a provider's.
+    let example = "RAILS_INBOUND_EMAIL_PASSWORD=REPLACE_WITH_RAILS_INBOUND_EMAIL_PASSWORD\n";
+    let inv = Fixture::new()
+        .compose(super::tests::LOADS_ENV)
+        .example(example)
+        .live(example)
+        .run();
+    assert_eq!(
+        inv.get("RAILS_INBOUND_EMAIL_PASSWORD").unwrap().class,
+        Class::External
+    );
+}
+
+#[test]
+fn a_short_public_signing_key_gives_its_encoding_not_its_size() {
+    // 16 bytes of base64, public: HS256 asks 256 bits, and JJWT refuses fewer.
+    let example = "JWT_SECRET=c2VjcmV0c2VjcmV0MTIzNA==\nSIGNING_KEY=6c1fe4e407b8911c104518103505b218\nENCRYPTION_KEY=6c1fe4e407b8911c104518103505b218\nJWT_ENCRYPTION_KEY=6c1fe4e407b8911c104518103505b218\n";
+    let inv = Fixture::new()
+        .compose(super::tests::LOADS_ENV)
+        .example(example)
+        .live(example)
+        .run();
+    let kind = |n: &str| inv.get(n).and_then(|v| v.kind);
+    assert_eq!(kind("JWT_SECRET"), Some(Kind::Base64(32)));
+    assert_eq!(kind("SIGNING_KEY"), Some(Kind::Hex(32)));
+    // A cipher's key is the size the cipher takes (AES-128: exactly 16 bytes).
+    assert_eq!(kind("ENCRYPTION_KEY"), Some(Kind::Hex(16)));
+    assert_eq!(kind("JWT_ENCRYPTION_KEY"), Some(Kind::Hex(16)));
+}
+
+#[test]
+fn an_empty_password_literal_is_a_finding_only_where_the_image_needs_one() {
+    // ClickHouse's empty password is its password-less default user, by choice.
+    let compose = "services:\n  clickhouse:\n    image: clickhouse/clickhouse-server:24\n    environment:\n      CLICKHOUSE_PASSWORD: \"\"\n";
+    let inv = Fixture::new().compose(compose).live("A=1\n").run();
+    assert!(vars_of(&inv, RuleId::Hardcoded).is_empty());
+    // The postgres image refuses to start without one.
+    let compose = "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: \"\"\n";
+    let inv = Fixture::new().compose(compose).live("A=1\n").run();
+    assert_eq!(vars_of(&inv, RuleId::Hardcoded), ["POSTGRES_PASSWORD"]);
+}
