@@ -267,13 +267,6 @@ fn structured_bits(value: &str) -> f64 {
         .sum()
 }
 
-/// Builds zxcvbn's dictionaries now (a one-time cost of ~80 million instructions, the
-/// first time any value is scored), so a caller with a second core can pay it on another
-/// thread while it reads the rest of the project.
-pub fn warm_up() {
-    let _ = zxcvbn::zxcvbn("warm-up", &[]);
-}
-
 /// Whether a long value reads as words, keyboard runs or sequences rather than as random
 /// characters: zxcvbn finds structure worth well under its character-set entropy. Values
 /// envward generates score at least 0.89 of it (measured over thousands of draws per kind),

@@ -108,12 +108,6 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Gathers the facts of every variable.
     pub fn new(input: &'a Input<'a>) -> Self {
-        let values = input.live.map_or(0, |e| e.document.entries().count());
-        if values >= PARALLEL_FROM && cores() >= 2 {
-            // Detached: a verdict that needs the dictionaries waits for them, and nothing
-            // else does.
-            std::thread::spawn(crate::analysis::strength::warm_up);
-        }
         let Gathered {
             mut vars,
             used,
@@ -179,13 +173,11 @@ impl<'a> Context<'a> {
             all: &vars,
             by_name: &positions,
         };
-        let judge_all = |vars: &[Var<'a>], used: &[bool]| -> Vec<(Verdict, Option<f64>)> {
-            vars.iter()
-                .zip(used)
-                .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
-                .collect()
-        };
-        let verdicts = in_halves(&vars, &used, judge_all);
+        let verdicts: Vec<(Verdict, Option<f64>)> = vars
+            .iter()
+            .zip(&used)
+            .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
+            .collect();
         for (v, (verdict, bits)) in vars.iter_mut().zip(verdicts) {
             v.verdict = verdict;
             v.strength_bits = bits;
@@ -224,59 +216,6 @@ impl<'a> Context<'a> {
         match value {
             None => true,
             Some(v) => v.is_empty() && form == crate::interpolate::Form::DefaultIfEmpty,
-        }
-    }
-}
-
-/// Past this many variables the verdicts are judged on two threads: each is independent of
-/// the others, and at this size they are a tenth of the run. Below it a thread costs more
-/// than it saves.
-const PARALLEL_FROM: usize = 2_000;
-
-/// `f` over the two halves of `items` (and of `extra`, aligned with it), on two threads when
-/// there are enough items and a second core, the results joined in order.
-fn in_halves<T: Sync, E: Sync, R: Send>(
-    items: &[T],
-    extra: &[E],
-    f: impl Fn(&[T], &[E]) -> Vec<R> + Sync,
-) -> Vec<R> {
-    if items.len() < PARALLEL_FROM || cores() < 2 {
-        return f(items, extra);
-    }
-    let mid = items.len() / 2;
-    let (a, b) = items.split_at(mid);
-    let (ea, eb) = extra.split_at(mid.min(extra.len()));
-    std::thread::scope(|s| {
-        let second = s.spawn(|| f(b, eb));
-        let mut first = f(a, ea);
-        // A panic on the second thread is one on this one: the hook has already run.
-        first.extend(
-            second
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        );
-        first
-    })
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn halves_are_joined_in_order_whatever_the_split() {
-        for n in [0, 1, PARALLEL_FROM - 1, PARALLEL_FROM, PARALLEL_FROM + 1] {
-            let items: Vec<usize> = (0..n).collect();
-            let extra: Vec<bool> = items.iter().map(|i| i % 3 == 0).collect();
-            let got = in_halves(&items, &extra, |xs, es| {
-                xs.iter().zip(es).map(|(x, e)| (*x, *e)).collect()
-            });
-            let want: Vec<(usize, bool)> = items.iter().copied().zip(extra).collect();
-            assert_eq!(got, want, "{n} items");
         }
     }
 }
