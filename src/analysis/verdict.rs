@@ -48,6 +48,7 @@ fn is_host_setting(name: &str) -> bool {
         matches!(
             &*w,
             "HOST"
+                | "HOSTS"
                 | "HOSTNAME"
                 | "DOMAIN"
                 | "DOMAINS"
@@ -66,6 +67,26 @@ fn is_host_setting(name: &str) -> bool {
                 | "APPURL"
         )
     })
+}
+
+/// Whether a provider's setting belongs to an integration the project leaves unset: its name
+/// starts with the provider (`STRIPE_PAYMENT_REDIRECT_URL`), and every credential starting the
+/// same way is empty (Bigcapital's `STRIPE_*` keys). A stand-in address there is no more to
+/// act on than the empty keys beside it.
+fn provider_left_unset(k: &super::Knowledge, var: &Var<'_>, vars: &Vars<'_, '_>) -> bool {
+    let Some(provider) = super::knowledge::name_words(&var.name).next() else {
+        return false;
+    };
+    if !k.is_provider_word(&provider) {
+        return false;
+    }
+    let prefix = format!("{provider}_");
+    let mut credentials = vars
+        .all
+        .iter()
+        .filter(|v| v.class.is_sensitive() && v.name.to_ascii_uppercase().starts_with(&prefix))
+        .peekable();
+    credentials.peek().is_some() && credentials.all(|v| current(vars, &v.name).is_none())
 }
 
 /// Whether a configuration name is an identifier a provider issues with a credential
@@ -257,7 +278,13 @@ pub fn judge(
     // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
     let mut placeholder = if sensitive {
         k.placeholder(&judged, true)
-    } else if var.reaches && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name)) {
+    } else if var.reaches
+        && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name))
+        && !provider_left_unset(k, var, vars)
+        // A lone `*` in an address setting is the wildcard "any" (CORS origins, allowed
+        // domains), not a masked value.
+        && judged.trim() != "*"
+    {
         k.placeholder(&judged, false).or_else(|| {
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())

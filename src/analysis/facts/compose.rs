@@ -209,6 +209,56 @@ pub(super) fn command_line_server_passwords(input: &Input<'_>) -> Set<String> {
         .collect()
 }
 
+/// Passwords compose hands a server the project starts, as the one password of its user
+/// (`MYSQL_PASSWORD: ${DB_PASSWORD}` on mariadb, no default), that another service reads too
+/// (`DB_PASSWORD: ${DB_PASSWORD}` on the app): the app logs in with it, and with it empty the
+/// server creates no user (the mariadb entrypoint skips it) or does not start.
+pub(super) fn server_passwords_apps_use(input: &Input<'_>) -> Set<String> {
+    let active: Vec<&crate::compose::Service> = input
+        .project
+        .services
+        .iter()
+        .filter(|s| is_active(s, input))
+        .collect();
+    let mut owners: Map<String, &str> = Map::default();
+    for s in &active {
+        let Some(image) = known_image(s, input).filter(|i| i.family.is_some()) else {
+            continue;
+        };
+        let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
+        for e in s
+            .environment
+            .iter()
+            .filter(|e| pw.contains(&e.key.as_str()))
+        {
+            let refs = e
+                .value
+                .as_deref()
+                .map(|v| interpolate::references(v).unwrap_or_default())
+                .unwrap_or_default();
+            if let [r] = refs.as_slice()
+                && r.is_required()
+            {
+                owners.insert(r.name.clone(), s.name.as_str());
+            }
+        }
+    }
+    let mut out = Set::default();
+    if owners.is_empty() {
+        return out;
+    }
+    for s in &active {
+        for value in s.environment.iter().filter_map(|e| e.value.as_deref()) {
+            for r in interpolate::references(value).unwrap_or_default() {
+                if owners.get(&r.name).is_some_and(|owner| *owner != s.name) {
+                    out.insert(r.name);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The variables a Redis command line takes as a password: those written as the value of
 /// `--requirepass` or `--masterauth` (`redis-server /etc/redis.conf --requirepass
 /// ${REDIS_PASSWORD}`, or the same as list items). Any other reference on the line (a config

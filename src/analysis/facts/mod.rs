@@ -132,6 +132,7 @@ impl<'a> Context<'a> {
         }
         let mut image_needs = compose::required_through_env_file(input, &live_abs);
         image_needs.extend(compose::command_line_server_passwords(input));
+        image_needs.extend(compose::server_passwords_apps_use(input));
         // The server families the project runs: a client password named for one of them
         // (`POSTGRES_PASSWORD` for rails beside a postgres service) is how the app logs in.
         let own_families: Set<&str> = input

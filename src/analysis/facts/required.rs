@@ -94,8 +94,16 @@ pub(super) fn required(
             read && !defaulted && !integration
         }
         // A provider credential the template asks for (a placeholder to replace) is needed
-        // where something reads it; one it leaves empty is the user's choice.
-        Class::External => read && !defaulted && !example_empty,
+        // where something reads it; one it leaves empty is the user's choice, and so is one
+        // the user empties (Hi.Events runs without Stripe when its keys are empty): only a
+        // live file without the key at all has not chosen.
+        Class::External => {
+            let emptied = v
+                .live
+                .as_ref()
+                .is_some_and(|e| e.value.as_deref().is_some_and(shape::is_blank));
+            read && !defaulted && !example_empty && !emptied
+        }
         // A setting the template gives a value for and compose reads, which the live file
         // does not have at all: compose warns and substitutes nothing.
         Class::Config => interpolated && !example_empty && v.live.is_none(),
