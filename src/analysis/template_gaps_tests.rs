@@ -64,6 +64,11 @@ fn postgres_loading_the_live_file_needs_its_password_even_when_nothing_names_it(
     let inv = run(compose, example, example);
     assert_eq!(vars_of(&inv, RuleId::Missing), ["POSTGRES_PASSWORD"]);
     assert_eq!(inv.get("POSTGRES_PASSWORD").unwrap().class, Class::Secret);
+    // Let run open by the env file itself, it needs none, and none is made up.
+    let open = "POSTGRES_USER=app\nPOSTGRES_HOST_AUTH_METHOD=trust\n";
+    let inv = run(compose, open, open);
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+    assert!(inv.get("POSTGRES_PASSWORD").is_none());
     // MySQL takes its root password, a random one or an empty one: no single name is the
     // one it needs, so none is made up.
     let compose = "services:\n  db:\n    image: mariadb:11\n    env_file: .env\n";

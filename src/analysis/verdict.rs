@@ -84,7 +84,13 @@ fn provider_left_unset(k: &super::Knowledge, var: &Var<'_>, vars: &Vars<'_, '_>)
     let mut credentials = vars
         .all
         .iter()
-        .filter(|v| v.class.is_sensitive() && v.name.to_ascii_uppercase().starts_with(&prefix))
+        .filter(|v| {
+            v.class.is_sensitive()
+                && v.name
+                    .as_bytes()
+                    .get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+        })
         .peekable();
     credentials.peek().is_some() && credentials.all(|v| current(vars, &v.name).is_none())
 }

@@ -365,13 +365,21 @@ pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> S
 }
 
 /// The password of a server that cannot start without one (postgres), where its service
-/// loads the live file and sets neither the password nor a setting that lets it run open:
-/// the password belongs in the live file even when no line of the project names it. An image
-/// that takes one of several passwords (mysql: the root one, or a random or empty one) is
-/// left out, since no single name is the one it needs.
-pub(super) fn unset_server_passwords(input: &Input<'_>, live_abs: &Path) -> Vec<String> {
+/// loads the live file and sets neither the password nor a setting that lets it run open
+/// (in its environment or among `env_keys`, the env files' keys): the password belongs in the
+/// live file even when no line of the project names it. An image that takes one of several
+/// passwords (mysql: the root one, or a random or empty one) is left out, since no single
+/// name is the one it needs.
+pub(super) fn unset_server_passwords<'k>(
+    input: &Input<'_>,
+    live_abs: &Path,
+    mut env_keys: impl Iterator<Item = &'k str>,
+) -> Vec<String> {
     let opens = |key: &str| key.contains("AUTH_METHOD") || key.contains("ALLOW_EMPTY");
     let mut out = Vec::new();
+    if env_keys.any(opens) {
+        return out;
+    }
     for service in input
         .project
         .services

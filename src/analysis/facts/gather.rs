@@ -158,7 +158,11 @@ impl<'a> Gathered<'a> {
         // A password a known image loading the live file cannot start without (the postgres
         // image's POSTGRES_PASSWORD) is a variable of the project even where nothing names it.
         let image_needs = if input.live.is_some() {
-            super::compose::unset_server_passwords(input, &live_abs)
+            super::compose::unset_server_passwords(
+                input,
+                &live_abs,
+                names.iter().chain(live.keys()).map(String::as_str),
+            )
         } else {
             Vec::new()
         };
