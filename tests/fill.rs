@@ -573,3 +573,45 @@ fn a_fresh_fill_names_the_settings_it_copies_from_the_example() {
             .contains("yours to choose")
     );
 }
+
+#[test]
+fn server_passwords_the_template_only_comments_out_are_filled_and_kept_in_step() {
+    // Bookwyrm's layout: every password a commented-out sample, postgres loading `.env`,
+    // Redis told `--requirepass ${REDIS_PASSWORD}`, a backup job logging in with the same
+    // postgres password. A green check and "clean" once left postgres unable to initialise.
+    let s = Setup::new(None);
+    s.project.write(
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres:17\n    env_file: .env\n  redis:\n    image: redis:7\n    command: redis-server --requirepass ${REDIS_PASSWORD} --appendonly yes\n  backup:\n    image: postgres:17\n    environment:\n      - PGPASSWORD=${POSTGRES_PASSWORD}\n",
+    );
+    let example = "# Generate secrets with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'\n# POSTGRES_PASSWORD=securedbypassword123\n# REDIS_PASSWORD=redispassword345\nPOSTGRES_USER=app\n";
+    s.project.write(".env.example", example);
+    s.project.write(".env", example);
+    std::fs::set_permissions(
+        s.project.join(".env"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let before = s.check();
+    let mut missing: Vec<String> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "missing")
+        .map(|f| f["variable"].as_str().unwrap().to_string())
+        .collect();
+    missing.sort();
+    assert_eq!(missing, ["POSTGRES_PASSWORD", "REDIS_PASSWORD"], "{before}");
+    s.cmd().args(["fill", "--yes"]).assert().code(0);
+    let after = dotenvy_map(&s.project.join(".env"));
+    for name in ["POSTGRES_PASSWORD", "REDIS_PASSWORD"] {
+        assert!(after.get(name).is_some_and(|v| v.len() >= 32), "{name}");
+    }
+    // What Compose hands the server and the backup job is the one value now in `.env`.
+    assert_eq!(
+        compose_map(&s.project.join(".env")).get("POSTGRES_PASSWORD"),
+        after.get("POSTGRES_PASSWORD")
+    );
+    assert!(s.project.read(".env").starts_with(example));
+    assert_eq!(s.check()["summary"]["errors"], 0);
+}
