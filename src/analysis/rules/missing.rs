@@ -63,28 +63,8 @@ impl Rule for Missing {
         }
         for var in cx.vars.iter().filter(|v| v.verdict == Verdict::Missing) {
             let who = services_of(var);
-            // A known image loading the file that cannot start without it (postgres and its
-            // POSTGRES_PASSWORD) is the reason to name, not every service reading the file.
-            let image_needs: Vec<String> = services
-                .iter()
-                .filter(|s| loads(s, false))
-                .filter_map(|s| {
-                    let image = s.image.as_deref()?;
-                    cx.input
-                        .knowledge
-                        .image_var(image, &var.name)
-                        .filter(|r| r.required)
-                        .map(|_| format!("{} ({})", s.name, image))
-                })
-                .collect();
             let needed = if !who.is_empty() {
                 format!("required by {who}")
-            } else if !image_needs.is_empty() {
-                let s = if image_needs.len() == 1 { "" } else { "s" };
-                format!(
-                    "service{s} {} cannot start without it (env_file)",
-                    image_needs.join(", ")
-                )
             } else if !readers.is_empty() {
                 let s = if readers.len() == 1 { "" } else { "s" };
                 format!("needed by service{s} {} (env_file)", readers.join(", "))
