@@ -278,6 +278,22 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         why = format!("its example value is {}, not a secret", shape_words(s));
     }
 
+    // The template says where to get it from an outside party (Bitwarden's "Get your ID and
+    // key from https://bitwarden.com/host/"), and nowhere how to make it: a random value
+    // would only look configured.
+    if class == Class::Secret
+        && from_image.is_none()
+        && e.declared.is_some_and(|d| {
+            d.issued_elsewhere
+                && d.recipe.is_none()
+                && d.block_recipe.is_none()
+                && d.class.is_none()
+        })
+    {
+        class = Class::External;
+        kind = None;
+        why = "the example file says where to get it".to_string();
+    }
     // A recipe in the variable's own comment (`# generate with: openssl rand -hex 32`) is how
     // the user makes it: no provider issues a value the template says to generate (Loomio's
     // Action Mailbox relay password, named for e-mail).

@@ -200,3 +200,23 @@ fn a_wildcard_address_is_no_stand_in_and_allowed_hosts_are_addresses() {
     let inv = run(super::tests::LOADS_ENV, example, example);
     assert_eq!(vars_of(&inv, RuleId::Placeholder), ["ALLOWED_HOSTS"]);
 }
+
+#[test]
+fn a_comment_saying_where_to_get_a_key_makes_it_the_issuers() {
+    // Bitwarden lite: a random installation key only looks configured.
+    let example = "# Installation information\n# Get your ID and key from https://bitwarden.com/host/\nBW_INSTALLATION_ID=00000000-0000-0000-0000-000000000000\nBW_INSTALLATION_KEY=xxxxxxxxxxxx\n";
+    let inv = run(super::tests::LOADS_ENV, example, example);
+    assert_eq!(
+        inv.get("BW_INSTALLATION_KEY").unwrap().class,
+        Class::External
+    );
+    // A site that makes random values is a recipe, not an issuer.
+    let example =
+        "# You can generate one at https://generate-secret.vercel.app/32\nNEXTAUTH_SECRET=\n";
+    let inv = run(super::tests::LOADS_ENV, example, example);
+    assert_eq!(inv.get("NEXTAUTH_SECRET").unwrap().class, Class::Secret);
+    // A link to the docs says nothing of who issues the value.
+    let example = "# See https://docs.example.org/config for details\nSESSION_SECRET=changeme\n";
+    let inv = run(super::tests::LOADS_ENV, example, example);
+    assert_eq!(inv.get("SESSION_SECRET").unwrap().class, Class::Secret);
+}

@@ -20,7 +20,7 @@ mod recipe;
 
 use decorators::{decorators, file_defaults};
 use phrases::{
-    same_as_mentions, says_optional, says_optional_strongly, says_required,
+    same_as_mentions, says_issued_elsewhere, says_optional, says_optional_strongly, says_required,
     says_section_is_conditional,
 };
 pub use recipe::recipe;
@@ -48,6 +48,9 @@ pub struct Declared {
     pub block_recipe: Option<Kind>,
     /// What declared the class (for "classified by").
     pub by: Option<&'static str>,
+    /// Its comment, or the comment above its run of entries, says where to get it from an
+    /// outside party ("Get your ID and key from <https://bitwarden.com/host/>").
+    pub issued_elsewhere: bool,
     /// The introduction of its section says the section is only needed for another setup
     /// (`These are only required for configuring PostgreSQL`): an empty value there is
     /// the default setup, not a gap.
@@ -90,6 +93,7 @@ struct Attached<'a> {
 struct BlockSays {
     optional: bool,
     recipe: Option<Kind>,
+    issued_elsewhere: bool,
 }
 
 /// Reads the declarations of `doc`.
@@ -103,6 +107,7 @@ pub fn read(doc: &Document) -> Declarations {
             BlockSays {
                 optional: says_optional_strongly(&lower),
                 recipe: recipe_lower(&lower),
+                issued_elsewhere: says_issued_elsewhere(&lower),
             }
         })
         .collect();
@@ -145,6 +150,7 @@ pub fn read(doc: &Document) -> Declarations {
         d.same_as = same_as_mentions(&text, &lower, a.key);
         d.recipe = recipe_lower(&lower);
         d.block_recipe = block.recipe;
+        d.issued_elsewhere = block.issued_elsewhere || says_issued_elsewhere(&lower);
         out.vars.entry(a.key.to_string()).or_insert(d);
     }
     for item in doc.items() {

@@ -94,6 +94,33 @@ pub(super) fn says_optional_strongly(lower: &str) -> bool {
     TABLE.any_in(lower)
 }
 
+/// Whether a comment (lower-cased) says where to get the value from an outside party:
+/// "Get your ID and key from <https://bitwarden.com/host/>", "can be found in the Plaid
+/// Dashboard". A site that makes random values ("generate one at https://…") is a recipe,
+/// not an issuer.
+pub(super) fn says_issued_elsewhere(lower: &str) -> bool {
+    const ASKS: Phrases = Phrases::new(&[
+        "get your",
+        "obtain",
+        "request your",
+        "can be found",
+        "found in your",
+        "issued by",
+        "sign up",
+        "register at",
+        "register your",
+        "from your dashboard",
+        "in your dashboard",
+    ]);
+    const MAKES: Phrases = Phrases::new(&["generate", "random"]);
+    let points = lower.contains("http://")
+        || lower.contains("https://")
+        || lower.contains("dashboard")
+        || lower.contains("console")
+        || lower.contains("portal");
+    points && ASKS.any_in(lower) && !MAKES.any_in(lower)
+}
+
 /// Whether a section's introduction says its settings only matter for a setup other than
 /// the default one (`only required for configuring PostgreSQL`, `not relevant if using the
 /// default SQLite`, `Only if you use external Redis`).
