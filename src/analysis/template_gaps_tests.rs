@@ -220,3 +220,10 @@ fn a_comment_saying_where_to_get_a_key_makes_it_the_issuers() {
     let inv = run(super::tests::LOADS_ENV, example, example);
     assert_eq!(inv.get("SESSION_SECRET").unwrap().class, Class::Secret);
 }
+
+#[test]
+fn the_nil_uuid_stands_in_for_an_issued_id() {
+    let example = "# register an app in Azure AD and paste its id and secret\nAZURE_CLIENT_ID=00000000-0000-0000-0000-000000000000\nAZURE_TENANT_NAME=contoso\n";
+    let inv = run(super::tests::LOADS_ENV, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["AZURE_CLIENT_ID"]);
+}
