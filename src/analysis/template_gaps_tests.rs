@@ -227,3 +227,19 @@ fn the_nil_uuid_stands_in_for_an_issued_id() {
     let inv = run(super::tests::LOADS_ENV, example, example);
     assert_eq!(vars_of(&inv, RuleId::Placeholder), ["AZURE_CLIENT_ID"]);
 }
+
+#[test]
+fn the_live_files_own_comments_describe_what_the_example_does_not_list() {
+    // Bitwarden lite: `settings.env` edited in place, beside a `.env.example` for `.env` that
+    // lists none of its keys.
+    let live = "# Get your ID and key from https://bitwarden.com/host/\nBW_INSTALLATION_ID=00000000-0000-0000-0000-000000000000\nBW_INSTALLATION_KEY=xxxxxxxxxxxx\n";
+    let inv = run(
+        super::tests::LOADS_ENV,
+        "COMPOSE_PROJECT_NAME=bitwarden\n",
+        live,
+    );
+    assert_eq!(
+        inv.get("BW_INSTALLATION_KEY").unwrap().class,
+        Class::External
+    );
+}

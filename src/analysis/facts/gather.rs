@@ -61,6 +61,21 @@ impl<'a> Gathered<'a> {
             .map(|e| declare::read(e.document))
             .unwrap_or_default();
         let live_keys: Vec<String> = live.keys().cloned().collect();
+        // Keys the example does not list (a `settings.env` beside the `.env.example` of
+        // `.env`): the live file's own comments are all that describe them ("Get your ID and
+        // key from …" above Bitwarden's installation key).
+        // They describe the variable only: what the example documents stays the example's.
+        let mut live_declared: Map<String, declare::Declared> = Map::default();
+        if let (Some(_), Some(l)) = (input.example, input.live)
+            && live_keys.iter().any(|k| !example.contains_key(k))
+        {
+            live_declared.extend(
+                declare::read(l.document)
+                    .vars
+                    .into_iter()
+                    .filter(|(k, _)| !example.contains_key(k)),
+            );
+        }
         let (mut feeds, whole_file_images) = feeds(input, &live_keys);
         // Variables the unknown images loading the live file whole run: its keys, and the
         // sources of aliases among them.
@@ -201,7 +216,9 @@ impl<'a> Gathered<'a> {
                 let declared = declarations
                     .vars
                     .get_mut(&name)
-                    .map(|d| Box::new(std::mem::take(d)));
+                    .map(std::mem::take)
+                    .or_else(|| live_declared.remove(&name))
+                    .map(Box::new);
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
