@@ -243,3 +243,47 @@ fn the_live_files_own_comments_describe_what_the_example_does_not_list() {
         Class::External
     );
 }
+
+/// The `AFFiNE` self-host layout: compose hands postgres the password and `trust` at once.
+const TRUSTED: &str = "services:
+  app:
+    image: ghcr.io/example/app:1
+    environment:
+      - DATABASE_URL=postgresql://app:${DB_PASSWORD}@postgres:5432/app
+  postgres:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+      POSTGRES_HOST_AUTH_METHOD: {method}
+";
+
+#[test]
+fn a_password_postgres_runs_open_without_may_stay_empty() {
+    // `trust` writes `host all all all trust` into pg_hba.conf: postgres starts with an
+    // empty password and accepts the app's connection, as the project ships it.
+    let inv = run(
+        &TRUSTED.replace("{method}", "trust"),
+        "DB_PASSWORD=\n",
+        "DB_PASSWORD=\n",
+    );
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+}
+
+#[test]
+fn an_auth_method_that_asks_for_passwords_does_not_open_the_server() {
+    // scram-sha-256 is the stricter setting: postgres refuses to start without a password.
+    for method in ["scram-sha-256", "md5"] {
+        let inv = run(
+            &TRUSTED.replace("{method}", method),
+            "DB_PASSWORD=\n",
+            "DB_PASSWORD=\n",
+        );
+        assert_eq!(vars_of(&inv, RuleId::Missing), ["DB_PASSWORD"], "{method}");
+    }
+    let example =
+        "# POSTGRES_PASSWORD=x\nPOSTGRES_USER=app\nPOSTGRES_HOST_AUTH_METHOD=scram-sha-256\n";
+    let compose = "services:\n  db:\n    image: postgres:17\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["POSTGRES_PASSWORD"]);
+}

@@ -152,6 +152,7 @@ pub(super) fn compose_literals(input: &Input<'_>) -> Vec<ComposeLiteral> {
 pub(super) fn server_families<'i>(
     input: &'i Input<'_>,
     env_keys: &Set<String>,
+    env_opens: bool,
 ) -> (Set<&'i str>, Set<&'i str>) {
     let k = input.knowledge;
     let mut with: Set<&str> = Set::default();
@@ -170,21 +171,21 @@ pub(super) fn server_families<'i>(
         let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         let live_abs = input.project.env_file.clone();
         let loads_live = s.env_files.iter().any(|f| f.path == live_abs);
+        // A setting that lets the server run open (`POSTGRES_HOST_AUTH_METHOD: trust`) wins
+        // over a password handed to it too: the server then accepts any password, or none.
+        let open = runs_open(s, input) || (loads_live && env_opens);
         // An image that refuses to start without its password (postgres) and loads the live
         // file: a password the template leaves out (or comments out) is a line to add, not a
-        // server run open, unless a setting lets it run open (POSTGRES_HOST_AUTH_METHOD,
-        // *_ALLOW_EMPTY_PASSWORD) in its environment or the env files.
-        let opens = |key: &str| key.contains("AUTH_METHOD") || key.contains("ALLOW_EMPTY");
+        // server run open.
         let cannot_run_open = loads_live
             && pw
                 .iter()
-                .any(|p| image.vars.get(*p).is_some_and(|r| r.required))
-            && !s.environment.iter().any(|e| opens(&e.key))
-            && !env_keys.iter().any(|k| opens(k));
-        let has = on_command_line
-            || cannot_run_open
-            || s.environment.iter().any(|e| pw.contains(&e.key.as_str()))
-            || (loads_live && pw.iter().any(|p| env_keys.contains(*p)));
+                .any(|p| image.vars.get(*p).is_some_and(|r| r.required));
+        let has = !open
+            && (on_command_line
+                || cannot_run_open
+                || s.environment.iter().any(|e| pw.contains(&e.key.as_str()))
+                || (loads_live && pw.iter().any(|p| env_keys.contains(*p))));
         if has {
             with.insert(family);
         } else {
@@ -225,6 +226,10 @@ pub(super) fn server_passwords_apps_use(input: &Input<'_>) -> Set<String> {
         let Some(image) = known_image(s, input).filter(|i| i.family.is_some()) else {
             continue;
         };
+        // A server run open accepts the app with any password, or none.
+        if runs_open(s, input) {
+            continue;
+        }
         let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         for e in s
             .environment
@@ -355,6 +360,9 @@ pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> S
         let Some(image) = known_image(service, input) else {
             continue;
         };
+        if runs_open(service, input) {
+            continue;
+        }
         for (name, rules) in &image.vars {
             if rules.required && !service.environment.iter().any(|e| &e.key == name) {
                 out.insert(name.clone());
@@ -370,14 +378,13 @@ pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> S
 /// live file even when no line of the project names it. An image that takes one of several
 /// passwords (mysql: the root one, or a random or empty one) is left out, since no single
 /// name is the one it needs.
-pub(super) fn unset_server_passwords<'k>(
+pub(super) fn unset_server_passwords(
     input: &Input<'_>,
     live_abs: &Path,
-    mut env_keys: impl Iterator<Item = &'k str>,
+    env_opens: bool,
 ) -> Vec<String> {
-    let opens = |key: &str| key.contains("AUTH_METHOD") || key.contains("ALLOW_EMPTY");
     let mut out = Vec::new();
-    if env_keys.any(opens) {
+    if env_opens {
         return out;
     }
     for service in input
@@ -389,7 +396,7 @@ pub(super) fn unset_server_passwords<'k>(
         let Some(image) = known_image(service, input) else {
             continue;
         };
-        if service.environment.iter().any(|e| opens(&e.key)) {
+        if runs_open(service, input) {
             continue;
         }
         for name in image.server_var(knowledge::ServerRole::Password) {
@@ -414,6 +421,9 @@ pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
         let Some(image) = known_image(service, input) else {
             continue;
         };
+        if runs_open(service, input) {
+            continue;
+        }
         for e in &service.environment {
             if !image.vars.get(&e.key).is_some_and(|r| r.required) {
                 continue;
@@ -431,6 +441,42 @@ pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
         }
     }
     out
+}
+
+/// Whether `key=value` lets a server start and accept clients without a password:
+/// `POSTGRES_HOST_AUTH_METHOD=trust` (the postgres image writes `host all all all trust`),
+/// `MYSQL_ALLOW_EMPTY_PASSWORD=yes`, Bitnami's `ALLOW_EMPTY_PASSWORD=yes`. Only the value
+/// that opens counts: `scram-sha-256` or `md5` asks for passwords all the more.
+pub(super) fn opens_server(key: &str, value: &str) -> bool {
+    let value = value.trim();
+    if key.ends_with("AUTH_METHOD") {
+        value.eq_ignore_ascii_case("trust")
+    } else if key.contains("ALLOW_EMPTY") {
+        // The mysql and mariadb entrypoints test for any non-empty value; a "no" is meant
+        // as one, whatever the script makes of it.
+        !value.is_empty()
+            && !["no", "false", "0", "off", "n"]
+                .iter()
+                .any(|n| value.eq_ignore_ascii_case(n))
+    } else {
+        false
+    }
+}
+
+/// Whether the service's own `environment:` lets its server run open, its values read as
+/// Compose reads them (`${PG_AUTH:-trust}` resolved against the project environment).
+fn runs_open(service: &crate::compose::Service, input: &Input<'_>) -> bool {
+    let env = &input.project.environment;
+    service.environment.iter().any(|e| {
+        let value = match &e.value {
+            Some(v) if v.contains('$') => {
+                interpolate::substitute(v, &|k: &str| env.get(k).cloned()).ok()
+            }
+            Some(v) => Some(v.clone()),
+            None => env.get(&e.key).cloned(),
+        };
+        value.is_some_and(|v| opens_server(&e.key, &v))
+    })
 }
 
 /// What the templates know of a service's image.

@@ -173,11 +173,17 @@ impl<'a> Gathered<'a> {
         // A password a known image loading the live file cannot start without (the postgres
         // image's POSTGRES_PASSWORD) is a variable of the project even where nothing names it.
         let image_needs = if input.live.is_some() {
-            super::compose::unset_server_passwords(
-                input,
-                &live_abs,
-                names.iter().chain(live.keys()).map(String::as_str),
-            )
+            // The env files' own setting that lets the server run open, the live file's
+            // value first.
+            let env_opens = live
+                .iter()
+                .chain(example.iter().filter(|(k, _)| !live.contains_key(*k)))
+                .any(|(k, e)| {
+                    e.value
+                        .as_deref()
+                        .is_some_and(|v| super::compose::opens_server(k, v))
+                });
+            super::compose::unset_server_passwords(input, &live_abs, env_opens)
         } else {
             Vec::new()
         };

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::compose::{compose_literals, server_families};
+use super::compose::{compose_literals, opens_server, server_families};
 use super::switches::switched_off_scopes;
 use super::{Set, Var};
 use crate::analysis::{Class, Input, relations};
@@ -114,7 +114,15 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
         .filter(|v| v.live.is_some() || v.example.is_some())
         .map(|v| v.name.clone())
         .collect();
-    let (open, run) = server_families(input, &env_keys);
+    // The env files' own setting that lets a server run open, the live file's value first.
+    let env_opens = vars.iter().any(|v| {
+        v.live
+            .as_ref()
+            .or(v.example.as_ref())
+            .and_then(|e| e.value.as_deref())
+            .is_some_and(|value| opens_server(&v.name, value))
+    });
+    let (open, run) = server_families(input, &env_keys, env_opens);
     for v in vars.iter_mut() {
         if v.class == Class::Config {
             continue;
