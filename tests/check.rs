@@ -503,3 +503,35 @@ fn a_reference_compose_will_not_fill_from_a_picked_env_file_is_an_error() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
+
+/// A live file named otherwise finds the template named after it (Misskey's
+/// `.config/docker.env` and `.config/docker_example.env`), so a value still equal to the
+/// published sample is reported, however random it looks.
+#[test]
+fn a_live_file_named_otherwise_finds_the_template_named_after_it() {
+    let sample = "POSTGRES_USER=app\nPOSTGRES_PASSWORD=Zq8vK2pLw9XmR4tY7nB3\n";
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  db:\n    image: postgres:16\n    env_file: .config/docker.env\n",
+        )
+        .file(".config/docker_example.env", sample)
+        .file(".config/docker.env", sample);
+    std::fs::set_permissions(
+        p.join(".config/docker.env"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let (doc, code) = json_of(
+        &p,
+        &[
+            "--env-file",
+            ".config/docker.env",
+            "check",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(status_of(&doc, "POSTGRES_PASSWORD"), "placeholder", "{doc}");
+}

@@ -615,3 +615,88 @@ fn server_passwords_the_template_only_comments_out_are_filled_and_kept_in_step()
     assert!(s.project.read(".env").starts_with(example));
     assert_eq!(s.check()["summary"]["errors"], 0);
 }
+
+/// A service's `env_file:` that is a symbolic link to the live file (Formbricks'
+/// `apps/web/.env -> ../../.env`), and a committed `.env` linking to a live file named
+/// otherwise (huly's `.env -> huly_v7.conf`): Compose follows the links, so each is the live
+/// file itself. `check` reports what the service needs from it, and `fill` writes it, with no
+/// second copy "to change in both together".
+#[test]
+fn a_link_to_the_live_file_is_the_live_file() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |p: &TestProject, args: &[&str]| {
+        p.cmd()
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env_remove("ENVWARD_IDENTITY")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let example = "# Mandatory. Generate with: openssl rand -hex 32\nSESSION_SECRET=\nQUEUE_TOKEN=dev-queue-token\n";
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  worker:\n    image: example/worker\n    env_file: app/.env\n    environment:\n      QUEUE_TOKEN: ${QUEUE_TOKEN}\n",
+        )
+        .file(".env.example", example)
+        .file(".env", example)
+        .dir("app");
+    std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("../.env", project.join("app/.env")).unwrap();
+    let out = run(&project, &["check", "--no-color"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("SESSION_SECRET") && text.contains("missing"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("two places") && !text.contains("not judged"),
+        "{text}"
+    );
+    let out = run(&project, &["fill", "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let live = project.read(".env");
+    assert!(!live.contains("SESSION_SECRET=\n") && !live.contains("dev-queue-token"));
+    assert!(
+        std::fs::symlink_metadata(project.join("app/.env"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(run(&project, &["check"]).status.code(), Some(0));
+
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app\n    environment:\n      SECRET: ${SECRET}\n",
+        )
+        .file("example.conf", "SECRET=CHANGE_ME\n")
+        .file("app.conf", "SECRET=CHANGE_ME\n");
+    std::fs::set_permissions(
+        project.join("app.conf"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("app.conf", project.join(".env")).unwrap();
+    let args = ["--env-file", "app.conf", "--example", "example.conf"];
+    let out = run(&project, &[&args[..], &["check", "--no-color"]].concat());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("placeholder") && !text.contains("two places"),
+        "{text}"
+    );
+    let out = run(&project, &[&args[..], &["fill", "--yes"]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!project.read("app.conf").contains("CHANGE_ME"));
+}

@@ -172,7 +172,12 @@ fn copy_project(from: &Path, to: &Path) {
             continue;
         }
         let target = to.join(&name);
-        if e.file_type().unwrap().is_dir() {
+        let kind = e.file_type().unwrap();
+        if kind.is_symlink() {
+            // A committed link (Formbricks' `apps/web/.env -> ../../.env`) stays a link: what it
+            // points to is part of the project's layout.
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &target).unwrap();
+        } else if kind.is_dir() {
             std::fs::create_dir_all(&target).unwrap();
             copy_project(&e.path(), &target);
         } else {

@@ -290,7 +290,9 @@ fn load_once(
         )?,
         None => compose::load(&options, files)?,
     };
-    if !project.env_file_exists {
+    if project.env_file_exists {
+        same_file_as_live(&mut project);
+    } else {
         // Compose skips an env file that is not a regular file; envward must not take a
         // directory, a FIFO or a broken link for "no .env yet".
         regular_file_exists(&cwd, &project.env_file)?;
@@ -306,8 +308,16 @@ fn load_once(
             {
                 dirs.push(dir);
             }
+            // A live file named otherwise has its template named after it first (Misskey's
+            // `.config/docker.env` beside `.config/docker_example.env`).
             let mut found = None;
-            'search: for dir in dirs {
+            for candidate in examples_named_after(&project.env_file) {
+                if regular_file_exists(&cwd, &candidate)? {
+                    found = Some(candidate);
+                    break;
+                }
+            }
+            'search: for dir in dirs.into_iter().filter(|_| found.is_none()) {
                 for candidate in EXAMPLE_NAMES.iter().map(|n| dir.join(n)) {
                     if regular_file_exists(&cwd, &candidate)? {
                         found = Some(candidate);
@@ -364,6 +374,54 @@ fn load_once(
         others,
         live_is_interpolated: true,
     })
+}
+
+/// The templates a live file not called `.env` may have, named after it: `docker.env` ->
+/// `docker_example.env`, `docker.example.env`, `docker-example.env`, `example.docker.env`
+/// (and `sample` alike); any name -> `NAME.example`, `NAME.sample`, `NAME.template`,
+/// `NAME.dist`. Beside the live file, in that order.
+fn examples_named_after(live: &Path) -> Vec<PathBuf> {
+    let Some(name) = live.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    if name == ".env" {
+        return Vec::new();
+    }
+    let dir = live.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<PathBuf> = ["example", "sample", "template", "dist"]
+        .iter()
+        .map(|s| dir.join(format!("{name}.{s}")))
+        .collect();
+    if let Some(stem) = name.strip_suffix(".env").filter(|s| !s.is_empty()) {
+        for s in ["example", "sample", "template"] {
+            for n in [
+                format!("{stem}_{s}.env"),
+                format!("{stem}.{s}.env"),
+                format!("{stem}-{s}.env"),
+                format!("{s}.{stem}.env"),
+            ] {
+                out.push(dir.join(n));
+            }
+        }
+    }
+    out
+}
+
+/// Names the live file by its own path wherever a service loads it through a symbolic link
+/// (Formbricks' `env_file: apps/web/.env`, a link to the root `.env`): Compose follows the
+/// link, so the service reads the live file itself, not a second copy to keep in step.
+fn same_file_as_live(project: &mut Project) {
+    let live = project.env_file.clone();
+    for f in project
+        .services
+        .iter_mut()
+        .flat_map(|s| s.env_files.iter_mut())
+        .filter(|f| f.path != live)
+    {
+        if others::same_file(&f.path, &live) {
+            f.path.clone_from(&live);
+        }
+    }
 }
 
 /// The process environment as text. A variable whose name is not UTF-8 cannot be named in a

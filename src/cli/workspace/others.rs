@@ -26,6 +26,8 @@ pub(super) fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> 
         .map(|f| f.path.as_path())
         .chain(std::iter::once(default_env.as_path()))
         .filter(|p| *p != project.env_file && *p != example)
+        // A link to the live file (huly's committed `.env -> huly_v7.conf`) is the live file.
+        .filter(|p| !same_file(p, &project.env_file))
         .filter(|p| p.starts_with(&project.working_dir))
         .collect();
     paths.sort();
@@ -47,6 +49,16 @@ pub(super) fn other_env_files(cwd: &Path, project: &Project, example: &Path) -> 
             })
         })
         .collect()
+}
+
+/// Whether two paths name one file, following symbolic links as Compose does: the same
+/// device and inode. False when either does not exist.
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Configuration files a service mounts from inside the project (`./config.yml:/app/…`, or
