@@ -356,8 +356,18 @@ fn conditional_sections(doc: &Document) -> HashSet<String> {
             }
             Item::Entry(e) => {
                 if gap.iter().any(|l| l.trim().is_empty()) {
-                    let intro: Vec<&str> = gap
+                    // A paragraph of commented-out entries that the blank line closes is the
+                    // previous section's tail ("# Optional Gemini provider:" over `# X=…`
+                    // lines), not this section's introduction.
+                    let paragraphs: Vec<&[&str]> = gap.split(|l| l.trim().is_empty()).collect();
+                    let last = paragraphs.len() - 1;
+                    let intro: Vec<&str> = paragraphs
                         .iter()
+                        .enumerate()
+                        .filter(|(i, p)| {
+                            *i == last || !p.iter().any(|l| commented_key(l).is_some())
+                        })
+                        .flat_map(|(_, p)| p.iter())
                         .filter(|l| commented_key(l).is_none())
                         .filter_map(|l| l.trim().strip_prefix('#'))
                         .collect();
@@ -434,6 +444,21 @@ mod tests {
         assert_eq!(d.get("JWT_SECRET").unwrap().required, Some(true));
         assert_eq!(d.get("S3_KEY").unwrap().required, None);
         assert_eq!(d.get("OTHER").unwrap().required, None);
+    }
+
+    #[test]
+    fn the_previous_sections_commented_alternatives_do_not_introduce_the_next() {
+        // Formbricks: optional providers, commented out, close the taxonomy section; the Cube
+        // section after the blank line is required.
+        let d = read_str(
+            "TAXONOMY_MODEL=x\n#\n# Optional Gemini on Vertex AI provider:\n# TAXONOMY_LLM_PROVIDER=vertex-gemini\n\n####\n#  CUBE  #\n####\n# Cube API. Required.\nCUBE_URL=http://localhost:4000\n# Generate with: openssl rand -hex 32\nCUBE_SECRET=\n",
+        );
+        assert!(!d.get("CUBE_SECRET").unwrap().section_conditional);
+        let d = read_str("A=1\n\n# Only needed if you use S3:\n# S3_REGION=eu\nS3_SECRET=\n");
+        assert!(
+            d.get("S3_SECRET").unwrap().section_conditional,
+            "its own paragraph"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! of both env files, the template's declarations, the compose uses, the class and kind,
 //! where the variable stands (pinned, shadowed, switched off) and the relations.
 
-use super::compose::{compose_uri_parts, feeds, required_by_running_images};
+use super::compose::{compose_uri_parts, feeds};
 use super::entries::{default_value, entries, uncomment};
+use super::servers::required_by_running_images;
 use super::{Map, Set, Var, Verdict, situation};
 use crate::analysis::classify::{self, Evidence};
 use crate::analysis::declare::{self, Declarations};
@@ -181,9 +182,9 @@ impl<'a> Gathered<'a> {
                 .any(|(k, e)| {
                     e.value
                         .as_deref()
-                        .is_some_and(|v| super::compose::opens_server(k, v))
+                        .is_some_and(|v| super::servers::opens_server(k, v))
                 });
-            super::compose::unset_server_passwords(input, &live_abs, env_opens)
+            super::servers::unset_server_passwords(input, &live_abs, env_opens)
         } else {
             Vec::new()
         };
@@ -198,16 +199,11 @@ impl<'a> Gathered<'a> {
         rest.dedup();
         names.extend(rest);
 
-        // `PLAID_CLIENT_ID` -> `PLAID_SECRET`, `PLAID_SECRET_KEY`: the secrets issued with it.
+        // `PLAID_CLIENT_ID` -> `PLAID_SECRET`, `PLAID_SECRET_KEY`; a vendor's API key ->
+        // `VERIFF_SHARED_SECRET`, `X_API_SECRET`: the secrets issued with it.
         let client_ids: Map<String, String> = names
             .iter()
-            .filter_map(|n| {
-                let p = n.strip_suffix("_CLIENT_ID").filter(|p| !p.is_empty())?;
-                Some([
-                    (format!("{p}_SECRET"), n.clone()),
-                    (format!("{p}_SECRET_KEY"), n.clone()),
-                ])
-            })
+            .filter_map(|n| issued_with(n, input.knowledge))
             .flatten()
             .collect();
         let mut used: Vec<bool> = Vec::with_capacity(names.len());
@@ -357,6 +353,64 @@ impl<'a> Gathered<'a> {
 /// project has no services to say (a bare env file is judged whole), or a service
 /// bind-mounts it or a folder holding it, or builds an image from such a folder (a build
 /// may copy it in).
+/// The secrets a vendor issues together with `id` (a client id, or an API key the names
+/// read as a provider's), each paired with `id`.
+fn issued_with(
+    id: &str,
+    k: &crate::analysis::knowledge::Knowledge,
+) -> Option<impl Iterator<Item = (String, String)>> {
+    const WITH_CLIENT_ID: [&str; 2] = ["SECRET", "SECRET_KEY"];
+    const WITH_API_KEY: [&str; 7] = [
+        "SECRET",
+        "SECRET_KEY",
+        "API_SECRET",
+        "API_SECRET_KEY",
+        "SHARED_SECRET",
+        "WEBHOOK_SECRET",
+        "SIGNING_SECRET",
+    ];
+    let (prefix, secrets): (&str, &[&str]) = if let Some(p) = id.strip_suffix("_CLIENT_ID") {
+        (p, &WITH_CLIENT_ID)
+    } else if let Some(p) = id
+        .strip_suffix("_API_KEY")
+        .or_else(|| id.strip_suffix("_APIKEY"))
+    {
+        // Only an outside vendor's key: `APP_API_KEY` or an internal one names no issuer.
+        let generic = matches!(
+            p,
+            "APP"
+                | "API"
+                | "WEB"
+                | "SERVER"
+                | "SERVICE"
+                | "BACKEND"
+                | "FRONTEND"
+                | "AUTH"
+                | "ADMIN"
+                | "INTERNAL"
+                | "PUBLIC"
+                | "PRIVATE"
+                | "NEXT_PUBLIC"
+                | "MASTER"
+                | "ROOT"
+        );
+        if generic || k.name(id).class != crate::analysis::Class::External {
+            return None;
+        }
+        (p, &WITH_API_KEY)
+    } else {
+        return None;
+    };
+    if prefix.is_empty() {
+        return None;
+    }
+    Some(
+        secrets
+            .iter()
+            .map(move |s| (format!("{prefix}_{s}"), id.to_string())),
+    )
+}
+
 fn live_reaches_containers(input: &Input<'_>, live: &std::path::Path) -> bool {
     let project = &input.project;
     let holds_live = |dir: &std::path::Path| live.starts_with(dir);

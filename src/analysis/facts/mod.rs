@@ -9,6 +9,7 @@ mod compose;
 mod entries;
 mod gather;
 mod required;
+mod servers;
 mod situation;
 mod switches;
 mod var;
@@ -130,9 +131,9 @@ impl<'a> Context<'a> {
                 vars[i].in_uri = true;
             }
         }
-        let mut image_needs = compose::required_through_env_file(input, &live_abs);
-        image_needs.extend(compose::command_line_server_passwords(input));
-        image_needs.extend(compose::server_passwords_apps_use(input));
+        let mut image_needs = servers::required_through_env_file(input, &live_abs);
+        image_needs.extend(servers::command_line_server_passwords(input));
+        image_needs.extend(servers::server_passwords_apps_use(input));
         // The server families the project runs: a client password named for one of them
         // (`POSTGRES_PASSWORD` for rails beside a postgres service) is how the app logs in.
         let own_families: Set<&str> = input

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use super::compose::{compose_literals, opens_server, server_families};
+use super::compose::compose_literals;
+use super::servers::{opens_server, server_families};
 use super::switches::switched_off_scopes;
 use super::{Set, Var};
 use crate::analysis::{Class, Input, relations};

@@ -119,6 +119,10 @@ pub struct Relations {
     url_index: foldhash::HashMap<String, usize>,
     /// The derivation of each derived variable (an index into `derived`).
     derived_index: foldhash::HashMap<String, usize>,
+    /// The project's S3 clients talk to an S3-compatible server other than Amazon's (a `MinIO`
+    /// it runs, an endpoint setting with another host): their `*_ACCESS_KEY_ID` is that
+    /// server's, in whatever form it takes, not an Amazon key id.
+    pub s3_elsewhere: bool,
 }
 
 impl Relations {
@@ -453,7 +457,33 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         member_of,
         url_index,
         derived_index,
+        s3_elsewhere: s3_elsewhere(vars, input),
     }
+}
+
+/// See [`Relations::s3_elsewhere`]: a service whose known image serves S3 (`MinIO`), or an
+/// endpoint setting of an S3 client whose URL names a host other than Amazon's.
+fn s3_elsewhere(vars: &[Var<'_>], input: &Input<'_>) -> bool {
+    let runs_s3 = input.project.services.iter().any(|s| {
+        s.image
+            .as_deref()
+            .and_then(|i| input.knowledge.image(i))
+            .is_some_and(|i| i.family.as_deref() == Some("s3"))
+    });
+    runs_s3
+        || vars.iter().any(|v| {
+            let endpoint = v.name.contains("ENDPOINT")
+                && ["S3", "AWS", "STORAGE", "BUCKET", "OBJECT"]
+                    .iter()
+                    .any(|w| v.name.contains(w));
+            endpoint
+                && v.live
+                    .as_ref()
+                    .or(v.example.as_ref())
+                    .and_then(|e| e.value.as_deref())
+                    .and_then(host_of)
+                    .is_some_and(|h| !h.ends_with("amazonaws.com"))
+        })
 }
 
 /// Each name's first index, as a search from the front would find it.

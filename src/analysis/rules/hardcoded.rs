@@ -91,6 +91,14 @@ pub fn embedded_secret(value: &str) -> bool {
             {
                 continue;
             }
+            // `-mysql-no-pass`, `--skip-password`: a switch that turns passwords off.
+            let head = lower[..at].trim_end_matches(['-', '_']);
+            if ["no", "skip", "without", "disable", "empty", "insecure"]
+                .iter()
+                .any(|w| head.ends_with(w))
+            {
+                continue;
+            }
             let rest = &value[at + key.len()..];
             // `--requirepass VALUE`, `--password VALUE`: a command-line flag.
             let flag = before == Some('-') && rest.starts_with([' ', '\t']);
@@ -108,7 +116,12 @@ pub fn embedded_secret(value: &str) -> bool {
                     !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '&' | ',' | '}' | ')')
                 })
                 .collect();
-            if !literal.is_empty() && !literal.starts_with('$') && !shape::of(&literal).is_config()
+            // After a flag, a word that opens with `-` is the next option, not its value.
+            let next_option = flag && literal.starts_with('-');
+            if !literal.is_empty()
+                && !literal.starts_with('$')
+                && !next_option
+                && !shape::of(&literal).is_config()
             {
                 return true;
             }
@@ -413,6 +426,29 @@ mod tests {
                 "AWS_SECRET_KEY",
                 "SERVICE_ACCESS_KEY"
             ]
+        );
+    }
+
+    #[test]
+    fn a_switch_that_turns_passwords_off_is_no_password() {
+        // Dub's PlanetScale simulator: `"-mysql-no-pass", "-listen-port=3900"`.
+        for command in [
+            "[\"-mysql-no-pass\", \"-listen-port=3900\", \"-mysql-addr=db\"]",
+            "server --skip-password --port 80",
+            "server --no-password --listen=0.0.0.0",
+            "server --password --verbose",
+        ] {
+            let compose =
+                format!("services:\n  sim:\n    image: example/sim\n    command: {command}\n");
+            let inv = Fixture::new().compose(&compose).run();
+            assert!(vars_of(&inv, RuleId::Hardcoded).is_empty(), "{command}");
+        }
+        let compose = "services:\n  sim:\n    image: example/sim\n    command: server --password s3cr3t-value --port 80\n";
+        let inv = Fixture::new().compose(compose).run();
+        assert!(
+            inv.findings.iter().any(|f| f.rule == RuleId::Hardcoded),
+            "{:?}",
+            inv.findings
         );
     }
 
