@@ -4,6 +4,24 @@
 
 use crate::analysis::phrase::Phrases;
 
+/// Phrases that say the app makes the value when the template's is empty (MISP's `ADMIN_KEY`:
+/// "defaults to an automatically generated one", in a form of its own that a random value
+/// breaks), so the variable may stay empty.
+const MADE_BY_THE_APP: [&str; 12] = [
+    "defaults to an automatically generated",
+    "defaults to an auto-generated",
+    "defaults to a generated",
+    "defaults to a random",
+    "generated automatically if",
+    "automatically generated if",
+    "auto-generated if",
+    "generated if empty",
+    "generated if not set",
+    "generated if unset",
+    "will be auto-generated",
+    "will be automatically generated",
+];
+
 /// Phrases that say a variable may stay empty.
 const PHRASES: [&str; 28] = [
     "optional",
@@ -75,7 +93,8 @@ pub(super) fn says_required(line: &str) -> bool {
 /// "if setting manually, run: openssl rand -hex 32" is no "if set").
 pub(super) fn says_optional(lower: &str) -> bool {
     const TABLE: Phrases = Phrases::new(&PHRASES);
-    TABLE.any_word_in(lower)
+    const MADE: Phrases = Phrases::new(&MADE_BY_THE_APP);
+    TABLE.any_word_in(lower) || MADE.any_word_in(lower)
 }
 
 /// The phrases that say "optional" even about a whole block of entries (not the conditional

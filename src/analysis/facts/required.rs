@@ -113,8 +113,15 @@ pub(super) fn required(
                     })
                 })
             };
+            // Nor is a key of a shape the app parses (highlight's `JWT_ACCESS_SECRET`, hex:32):
+            // an ACCESS word there names what it signs, not an outside party's access.
+            let app_key = matches!(
+                v.kind,
+                Some(Kind::Hex(_) | Kind::Base64(_) | Kind::Laravel | Kind::Fernet)
+            );
             let integration = example_empty
                 && !asked
+                && !app_key
                 && knowledge::name_words(&v.name).any(|w| {
                     matches!(&*w, "API" | "ACCESS" | "WEBHOOK" | "BOT" | "APIKEY")
                         || (input.knowledge.is_provider_word(&w) && !runs(&w))

@@ -59,9 +59,18 @@ impl Rule for Undocumented {
                     var.name,
                     super::place_name(&r.scope)
                 ),
+                // Only `${X:?…}` stops Compose; a bare `${X}` left unset is read as empty.
                 _ => format!(
-                    "{} is required by {} but {example} does not list it",
+                    "{} is {} by {} but {example} does not list it",
                     var.name,
+                    if matches!(
+                        r.usage,
+                        Usage::Interpolation(Form::Required | Form::RequiredNonEmpty)
+                    ) {
+                        "required"
+                    } else {
+                        "read"
+                    },
                     super::place_name(&r.scope)
                 ),
             };
