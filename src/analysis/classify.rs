@@ -264,7 +264,8 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
     // A provider's webhook signing secret is issued by it (Stripe's and Resend's `whsec_…`,
     // Shopify's app secret); a few take one the user picks and pastes in (GitHub, Telegram),
     // which stay the project's to make, as do those of a provider the project runs.
-    if from_image.is_none() && class == Class::Secret {
+    // Most names have no webhook: a substring test spares splitting every name.
+    if from_image.is_none() && class == Class::Secret && e.name.contains("WEBHOOK") {
         const CHOSEN: [&str; 14] = [
             "GITHUB",
             "GITLAB",
@@ -335,6 +336,59 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         class = Class::External;
         kind = None;
         why = "the example file says where to get it".to_string();
+    }
+    // Its own comment opens with the provider's name (openstatus's "Vercel Blob storage"
+    // over `BLOB_READ_WRITE_TOKEN`, "Cloudflare API token for the DNS challenge"): the
+    // provider issues it, unless the project runs that service. Protocol and generic words
+    // (`SMTP`, `S3`, `LDAP` …) name no one in particular.
+    if class == Class::Secret
+        && from_image.is_none()
+        && let Some(d) = e.declared
+        && d.recipe.is_none()
+        && d.block_recipe.is_none()
+        && d.class.is_none()
+        && let Some(first) = d.description.as_deref().and_then(|t| {
+            t.split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|w| !w.is_empty())
+                .map(str::to_ascii_uppercase)
+        })
+        && k.is_provider_word(&first)
+        && !matches!(
+            first.as_str(),
+            "SMTP"
+                | "MAIL"
+                | "EMAIL"
+                | "S3"
+                | "LDAP"
+                | "OIDC"
+                | "SAML"
+                | "OPENID"
+                | "RELAY"
+                | "LLM"
+                | "REGISTRY"
+                | "MINIO"
+                | "MATRIX"
+                | "SPACES"
+                | "BOX"
+                | "HF"
+                | "MS"
+                | "PD"
+                | "FB"
+                | "B2"
+                | "R2"
+                | "OSS"
+                | "COS"
+                | "TOS"
+        )
+        && !e.own_words.contains(&first)
+        && !e.own_servers.contains(&first)
+    {
+        class = Class::External;
+        kind = None;
+        why = format!(
+            "its comment names {}, which issues it",
+            first.to_lowercase()
+        );
     }
     // A recipe in the variable's own comment (`# generate with: openssl rand -hex 32`) is how
     // the user makes it: no provider issues a value the template says to generate (Loomio's

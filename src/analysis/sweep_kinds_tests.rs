@@ -154,3 +154,18 @@ fn a_salt_is_the_projects_own_and_a_file_name_is_configuration() {
     }
     assert_eq!(vars_of(&inv, RuleId::Placeholder), ["EMAIL_OPT_OUT_SALT"]);
 }
+
+#[test]
+fn a_comment_naming_the_issuer_makes_a_token_external() {
+    // openstatus: "Vercel Blob storage (optional)", "Get from: https://unkey.dev".
+    let example = "# Vercel Blob storage (optional)\nBLOB_READ_WRITE_TOKEN=\n# Unkey (optional)\n# Get from: https://unkey.dev\nUNKEY_TOKEN=\n# Cloudflare API token for the DNS challenge\nCF_TOKEN=\n# S3 bucket access\nBUCKET_TOKEN=\n# Session secret, see https://github.com/example/app\nSESSION_SECRET=\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["BLOB_READ_WRITE_TOKEN", "UNKEY_TOKEN", "CF_TOKEN"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::External, "{name}");
+    }
+    // A protocol word names no issuer, and a link in passing is no issuer either.
+    for name in ["BUCKET_TOKEN", "SESSION_SECRET"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+}

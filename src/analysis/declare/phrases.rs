@@ -128,6 +128,8 @@ pub(super) fn says_issued_elsewhere(lower: &str) -> bool {
         "sign up",
         "register at",
         "register your",
+        "get from",
+        "get it from",
         "from your dashboard",
         "in your dashboard",
     ]);
