@@ -302,6 +302,23 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             why = format!("a webhook signing secret {} issues", p.to_lowercase());
         }
     }
+    // A DSN that names a store rather than a server (Symfony's `LOCK_DSN=flock`,
+    // `MESSENGER_TRANSPORT_DSN=sync`) holds no credential: a setting.
+    if class != Class::Config
+        && from_image.is_none()
+        && e.name.ends_with("DSN")
+        && e.sample.is_some_and(|s| {
+            let s = s.trim().trim_matches(['"', '\'']);
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                && k.placeholder(s, true).is_none()
+        })
+    {
+        class = Class::Config;
+        kind = None;
+        why = "its value names a store, with no credential in it".to_string();
+    }
     if shapes.contains(&Shape::Json) && class == Class::Secret {
         // A JSON blob (service-account credentials, a key set) is made elsewhere.
         class = Class::External;

@@ -169,3 +169,56 @@ fn a_comment_naming_the_issuer_makes_a_token_external() {
         assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
     }
 }
+
+#[test]
+fn a_dsn_naming_a_store_is_a_setting() {
+    // Part-DB (Symfony): `LOCK_DSN=flock` is its right production value.
+    let example = "LOCK_DSN=flock\nQUEUE_DSN=sync\nSENTRY_DSN=changeme\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["LOCK_DSN", "QUEUE_DSN"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["SENTRY_DSN"]);
+}
+
+#[test]
+fn a_providers_credential_is_never_tied_to_the_projects_by_a_shared_sample() {
+    // crater: PUSHER_SECRET and PUSHER_APP_SECRET both `your-pusher-secret`; Pusher issues
+    // both, and fill must write neither.
+    let example = "PUSHER_APP_KEY=your-pusher-key\nPUSHER_SECRET=your-pusher-secret\nPUSHER_APP_SECRET=your-pusher-secret\nAPP_SECRET=your-pusher-secret\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["PUSHER_APP_KEY", "PUSHER_SECRET", "PUSHER_APP_SECRET"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::External, "{name}");
+    }
+    assert_eq!(inv.get("APP_SECRET").unwrap().class, Class::Secret);
+    for name in ["APP_SECRET", "PUSHER_SECRET"] {
+        assert!(
+            inv.relations.group_of(name).is_none_or(|g| !g
+                .members
+                .iter()
+                .any(|m| m == "APP_SECRET")
+                || !g.members.iter().any(|m| m.starts_with("PUSHER"))),
+            "{:?}",
+            inv.relations.group_of(name)
+        );
+    }
+}
+
+#[test]
+fn pushers_keys_are_its_own_unless_the_project_runs_a_pusher_server() {
+    let example = "PUSHER_APP_KEY=\nPUSHER_APP_SECRET=\n";
+    let app = "services:\n  app:\n    image: example/app\n    environment:\n      - PUSHER_APP_KEY=${PUSHER_APP_KEY}\n      - PUSHER_APP_SECRET=${PUSHER_APP_SECRET}\n";
+    let inv = run(app, example, example);
+    assert_eq!(inv.get("PUSHER_APP_KEY").unwrap().class, Class::External);
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+    // Coolify runs soketi, a Pusher server, and hands it the same keys.
+    let with_soketi = format!(
+        "{app}  soketi:\n    image: quay.io/soketi/soketi:1.6-16-alpine\n    environment:\n      SOKETI_DEFAULT_APP_KEY: ${{PUSHER_APP_KEY}}\n      SOKETI_DEFAULT_APP_SECRET: ${{PUSHER_APP_SECRET}}\n"
+    );
+    let inv = run(&with_soketi, example, example);
+    let mut missing = vars_of(&inv, RuleId::Missing);
+    missing.sort();
+    assert_eq!(missing, ["PUSHER_APP_KEY", "PUSHER_APP_SECRET"]);
+}

@@ -104,12 +104,21 @@ pub(super) fn required(
             // project's own (`CUBEJS_API_SECRET` with an `openssl rand` recipe).
             // A provider the project runs itself (MinIO's `MINIO_ROOT_PASSWORD`) is no
             // integration: its server starts on published defaults without the password.
+            // Named for it, or a known image of that family (soketi serves `PUSHER_*`). Not
+            // the S3 family: a client's S3 keys must match the server's own login, which the
+            // relations tie where they can; otherwise they stay the user's to set.
             let runs = |w: &str| {
                 input.project.services.iter().any(|s| {
                     s.image.as_deref().is_some_and(|i| {
                         knowledge::image_name(i)
                             .split(['-', '_', '.', '/'])
                             .any(|part| part.eq_ignore_ascii_case(w))
+                            || (w != "S3"
+                                && input.knowledge.image(i).is_some_and(|img| {
+                                    img.family
+                                        .as_deref()
+                                        .is_some_and(|f| f.eq_ignore_ascii_case(w))
+                                }))
                     })
                 })
             };

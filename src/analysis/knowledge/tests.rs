@@ -165,10 +165,21 @@ fn example_hosts() {
         "mail.example.org",
         "yourdomain.com",
         "https://your-domain.tld/x",
+        "https://partdb.changeme.invalid/",
+        "noreply@partdb.changeme",
+        "https://changeme.app.io",
+        "smtp.mail.invalid:25",
     ] {
         assert!(k.mentions_example_host(v), "{v}");
     }
-    for v in ["https://counterexample.community", "db", "chat4all.io"] {
+    for v in [
+        "https://counterexample.community",
+        "db",
+        "chat4all.io",
+        "https://app.io/changeme-later",
+        "https://invalidation.example-corp.io",
+        "https://app.io/invalid",
+    ] {
         assert!(!k.mentions_example_host(v), "{v}");
     }
 }

@@ -80,6 +80,24 @@ impl Knowledge {
     /// Whether `value` names an example host (`example.com`, `yourdomain` …).
     pub fn mentions_example_host(&self, value: &str) -> bool {
         let lower = value.to_lowercase();
+        // The reserved `.invalid` top-level domain (RFC 2606), and a `changeme` label
+        // (Part-DB's `https://partdb.changeme.invalid/`, `noreply@partdb.changeme`).
+        let reserved = lower.match_indices(".invalid").any(|(at, h)| {
+            lower[at + h.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, '/' | ':' | '?' | '#' | '"' | '\'' | ' '))
+        });
+        let changeme_label = lower.match_indices("changeme").any(|(at, h)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + h.len()..].chars().next();
+            (before == Some('.') || before == Some('@') || before == Some('/'))
+                && after.is_none_or(|c| matches!(c, '.' | '/' | ':'))
+                && (before != Some('/') || after == Some('.'))
+        });
+        if reserved || changeme_label {
+            return true;
+        }
         self.example_hosts.iter().any(|h| {
             lower.match_indices(h.as_str()).any(|(at, _)| {
                 // A whole host label: `example.com` in `mail.example.com`, not in

@@ -353,13 +353,19 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         }
     }
     // Only a shared value needs the login test: buckets of one are most of a large project.
+    // Nor does a provider's credential share a value with one of the project's own (crater's
+    // `PUSHER_APP_SECRET` and a `PUSHER_SECRET` classed the project's, both
+    // `your-pusher-secret`): `fill` would write the generated value into the provider's.
     let halves: Vec<(&str, Vec<usize>)> = by_sample
         .iter()
         .filter(|(_, m)| m.len() > 1)
         .flat_map(|(value, members)| {
             let (login, secret): (Vec<usize>, Vec<usize>) =
                 members.iter().partition(|&&i| is_login_half(&vars[i].name));
-            [(*value, login), (*value, secret)]
+            let (issued, own): (Vec<usize>, Vec<usize>) = secret
+                .into_iter()
+                .partition(|&i| vars[i].class == Class::External);
+            [(*value, login), (*value, issued), (*value, own)]
         })
         .collect();
     for (value, members) in halves.iter().filter(|(_, m)| m.len() > 1) {
