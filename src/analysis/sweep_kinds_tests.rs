@@ -2,17 +2,8 @@
 //! (Formbricks, Dub, Postiz, Activepieces, a `MinIO` beside Penpot, `MISP`, highlight, iris-web):
 //! one test per kind, on small projects built in memory.
 
-use super::testkit::{Fixture, vars_of};
-use super::{Class, Inventory, RuleId};
-
-/// The analysis of a project with this compose file, template and live file.
-fn run(compose: &str, example: &str, live: &str) -> Inventory {
-    Fixture::new()
-        .compose(compose)
-        .example(example)
-        .live(live)
-        .run()
-}
+use super::testkit::{Fixture, analysed as run, vars_of};
+use super::{Class, RuleId};
 
 #[test]
 fn a_vendors_secret_beside_its_api_key_is_issued_with_it() {

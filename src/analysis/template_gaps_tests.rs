@@ -2,18 +2,9 @@
 //! it on real projects (Bookwyrm, Bigcapital, Loomio, OpenReplay): one test per kind, on
 //! small projects built in memory.
 
-use super::testkit::{Fixture, vars_of};
-use super::{Class, Inventory, RuleId};
+use super::testkit::{Fixture, analysed as run, vars_of};
+use super::{Class, RuleId};
 use crate::generate::Kind;
-
-/// The analysis of a project with this compose file, template and live file.
-fn run(compose: &str, example: &str, live: &str) -> Inventory {
-    Fixture::new()
-        .compose(compose)
-        .example(example)
-        .live(live)
-        .run()
-}
 
 /// Bookwyrm's layout: the template lists its server passwords only on commented-out lines,
 /// postgres loads the live file, and Redis takes its password on the command line.

@@ -165,6 +165,15 @@ pub(crate) struct Built {
     pub(crate) project: compose::Project,
 }
 
+/// The analysis of a project with this compose file, template and live file.
+pub(crate) fn analysed(compose: &str, example: &str, live: &str) -> Inventory {
+    Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(live)
+        .run()
+}
+
 /// The variables a rule reported, in order.
 pub(crate) fn vars_of(inv: &Inventory, rule: RuleId) -> Vec<String> {
     inv.findings

@@ -166,18 +166,7 @@ pub(super) fn command_line_passwords(service: &crate::compose::Service) -> Vec<S
 /// key itself.
 pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> Set<String> {
     let mut out = Set::default();
-    for service in input
-        .project
-        .services
-        .iter()
-        .filter(|s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
-    {
-        let Some(image) = known_image(service, input) else {
-            continue;
-        };
-        if runs_open(service, input) {
-            continue;
-        }
+    for (service, image) in closed_servers_loading(input, live_abs) {
         for (name, rules) in &image.vars {
             if rules.required && !service.environment.iter().any(|e| &e.key == name) {
                 out.insert(name.clone());
@@ -202,18 +191,7 @@ pub(super) fn unset_server_passwords(
     if env_opens {
         return out;
     }
-    for service in input
-        .project
-        .services
-        .iter()
-        .filter(|s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
-    {
-        let Some(image) = known_image(service, input) else {
-            continue;
-        };
-        if runs_open(service, input) {
-            continue;
-        }
+    for (service, image) in closed_servers_loading(input, live_abs) {
         for name in image.server_var(knowledge::ServerRole::Password) {
             if image.vars.get(name).is_some_and(|r| r.required)
                 && !service.environment.iter().any(|e| e.key == name)
@@ -292,4 +270,19 @@ fn runs_open(service: &crate::compose::Service, input: &Input<'_>) -> bool {
         };
         value.is_some_and(|v| opens_server(&e.key, &v))
     })
+}
+
+/// The services Compose starts that load the live file whole, run a known image and do not
+/// let it run open: what those images need, the live file must give them.
+fn closed_servers_loading<'i, 'k>(
+    input: &'i Input<'k>,
+    live_abs: &'i Path,
+) -> impl Iterator<Item = (&'i crate::compose::Service, &'k knowledge::Image)> {
+    input
+        .project
+        .services
+        .iter()
+        .filter(move |s| is_active(s, input) && s.env_files.iter().any(|f| f.path == live_abs))
+        .filter(move |s| !runs_open(s, input))
+        .filter_map(move |s| known_image(s, input).map(|image| (s, image)))
 }
