@@ -276,3 +276,26 @@ fn later_files_and_extends_merge_as_compose_does() {
     );
     assert_eq!(worker.volumes.len(), 2);
 }
+
+/// The project folder itself (`.:/var/www/html`, Laravel Sail) and its parent are bind
+/// mounts like `./x`; a drive letter (`C:\data`) stays part of a Windows source.
+#[test]
+fn the_project_folder_and_drive_letters_are_bind_sources() {
+    let compose = "services:\n  app:\n    image: x\n    volumes:\n      - .:/var/www/html\n      - ..:/srv:ro\n      - 'C:\\data:/data'\n      - data:/var/lib\n";
+    let p = TestProject::new().file("compose.yaml", compose);
+    let project = load(&p, &[], &[]);
+    let got: Vec<_> = service(&project, "app")
+        .volumes
+        .iter()
+        .map(|m| (m.kind.clone(), m.source.as_deref(), m.target.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (MountKind::Bind, Some("."), "/var/www/html"),
+            (MountKind::Bind, Some(".."), "/srv"),
+            (MountKind::Bind, Some("C:\\data"), "/data"),
+            (MountKind::Volume, Some("data"), "/var/lib"),
+        ]
+    );
+}

@@ -213,3 +213,27 @@ fn pushers_keys_are_its_own_unless_the_project_runs_a_pusher_server() {
     missing.sort();
     assert_eq!(missing, ["PUSHER_APP_KEY", "PUSHER_APP_SECRET"]);
 }
+
+#[test]
+fn apache_answers_admin_password_fits_its_installer() {
+    // Answer's installer refuses an admin password over 32 characters: no admin account.
+    let example = "AUTO_INSTALL=true\nADMIN_PASSWORD=admin123\n";
+    let compose = "services:\n  answer:\n    image: apache/answer\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    let v = inv.get("ADMIN_PASSWORD").unwrap();
+    assert_eq!(v.constraints.max_len, Some(32));
+    assert_eq!(v.kind, Some(crate::generate::Kind::Token(32)));
+}
+
+#[test]
+fn an_app_key_in_a_live_file_the_app_mounts_is_required() {
+    // speedtest-tracker (Laravel Sail): `.:/var/www/html` mounts the project, `.env` with it.
+    let example = "APP_NAME=demo\nAPP_KEY=\nMAIL_PASSWORD=\n";
+    let compose = "services:\n  app:\n    image: example/laravel-app\n    volumes:\n      - .:/var/www/html\n";
+    let inv = run(compose, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["APP_KEY"]);
+    // Nothing mounts it and no service loads it: the template's empty key is its choice.
+    let compose = "services:\n  app:\n    image: example/laravel-app\n";
+    let inv = run(compose, example, example);
+    assert!(vars_of(&inv, RuleId::Missing).is_empty());
+}

@@ -183,8 +183,13 @@ fn mount(cx: &Context<'_>, node: &yaml::Node) -> Option<Mount> {
         }
         _ => {
             let spec = cx.interpolate(node.as_str()?);
-            // A Windows drive letter (`C:\\data`) is part of the source, not a separator.
-            let skip = if is_host_path(&spec) && spec.as_bytes().get(1) == Some(&b':') {
+            // A Windows drive letter (`C:\\data`) is part of the source, not a separator; the
+            // project folder itself (`.:/var/www/html`, Laravel Sail) is a source like any other.
+            let bytes = spec.as_bytes();
+            let skip = if bytes.first().is_some_and(u8::is_ascii_alphabetic)
+                && bytes.get(1) == Some(&b':')
+                && matches!(bytes.get(2), Some(b'\\' | b'/'))
+            {
                 2
             } else {
                 0

@@ -22,6 +22,8 @@ pub(super) struct Gathered<'a> {
     pub(super) declarations: Declarations,
     pub(super) live_abs: std::path::PathBuf,
     pub(super) live_is_env_file: bool,
+    /// A service bind-mounts the live file (or a folder holding it): the app reads it whole.
+    pub(super) live_mounted: bool,
     pub(super) live_interpolation_errors: Vec<ParseError>,
     pub(super) example_interpolation_errors: Vec<ParseError>,
 }
@@ -341,6 +343,7 @@ impl<'a> Gathered<'a> {
             used,
             relations,
             declarations,
+            live_mounted: live_mounted(input, &live_abs),
             live_abs,
             live_is_env_file,
             live_interpolation_errors,
@@ -349,10 +352,6 @@ impl<'a> Gathered<'a> {
     }
 }
 
-/// Whether the live file can reach a container other than through compose references: the
-/// project has no services to say (a bare env file is judged whole), or a service
-/// bind-mounts it or a folder holding it, or builds an image from such a folder (a build
-/// may copy it in).
 /// The secrets a vendor issues together with `id` (a client id, or an API key the names
 /// read as a provider's), each paired with `id`.
 fn issued_with(
@@ -411,26 +410,38 @@ fn issued_with(
     )
 }
 
+/// Whether the live file can reach a container other than through compose references: the
+/// project has no services to say (a bare env file is judged whole), or a service
+/// bind-mounts it or a folder holding it, or builds an image from such a folder (a build
+/// may copy it in).
 fn live_reaches_containers(input: &Input<'_>, live: &std::path::Path) -> bool {
     let project = &input.project;
-    let holds_live = |dir: &std::path::Path| live.starts_with(dir);
     project.services.is_empty()
+        || live_mounted(input, live)
         || project.services.iter().any(|s| {
-            s.volumes.iter().any(|m| {
-                m.kind == crate::compose::MountKind::Bind
-                    && m.source.as_deref().is_some_and(|src| {
-                        // A home-relative source cannot be resolved here: count it.
-                        src.starts_with('~')
-                            || holds_live(&crate::compose::resolve_path(
-                                &project.working_dir,
-                                src.as_ref(),
-                            ))
-                    })
-            }) || s
-                .build
+            s.build
                 .as_ref()
-                .is_some_and(|b| b.path.as_deref().is_some_and(holds_live))
+                .is_some_and(|b| b.path.as_deref().is_some_and(|dir| live.starts_with(dir)))
         })
+}
+
+/// Whether a service bind-mounts the live file or a folder holding it (Laravel Sail's
+/// `.:/var/www/html`): the app reads the file itself, as through `env_file:`.
+fn live_mounted(input: &Input<'_>, live: &std::path::Path) -> bool {
+    let project = &input.project;
+    project.services.iter().any(|s| {
+        s.volumes.iter().any(|m| {
+            m.kind == crate::compose::MountKind::Bind
+                && m.source.as_deref().is_some_and(|src| {
+                    // A home-relative source cannot be resolved here: count it.
+                    src.starts_with('~')
+                        || live.starts_with(crate::compose::resolve_path(
+                            &project.working_dir,
+                            src.as_ref(),
+                        ))
+                })
+        })
+    })
 }
 
 /// The passphrase of a key bundle the env file carries (`OpenSign`'s `PASS_PHRASE` for its

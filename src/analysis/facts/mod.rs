@@ -116,6 +116,7 @@ impl<'a> Context<'a> {
             declarations,
             live_abs,
             live_is_env_file,
+            live_mounted,
             live_interpolation_errors,
             example_interpolation_errors,
         } = Gathered::new(input);
@@ -154,7 +155,8 @@ impl<'a> Context<'a> {
                         .specific_families_of_name(&v.name)
                         .iter()
                         .any(|f| own_families.contains(f)));
-            v.required = required(v, input, live_is_env_file, needed);
+            // A live file a service mounts is read whole by the app, as through env_file.
+            v.required = required(v, input, live_is_env_file || live_mounted, needed);
         }
         // One value for a group: a member needed makes the others needed where they too are
         // left empty for the app (ToolJet's TOOLJET_DB_PASS beside the postgres PG_PASS).
