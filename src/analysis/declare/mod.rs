@@ -19,6 +19,7 @@ mod phrases;
 mod recipe;
 
 use decorators::{decorators, file_defaults};
+pub use phrases::says_made_elsewhere;
 use phrases::{
     same_as_mentions, says_issued_elsewhere, says_optional, says_optional_strongly, says_required,
     says_section_is_conditional,
