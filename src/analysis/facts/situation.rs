@@ -8,19 +8,49 @@ use super::compose::compose_literals;
 use super::servers::{opens_server, server_families};
 use super::switches::switched_off_scopes;
 use super::{Set, Var};
+use crate::analysis::knowledge::name_words;
 use crate::analysis::{Class, Input, relations};
 use crate::compose::{Usage, display_path};
 
-/// The credential of another env file the project's services read that holds `value`.
-/// Short values (`1`, `yes`) say nothing about being one pair.
-fn kept_elsewhere<'i>(value: &str, input: &'i Input<'_>) -> Option<(&'i str, &'i Path)> {
+/// The credential of another env file the project's services read that holds `value`, for
+/// the variable `name`. Short values (`1`, `yes`) say nothing about being one pair. Nor does
+/// a stand-in (`changeme`, `XXXXXXX`) typed in both files when the names disagree: a
+/// database password and an LDAP bind password that both read `changeme` are two values to
+/// choose, and a project's own secret is never one half of a provider's. Names that speak
+/// for the same kind of server (`DB_PASSWORD` here, `MYSQL_PASSWORD` in the database's
+/// file), or a bare key of the app's config (Misskey's `pass` under `db:`), still pair.
+fn kept_elsewhere<'i>(
+    name: &str,
+    class: Class,
+    value: &str,
+    input: &'i Input<'_>,
+) -> Option<(&'i str, &'i Path)> {
     if value.chars().count() < 6 {
         return None;
     }
+    let k = input.knowledge;
+    let stand_in = relations::is_stand_in(value, k);
+    let families = if stand_in {
+        k.families_of_name(name)
+    } else {
+        Vec::new()
+    };
+    let own = class != Class::External;
     input.other_env_files.iter().find_map(|file| {
         file.values
             .iter()
-            .find(|(key, v)| v == value && input.knowledge.name(key).class != Class::Config)
+            .find(|(key, v)| {
+                let class = k.name(key).class;
+                v == value
+                    && class != Class::Config
+                    && (!stand_in
+                        || ((class != Class::External) == own && {
+                            let theirs = k.families_of_name(key);
+                            theirs.iter().any(|f| families.contains(f))
+                                || (theirs.is_empty()
+                                    && !name_words(key).any(|w| k.is_provider_word(&w)))
+                        }))
+            })
             .map(|(key, _)| (key.as_str(), file.path.as_path()))
     })
 }
@@ -83,7 +113,7 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
         if v.class != Class::Config && !v.follows_others() {
             v.pinned_with = secret_part
                 .as_deref()
-                .and_then(|p| kept_elsewhere(p, input))
+                .and_then(|p| kept_elsewhere(&v.name, v.class, p, input))
                 .map(|(key, file)| format!("{key} in {}", file.display()));
             v.pinned |= v.pinned_with.is_some();
         }

@@ -289,6 +289,20 @@ fn is_login_half(name: &str) -> bool {
             || tail.ends_with(&["ACCESS", "KEY", "ID"]))
 }
 
+/// Whether a value two secrets share is a stand-in, typed where a real value goes, rather
+/// than one secret the template means both to hold: a placeholder (`changeme`, `XXXXXXX`,
+/// `CHANGE THIS PASSWORD`), words (a space never sits in a generated secret), or too little
+/// randomness to be a real secret (`freshrss`). Told apart by character-set entropy alone:
+/// zxcvbn's dictionaries cost more to build than a small project's whole check. A sentinel
+/// (`user_provided`) is no value at all, and no stand-in either.
+pub(crate) fn is_stand_in(value: &str, k: &super::Knowledge) -> bool {
+    k.placeholder(value, true).is_some()
+        || (!k.is_sentinel(value)
+            && (value.trim().contains(char::is_whitespace)
+                || crate::analysis::strength::charset_bits(value)
+                    < crate::analysis::strength::Policy::default().min_bits))
+}
+
 /// Finds the groups, URL links and derivations among `vars`, and records each variable's
 /// place in them.
 pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
@@ -374,14 +388,7 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
         // template means one value. A weak one (`freshrss`, `frog`) is a stand-in like
         // `changeme`, shared only because the author typed one word: FreshRSS's admin, API
         // and database passwords, rybbit's ClickHouse and Postgres ones, became one value.
-        // Told apart by character-set entropy alone: zxcvbn's dictionaries cost more to build
-        // than a small project's whole check. A sentinel (`user_provided`) is no value at
-        // all: left as it was.
-        let stand_in = k.placeholder(value, true).is_some()
-            || (!k.is_sentinel(value)
-                && crate::analysis::strength::charset_bits(value)
-                    < crate::analysis::strength::Policy::default().min_bits);
-        if !stand_in {
+        if !is_stand_in(value, k) {
             for &j in &members[1..] {
                 u.join(members[0], j, GroupWhy::SameSample, why());
             }

@@ -24,6 +24,8 @@ struct Server<'a> {
     /// `password_var` is the root account's password (`MYSQL_ROOT_PASSWORD`): only a client
     /// that logs in as `root` uses it.
     root: bool,
+    /// The container variables the server's image reads.
+    image_vars: &'a HashMap<String, super::super::knowledge::ValueRules>,
 }
 
 /// The account name that logs in to a server with its root password.
@@ -137,6 +139,7 @@ pub(super) fn wiring(
                     password_var: i,
                     separate_admin: admin_var && !is_admin_name(container),
                     root: false,
+                    image_vars: &image.vars,
                 });
             } else if is_admin_name(container)
                 && name_words(container).any(|w| w == "ROOT")
@@ -155,6 +158,7 @@ pub(super) fn wiring(
                     password_var: i,
                     separate_admin: false,
                     root: true,
+                    image_vars: &image.vars,
                 });
             }
         }
@@ -217,14 +221,45 @@ pub(super) fn wiring(
                 continue;
             }
             let mentions_server = hosts[j].contains(server.service);
-            let clients =
-                client_inputs[j].get_or_init(|| client_inputs_of(feeds, index, vars, knowledge));
+            let clients = client_inputs[j].get_or_init(|| {
+                client_inputs_of(&input.project.services[j], feeds, index, vars, knowledge)
+            });
+            // A service whose own settings hand it the server's password variable
+            // (`CUBEJS_DB_PASS: ${DB_PASS}`) logs in with it: its other passwords are for
+            // something else (the SQL port Cube serves its own clients), not a second login
+            // to this server, unless a host setting of their own names it (Appwrite's
+            // `_APP_DB_PASS_VECTORSDB` beside `_APP_DB_HOST_VECTORSDB=postgresql`). A whole
+            // env file loaded holds every password and says nothing, nor does the server's own
+            // setting handed to every service by a shared block (Plane's `MINIO_ROOT_PASSWORD`).
+            let password_name = vars[server.password_var].name.as_str();
+            let handed = input.project.services[j].environment.iter().any(|e| {
+                !server.image_vars.contains_key(&e.key)
+                    && e.value.as_deref().map_or(e.key == password_name, |value| {
+                        interpolate::references(value)
+                            .unwrap_or_default()
+                            .iter()
+                            .any(|r| r.name == password_name)
+                    })
+            });
             for client in clients {
+                if handed && client.own_host.as_deref() != Some(server.service) {
+                    continue;
+                }
                 let i = client.var;
                 if i == server.password_var {
                     continue;
                 }
                 let v = &vars[i];
+                // A password written into a URL is for the URL's host, whatever the key holding
+                // the URL is called (Mayan's `CELERY_RESULT_BACKEND: redis://:${REDIS_PASSWORD}
+                // @redis…` is Redis's, not the Celery broker's RabbitMQ).
+                if client
+                    .url_host
+                    .as_deref()
+                    .is_some_and(|h| h != server.service)
+                {
+                    continue;
+                }
                 // A credential that names an outside provider is that provider's, whatever
                 // else its name says (`AZURE_AI_SEARCH_API_KEY` is not the local search's).
                 if client.providers.iter().any(|w| !server.clients.contains(w)) {
@@ -296,11 +331,17 @@ struct ClientInput<'k> {
     providers: Vec<String>,
     credential: bool,
     admin: bool,
+    /// The host of the URL the service's setting writes the variable into, when it names one.
+    url_host: Option<String>,
+    /// The host its own host setting names: the setting whose key is the credential's with
+    /// `HOST` for its password word (`_APP_DB_HOST_VECTORSDB` for `_APP_DB_PASS_VECTORSDB`).
+    own_host: Option<String>,
 }
 
 /// The inputs of a service that can be a client's credential: a `.env` variable that is not
 /// configuration, not a password inside a URL, and not a user name (by either name).
 fn client_inputs_of<'k>(
+    service: &crate::compose::Service,
     feeds: &[(String, String)],
     index: &HashMap<String, usize>,
     vars: &[Var<'_>],
@@ -348,8 +389,27 @@ fn client_inputs_of<'k>(
                             | "TOKEN"
                     )
                 });
+            let url_host = service
+                .environment
+                .iter()
+                .find(|e| e.key == *container)
+                .and_then(|e| e.value.as_deref())
+                .filter(|value| value.contains("://"))
+                .and_then(host_of)
+                .map(str::to_string);
+            let own_host = host_key(container).and_then(|key| {
+                feeds
+                    .iter()
+                    .find(|(_, c)| *c == key)
+                    .and_then(|(n, _)| index.get(n))
+                    .and_then(|&h| current(&vars[h]).or(vars[h].default_value.as_deref()))
+                    .and_then(host_of)
+                    .map(str::to_string)
+            });
             Some(ClientInput {
                 var: i,
+                url_host,
+                own_host,
                 admin: is_admin_name(var) || is_admin_name(container),
                 words,
                 specific,
@@ -358,6 +418,23 @@ fn client_inputs_of<'k>(
             })
         })
         .collect()
+}
+
+/// The key of the host setting beside a credential's: its password word made `HOST`.
+fn host_key(credential: &str) -> Option<String> {
+    let mut found = false;
+    let key: Vec<&str> = credential
+        .split('_')
+        .map(|w| {
+            if !found && matches!(w, "PASSWORD" | "PASS" | "PWD" | "PASSWD") {
+                found = true;
+                "HOST"
+            } else {
+                w
+            }
+        })
+        .collect();
+    found.then(|| key.join("_"))
 }
 
 /// A name word saying what a key is for other than logging in: encrypting, signing, hashing
