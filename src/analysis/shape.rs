@@ -456,9 +456,27 @@ fn base64_shape(v: &str) -> Option<Shape> {
 }
 
 fn is_path(v: &str) -> bool {
-    (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
+    (v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with("~/")
+        || parameter_rooted(v))
         && !v.contains(char::is_whitespace)
         && v.len() > 1
+}
+
+/// A path under a framework parameter: Symfony's `%kernel.project_dir%/config/jwt/private.pem`
+/// (Mbin's `OAUTH_PRIVATE_KEY` is where the key file is, not the key).
+fn parameter_rooted(v: &str) -> bool {
+    v.strip_prefix('%')
+        .and_then(|rest| rest.split_once('%'))
+        .is_some_and(|(name, after)| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+                && after.starts_with('/')
+        })
 }
 
 fn is_email(v: &str) -> bool {
@@ -523,6 +541,7 @@ mod tests {
             ("postgres://u@db/x", Shape::Url { credentials: false }),
             ("/run/secrets/db_password", Shape::Path),
             ("./data", Shape::Path),
+            ("%kernel.project_dir%/config/jwt/private.pem", Shape::Path),
             ("admin@example.com", Shape::Email),
             ("smtp.gmail.com", Shape::Host),
             ("10.0.0.1", Shape::Host),

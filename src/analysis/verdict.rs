@@ -102,10 +102,13 @@ fn is_provider_identifier(k: &super::Knowledge, name: &str) -> bool {
         .map(std::borrow::Cow::into_owned)
         .collect();
     words.last().is_some_and(|w| w == "ID")
-        && words.iter().any(|w| k.is_provider_word(w))
-        && words
-            .iter()
-            .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER"))
+        && ((words.iter().any(|w| k.is_provider_word(w))
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER")))
+            // An OAuth client's id is issued by its provider, named or not (ever-gauzy's
+            // `FIVERR_CLIENT_ID=XXXXXXX` beside `GOOGLE_CLIENT_ID=XXXXXXX`).
+            || words.ends_with(&["CLIENT".to_string(), "ID".to_string()]))
 }
 
 /// Words that fill out a sample value describing itself (`secret-erlang-cookie`).

@@ -142,7 +142,11 @@ pub fn read(doc: &Document) -> Declarations {
         let lower = text.to_lowercase();
         // A line that opens with an unconditional "Required" is the template's own marker
         // and outranks an optional-sounding phrase elsewhere in the comment.
-        if d.required.is_none() && own.iter().any(|l| says_required(l)) {
+        // A shouted `# REQUIRED:` label is as often a banner over a section (snipe-it's
+        // "REQUIRED: DOCKER SPECIFIC SETTINGS") or a condition the template leaves unsaid
+        // (documenso's S3 bucket, with the database storage as default) as a marker: its
+        // recipe is read, the requirement is not.
+        if d.required.is_none() && own.iter().any(|l| says_required(l) && !is_shouted_label(l)) {
             d.required = Some(true);
         }
         if d.required.is_none() && (says_optional(&lower) || block.optional) {
@@ -263,11 +267,25 @@ pub fn commented_key(line: &str) -> Option<String> {
     // Prose such as "# Note: …" is not an assignment: keys in templates are written in capitals.
     let shouting =
         key.chars().any(|c| c.is_ascii_uppercase()) && !key.chars().any(|c| c.is_ascii_lowercase());
-    (first_ok
-        && shouting
-        && (after.starts_with('=') || after.starts_with(": "))
-        && !after.starts_with("=="))
-    .then(|| key.to_string())
+    // Nor is a shouted label ("# IMPORTANT: generate with openssl rand -hex 32", "# REQUIRED:
+    // …"): in the YAML-like `KEY: value` form only a name with `_`, `.` or a digit is a key.
+    // Read as a key, the label's line was dropped, recipe and all (SurfSense).
+    let yaml_key = after.starts_with(": ")
+        && key
+            .bytes()
+            .any(|b| matches!(b, b'_' | b'.') || b.is_ascii_digit());
+    (first_ok && shouting && ((after.starts_with('=') && !after.starts_with("==")) || yaml_key))
+        .then(|| key.to_string())
+}
+
+/// Whether a comment line opens with a shouted one-word label and a colon (`# REQUIRED: …`,
+/// `# IMPORTANT: …`), which [`commented_key`] tells apart from a commented-out key.
+fn is_shouted_label(line: &str) -> bool {
+    // Comment lines come here with their first `#` taken off, or with it.
+    let t = line.trim_start();
+    let t = t.strip_prefix('#').map_or(t, str::trim_start);
+    let len = t.bytes().take_while(u8::is_ascii_uppercase).count();
+    len > 1 && t[len..].starts_with(": ")
 }
 
 /// Section headings: the last comment line of a block that follows a blank line, applied to

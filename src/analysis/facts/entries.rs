@@ -29,7 +29,19 @@ pub(super) fn entries(
     for entry in input.document.entries() {
         let mut uri_parts = Vec::new();
         let refs = if entry.raw_value().contains('$') {
-            let refs = entry.references();
+            // A bare `$word` naming nothing the file or the environment sets is a `$` typed
+            // inside a random-looking value (Maxun's sample `a9Z$kLq7^f03…`), which Compose
+            // reads as an unset variable. The value is still judged as a value: taken for a
+            // reference, the published sample passed as "following another variable".
+            let refs: Vec<_> = entry
+                .references()
+                .into_iter()
+                .filter(|r| {
+                    r.form != Form::Bare
+                        || values.contains_key(r.name.as_str())
+                        || env.contains_key(&r.name)
+                })
+                .collect();
             let starts: Vec<usize> = refs.iter().map(|r| r.span.start).collect();
             let parts = entry.template().map_or_else(
                 || vec![None; starts.len()],

@@ -24,11 +24,8 @@ impl Rule for Missing {
                 .any(|f| f.path == *live_abs && (f.required || !required))
         };
         let services = &cx.input.project.services;
-        let readers: Vec<&str> = services
-            .iter()
-            .filter(|s| loads(s, false))
-            .map(|s| s.name.as_str())
-            .collect();
+        let readers: Vec<&crate::compose::Service> =
+            services.iter().filter(|s| loads(s, false)).collect();
         // No live file at all, and a service loads it without `required: false`: Compose
         // refuses to start ("env file not found"), whatever the variables say.
         let requiring: Vec<&str> = services
@@ -66,8 +63,26 @@ impl Rule for Missing {
             let needed = if !who.is_empty() {
                 format!("required by {who}")
             } else if !readers.is_empty() {
-                let s = if readers.len() == 1 { "" } else { "s" };
-                format!("needed by service{s} {} (env_file)", readers.join(", "))
+                // A server image envward knows reads only its own variables: Mbin's postgres
+                // loads the app's file but needs none of its keys.
+                let knowledge = cx.input.knowledge;
+                let reading: Vec<&str> = readers
+                    .iter()
+                    .filter(|s| {
+                        !s.image
+                            .as_deref()
+                            .and_then(|i| knowledge.image(i))
+                            .is_some_and(|i| i.family.is_some() && !i.vars.contains_key(&var.name))
+                    })
+                    .map(|s| s.name.as_str())
+                    .collect();
+                let reading = if reading.is_empty() {
+                    readers.iter().map(|s| s.name.as_str()).collect()
+                } else {
+                    reading
+                };
+                let s = if reading.len() == 1 { "" } else { "s" };
+                format!("needed by service{s} {} (env_file)", reading.join(", "))
             } else if cx.input.example.is_some() {
                 "required by the example file".to_string()
             } else {
@@ -172,6 +187,23 @@ mod tests {
         assert!(
             f.message
                 .ends_with("is empty in .env but needed by services db, app (env_file)"),
+            "{}",
+            f.message
+        );
+        // A key of the app's alone: the database image does not read it (Mbin).
+        let inv = Fixture::new()
+            .compose(compose)
+            .live("POSTGRES_PASSWORD=x8Jq2Lw9Vr4Tz7Kp3Ym6Nb1Hd5Fg0Sc\nOAUTH_ENCRYPTION_KEY=\n")
+            .example("# Generate with: openssl rand -hex 16\nOAUTH_ENCRYPTION_KEY=\n")
+            .run();
+        let f = inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Missing)
+            .expect("missing");
+        assert!(
+            f.message
+                .ends_with("is empty in .env but needed by service app (env_file)"),
             "{}",
             f.message
         );
