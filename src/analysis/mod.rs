@@ -524,6 +524,8 @@ pub(crate) mod testkit;
 mod tests;
 
 #[cfg(test)]
+mod stand_in_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod template_gaps_tests;

@@ -1,0 +1,134 @@
+//! What blind sweeps L and M (stop 23) found envward misreading, one test per kind, on small
+//! projects built in memory: a stand-in or a name taken for a tie between two secrets
+//! (grist, nautobot, ever-gauzy, Mayan), a label hiding a recipe (`SurfSense`), a `$` hiding
+//! a published sample (Maxun), and display text taken for a secret (ever-gauzy).
+
+use super::testkit::{Fixture, analysed as run, vars_of};
+use super::{Class, RuleId};
+
+#[test]
+fn a_shared_stand_in_does_not_tie_the_passwords_of_two_servers() {
+    // grist: `CHANGE THIS PASSWORD` on postgres's and MinIO's passwords.
+    let example = "DATABASE_PASSWORD=CHANGE THIS PASSWORD\nMINIO_PASSWORD=CHANGE THIS PASSWORD\n";
+    let compose = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${DATABASE_PASSWORD}\n  minio:\n    image: minio/minio\n    command: server /data\n    environment:\n      MINIO_ROOT_USER: app\n      MINIO_ROOT_PASSWORD: ${MINIO_PASSWORD}\n";
+    let inv = run(compose, example, example);
+    assert!(!inv.relations.same("DATABASE_PASSWORD", "MINIO_PASSWORD"));
+    // Both are stand-ins by convention, not merely the example's sample.
+    let mut flagged = vars_of(&inv, RuleId::Placeholder);
+    flagged.sort();
+    assert_eq!(flagged, ["DATABASE_PASSWORD", "MINIO_PASSWORD"]);
+    // A sample in words is no secret either, whatever its length.
+    let example = "APP_SECRET=set this to something long and random\nSESSION_SECRET=set this to something long and random\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert!(!inv.relations.same("APP_SECRET", "SESSION_SECRET"));
+    // A random shared sample still means one value.
+    let example = "A_SECRET=Jx8Lq2Vz9Rm4Tk7Wp3Ys6Nd1Hf5Gc0Bb2Ae8Uu4Oo7\nB_SECRET=Jx8Lq2Vz9Rm4Tk7Wp3Ys6Nd1Hf5Gc0Bb2Ae8Uu4Oo7\n";
+    let inv = run(compose, example, example);
+    assert!(inv.relations.same("A_SECRET", "B_SECRET"));
+}
+
+#[test]
+fn an_equal_stand_in_in_another_env_file_is_no_pair_unless_both_speak_for_one_server() {
+    // nautobot: the database password and an LDAP bind password both `changeme`.
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: [settings.env, .env]\n";
+    let example = "DB_PASSWORD=changeme\nSESSION_SECRET=XXXXXXX\n";
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .other_env(
+            "settings.env",
+            "LDAP_BIND_PASSWORD=changeme\nTWITTER_CLIENT_SECRET=XXXXXXX\n",
+        )
+        .run();
+    for name in ["DB_PASSWORD", "SESSION_SECRET"] {
+        assert_eq!(inv.get(name).unwrap().pinned_with, None, "{name}");
+    }
+    // The database's own file holding the same stand-in is the other half of one login.
+    let inv = Fixture::new()
+        .compose(compose)
+        .example(example)
+        .live(example)
+        .other_env("db.env", "MYSQL_PASSWORD=changeme\n")
+        .run();
+    assert_eq!(
+        inv.get("DB_PASSWORD").unwrap().pinned_with.as_deref(),
+        Some("MYSQL_PASSWORD in db.env")
+    );
+}
+
+#[test]
+fn a_password_written_into_a_url_is_for_the_urls_host_whatever_the_key() {
+    // Mayan: `CELERY_RESULT_BACKEND: redis://…@redis` is Redis's, not the broker's.
+    let example = "RABBIT_PASSWORD=\nREDIS_PASSWORD=\n";
+    let compose = "services:\n  worker:\n    image: example/app\n    environment:\n      CELERY_BROKER_URL: amqp://app:${RABBIT_PASSWORD}@rabbitmq:5672//\n      CELERY_RESULT_BACKEND: redis://:${REDIS_PASSWORD}@redis:6379/1\n  rabbitmq:\n    image: rabbitmq:3\n    environment:\n      RABBITMQ_DEFAULT_USER: app\n      RABBITMQ_DEFAULT_PASS: ${RABBIT_PASSWORD}\n  redis:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"${REDIS_PASSWORD}\"]\n";
+    let inv = run(compose, example, example);
+    assert!(!inv.relations.same("RABBIT_PASSWORD", "REDIS_PASSWORD"));
+}
+
+#[test]
+fn a_service_that_logs_in_with_the_servers_password_has_no_second_login_to_it() {
+    // ever-gauzy's Cube: CUBEJS_DB_PASS is its login to postgres; CUBEJS_SQL_PASSWORD is
+    // what its own SQL clients type.
+    let example = "DB_PASS=\nCUBE_PASS=\n";
+    let compose = "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n  cube:\n    image: cubejs/cube\n    environment:\n      CUBEJS_DB_HOST: db\n      CUBEJS_DB_PASS: ${DB_PASS}\n      CUBEJS_SQL_PASSWORD: ${CUBE_PASS}\n";
+    let inv = run(compose, example, example);
+    assert!(!inv.relations.same("DB_PASS", "CUBE_PASS"));
+    // Without the server's own variable, the client's database password is its login.
+    let example = "DB_PASS=\nCUBE_DB_PASS=\n";
+    let compose = "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n  cube:\n    image: cubejs/cube\n    environment:\n      CUBEJS_DB_HOST: db\n      CUBEJS_DB_PASS: ${CUBE_DB_PASS}\n";
+    let inv = run(compose, example, example);
+    assert!(inv.relations.same("DB_PASS", "CUBE_DB_PASS"));
+}
+
+#[test]
+fn a_shouted_label_keeps_its_recipe() {
+    // SurfSense: `# REQUIRED: Generate a secret key with: openssl rand -hex 32`.
+    let example = "# IMPORTANT: generate with: openssl rand -hex 32\nDATA_KEY=\n# REQUIRED: Generate with: openssl rand -hex 16\nSECRET_KEY=\n# DB_HOST: the database host\n";
+    let compose = "services:\n  app:\n    image: example/app\n    environment:\n      DATA_KEY: ${DATA_KEY:?}\n      SECRET_KEY: ${SECRET_KEY:?}\n";
+    let inv = run(compose, example, example);
+    assert_eq!(
+        inv.get("DATA_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Hex(32))
+    );
+    assert_eq!(
+        inv.get("SECRET_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Hex(16))
+    );
+    // A commented-out key in the YAML-like form is still one.
+    assert_eq!(
+        super::declare::commented_key("# DB_HOST: the database host").as_deref(),
+        Some("DB_HOST")
+    );
+    assert_eq!(
+        super::declare::commented_key("# IMPORTANT: read this"),
+        None
+    );
+}
+
+#[test]
+fn a_dollar_inside_a_published_sample_does_not_hide_it() {
+    // Maxun: `JWT_SECRET=a9Z$kLq7^f03…` — Compose reads `$kLq7` as an unset variable.
+    let example =
+        "JWT_SECRET=a9Z$kLq7^f03GzNw!bP9dH4xV6sT2yXl3O8vR@uYq3\nBASE=/srv\nDATA_DIR=$BASE/data\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["JWT_SECRET"]);
+    // A `$NAME` naming a variable of the file still follows it.
+    assert!(inv.get("DATA_DIR").unwrap().follows_others);
+}
+
+#[test]
+fn a_name_that_only_says_signature_is_display_text() {
+    // ever-gauzy's APP_SIGNATURE="Gauzy": the name under its e-mails.
+    let example = "APP_SIGNATURE=\"Acme Team\"\nMAIL_SIGNATURE=Acme\nSIGNATURE_KEY=\nWEBHOOK_SIGNATURE_SECRET=\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["APP_SIGNATURE", "MAIL_SIGNATURE"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    for name in ["SIGNATURE_KEY", "WEBHOOK_SIGNATURE_SECRET"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+}
