@@ -71,6 +71,9 @@ struct Fill {
     unchanged: Vec<String>,
     #[serde(default)]
     groups: Vec<Vec<String>>,
+    /// Secrets that must hold different values after fill: no tie between them.
+    #[serde(default)]
+    distinct: Vec<Vec<String>>,
     #[serde(default)]
     absent: Vec<String>,
     #[serde(default)]
@@ -395,6 +398,13 @@ fn score(dir: &Path) -> Score {
         check(
             vals.len() == 1 && vals.iter().all(|v| v.is_some_and(|x| !x.is_empty())),
             format!("group {} not equal", g.join("=")),
+        );
+    }
+    for g in &f.distinct {
+        let vals: BTreeSet<Option<&String>> = g.iter().map(|v| after.get(v)).collect();
+        check(
+            vals.len() == g.len() && vals.iter().all(|v| v.is_some_and(|x| !x.is_empty())),
+            format!("{} not all different", g.join(", ")),
         );
     }
     for v in &f.absent {
