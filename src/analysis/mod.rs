@@ -165,6 +165,7 @@ rule_ids! {
     Weak => "weak", "A secret fails the strength policy.";
     Invalid => "invalid", "A provider token does not have its known format, or a value breaks an image's constraints.";
     UnsafeInUri => "unsafe-in-uri", "A value interpolated inside a URI contains characters that break the URI.";
+    StrayDollar => "stray-dollar", "A `$` in a value that Compose reads as an unset variable and drops.";
     Hardcoded => "hardcoded", "A secret is written as a literal in a compose file instead of coming from the env file.";
     Permissions => "permissions", "The live env file is readable or writable by group or others.";
     NotIgnored => "not-ignored", "Inside a git work tree, the live env file is not ignored.";

@@ -28,20 +28,18 @@ pub(super) fn entries(
     values.extend(bindings.iter().map(|b| (b.key.as_str(), b.value.as_str())));
     for entry in input.document.entries() {
         let mut uri_parts = Vec::new();
+        let mut stray_dollar = false;
         let refs = if entry.raw_value().contains('$') {
             // A bare `$word` naming nothing the file or the environment sets is a `$` typed
             // inside a random-looking value (Maxun's sample `a9Z$kLq7^f03…`), which Compose
             // reads as an unset variable. The value is still judged as a value: taken for a
             // reference, the published sample passed as "following another variable".
-            let refs: Vec<_> = entry
-                .references()
-                .into_iter()
-                .filter(|r| {
-                    r.form != Form::Bare
-                        || values.contains_key(r.name.as_str())
-                        || env.contains_key(&r.name)
-                })
-                .collect();
+            let (refs, stray): (Vec<_>, Vec<_>) = entry.references().into_iter().partition(|r| {
+                r.form != Form::Bare
+                    || values.contains_key(r.name.as_str())
+                    || env.contains_key(&r.name)
+            });
+            stray_dollar = !stray.is_empty();
             let starts: Vec<usize> = refs.iter().map(|r| r.span.start).collect();
             let parts = entry.template().map_or_else(
                 || vec![None; starts.len()],
@@ -65,8 +63,10 @@ pub(super) fn entries(
             refs: Vec::new(),
             uri_parts: Vec::new(),
             all_positions: Vec::new(),
+            stray_dollar: false,
         });
         facts.position = entry.position();
+        facts.stray_dollar = stray_dollar;
         facts.all_positions.push(entry.position());
         facts.refs = refs;
         facts.uri_parts = uri_parts;

@@ -46,6 +46,9 @@ pub struct EntryFacts {
     pub uri_parts: Vec<(String, crate::analysis::shape::UriPart)>,
     /// Where every statement for this key is, in order (duplicates).
     pub all_positions: Vec<Position>,
+    /// Its value has a bare `$word` naming nothing the file or the environment sets, which
+    /// Compose reads as an unset variable and drops.
+    pub stray_dollar: bool,
 }
 
 /// Why a variable has the status it has.

@@ -16,6 +16,7 @@ mod permissions;
 mod placeholder;
 mod reused;
 mod rotation_due;
+mod stray_dollar;
 mod syntax;
 mod tracked;
 mod undocumented;
@@ -40,7 +41,7 @@ pub trait Rule {
 }
 
 /// Every rule, in report order.
-pub fn registry() -> [&'static dyn Rule; 19] {
+pub fn registry() -> [&'static dyn Rule; 20] {
     [
         &syntax::Syntax,
         &missing::Missing,
@@ -51,6 +52,7 @@ pub fn registry() -> [&'static dyn Rule; 19] {
         &mismatch::Mismatch,
         &derived::Derived,
         &unsafe_in_uri::UnsafeInUri,
+        &stray_dollar::StrayDollar,
         &hardcoded::Hardcoded,
         &permissions::Permissions,
         &not_ignored::NotIgnored,
