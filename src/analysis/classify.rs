@@ -67,7 +67,7 @@ pub struct Evidence<'a> {
 /// name (`quay.io/keycloak/keycloak`, `getsentry/sentry`), or its name with a short owner
 /// prefix or suffix (`goauthentik`, `matrixdotorg`). A component that only mentions it
 /// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
-fn image_names(image: &str, word: &str) -> bool {
+pub(crate) fn image_names(image: &str, word: &str) -> bool {
     let word = word.to_ascii_lowercase();
     image
         .to_ascii_lowercase()
@@ -162,9 +162,34 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                 .map(|s| s.trim().trim_end_matches(';'))
                 .is_some_and(|s| matches!(shape::of(s), Shape::Number | Shape::Bit))
     };
+    // Nor is a dotted word a host when the name ends in a password word: lowcoder ships
+    // `LOWCODER_DB_ENCRYPTION_PASSWORD="lowcoder.org"` and a salt of the same, to be changed.
+    let host_as_secret = ends_secret
+        && super::knowledge::name_words(e.name)
+            .last()
+            .is_some_and(|w| {
+                matches!(
+                    &*w,
+                    "PASSWORD"
+                        | "PASS"
+                        | "PWD"
+                        | "PASSWD"
+                        | "PASSPHRASE"
+                        | "SECRET"
+                        | "SALT"
+                        | "PEPPER"
+                )
+            });
+    // No secret is a negative number: refly's `QUOTA_T1_TOKEN=-1` is a quota, "unlimited".
+    let negative = e
+        .sample
+        .is_some_and(|v| v.trim().trim_matches(['"', '\'']).starts_with('-'));
     let config_shape = shapes
         .iter()
-        .find(|s| s.is_config() || (matches!(s, Shape::Number | Shape::Bit) && !ends_secret))
+        .find(|s| {
+            (s.is_config() && !(host_as_secret && matches!(s, Shape::Host)))
+                || (matches!(s, Shape::Number | Shape::Bit) && (!ends_secret || negative))
+        })
         .copied()
         .or_else(|| key_setting().then_some(Shape::Number));
 
@@ -407,6 +432,27 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             first.to_lowercase()
         );
     }
+    // Its sample is a fill-in marker naming the provider (DocsGPT's `API_KEY=<LLM api key
+    // (for example, open ai key)>`): the user pastes that provider's key, and a generated
+    // one would leave the app configured with nothing that works. Words written apart
+    // (`open ai`) count joined.
+    if class == Class::Secret
+        && from_image.is_none()
+        && e.declared
+            .is_none_or(|d| d.recipe.is_none() && d.block_recipe.is_none() && d.class.is_none())
+        && let Some(marker) = e.sample.map(str::trim).and_then(|v| {
+            v.trim_matches(['"', '\''])
+                .strip_prefix('<')
+                .and_then(|v| v.strip_suffix('>'))
+        })
+        && let Some(p) = marker_provider(k, marker)
+        && !e.own_words.contains(&p)
+        && !e.own_servers.contains(&p)
+    {
+        class = Class::External;
+        kind = None;
+        why = format!("its sample names {}, which issues it", p.to_lowercase());
+    }
     // A recipe in the variable's own comment (`# generate with: openssl rand -hex 32`) is how
     // the user makes it: no provider issues a value the template says to generate (Loomio's
     // Action Mailbox relay password, named for e-mail).
@@ -503,6 +549,23 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         url_credentials: url_credentials && class != Class::Config,
         known_key: name.exact && class == Class::Secret,
     }
+}
+
+/// The provider a fill-in marker's text names, its words alone or two joined (`open ai`).
+fn marker_provider(k: &Knowledge, marker: &str) -> Option<String> {
+    let words: Vec<String> = marker
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let joined = words.windows(2).map(|w| format!("{}{}", w[0], w[1]));
+    words.iter().cloned().chain(joined).find(|w| {
+        k.is_provider_word(w)
+            && !matches!(
+                w.as_str(),
+                "SMTP" | "MAIL" | "EMAIL" | "S3" | "LDAP" | "LLM"
+            )
+    })
 }
 
 fn shape_words(s: Shape) -> &'static str {

@@ -105,7 +105,7 @@ fn is_provider_identifier(k: &super::Knowledge, name: &str) -> bool {
         && ((words.iter().any(|w| k.is_provider_word(w))
             && words
                 .iter()
-                .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER")))
+                .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER" | "TENANT")))
             // An OAuth client's id is issued by its provider, named or not (ever-gauzy's
             // `FIVERR_CLIENT_ID=XXXXXXX` beside `GOOGLE_CLIENT_ID=XXXXXXX`).
             || words.ends_with(&["CLIENT".to_string(), "ID".to_string()]))

@@ -196,6 +196,15 @@ fn recipe_in(t: &str) -> Option<Kind> {
     {
         return Some(Kind::Hex(n / 2));
     }
+    // "32-byte (256-bit) hex-encoded key", "32 bytes, base64": a size in bytes and an encoding.
+    if let Some(n) = byte_length_note(t) {
+        if phrases.has(Phrase::Hex) {
+            return Some(Kind::Hex(n));
+        }
+        if t.contains("base64") {
+            return Some(Kind::Base64(n));
+        }
+    }
     if (phrases.has(Phrase::Char) || phrases.has(Phrase::Long))
         && let Some(n) = exact_length_note(t)
     {
@@ -228,6 +237,24 @@ fn hex_length_note(t: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// "32-byte", "32 bytes", "32 random bytes": a size in bytes, 16 to 128 (refly's `ENCRYPTION_KEY`: "32-byte
+/// (256-bit) hex-encoded key").
+fn byte_length_note(t: &str) -> Option<usize> {
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let n = w.parse::<usize>().ok()?;
+        // "32 bytes", "32 random bytes".
+        let unit = match words.get(i + 1).copied() {
+            Some("random" | "secure") => words.get(i + 2).copied(),
+            next => next,
+        };
+        ((16..=128).contains(&n) && matches!(unit, Some("byte" | "bytes"))).then_some(n)
+    })
 }
 
 /// "must be 32 characters", "exactly 32 chars", "at least 64 characters", "32 chars min": a
