@@ -203,6 +203,12 @@ pub(super) fn wiring(
         }
     }
     let every_service: Vec<usize> = (0..inputs.len()).collect();
+    let images: Vec<&str> = input
+        .project
+        .services
+        .iter()
+        .filter_map(|s| s.image.as_deref())
+        .collect();
     // Each service's inputs as a client, worked out when a server first asks.
     let client_inputs: Vec<OnceCell<Vec<ClientInput<'_>>>> =
         (0..inputs.len()).map(|_| OnceCell::new()).collect();
@@ -222,7 +228,14 @@ pub(super) fn wiring(
             }
             let mentions_server = hosts[j].contains(server.service);
             let clients = client_inputs[j].get_or_init(|| {
-                client_inputs_of(&input.project.services[j], feeds, index, vars, knowledge)
+                client_inputs_of(
+                    &input.project.services[j],
+                    &images,
+                    feeds,
+                    index,
+                    vars,
+                    knowledge,
+                )
             });
             // A service whose own settings hand it the server's password variable
             // (`CUBEJS_DB_PASS: ${DB_PASS}`) logs in with it: its other passwords are for
@@ -342,6 +355,7 @@ struct ClientInput<'k> {
 /// configuration, not a password inside a URL, and not a user name (by either name).
 fn client_inputs_of<'k>(
     service: &crate::compose::Service,
+    images: &[&str],
     feeds: &[(String, String)],
     index: &HashMap<String, usize>,
     vars: &[Var<'_>],
@@ -363,9 +377,16 @@ fn client_inputs_of<'k>(
                 .chain(name_words(var))
                 .map(std::borrow::Cow::into_owned)
                 .collect();
+            // A provider the project runs itself is no outside party (Langfuse's
+            // `LANGFUSE_S3_*` keys for the project's own MinIO, beside `langfuse/langfuse`).
             let providers = words
                 .iter()
-                .filter(|w| knowledge.is_provider_word(w))
+                .filter(|w| {
+                    knowledge.is_provider_word(w)
+                        && !images
+                            .iter()
+                            .any(|i| crate::analysis::classify::image_names(i, w))
+                })
                 .cloned()
                 .collect();
             let mut specific = knowledge.specific_families_of_name(container);
