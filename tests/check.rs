@@ -535,3 +535,22 @@ fn a_live_file_named_otherwise_finds_the_template_named_after_it() {
     assert_eq!(code, 1, "{doc}");
     assert_eq!(status_of(&doc, "POSTGRES_PASSWORD"), "placeholder", "{doc}");
 }
+
+/// The template beside a live file kept in a subfolder is its own (Skyvern's
+/// `skyvern-frontend/.env.example`), not the root's template of another service: the root's
+/// secrets are not reported missing in the UI's file.
+#[test]
+fn a_live_file_in_a_subfolder_finds_the_template_beside_it() {
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    image: example/api\n    env_file: .env\n  ui:\n    image: example/ui\n    env_file: ui/.env\n",
+        )
+        .file(".env.example", "# generate with openssl rand -hex 32\nSESSION_KEY=\n")
+        .file("ui/.env.example", "UI_TITLE=Demo\n")
+        .file("ui/.env", "UI_TITLE=Demo\n");
+    std::fs::set_permissions(p.join("ui/.env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (doc, code) = json_of(&p, &["--env-file", "ui/.env", "check", "--format", "json"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["example_file"], "ui/.env.example", "{doc}");
+}

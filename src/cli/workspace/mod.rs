@@ -300,14 +300,17 @@ fn load_once(
     let example_path = match &global.example {
         Some(p) => resolve_path(&cwd, p),
         None => {
-            // In the project directory, else beside the live file when that is elsewhere
-            // (`-f docker/compose.yml --env-file .env`: the template sits with the `.env`).
-            let mut dirs = vec![project.working_dir.as_path()];
+            // Beside the live file first when that is elsewhere (`--env-file ui/.env` has
+            // `ui/.env.example`, not the root's template of another service; `-f
+            // docker/compose.yml --env-file .env` has the `.env`'s), then in the project
+            // directory.
+            let mut dirs = Vec::new();
             if let Some(dir) = project.env_file.parent()
                 && dir != project.working_dir
             {
                 dirs.push(dir);
             }
+            dirs.push(project.working_dir.as_path());
             // A live file named otherwise has its template named after it first (Misskey's
             // `.config/docker.env` beside `.config/docker_example.env`).
             let mut found = None;
