@@ -1,7 +1,9 @@
-//! What blind sweeps L and M (stop 23) found envward misreading, one test per kind, on small
+//! What blind sweeps L to O (stop 23) found envward misreading, one test per kind, on small
 //! projects built in memory: a stand-in or a name taken for a tie between two secrets
 //! (grist, nautobot, ever-gauzy, Mayan), a label hiding a recipe (`SurfSense`), a `$` hiding
-//! a published sample (Maxun), and display text taken for a secret (ever-gauzy).
+//! a published sample (Maxun), display text or a quota taken for a secret (ever-gauzy,
+//! refly), a dotted sample taken for a host (lowcoder), a byte size in words (refly), and a
+//! provider's credential taken for the project's (Skyvern, `DocsGPT`, refly).
 
 use super::testkit::{Fixture, analysed as run, vars_of};
 use super::{Class, RuleId};
@@ -131,4 +133,81 @@ fn a_name_that_only_says_signature_is_display_text() {
     for name in ["SIGNATURE_KEY", "WEBHOOK_SIGNATURE_SECRET"] {
         assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
     }
+}
+
+#[test]
+fn a_dotted_sample_of_a_password_or_salt_is_no_host() {
+    // lowcoder: `LOWCODER_DB_ENCRYPTION_PASSWORD="lowcoder.org"` under "Please change these".
+    let example = "# Please change these to something unique\nAPP_ENCRYPTION_PASSWORD=\"lowcoder.org\"\nAPP_ENCRYPTION_SALT=\"lowcoder.org\"\nJWT_SECRET=acme.dev\nMAIL_HOST=smtp.acme.dev\nPUBLIC_KEY_HOST=keys.acme.dev\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in [
+        "APP_ENCRYPTION_PASSWORD",
+        "APP_ENCRYPTION_SALT",
+        "JWT_SECRET",
+    ] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+    for name in ["MAIL_HOST", "PUBLIC_KEY_HOST"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    let mut flagged = vars_of(&inv, RuleId::Placeholder);
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            "APP_ENCRYPTION_PASSWORD",
+            "APP_ENCRYPTION_SALT",
+            "JWT_SECRET"
+        ]
+    );
+}
+
+#[test]
+fn a_size_in_bytes_and_an_encoding_in_words_fix_the_kind() {
+    // refly: "32-byte (256-bit) hex-encoded key"; the app refuses anything but 64 hex digits.
+    let example = "# 32-byte (256-bit) hex-encoded key for encrypting sensitive data\nENCRYPTION_KEY=\n# 32 random bytes, base64 encoded\nSESSION_KEY=\n";
+    let compose = "services:\n  api:\n    image: example/api\n    environment:\n      ENCRYPTION_KEY: ${ENCRYPTION_KEY:?}\n      SESSION_KEY: ${SESSION_KEY:?}\n";
+    let inv = run(compose, example, example);
+    assert_eq!(
+        inv.get("ENCRYPTION_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Hex(32))
+    );
+    assert_eq!(
+        inv.get("SESSION_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Base64(32))
+    );
+}
+
+#[test]
+fn a_negative_number_is_a_setting_whatever_the_name() {
+    // refly's `QUOTA_T1_TOKEN=-1`: a token quota, unlimited.
+    let example = "QUOTA_T1_TOKEN=-1\nDB_PASSWORD=123456\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("QUOTA_T1_TOKEN").unwrap().class, Class::Config);
+    // A positive number under a password word is still a (terrible) password.
+    assert_eq!(inv.get("DB_PASSWORD").unwrap().class, Class::Secret);
+}
+
+#[test]
+fn a_providers_credential_stays_the_providers_beside_a_service_of_the_same_prefix() {
+    // Skyvern's `SKYVERN_AUTH_BITWARDEN_*` beside a `skyvern` service; refly's Langfuse pair;
+    // DocsGPT's `API_KEY=<LLM api key (for example, open ai key)>`.
+    let example = "MYAPP_AUTH_BITWARDEN_MASTER_PASSWORD=your-master-password-here\nMYAPP_AUTH_BITWARDEN_CLIENT_SECRET=your-client-secret-here\nLANGFUSE_PUBLIC_KEY=\nLANGFUSE_SECRET_KEY=\nAPI_KEY=<LLM api key (for example, open ai key)>\nINTERNAL_KEY=<a random key>\n";
+    let compose = "services:\n  myapp:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in [
+        "MYAPP_AUTH_BITWARDEN_MASTER_PASSWORD",
+        "MYAPP_AUTH_BITWARDEN_CLIENT_SECRET",
+        "LANGFUSE_SECRET_KEY",
+        "API_KEY",
+    ] {
+        assert_eq!(inv.get(name).unwrap().class, Class::External, "{name}");
+    }
+    assert_eq!(inv.get("INTERNAL_KEY").unwrap().class, Class::Secret);
+    // A project that runs Langfuse owns its keys.
+    let compose = "services:\n  langfuse:\n    image: langfuse/langfuse:3\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("LANGFUSE_SECRET_KEY").unwrap().class, Class::Secret);
 }
