@@ -40,11 +40,11 @@ fn kept_elsewhere<'i>(
         file.values
             .iter()
             .find(|(key, v)| {
-                let class = k.name(key).class;
+                let their_class = k.name(key).class;
                 v == value
-                    && class != Class::Config
+                    && their_class != Class::Config
                     && (!stand_in
-                        || ((class != Class::External) == own && {
+                        || ((their_class != Class::External) == own && {
                             let theirs = k.families_of_name(key);
                             theirs.iter().any(|f| families.contains(f))
                                 || (theirs.is_empty()

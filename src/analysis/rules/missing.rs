@@ -175,20 +175,22 @@ mod tests {
     fn the_message_names_who_needs_it() {
         // Nextcloud's db.env: read whole by two services, no compose entry names the key.
         let compose = "services:\n  db:\n    image: postgres\n    env_file: .env\n  app:\n    image: nextcloud\n    env_file: .env\n";
+        let message = |inv: &crate::analysis::Inventory| -> String {
+            inv.findings
+                .iter()
+                .find(|f| f.rule == RuleId::Missing)
+                .expect("missing")
+                .message
+                .clone()
+        };
         let inv = Fixture::new()
             .compose(compose)
             .live("POSTGRES_PASSWORD=\nPOSTGRES_DB=nextcloud\n")
             .run();
-        let f = inv
-            .findings
-            .iter()
-            .find(|f| f.rule == RuleId::Missing)
-            .expect("missing");
+        let m = message(&inv);
         assert!(
-            f.message
-                .ends_with("is empty in .env but needed by services db, app (env_file)"),
-            "{}",
-            f.message
+            m.ends_with("is empty in .env but needed by services db, app (env_file)"),
+            "{m}"
         );
         // A key of the app's alone: the database image does not read it (Mbin).
         let inv = Fixture::new()
@@ -196,16 +198,10 @@ mod tests {
             .live("POSTGRES_PASSWORD=x8Jq2Lw9Vr4Tz7Kp3Ym6Nb1Hd5Fg0Sc\nOAUTH_ENCRYPTION_KEY=\n")
             .example("# Generate with: openssl rand -hex 16\nOAUTH_ENCRYPTION_KEY=\n")
             .run();
-        let f = inv
-            .findings
-            .iter()
-            .find(|f| f.rule == RuleId::Missing)
-            .expect("missing");
+        let m = message(&inv);
         assert!(
-            f.message
-                .ends_with("is empty in .env but needed by service app (env_file)"),
-            "{}",
-            f.message
+            m.ends_with("is empty in .env but needed by service app (env_file)"),
+            "{m}"
         );
         // Named in compose: the services that name it.
         let inv = Fixture::new().compose(COMPOSE).live("OTHER=1\n").run();
