@@ -67,7 +67,28 @@ pub struct Evidence<'a> {
 /// name (`quay.io/keycloak/keycloak`, `getsentry/sentry`), or its name with a short owner
 /// prefix or suffix (`goauthentik`, `matrixdotorg`). A component that only mentions it
 /// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
-pub(crate) fn image_names(image: &str, word: &str) -> bool {
+/// Every word [`image_names`] finds an image naming, in upper case: each part of its name,
+/// and the part without the affixes a vendor's name takes (`gogs`, `getsentry`, `plausiblehq`).
+pub(crate) fn image_words(image: &str) -> Vec<String> {
+    let lower = image.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for part in lower.split(['/', ':', '@']).filter(|p| !p.is_empty()) {
+        out.push(part.to_ascii_uppercase());
+        for pre in ["go", "get"] {
+            if let Some(w) = part.strip_prefix(pre).filter(|w| !w.is_empty()) {
+                out.push(w.to_ascii_uppercase());
+            }
+        }
+        for post in ["hq", "io", "dotorg", "org", "labs"] {
+            if let Some(w) = part.strip_suffix(post).filter(|w| !w.is_empty()) {
+                out.push(w.to_ascii_uppercase());
+            }
+        }
+    }
+    out
+}
+
+fn image_names(image: &str, word: &str) -> bool {
     let word = word.to_ascii_lowercase();
     image
         .to_ascii_lowercase()
@@ -578,6 +599,39 @@ fn shape_words(s: Shape) -> &'static str {
         Shape::Host => "a host name",
         Shape::Number | Shape::Bit => "a number",
         _ => "configuration",
+    }
+}
+
+#[cfg(test)]
+mod image_word_tests {
+    use super::{image_names, image_words};
+
+    #[test]
+    fn image_words_are_the_words_image_names_finds() {
+        for image in [
+            "langfuse/langfuse:3",
+            "docker.io/getsentry/sentry:24",
+            "plausible/community-edition",
+            "ghcr.io/goauthentik/server",
+            "minio/minio@sha256:abc",
+        ] {
+            let words = image_words(image);
+            for w in [
+                "LANGFUSE",
+                "SENTRY",
+                "PLAUSIBLE",
+                "AUTHENTIK",
+                "MINIO",
+                "SERVER",
+                "GHCR",
+            ] {
+                assert_eq!(
+                    image_names(image, w),
+                    words.iter().any(|x| x == w),
+                    "{image} {w}"
+                );
+            }
+        }
     }
 }
 

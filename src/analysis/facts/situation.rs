@@ -29,24 +29,24 @@ fn kept_elsewhere<'i>(
         return None;
     }
     let k = input.knowledge;
-    let stand_in = relations::is_stand_in(value, k);
-    let families = if stand_in {
-        k.families_of_name(name)
-    } else {
-        Vec::new()
-    };
+    // Asked only once an equal value turns up: most values have none.
+    let stand_in = std::cell::OnceCell::new();
+    let families = std::cell::OnceCell::new();
     let own = class != Class::External;
     input.other_env_files.iter().find_map(|file| {
         file.values
             .iter()
             .find(|(key, v)| {
+                if v != value {
+                    return false;
+                }
                 let their_class = k.name(key).class;
-                v == value
-                    && their_class != Class::Config
-                    && (!stand_in
+                their_class != Class::Config
+                    && (!*stand_in.get_or_init(|| relations::is_stand_in(value, k))
                         || ((their_class != Class::External) == own && {
+                            let ours = families.get_or_init(|| k.families_of_name(name));
                             let theirs = k.families_of_name(key);
-                            theirs.iter().any(|f| families.contains(f))
+                            theirs.iter().any(|f| ours.contains(f))
                                 || (theirs.is_empty()
                                     && !name_words(key).any(|w| k.is_provider_word(&w)))
                         }))

@@ -203,11 +203,13 @@ pub(super) fn wiring(
         }
     }
     let every_service: Vec<usize> = (0..inputs.len()).collect();
-    let images: Vec<&str> = input
+    // The provider words the project's own images name, worked out once.
+    let run_words: foldhash::HashSet<String> = input
         .project
         .services
         .iter()
         .filter_map(|s| s.image.as_deref())
+        .flat_map(crate::analysis::classify::image_words)
         .collect();
     // Each service's inputs as a client, worked out when a server first asks.
     let client_inputs: Vec<OnceCell<Vec<ClientInput<'_>>>> =
@@ -230,7 +232,7 @@ pub(super) fn wiring(
             let clients = client_inputs[j].get_or_init(|| {
                 client_inputs_of(
                     &input.project.services[j],
-                    &images,
+                    &run_words,
                     feeds,
                     index,
                     vars,
@@ -245,13 +247,13 @@ pub(super) fn wiring(
             // env file loaded holds every password and says nothing, nor does the server's own
             // setting handed to every service by a shared block (Plane's `MINIO_ROOT_PASSWORD`).
             let password_name = vars[server.password_var].name.as_str();
-            let handed = input.project.services[j].environment.iter().any(|e| {
-                !server.image_vars.contains_key(&e.key)
-                    && e.value.as_deref().map_or(e.key == password_name, |value| {
-                        interpolate::references(value)
-                            .unwrap_or_default()
-                            .iter()
-                            .any(|r| r.name == password_name)
+            // Read from the service's inputs, which already hold each setting's references:
+            // a setting of its own names the container key, a whole env file only names.
+            let handed = feeds.iter().any(|(name, container)| {
+                name == password_name
+                    && !server.image_vars.contains_key(container)
+                    && input.project.services[j].environment.iter().any(|e| {
+                        e.key == *container && e.value.as_deref().is_none_or(|v| v.contains('$'))
                     })
             });
             for client in clients {
@@ -355,7 +357,7 @@ struct ClientInput<'k> {
 /// configuration, not a password inside a URL, and not a user name (by either name).
 fn client_inputs_of<'k>(
     service: &crate::compose::Service,
-    images: &[&str],
+    run_words: &foldhash::HashSet<String>,
     feeds: &[(String, String)],
     index: &HashMap<String, usize>,
     vars: &[Var<'_>],
@@ -381,12 +383,7 @@ fn client_inputs_of<'k>(
             // `LANGFUSE_S3_*` keys for the project's own MinIO, beside `langfuse/langfuse`).
             let providers = words
                 .iter()
-                .filter(|w| {
-                    knowledge.is_provider_word(w)
-                        && !images
-                            .iter()
-                            .any(|i| crate::analysis::classify::image_names(i, w))
-                })
+                .filter(|w| knowledge.is_provider_word(w) && !run_words.contains(w.as_str()))
                 .cloned()
                 .collect();
             let mut specific = knowledge.specific_families_of_name(container);
