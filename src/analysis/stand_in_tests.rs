@@ -211,3 +211,51 @@ fn a_providers_credential_stays_the_providers_beside_a_service_of_the_same_prefi
     let inv = run(compose, example, example);
     assert_eq!(inv.get("LANGFUSE_SECRET_KEY").unwrap().class, Class::Secret);
 }
+
+#[test]
+fn only_the_sentence_that_says_same_ties_the_names_in_it() {
+    // Agenta: "same pattern as AUTH_KEY/CRYPT_KEY above. … read these same values".
+    let example = "# Secrets (REPLACE in production!)\nAUTH_KEY=replace-me\nCRYPT_KEY=replace-me\n\n# ACCESS_KEY/SECRET_KEY are secrets, same pattern as\n# AUTH_KEY/CRYPT_KEY above. The store service and the api all\n# read these same values, so any shared replacement still works.\nSTORE_ACCESS_KEY=replace-me\nSTORE_SECRET_KEY=replace-me\n# Must be the same as STORE_SECRET_KEY (see docker-compose.yml).\nS3_SECRET=replace-me\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for other in ["AUTH_KEY", "CRYPT_KEY"] {
+        assert!(!inv.relations.same("STORE_SECRET_KEY", other), "{other}");
+    }
+    assert!(inv.relations.same("S3_SECRET", "STORE_SECRET_KEY"));
+}
+
+#[test]
+fn a_size_in_bytes_the_value_must_be_is_one_character_a_byte() {
+    // coze: "The size of secret must be 16, 24 or 32 bytes", for aes.NewCipher.
+    let example =
+        "# The size of secret must be 16, 24 or 32 bytes.\nPLUGIN_AES_SECRET='^*6x3hdu2nc%-p38'\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(
+        inv.get("PLUGIN_AES_SECRET").unwrap().kind,
+        Some(crate::generate::Kind::Token(32))
+    );
+}
+
+#[test]
+fn editme_is_a_stand_in_and_an_html_tag_no_fill_in_marker() {
+    // Sylius's `APP_SECRET=EDITME`; BigBlueButton's welcome text with `<b>` and `<u>`.
+    let example = "APP_SECRET=EDITME\nWELCOME_FOOTER=Use a headset to <b>avoid echo</b>, see <u>help</u>.\nSITE_NAME=<your site name>\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    let mut flagged = vars_of(&inv, RuleId::Placeholder);
+    flagged.sort();
+    assert_eq!(flagged, ["APP_SECRET", "SITE_NAME"]);
+}
+
+#[test]
+fn a_drop_in_postgres_image_is_postgres() {
+    // LibrePhotos runs pgautoupgrade, a postgres that upgrades its data in place, and names
+    // the variable `dbPass`: the image says what it is.
+    let example = "dbPass=AaAa1234\n";
+    let compose = "services:\n  db:\n    image: pgautoupgrade/pgautoupgrade:16-alpine\n    environment:\n      POSTGRES_PASSWORD: ${dbPass}\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("dbPass").unwrap().class, Class::Secret);
+    // Still the published sample: flagged, and `fill` makes it.
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["dbPass"]);
+}

@@ -166,28 +166,50 @@ pub(super) fn says_section_is_conditional(text: &str) -> bool {
 /// Variable names that a comment says must hold the same value as this one (`lower` is the
 /// comment lower-cased).
 pub(super) fn same_as_mentions(text: &str, lower: &str, me: &str) -> Vec<String> {
-    const TABLE: Phrases = Phrases::new(&[
+    const SAYING: [&str; 6] = [
         "same as",
         "same value",
         "match",
         "equal",
         "identical",
         "must be the same",
-    ]);
+    ];
+    const TABLE: Phrases = Phrases::new(&SAYING);
     if !TABLE.any_in(lower) {
         return Vec::new();
     }
-    let mut out: Vec<String> = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| {
-            w.len() >= 3
-                && w.contains('_')
-                && w.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                && *w != me
-        })
-        .map(str::to_string)
-        .collect();
+    // Only the names in the sentence that says so: Agenta's "same pattern as AUTH_KEY/CRYPT_KEY
+    // above. The store service and the api all read these same values …" ties nothing.
+    let ascii = text.to_ascii_lowercase();
+    // A sentence ends at `!`, `?`, `;` or a full stop before a space (not the dot of
+    // `docker-compose.yml`).
+    let bytes = text.as_bytes();
+    let ends_at = |i: usize| {
+        matches!(bytes[i], b'!' | b'?' | b';')
+            || (bytes[i] == b'.' && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace))
+    };
+    let mut out: Vec<String> = Vec::new();
+    for phrase in SAYING {
+        for (at, _) in ascii.match_indices(phrase) {
+            let start = (0..at).rev().find(|&i| ends_at(i)).map_or(0, |i| i + 1);
+            let end = (at..bytes.len())
+                .find(|&i| ends_at(i))
+                .unwrap_or(bytes.len());
+            out.extend(
+                text[start..end]
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| {
+                        w.len() >= 3
+                            && w.contains('_')
+                            && w.chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                            && *w != me
+                    })
+                    .map(str::to_string),
+            );
+        }
+    }
+    out.sort();
     out.dedup();
     out
 }

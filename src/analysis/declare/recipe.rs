@@ -204,6 +204,13 @@ fn recipe_in(t: &str) -> Option<Kind> {
         if t.contains("base64") {
             return Some(Kind::Base64(n));
         }
+        // A size in bytes with no encoding is the key as the app takes it, one character a
+        // byte (coze's AES secret: "The size of secret must be 16, 24 or 32 bytes").
+        // Under 22 characters a key holds less than the policy's 128 bits, and `check` would
+        // call the generated value weak: left to the default kind.
+        if (t.contains("must be") || t.contains("exactly")) && n >= 22 {
+            return Some(Kind::Token(n));
+        }
     }
     if (phrases.has(Phrase::Char) || phrases.has(Phrase::Long))
         && let Some(n) = exact_length_note(t)

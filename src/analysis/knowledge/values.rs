@@ -74,6 +74,7 @@ impl Knowledge {
                 && inner
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-'))
+                && !is_html_tag(inner)
         })
     }
 
@@ -142,4 +143,14 @@ fn is_shouting_name(v: &str) -> bool {
         && ["PASSWORD", "SECRET", "TOKEN", "KEY", "PASS"]
             .iter()
             .any(|w| v.contains(w))
+}
+
+/// An HTML tag written in a value (`BigBlueButton`'s welcome message: `<b>`, `<br>`, `<u>`),
+/// not a fill-in marker.
+fn is_html_tag(inner: &str) -> bool {
+    const TAGS: [&str; 24] = [
+        "a", "b", "i", "u", "s", "p", "br", "hr", "em", "strong", "span", "div", "small", "big",
+        "sub", "sup", "code", "pre", "li", "ul", "ol", "h1", "h2", "h3",
+    ];
+    TAGS.contains(&inner.to_ascii_lowercase().as_str())
 }
