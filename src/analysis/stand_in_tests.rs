@@ -259,3 +259,22 @@ fn a_drop_in_postgres_image_is_postgres() {
     // Still the published sample: flagged, and `fill` makes it.
     assert_eq!(vars_of(&inv, RuleId::Placeholder), ["dbPass"]);
 }
+
+#[test]
+fn a_camel_case_name_reads_as_its_words() {
+    // LibrePhotos' `dbPass`, `jwtSecret`; `OAuth` is one word.
+    let words = |n: &str| {
+        crate::analysis::knowledge::name_words(n)
+            .map(std::borrow::Cow::into_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(words("dbPass"), ["DB", "PASS"]);
+    assert_eq!(words("jwtSecret"), ["JWT", "SECRET"]);
+    assert_eq!(words("OAuth_CLIENT_ID"), ["OAUTH", "CLIENT", "ID"]);
+    assert_eq!(words("DB_PASSWORD1"), ["DB", "PASSWORD"]);
+    let example = "dbPass=AaAa1234\nlogLevel=info\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("dbPass").unwrap().class, Class::Secret);
+    assert_eq!(inv.get("logLevel").unwrap().class, Class::Config);
+}

@@ -194,13 +194,16 @@ pub fn image_name(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-/// The words of a variable name, upper-cased: split on `_`, `.` and `-`, with a numbering
-/// suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and `OAUTH2` stay).
+/// The words of a variable name, upper-cased: split on `_`, `.` and `-` and where a
+/// lower-case letter meets a capital (`dbPass`, the `LibrePhotos` database password), with a
+/// numbering suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and
+/// `OAUTH2` stay).
 ///
 /// A word already in upper case (as names almost always are) is borrowed, not copied: the
 /// words of every name are asked for a dozen times in an analysis.
 pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     name.split(['_', '.', '-'])
+        .flat_map(camel_pieces)
         .filter(|w| !w.is_empty())
         .map(|w| {
             let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -211,6 +214,25 @@ pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
                 Cow::Borrowed(word)
             }
         })
+}
+
+/// A word cut where a lower-case letter meets a capital: `dbPass` is `db` and `Pass`, `OAuth`
+/// and `DB_PASS` stay whole.
+fn camel_pieces(w: &str) -> impl Iterator<Item = &str> {
+    let b = w.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= b.len() {
+            return None;
+        }
+        let mut end = start + 1;
+        while end < b.len() && !(b[end - 1].is_ascii_lowercase() && b[end].is_ascii_uppercase()) {
+            end += 1;
+        }
+        let piece = &w[start..end];
+        start = end;
+        Some(piece)
+    })
 }
 
 /// The error for a baked template `file` that does not read as its typed form.
