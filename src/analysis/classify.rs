@@ -531,7 +531,12 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         } else {
             block_recipe.or(sample_recipe).or(sample_kind)
         });
-        if let Some(kd) = chosen {
+        // A base64 recipe is for keys, not for the login half of a key pair beside them: an
+        // access key id is sent in clear and split on `/` (Agenta's SeaweedFS
+        // `AGENTA_STORE_ACCESS_KEY` under "Generate the signing key with: openssl rand -base64
+        // 32" took a `/`); it keeps the URL-safe password alphabet.
+        let login_half = super::relations::is_login_half(e.name);
+        if let Some(kd) = chosen.filter(|kd| !(login_half && matches!(kd, Kind::Base64(_)))) {
             kind = Some(kd);
         }
     }

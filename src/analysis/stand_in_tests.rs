@@ -278,3 +278,20 @@ fn a_camel_case_name_reads_as_its_words() {
     assert_eq!(inv.get("dbPass").unwrap().class, Class::Secret);
     assert_eq!(inv.get("logLevel").unwrap().class, Class::Config);
 }
+
+#[test]
+fn a_blocks_recipe_is_not_the_access_key_ids() {
+    // Agenta: "Generate the signing key with: openssl rand -base64 32" over the SeaweedFS
+    // access key, secret key and signing key; a `/` in the access key id breaks SigV4.
+    let example = "# These are secrets. Generate the signing key with: openssl rand -base64 32\nSTORE_ACCESS_KEY=replace-me\nSTORE_SECRET_KEY=replace-me\nSTORE_SIGNING_KEY=replace-me\n";
+    let compose = "services:\n  api:\n    image: example/api\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_ne!(
+        inv.get("STORE_ACCESS_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Base64(32))
+    );
+    assert_eq!(
+        inv.get("STORE_SIGNING_KEY").unwrap().kind,
+        Some(crate::generate::Kind::Base64(32))
+    );
+}

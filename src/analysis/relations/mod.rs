@@ -275,7 +275,7 @@ fn is_user_name(name: &str) -> bool {
 
 /// Whether a name is the login half of a key pair (`S3_ACCESS_KEY`, `AWS_ACCESS_KEY_ID`,
 /// `STORAGE_USER`) rather than its secret half (`AWS_SECRET_ACCESS_KEY`).
-fn is_login_half(name: &str) -> bool {
+pub(crate) fn is_login_half(name: &str) -> bool {
     let words: Vec<std::borrow::Cow<'_, str>> = name_words(name).collect();
     let tail: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
     // `S3_SECRET_ACCESS_KEY` is the secret half, whatever its last words.
