@@ -202,37 +202,47 @@ pub fn image_name(image: &str) -> &str {
 /// A word already in upper case (as names almost always are) is borrowed, not copied: the
 /// words of every name are asked for a dozen times in an analysis.
 pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    name.split(['_', '.', '-'])
-        .flat_map(camel_pieces)
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
-            let word = if stem.len() >= 6 { stem } else { w };
-            if word.bytes().any(|b| b.is_ascii_lowercase()) {
-                Cow::Owned(word.to_ascii_uppercase())
-            } else {
-                Cow::Borrowed(word)
-            }
-        })
+    Pieces { name, at: 0 }.map(|w| {
+        let stem = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        let word = if stem.len() >= 6 { stem } else { w };
+        if word.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(word.to_ascii_uppercase())
+        } else {
+            Cow::Borrowed(word)
+        }
+    })
 }
 
-/// A word cut where a lower-case letter meets a capital: `dbPass` is `db` and `Pass`, `OAuth`
-/// and `DB_PASS` stay whole.
-fn camel_pieces(w: &str) -> impl Iterator<Item = &str> {
-    let b = w.as_bytes();
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= b.len() {
+/// The pieces of a name: cut at `_`, `.` and `-`, and where a lower-case letter meets a
+/// capital (`dbPass` is `db` and `Pass`; `OAuth` and `DB_PASS` are not cut there). One scan,
+/// no allocation: names are split a dozen times each in an analysis.
+struct Pieces<'a> {
+    name: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.name.as_bytes();
+        let separator = |c: u8| matches!(c, b'_' | b'.' | b'-');
+        while self.at < b.len() && separator(b[self.at]) {
+            self.at += 1;
+        }
+        if self.at >= b.len() {
             return None;
         }
-        let mut end = start + 1;
-        while end < b.len() && !(b[end - 1].is_ascii_lowercase() && b[end].is_ascii_uppercase()) {
-            end += 1;
+        let start = self.at;
+        self.at += 1;
+        while self.at < b.len()
+            && !separator(b[self.at])
+            && !(b[self.at - 1].is_ascii_lowercase() && b[self.at].is_ascii_uppercase())
+        {
+            self.at += 1;
         }
-        let piece = &w[start..end];
-        start = end;
-        Some(piece)
-    })
+        Some(&self.name[start..self.at])
+    }
 }
 
 /// The error for a baked template `file` that does not read as its typed form.
