@@ -295,3 +295,18 @@ fn a_blocks_recipe_is_not_the_access_key_ids() {
         Some(crate::generate::Kind::Base64(32))
     );
 }
+
+#[test]
+fn a_chat_servers_credentials_are_its_own_and_off_with_its_switch() {
+    // MiroTalk: `MATTERMOST_ENABLED=false` beside a Mattermost password and token it issues.
+    let example = "MATTERMOST_ENABLED=false\nMATTERMOST_SERVER_URL=https://mattermost.example.com\nMATTERMOST_PASSWORD=password\nMATTERMOST_TOKEN=token\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("MATTERMOST_TOKEN").unwrap().class, Class::External);
+    assert!(vars_of(&inv, RuleId::Placeholder).is_empty());
+    // A project that runs Mattermost makes its own.
+    let compose = "services:\n  mattermost:\n    image: mattermost/mattermost-team-edition\n    env_file: .env\n";
+    let example = "MATTERMOST_PASSWORD=\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("MATTERMOST_PASSWORD").unwrap().class, Class::Secret);
+}
