@@ -63,12 +63,9 @@ pub struct Evidence<'a> {
     pub client_id: Option<&'a str>,
 }
 
-/// Whether an image reference is the provider `word` itself: a path component that is its
-/// name (`quay.io/keycloak/keycloak`, `getsentry/sentry`), or its name with a short owner
-/// prefix or suffix (`goauthentik`, `matrixdotorg`). A component that only mentions it
-/// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
-/// Every word [`image_names`] finds an image naming, in upper case: each part of its name,
-/// and the part without the affixes a vendor's name takes (`gogs`, `getsentry`, `plausiblehq`).
+/// Every word an image's name names, in upper case: each path component, and the component
+/// without the short owner prefix or suffix a vendor's name takes (`goauthentik`,
+/// `getsentry`, `plausiblehq`, `matrixdotorg`).
 pub(crate) fn image_words(image: &str) -> Vec<String> {
     let lower = image.to_ascii_lowercase();
     let mut out = Vec::new();
@@ -88,20 +85,45 @@ pub(crate) fn image_words(image: &str) -> Vec<String> {
     out
 }
 
+/// Whether an image reference is the provider `word` itself: one of its [`image_words`]
+/// (`quay.io/keycloak/keycloak`, `getsentry/sentry`). A component that only mentions it
+/// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
 fn image_names(image: &str, word: &str) -> bool {
-    let word = word.to_ascii_lowercase();
-    image
-        .to_ascii_lowercase()
-        .split(['/', ':', '@'])
-        .any(|part| {
-            part == word
-                || part
-                    .strip_suffix(word.as_str())
-                    .is_some_and(|pre| matches!(pre, "go" | "get"))
-                || part
-                    .strip_prefix(word.as_str())
-                    .is_some_and(|post| matches!(post, "hq" | "io" | "dotorg" | "org" | "labs"))
-        })
+    image_words(image)
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Provider words that name a protocol or a generic service rather than one vendor
+/// (`SMTP`, `S3`, `LDAP` …): a comment or a fill-in marker naming them says no one issues it.
+fn names_no_one(word: &str) -> bool {
+    matches!(
+        word,
+        "SMTP"
+            | "MAIL"
+            | "EMAIL"
+            | "S3"
+            | "LDAP"
+            | "OIDC"
+            | "SAML"
+            | "OPENID"
+            | "RELAY"
+            | "LLM"
+            | "REGISTRY"
+            | "MINIO"
+            | "MATRIX"
+            | "SPACES"
+            | "BOX"
+            | "HF"
+            | "MS"
+            | "PD"
+            | "FB"
+            | "B2"
+            | "R2"
+            | "OSS"
+            | "COS"
+            | "TOS"
+    )
 }
 
 fn merge_rules(into: &mut ValueRules, from: &ValueRules) {
@@ -416,33 +438,7 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                 .map(str::to_ascii_uppercase)
         })
         && k.is_provider_word(&first)
-        && !matches!(
-            first.as_str(),
-            "SMTP"
-                | "MAIL"
-                | "EMAIL"
-                | "S3"
-                | "LDAP"
-                | "OIDC"
-                | "SAML"
-                | "OPENID"
-                | "RELAY"
-                | "LLM"
-                | "REGISTRY"
-                | "MINIO"
-                | "MATRIX"
-                | "SPACES"
-                | "BOX"
-                | "HF"
-                | "MS"
-                | "PD"
-                | "FB"
-                | "B2"
-                | "R2"
-                | "OSS"
-                | "COS"
-                | "TOS"
-        )
+        && !names_no_one(&first)
         && !e.own_words.contains(&first)
         && !e.own_servers.contains(&first)
     {
@@ -585,13 +581,11 @@ fn marker_provider(k: &Knowledge, marker: &str) -> Option<String> {
         .map(str::to_ascii_uppercase)
         .collect();
     let joined = words.windows(2).map(|w| format!("{}{}", w[0], w[1]));
-    words.iter().cloned().chain(joined).find(|w| {
-        k.is_provider_word(w)
-            && !matches!(
-                w.as_str(),
-                "SMTP" | "MAIL" | "EMAIL" | "S3" | "LDAP" | "LLM"
-            )
-    })
+    words
+        .iter()
+        .cloned()
+        .chain(joined)
+        .find(|w| k.is_provider_word(w) && !names_no_one(w))
 }
 
 fn shape_words(s: Shape) -> &'static str {
@@ -609,34 +603,20 @@ fn shape_words(s: Shape) -> &'static str {
 
 #[cfg(test)]
 mod image_word_tests {
-    use super::{image_names, image_words};
+    use super::image_names;
 
     #[test]
-    fn image_words_are_the_words_image_names_finds() {
-        for image in [
-            "langfuse/langfuse:3",
-            "docker.io/getsentry/sentry:24",
-            "plausible/community-edition",
-            "ghcr.io/goauthentik/server",
-            "minio/minio@sha256:abc",
-        ] {
-            let words = image_words(image);
-            for w in [
-                "LANGFUSE",
-                "SENTRY",
-                "PLAUSIBLE",
-                "AUTHENTIK",
-                "MINIO",
-                "SERVER",
-                "GHCR",
-            ] {
-                assert_eq!(
-                    image_names(image, w),
-                    words.iter().any(|x| x == w),
-                    "{image} {w}"
-                );
-            }
-        }
+    fn an_image_names_a_provider_by_a_component_or_its_vendor_affixes() {
+        assert!(image_names("langfuse/langfuse:3", "LANGFUSE"));
+        assert!(image_names("docker.io/getsentry/sentry:24", "SENTRY"));
+        assert!(image_names("ghcr.io/goauthentik/server", "authentik"));
+        assert!(image_names("plausible/community-edition", "PLAUSIBLE"));
+        // Mentioning a provider is not being it.
+        assert!(!image_names(
+            "example/chat4all-telegram-connector",
+            "TELEGRAM"
+        ));
+        assert!(!image_names("minio/minio@sha256:abc", "SENTRY"));
     }
 }
 
