@@ -554,3 +554,60 @@ fn a_live_file_in_a_subfolder_finds_the_template_beside_it() {
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["example_file"], "ui/.env.example", "{doc}");
 }
+
+/// Skyvern's `skyvern-ui` loads `skyvern-frontend/.env`, which the docs' first step does not
+/// create: Compose then refuses to start (`env file … not found`), so a green check must say
+/// so. Files that may be missing (`required: false`) and services behind a profile (Compose
+/// reads env files only for what it starts) are not named; the exit code stays the judged
+/// file's own.
+#[test]
+fn an_env_file_a_service_loads_that_does_not_exist_gets_a_note_naming_its_template() {
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    image: x\n    env_file: .env\n    environment:\n      - PORT=${PORT}\n  ui:\n    image: y\n    env_file: ui/.env\n  tools:\n    image: z\n    profiles: [tools]\n    env_file: tools/.env\n  opt:\n    image: w\n    env_file:\n      - path: opt.env\n        required: false\n",
+        )
+        .file(".env.example", "PORT=8080\n")
+        .file(".env", "PORT=8080\n")
+        .file("ui/.env.example", "API_URL=http://api:8080\n");
+    std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = project
+        .cmd()
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing in .env is wrong: {text}"
+    );
+    assert!(
+        text.contains(
+            "note: ui/.env does not exist, and service ui loads it: Compose will not start until it does; its template is ui/.env.example"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("tools/.env") && !text.contains("opt.env"),
+        "{text}"
+    );
+    // Once it exists, the note is the one about files this run does not judge.
+    project.write("ui/.env", "API_URL=http://api:8080\n");
+    let out = project
+        .cmd()
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("does not exist"), "{text}");
+    let json = project
+        .cmd()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        serde_json::from_slice::<Value>(&json.stdout).is_ok(),
+        "json stays a document"
+    );
+}

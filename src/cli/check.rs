@@ -78,6 +78,7 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
     }
     if options.format == CheckFormat::Text {
         unjudged_note(&ws, &mut stdout)?;
+        absent_env_file_note(&ws, &mut stdout)?;
     }
     drop(stdout);
     let failing = inv.findings.iter().any(|f| {
@@ -89,6 +90,46 @@ pub fn run(global: &GlobalArgs, options: &CheckOptions) -> Result<ExitCode, Erro
     } else {
         ExitCode::Clean
     })
+}
+
+/// Says which env files a service that always starts loads although they do not exist:
+/// Compose refuses to start the project (`env file … not found`) until they do, whatever the
+/// live file holds. A note, not a finding: nothing in the judged file is wrong, so the exit
+/// code stays its own. Files marked `required: false`, and services behind a profile (Compose
+/// reads env files only for the services it starts), are left out.
+fn absent_env_file_note(ws: &workspace::Workspace, out: &mut impl Write) -> Result<(), Error> {
+    for file in ws.project.other_env_files() {
+        if !file.required || file.path.exists() {
+            continue;
+        }
+        let services: Vec<&str> = ws
+            .project
+            .services
+            .iter()
+            .filter(|s| s.profiles.is_empty() && s.env_files.iter().any(|f| f.path == file.path))
+            .map(|s| s.name.as_str())
+            .collect();
+        if services.is_empty() {
+            continue;
+        }
+        let shown = ws.display(&file.path);
+        let fix = workspace::template_of(&file.path).map_or_else(String::new, |t| {
+            format!("; its template is {}", ws.display(&t).display())
+        });
+        writeln!(
+            out,
+            "\nnote: {} does not exist, and {} {} {} it: Compose will not start until it does{fix}",
+            shown.display(),
+            if services.len() == 1 {
+                "service"
+            } else {
+                "services"
+            },
+            services.join(", "),
+            if services.len() == 1 { "loads" } else { "load" },
+        )?;
+    }
+    Ok(())
 }
 
 /// Says which env files the services also load that this run did not judge (their secrets

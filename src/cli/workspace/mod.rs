@@ -383,6 +383,27 @@ fn load_once(
 /// `docker_example.env`, `docker.example.env`, `docker-example.env`, `example.docker.env`
 /// (and `sample` alike); any name -> `NAME.example`, `NAME.sample`, `NAME.template`,
 /// `NAME.dist`. Beside the live file, in that order.
+/// The template of an env file that does not exist yet: one named after it
+/// (`docker.env.example`), else one of [`EXAMPLE_NAMES`] beside a file named `.env`. Only
+/// regular files count.
+pub fn template_of(path: &Path) -> Option<PathBuf> {
+    let beside = path
+        .file_name()
+        .filter(|n| *n == ".env")
+        .and(path.parent())
+        .map(|dir| {
+            EXAMPLE_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    examples_named_after(path)
+        .into_iter()
+        .chain(beside)
+        .find(|candidate| candidate.is_file())
+}
+
 fn examples_named_after(live: &Path) -> Vec<PathBuf> {
     let Some(name) = live.file_name().and_then(|n| n.to_str()) else {
         return Vec::new();
