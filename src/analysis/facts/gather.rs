@@ -330,7 +330,7 @@ impl<'a> Gathered<'a> {
                 }
             })
             .collect();
-        situation::situate(&mut vars, input, &live_abs);
+        situation::situate(&mut vars, input, &live_abs, &declarations);
         bundle_passphrases(&mut vars);
         // An image's needs count only where Compose starts it (not behind a profile).
         let needed = required_by_running_images(input);
