@@ -527,6 +527,8 @@ mod stand_in_tests;
 #[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
+mod switched_off_tests;
+#[cfg(test)]
 mod template_gaps_tests;
 
 #[cfg(test)]

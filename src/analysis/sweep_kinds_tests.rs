@@ -237,3 +237,20 @@ fn an_app_key_in_a_live_file_the_app_mounts_is_required() {
     let inv = run(compose, example, example);
     assert!(vars_of(&inv, RuleId::Missing).is_empty());
 }
+
+#[test]
+fn a_build_context_beside_a_registry_image_reaches_no_container() {
+    // rybbit: the backend names `ghcr.io/…` and has `build: .`; `docker compose up` pulls
+    // the image, so a provider key no service is given stays unread.
+    let example = "RESEND_API_KEY=rs_XXXXXXX\n";
+    let pulled = "services:\n  backend:\n    image: ghcr.io/example/backend:latest\n    build:\n      context: .\n      dockerfile: server/Dockerfile\n";
+    let inv = run(pulled, example, example);
+    assert!(vars_of(&inv, RuleId::Placeholder).is_empty());
+    // Built on every `up`, the image may carry the file.
+    let built = format!("{pulled}    pull_policy: build\n");
+    let inv = run(&built, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["RESEND_API_KEY"]);
+    let local = "services:\n  backend:\n    build: .\n";
+    let inv = run(local, example, example);
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["RESEND_API_KEY"]);
+}

@@ -204,11 +204,25 @@ pub struct Service {
     pub depends_on: Vec<Located>,
     /// `build:`, when the service is built.
     pub build: Option<Build>,
+    /// `pull_policy:` as written.
+    pub pull_policy: Option<String>,
     /// `profiles:`, merged by name.
     pub profiles: Vec<Located>,
 }
 
 impl Service {
+    /// Whether `docker compose up` builds its image from `build:`. Beside an `image:` from a
+    /// registry (`ghcr.io/…`), Compose pulls that image first and builds only when the pull
+    /// fails, unless `pull_policy: build` says otherwise: the build context then reaches no
+    /// container of a plain `up`.
+    pub fn builds_on_up(&self) -> bool {
+        let from_registry = self.image.as_deref().is_some_and(|i| {
+            i.split_once('/')
+                .is_some_and(|(host, _)| host.contains(['.', ':']))
+        });
+        self.build.is_some() && (!from_registry || self.pull_policy.as_deref() == Some("build"))
+    }
+
     /// The named volumes it mounts, in file order, each once.
     pub fn named_volumes(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

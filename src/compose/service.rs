@@ -54,6 +54,10 @@ pub(super) fn read(
             .get("image")
             .and_then(yaml::Node::as_str)
             .map(str::to_string),
+        pull_policy: node
+            .get("pull_policy")
+            .and_then(yaml::Node::as_str)
+            .map(str::to_string),
         ..Service::default()
     };
     if let Some(env) = node.get("environment") {
@@ -285,6 +289,7 @@ pub(super) fn merge(base: Service, over: Service) -> Service {
         commands,
         depends_on: merge_by(base.depends_on, over.depends_on, |d| d.value.clone()),
         build: over.build.or(base.build),
+        pull_policy: over.pull_policy.or(base.pull_policy),
         profiles: merge_by(base.profiles, over.profiles, |p| p.value.clone()),
     }
 }

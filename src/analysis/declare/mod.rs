@@ -14,6 +14,7 @@ use super::Class;
 use crate::dotenv::{Document, Item};
 use crate::generate::Kind;
 
+mod conditions;
 mod decorators;
 mod phrases;
 mod recipe;
@@ -56,6 +57,9 @@ pub struct Declared {
     /// (`These are only required for configuring PostgreSQL`): an empty value there is
     /// the default setup, not a gap.
     pub section_conditional: bool,
+    /// It opens a run of entries that all share its first name word (`EMAIL_ALERT` over
+    /// `EMAIL_HOST`, `EMAIL_PASSWORD` …): a switch there governs the run.
+    pub heads_run: bool,
 }
 
 /// Everything a template declares.
@@ -65,6 +69,12 @@ pub struct Declarations {
     pub vars: HashMap<String, Declared>,
     /// Keys that appear only on commented-out lines (`# UID=1000`): documented, not set.
     pub commented: HashSet<String>,
+    /// `NAME=value` written in comments (`Set CREDENTIAL_VAULT_TYPE=bitwarden to use …`,
+    /// `# STORAGE=s3`): choices the template documents for a setting, value lower-cased.
+    pub choices: Vec<(String, String)>,
+    /// Names a comment says switch something on by being set ("Langfuse is enabled when
+    /// `LANGFUSE_BASE_URL` is set").
+    pub enabled_when_set: Vec<String>,
 }
 
 impl Declarations {
@@ -158,11 +168,39 @@ pub fn read(doc: &Document) -> Declarations {
         d.issued_elsewhere = block.issued_elsewhere || says_issued_elsewhere(&lower);
         out.vars.entry(a.key.to_string()).or_insert(d);
     }
+    // The first entry of a run whose every entry shares its first name word heads it.
+    let mut run_start = 0;
+    for i in 1..=attached.len() {
+        if i == attached.len() || attached[i].block != attached[run_start].block {
+            let run = &attached[run_start..i];
+            let first = run[0].key;
+            let shared = first
+                .split_once('_')
+                .map(|(w, _)| w)
+                .filter(|w| !w.is_empty());
+            if run.len() >= 2
+                && let Some(w) = shared
+                && run[1..]
+                    .iter()
+                    .all(|a| a.key.split_once('_').is_some_and(|(x, _)| x == w))
+                && let Some(d) = out.vars.get_mut(first)
+            {
+                d.heads_run = true;
+            }
+            run_start = i;
+        }
+    }
     for item in doc.items() {
         if let Item::Trivia(t) = item {
             for line in t.lines() {
                 if let Some(key) = commented_key(line) {
                     out.commented.insert(key);
+                }
+                if line.contains('=') {
+                    conditions::assignments_in(line, &mut out.choices);
+                }
+                if let Some(name) = conditions::enabled_when_set(line) {
+                    out.enabled_when_set.push(name);
                 }
             }
         }

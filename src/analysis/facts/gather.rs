@@ -365,7 +365,7 @@ impl<'a> Gathered<'a> {
         )
         .into_iter()
         .unzip();
-        situation::situate(&mut vars, input, &live_abs);
+        situation::situate(&mut vars, input, &live_abs, &declarations);
         bundle_passphrases(&mut vars);
         // An image's needs count only where Compose starts it (not behind a profile).
         let needed = required_by_running_images(input);
@@ -457,15 +457,16 @@ fn issued_with(
 /// Whether the live file can reach a container other than through compose references: the
 /// project has no services to say (a bare env file is judged whole), or a service
 /// bind-mounts it or a folder holding it, or builds an image from such a folder (a build
-/// may copy it in).
+/// may copy it in) rather than pulling the image it names.
 fn live_reaches_containers(input: &Input<'_>, live: &std::path::Path) -> bool {
     let project = &input.project;
     project.services.is_empty()
         || live_mounted(input, live)
         || project.services.iter().any(|s| {
-            s.build
-                .as_ref()
-                .is_some_and(|b| b.path.as_deref().is_some_and(|dir| live.starts_with(dir)))
+            s.builds_on_up()
+                && s.build
+                    .as_ref()
+                    .is_some_and(|b| b.path.as_deref().is_some_and(|dir| live.starts_with(dir)))
         })
 }
 

@@ -7,6 +7,7 @@
 
 mod compose;
 mod entries;
+mod gates;
 mod gather;
 mod required;
 mod servers;

@@ -56,7 +56,12 @@ fn kept_elsewhere<'i>(
 }
 
 /// Marks `pinned`, `shadowed`, `passwordless_server` and `switched_off` on every variable.
-pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) {
+pub(super) fn situate(
+    vars: &mut [Var<'_>],
+    input: &Input<'_>,
+    live_abs: &Path,
+    declarations: &crate::analysis::declare::Declarations,
+) {
     let literals = compose_literals(input);
     let env_file_services: Vec<&crate::compose::Service> = input
         .project
@@ -169,7 +174,8 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             || (!specific.is_empty() && !specific.iter().any(|f| run.contains(*f)));
     }
     let off = switched_off_scopes(vars);
-    if !off.is_empty() {
+    let gates = super::gates::gates(vars, declarations, input.knowledge);
+    if !off.is_empty() || !gates.is_empty() {
         // Its credentials, and its host settings still pointing at an example host.
         for v in vars.iter_mut().filter(|v| v.class != Class::Secret) {
             let words: Vec<String> = crate::analysis::knowledge::name_words(&v.name)
@@ -178,7 +184,7 @@ pub(super) fn situate(vars: &mut [Var<'_>], input: &Input<'_>, live_abs: &Path) 
             v.switched_off = off.iter().any(|(prefix, family)| {
                 v.name.starts_with(prefix.as_str())
                     && super::switches::credential_of(family, &words)
-            });
+            }) || gates.iter().any(|g| g.covers(&v.name, &words));
         }
     }
 }

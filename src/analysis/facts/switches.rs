@@ -59,7 +59,7 @@ pub(super) fn credential_of(family: &[&str], words: &[String]) -> bool {
 /// The prefix of the variables a feature switch governs: `ENABLE_X`, `USE_X` and
 /// `X_ENABLED` govern `X_…`; `P_USE_X` governs `P_…` when `P` names `X` too
 /// (`LEAN_LDAP_USE_LDAP` governs `LEAN_LDAP_…`).
-fn feature_prefix(upper: &str) -> Option<String> {
+pub(super) fn feature_prefix(upper: &str) -> Option<String> {
     let prefix = ["ENABLE_", "ENABLED_", "USE_"]
         .iter()
         .find_map(|p| upper.strip_prefix(p))

@@ -36,6 +36,9 @@ impl Rule for Reused {
             if !var.class.is_sensitive()
                 || var.url_credentials
                 || var.follows_others()
+                // An integration the template switches off reads neither value (Stripe's two
+                // webhook secrets left at `test` while its API key is empty).
+                || var.switched_off
                 // A value already reported (a placeholder, a weak or default password) is fixed
                 // by fixing it; a second warning about sharing it is noise.
                 || !matches!(var.verdict, Verdict::Ok | Verdict::Unused)
