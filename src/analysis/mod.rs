@@ -14,7 +14,6 @@ pub mod declare;
 pub mod facts;
 pub mod jwt;
 pub mod knowledge;
-mod parallel;
 mod phrase;
 pub mod relations;
 pub mod rules;
@@ -490,18 +489,21 @@ pub fn analyze(input: &Input<'_>) -> Inventory {
             by_var.entry(v.as_str()).or_default().push(i);
         }
     }
-    let variables = parallel::map(&cx.vars, |v| {
-        let mut var = v.to_variable(by_var.get(v.name.as_str()).cloned().unwrap_or_default());
-        // A status whose finding is ignored no longer stands.
-        if ignored
-            .iter()
-            .any(|f| f.variable.as_deref() == Some(var.name.as_str()) && f.rule.sets(var.status))
-        {
-            var.status = Status::Ok;
-        }
-        var.rotation = v.rotation(&cx);
-        var
-    });
+    let variables = cx
+        .vars
+        .iter()
+        .map(|v| {
+            let mut var = v.to_variable(by_var.remove(v.name.as_str()).unwrap_or_default());
+            // A status whose finding is ignored no longer stands.
+            if ignored.iter().any(|f| {
+                f.variable.as_deref() == Some(var.name.as_str()) && f.rule.sets(var.status)
+            }) {
+                var.status = Status::Ok;
+            }
+            var.rotation = v.rotation(&cx);
+            var
+        })
+        .collect();
     Inventory {
         env_file: input.live_path.to_path_buf(),
         example_file: input.example_path.to_path_buf(),

@@ -50,38 +50,19 @@ impl<'a> Gathered<'a> {
             errors: &[],
         });
         let example_input = input.example.filter(|_| synthetic.is_none()).or(synthetic);
-        // Decoding the statements and reading the template's comments are independent and
-        // about equal in cost: a large project does them at once.
-        let lines = [input.example, input.live]
-            .iter()
-            .flatten()
-            .map(|e| e.document.items().len())
-            .sum();
-        let (
-            ((mut example, example_interpolation_errors), (mut live, live_interpolation_errors)),
-            mut declarations,
-        ) = crate::analysis::parallel::join(
-            lines,
-            || {
-                let example = example_input
-                    .map(|e| entries(&e, input.env))
-                    .unwrap_or_default();
-                let live = input
-                    .live
-                    .map(|e| entries(&e, input.env))
-                    .unwrap_or_default();
-                (example, live)
-            },
-            // The template's comments: the example's, or the live file's when it is the
-            // template.
-            || {
-                input
-                    .example
-                    .or(input.live)
-                    .map(|e| declare::read(e.document))
-                    .unwrap_or_default()
-            },
-        );
+        let (mut example, example_interpolation_errors) = example_input
+            .map(|e| entries(&e, input.env))
+            .unwrap_or_default();
+        let (mut live, live_interpolation_errors) = input
+            .live
+            .map(|e| entries(&e, input.env))
+            .unwrap_or_default();
+        // The template's comments: the example's, or the live file's when it is the template.
+        let mut declarations = input
+            .example
+            .or(input.live)
+            .map(|e| declare::read(e.document))
+            .unwrap_or_default();
         let live_keys: Vec<String> = live.keys().cloned().collect();
         // Keys the example does not list (a `settings.env` beside the `.env.example` of
         // `.env`): the live file's own comments are all that describe them ("Get your ID and
@@ -227,36 +208,21 @@ impl<'a> Gathered<'a> {
             .filter_map(|n| issued_with(n, input.knowledge))
             .flatten()
             .collect();
-        // Each variable's own entries, references and declaration are taken out of the
-        // shared maps first (in order, on this thread); the rest reads them and shared facts
-        // only, so a large project classifies its variables on every core.
-        let taken: Vec<Taken<'a>> = names
+        let mut used: Vec<bool> = Vec::with_capacity(names.len());
+        let mut vars: Vec<Var<'a>> = names
             .into_iter()
-            .map(|name| Taken {
-                refs: refs.remove(name.as_str()).unwrap_or_default(),
-                example: example.remove(&name),
-                live: live.remove(&name),
+            .map(|name| {
+                let my_refs = refs.remove(name.as_str()).unwrap_or_default();
+                let example_entry = example.remove(&name);
+                let live_entry = live.remove(&name);
                 // Taken, not copied: afterwards the declarations are asked only which names
                 // they document.
-                declared: declarations
+                let declared = declarations
                     .vars
                     .get_mut(&name)
                     .map(std::mem::take)
                     .or_else(|| live_declared.remove(&name))
-                    .map(Box::new),
-                name,
-            })
-            .collect();
-        let declarations_read = &declarations;
-        let (mut vars, used): (Vec<Var<'a>>, Vec<bool>) = crate::analysis::parallel::map_owned(
-            taken,
-            |Taken {
-                 name,
-                 refs: my_refs,
-                 example: example_entry,
-                 live: live_entry,
-                 declared,
-             }| {
+                    .map(Box::new);
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));
@@ -309,17 +275,19 @@ impl<'a> Gathered<'a> {
                 }
                 let reaches =
                     !my_refs.is_empty() || whole_file_reaches || value_refs.contains(&name);
-                let used = !my_refs.is_empty()
-                    || example_entry.is_some()
-                    || live_is_env_file
-                    || value_refs.contains(&name)
-                    // A commented-out line of the example documents a variable. With no
-                    // example, the live file is its own template (a committed `.env`):
-                    // nothing says which of its keys are stale.
-                    || input.example.is_none()
-                    || declarations_read.documents(&name)
-                    || name.starts_with("COMPOSE_");
-                let var = Var {
+                used.push(
+                    !my_refs.is_empty()
+                        || example_entry.is_some()
+                        || live_is_env_file
+                        || value_refs.contains(&name)
+                        // A commented-out line of the example documents a variable. With no
+                        // example, the live file is its own template (a committed `.env`):
+                        // nothing says which of its keys are stale.
+                        || input.example.is_none()
+                        || declarations.documents(&name)
+                        || name.starts_with("COMPOSE_"),
+                );
+                Var {
                     same_as: input
                         .config
                         .vars
@@ -359,12 +327,9 @@ impl<'a> Gathered<'a> {
                             file: r.file,
                             position: r.position,
                         }),
-                };
-                (var, used)
-            },
-        )
-        .into_iter()
-        .unzip();
+                }
+            })
+            .collect();
         situation::situate(&mut vars, input, &live_abs, &declarations);
         bundle_passphrases(&mut vars);
         // An image's needs count only where Compose starts it (not behind a profile).
@@ -385,15 +350,6 @@ impl<'a> Gathered<'a> {
             example_interpolation_errors,
         }
     }
-}
-
-/// What one variable takes out of the shared maps before it is classified.
-struct Taken<'a> {
-    name: String,
-    refs: Vec<&'a ComposeRef>,
-    example: Option<super::EntryFacts>,
-    live: Option<super::EntryFacts>,
-    declared: Option<Box<declare::Declared>>,
 }
 
 /// The secrets a vendor issues together with `id` (a client id, or an API key the names

@@ -181,11 +181,11 @@ impl<'a> Context<'a> {
             all: &vars,
             by_name: &positions,
         };
-        let indices: Vec<usize> = (0..vars.len()).collect();
-        let verdicts: Vec<(Verdict, Option<f64>)> =
-            crate::analysis::parallel::map(&indices, |&i| {
-                verdict::judge(&vars[i], &all, &relations, input, used[i])
-            });
+        let verdicts: Vec<(Verdict, Option<f64>)> = vars
+            .iter()
+            .zip(&used)
+            .map(|(v, used)| verdict::judge(v, &all, &relations, input, *used))
+            .collect();
         for (v, (verdict, bits)) in vars.iter_mut().zip(verdicts) {
             v.verdict = verdict;
             v.strength_bits = bits;
