@@ -1,11 +1,12 @@
-//! zxcvbn builds its ranked dictionaries (about 5 MB of hash tables, the bulk of a check of a
-//! small project) the first time any value is read for words. A template's JWT samples are
-//! signed tokens, never words: analysing them must not start that build. Counted in bytes
-//! allocated, not timed, so it cannot flake; a passphrase sample afterwards shows that the
-//! count does see the build when it happens.
+//! Reading a value for words (zxcvbn's matching over its ranked dictionaries) is the costly
+//! part of judging a value, and a template's JWT samples are signed tokens, never words:
+//! analysing them must not start it. Counted in bytes allocated, not timed, so it cannot
+//! flake: zxcvbn's matches for one long passphrase allocate over a megabyte (its dictionaries
+//! are compile-time maps since the patch in vendor/zxcvbn, so they allocate nothing), two JWT
+//! samples a few tens of kilobytes; a passphrase sample afterwards shows that the count does
+//! see the matching when it happens.
 //!
-//! One test in this file on purpose: the dictionaries are built once per process, and the
-//! counting allocator sees every thread.
+//! One test in this file on purpose: the counting allocator sees every thread.
 
 #![allow(clippy::unwrap_used)] // Test code.
 
@@ -66,17 +67,17 @@ fn jwt_samples_are_not_read_for_words_and_passphrases_still_are() {
          SESSION_SECRET=correct-horse-battery-staple-correct-horse-battery-staple\n";
     let (words_bytes, session) = analyse(&knowledge, passphrase, "SESSION_SECRET");
     eprintln!("JWT samples: {jwt_bytes} bytes; a passphrase sample: {words_bytes} bytes");
-    // The passphrase is read for words (and is one): the dictionaries are built now.
+    // The passphrase is read for words (and is one).
     assert!(
         session.iter().any(|m| m.contains("readable sample")),
         "{session:?}"
     );
     assert!(
-        words_bytes > 3_000_000,
-        "the dictionary build was not seen: {words_bytes} bytes"
+        words_bytes > 500_000,
+        "the matching was not seen: {words_bytes} bytes"
     );
     assert!(
-        jwt_bytes < 1_000_000,
+        jwt_bytes < 200_000,
         "analysing two JWT samples allocated {jwt_bytes} bytes: were they read for words?"
     );
 }
