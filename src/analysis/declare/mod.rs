@@ -22,8 +22,8 @@ mod recipe;
 use decorators::{decorators, file_defaults};
 pub use phrases::says_made_elsewhere;
 use phrases::{
-    same_as_mentions, says_issued_elsewhere, says_optional, says_optional_strongly, says_required,
-    says_section_is_conditional,
+    same_as_mentions, says_issued_elsewhere, says_not_required, says_optional,
+    says_optional_strongly, says_required, says_section_is_conditional,
 };
 pub use recipe::recipe;
 use recipe::recipe_lower;
@@ -156,6 +156,10 @@ pub fn read(doc: &Document) -> Declarations {
         // "REQUIRED: DOCKER SPECIFIC SETTINGS") or a condition the template leaves unsaid
         // (documenso's S3 bucket, with the database storage as default) as a marker: its
         // recipe is read, the requirement is not.
+        // `# Required: no` answers the question for the variable, as `Required: yes` would.
+        if d.required.is_none() && own.iter().any(|l| says_not_required(l)) {
+            d.required = Some(false);
+        }
         if d.required.is_none() && own.iter().any(|l| says_required(l) && !is_shouted_label(l)) {
             d.required = Some(true);
         }
@@ -501,6 +505,18 @@ mod tests {
         assert_eq!(d.get("JWT_SECRET").unwrap().required, Some(true));
         assert_eq!(d.get("S3_KEY").unwrap().required, None);
         assert_eq!(d.get("OTHER").unwrap().required, None);
+    }
+
+    #[test]
+    fn a_required_label_answered_no_makes_it_optional() {
+        // notesnook-sync-server labels every setting `# Required: yes|no`.
+        let d = read_str(
+            "# Description: Host of the SMTP server used for password-reset e-mails.\n# Required: no\nSMTP_HOST=\n# Description: signs the tokens\n# Required: yes\nAPI_SECRET=\n# Required: false.\nA=\n# Required - none of the others work without it\nB=\n",
+        );
+        assert_eq!(d.get("SMTP_HOST").unwrap().required, Some(false));
+        assert_eq!(d.get("A").unwrap().required, Some(false));
+        assert_eq!(d.get("API_SECRET").unwrap().required, Some(true));
+        assert_eq!(d.get("B").unwrap().required, Some(true));
     }
 
     #[test]

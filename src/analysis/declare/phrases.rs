@@ -60,6 +60,28 @@ const PHRASES: [&str; 28] = [
 /// encrypt JWT`, `# REQUIRED: …`), without a condition (`# Required if you use S3`). Templates
 /// that mark every entry `Optional -` or `Required -` say so for values the app reads itself.
 pub(super) fn says_required(line: &str) -> bool {
+    required_label(line).is_some_and(|next| {
+        !NOT_REQUIRED.contains(&next.as_str())
+            && !matches!(
+                next.as_str(),
+                "if" | "when" | "for" | "only" | "unless" | "with" | "by" | "in" | "on"
+            )
+    })
+}
+
+/// The answers of a `Required:` label that mean "no" (notesnook's `# Required: no` under
+/// each optional setting).
+const NOT_REQUIRED: [&str; 3] = ["no", "false", "optional"];
+
+/// Whether a comment line is a `Required: no` label: the template says the variable may stay
+/// empty, in the form it uses for the ones it needs.
+pub(super) fn says_not_required(line: &str) -> bool {
+    required_label(line).is_some_and(|next| NOT_REQUIRED.contains(&next.as_str()))
+}
+
+/// The word after a comment line's opening "Required" (lower-cased, without the label's
+/// punctuation; empty when nothing follows), or `None` when the line does not open with it.
+fn required_label(line: &str) -> Option<String> {
     // `### REQUIRED: …` keeps the hashes beyond the comment's first.
     let t = line.trim().trim_start_matches('#').trim_start();
     // Most comment lines do not open with the word: decided without lower-casing them.
@@ -67,26 +89,22 @@ pub(super) fn says_required(line: &str) -> bool {
         .get(..8)
         .is_some_and(|w| w.eq_ignore_ascii_case("required"))
     {
-        return false;
+        return None;
     }
     let t = t.to_lowercase();
-    let Some(rest) = t.strip_prefix("required") else {
-        return false;
-    };
+    let rest = t.strip_prefix("required")?;
     if rest.starts_with(|c: char| c.is_alphanumeric()) {
-        return false;
+        return None;
     }
     let next = rest
         .trim_start_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '-' | ':' | '.' | ')' | '!' | '—' | '–')
+            c.is_whitespace() || matches!(c, '-' | ':' | '.' | ')' | '!' | '—' | '–' | '=')
         })
         .split_whitespace()
         .next()
-        .unwrap_or("");
-    !matches!(
-        next,
-        "if" | "when" | "for" | "only" | "unless" | "with" | "by" | "in" | "on"
-    )
+        .unwrap_or("")
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
+    Some(next.to_string())
 }
 
 /// Whether a comment (lower-cased) says the variable may stay empty, in whole words (Onyx's
