@@ -254,3 +254,32 @@ fn a_build_context_beside_a_registry_image_reaches_no_container() {
     let inv = run(local, example, example);
     assert_eq!(vars_of(&inv, RuleId::Placeholder), ["RESEND_API_KEY"]);
 }
+
+#[test]
+fn a_key_or_token_is_no_login_to_a_server_that_takes_a_password() {
+    // rudder-server: `PG_ROUTING_KEY` is PagerDuty's (beside `ALERT_PROVIDER=pagerduty`);
+    // its `PG` made it a postgres client, and `fill` wrote the database password into it.
+    // coze: `S3_ACCESS_KEY`, an access key id, was given MinIO's root password.
+    let live = "POSTGRES_PASSWORD=password\nJOBS_DB_HOST=db\nJOBS_DB_PASSWORD=password\nALERT_PROVIDER=pagerduty\nPG_ROUTING_KEY=<your_integration/routing_key>\nS3_ACCESS_KEY=\nS3_SECRET_KEY=\nMINIO_ROOT_PASSWORD=\n";
+    let compose = "services:\n  db:\n    image: postgres:15-alpine\n    env_file: .env\n  minio:\n    image: minio/minio\n    command: server /data\n    environment:\n      MINIO_ROOT_PASSWORD: ${MINIO_ROOT_PASSWORD}\n  backend:\n    image: example/backend\n    env_file: .env\n";
+    let inv = Fixture::new().compose(compose).live(live).run();
+    let group = |name: &str| {
+        let mut members = inv
+            .relations
+            .group_of(name)
+            .map(|g| g.members.clone())
+            .unwrap_or_default();
+        members.sort();
+        members
+    };
+    assert_eq!(
+        group("JOBS_DB_PASSWORD"),
+        ["JOBS_DB_PASSWORD", "POSTGRES_PASSWORD"]
+    );
+    assert!(group("PG_ROUTING_KEY").is_empty());
+    assert_eq!(
+        group("S3_SECRET_KEY"),
+        ["MINIO_ROOT_PASSWORD", "S3_SECRET_KEY"]
+    );
+    assert!(group("S3_ACCESS_KEY").is_empty());
+}

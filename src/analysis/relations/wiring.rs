@@ -26,6 +26,9 @@ struct Server<'a> {
     root: bool,
     /// The container variables the server's image reads.
     image_vars: &'a HashMap<String, super::super::knowledge::ValueRules>,
+    /// The server's credential is a key or token (Meilisearch's master key), not a password:
+    /// a client's `…_KEY` or `…_TOKEN` can be its copy.
+    key_login: bool,
 }
 
 /// The account name that logs in to a server with its root password.
@@ -124,9 +127,10 @@ pub(super) fn wiring(
         let Some(family) = image.family.as_deref() else {
             continue;
         };
+        let keys: Vec<&str> = image.server_var(ServerRole::Key).collect();
         let pw: Vec<&str> = image
             .server_var(ServerRole::Password)
-            .chain(image.server_var(ServerRole::Key))
+            .chain(keys.iter().copied())
             .collect();
         let admin_var = image.vars.keys().any(|v| is_admin_name(v));
         for (var, container) in feeds {
@@ -140,6 +144,7 @@ pub(super) fn wiring(
                     separate_admin: admin_var && !is_admin_name(container),
                     root: false,
                     image_vars: &image.vars,
+                    key_login: keys.contains(&container.as_str()),
                 });
             } else if is_admin_name(container)
                 && name_words(container).any(|w| w == "ROOT")
@@ -159,6 +164,7 @@ pub(super) fn wiring(
                     separate_admin: false,
                     root: true,
                     image_vars: &image.vars,
+                    key_login: false,
                 });
             }
         }
@@ -286,6 +292,12 @@ pub(super) fn wiring(
                 if !(speaks_family && client.credential) {
                     continue;
                 }
+                // A server that logs in with a password takes no key or token: rudder-server's
+                // `PG_ROUTING_KEY` (PagerDuty's, beside `ALERT_PROVIDER=pagerduty`) was given
+                // the postgres password.
+                if !server.key_login && !client.password_word {
+                    continue;
+                }
                 if server.separate_admin && client.admin {
                     continue;
                 }
@@ -345,6 +357,8 @@ struct ClientInput<'k> {
     specific: Vec<&'k str>,
     providers: Vec<String>,
     credential: bool,
+    /// Its names carry a password word (`PASSWORD`, `PASS`, `PWD`, `PASSWD`, `SECRET`).
+    password_word: bool,
     admin: bool,
     /// The host of the URL the service's setting writes the variable into, when it names one.
     url_host: Option<String>,
@@ -407,6 +421,12 @@ fn client_inputs_of<'k>(
                             | "TOKEN"
                     )
                 });
+            let password_word = words.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "PASSWORD" | "PASS" | "PWD" | "PASSWD" | "SECRET"
+                )
+            });
             let url_host = service
                 .environment
                 .iter()
@@ -433,6 +453,7 @@ fn client_inputs_of<'k>(
                 specific,
                 providers,
                 credential,
+                password_word,
             })
         })
         .collect()
