@@ -700,3 +700,41 @@ fn a_link_to_the_live_file_is_the_live_file() {
     );
     assert!(!project.read("app.conf").contains("CHANGE_ME"));
 }
+
+/// apitable names its images through the env file (`image: ${IMAGE_MYSQL}`) and its app logs
+/// in to `MySQL` as root with `MYSQL_PASSWORD`. Compose pulls the interpolated image, so what
+/// envward knows of mysql applies: the app's password must come out equal to the root
+/// password, or `MySQL` refuses the app. Read as written, the image was unknown and `fill`
+/// gave the two different values.
+#[test]
+fn fill_keeps_a_root_login_equal_when_the_image_is_named_through_a_variable() {
+    let template = "IMAGE_MYSQL=mysql:8.0.32\nMYSQL_HOST=mysql\nMYSQL_USERNAME=root\nMYSQL_PASSWORD=apitable@com\nMYSQL_ROOT_PASSWORD=apitable@com\n";
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  mysql:\n    image: ${IMAGE_MYSQL}\n    environment:\n      - MYSQL_ROOT_PASSWORD=${MYSQL_ROOT_PASSWORD}\n  app:\n    image: example/app\n    env_file: .env\n",
+        )
+        .file(".env.example", template);
+    project.cmd().args(["fill", "--yes"]).assert().success();
+    let values = dotenvy_map(&project.join(".env"));
+    assert_ne!(values["MYSQL_ROOT_PASSWORD"], "apitable@com", "replaced");
+    assert_eq!(values["MYSQL_PASSWORD"], values["MYSQL_ROOT_PASSWORD"]);
+    // An image whose `:?` variable is unset is kept as written: the project still loads.
+    let unset = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  db:\n    image: ${DB_IMAGE:?set DB_IMAGE}\n",
+        )
+        .file(".env.example", "A=1\n");
+    let out = unset
+        .cmd()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -189,7 +189,8 @@ pub struct Build {
 pub struct Service {
     /// Its name.
     pub name: String,
-    /// `image:` as written.
+    /// `image:` as Compose pulls it: interpolated from the environment and the env file
+    /// (as written when that fails, e.g. a `${X:?}` left unset).
     pub image: Option<String>,
     /// `environment:` entries, merged by key (the later file wins).
     pub environment: Vec<EnvVar>,

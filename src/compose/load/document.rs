@@ -139,6 +139,17 @@ impl Loader<'_> {
         };
         let mut read = service::read(&cx, name, node)
             .map_err(|(p, msg)| self.error(path, Some(p), ComposeErrorKind::Shape(msg)))?;
+        // `image: ${IMAGE_MYSQL}` (apitable) is the image Compose pulls once interpolated: what
+        // envward knows of mysql applies to it. A failing `:?` leaves it as written, for the
+        // reference rules to report; the image is not worth refusing the project over.
+        if let Some(image) = read.image.as_mut().filter(|i| i.contains('$')) {
+            let env = self.environment;
+            if let Ok(resolved) =
+                crate::interpolate::substitute(image, &|k: &str| env.get(k).cloned())
+            {
+                *image = resolved;
+            }
+        }
         if let Some(files) = node.get("env_file") {
             for (path_node, required, raw) in service::env_file_items(files) {
                 let value = self.eval(path, path_node)?;
