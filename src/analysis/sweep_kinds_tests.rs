@@ -283,3 +283,30 @@ fn a_key_or_token_is_no_login_to_a_server_that_takes_a_password() {
     );
     assert!(group("S3_ACCESS_KEY").is_empty());
 }
+
+#[test]
+fn an_access_key_pair_is_a_cloud_accounts_unless_it_names_the_projects_own_store() {
+    // apitable: Huawei Cloud OBS keys beside the project's own MinIO were generated (a
+    // 43-character password in the key id).
+    let example = "HUAWEICLOUD_OBS_ACCESS_KEY=apitable\nHUAWEICLOUD_OBS_ENDPOINT=obs.cn-south-1.myhuaweicloud.com\nHUAWEICLOUD_OBS_SECRET_KEY=apitable@com\nS3_ACCESS_KEY=minio\nS3_SECRET_KEY=apitable@com\nSTORE_ACCESS_KEY=agenta\nSTORE_SECRET_KEY=agenta-secret\nSTORE_ENDPOINT_URL=http://seaweedfs:8333\n";
+    let compose = "services:\n  minio:\n    image: minio/minio\n    command: server /data\n    environment:\n      MINIO_ROOT_PASSWORD: ${S3_SECRET_KEY}\n  seaweedfs:\n    image: chrislusf/seaweedfs\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["HUAWEICLOUD_OBS_ACCESS_KEY", "HUAWEICLOUD_OBS_SECRET_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::External, "{name}");
+    }
+    // The project's own stores: MinIO by the pair's name, SeaweedFS by its endpoint.
+    for name in ["S3_SECRET_KEY", "STORE_SECRET_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+    // Without any store of its own, an `S3_` pair is a cloud account's too.
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(
+        compose,
+        "S3_ACCESS_KEY_ID=\nS3_SECRET_ACCESS_KEY=\n",
+        "S3_ACCESS_KEY_ID=\nS3_SECRET_ACCESS_KEY=\n",
+    );
+    assert_eq!(
+        inv.get("S3_SECRET_ACCESS_KEY").unwrap().class,
+        Class::External
+    );
+}

@@ -9,6 +9,7 @@ mod compose;
 mod entries;
 mod gates;
 mod gather;
+mod key_pairs;
 mod required;
 mod servers;
 mod situation;
