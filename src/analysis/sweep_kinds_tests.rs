@@ -310,3 +310,20 @@ fn an_access_key_pair_is_a_cloud_accounts_unless_it_names_the_projects_own_store
         Class::External
     );
 }
+
+#[test]
+fn minios_root_user_is_needed_once_its_root_password_is_set() {
+    // notesnook: MinIO loads `.env` with both root variables empty; `fill` wrote the password
+    // alone and MinIO exited "Unable to start MinIO" while check was green.
+    let compose = "services:\n  s3:\n    image: minio/minio:RELEASE.2024-07-29T22-14-52Z\n    command: server /data\n    env_file: .env\n";
+    let filled = "MINIO_ROOT_USER=\nMINIO_ROOT_PASSWORD=k4Jd9Qw2Lx7Vb3Nm8Rt5Yp1Zs6Hc0Gf\n";
+    let inv = run(compose, "MINIO_ROOT_USER=\nMINIO_ROOT_PASSWORD=\n", filled);
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["MINIO_ROOT_USER"]);
+    // Set, or with no root password in the file at all (the legacy access key pair), the
+    // user is not asked for.
+    let set =
+        "MINIO_ROOT_USER=storage-admin\nMINIO_ROOT_PASSWORD=k4Jd9Qw2Lx7Vb3Nm8Rt5Yp1Zs6Hc0Gf\n";
+    assert!(vars_of(&run(compose, set, set), RuleId::Missing).is_empty());
+    let legacy = "MINIO_ROOT_USER=\nMINIO_ACCESS_KEY=storage-admin\nMINIO_SECRET_KEY=k4Jd9Qw2Lx7Vb3Nm8Rt5Yp1Zs6Hc0Gf\n";
+    assert!(vars_of(&run(compose, legacy, legacy), RuleId::Missing).is_empty());
+}

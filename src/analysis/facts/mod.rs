@@ -30,7 +30,7 @@ use required::required;
 use super::declare::Declarations;
 use super::relations::Relations;
 use super::strength::Weakness;
-use super::{Input, verdict};
+use super::{Class, Input, shape, verdict};
 use crate::compose::ComposeRef;
 use crate::dotenv::ParseError;
 use crate::position::Position;
@@ -162,6 +162,15 @@ impl<'a> Context<'a> {
                         .any(|f| own_families.contains(f)));
             // A live file a service mounts is read whole by the app, as through env_file.
             v.required = required(v, input, live_is_env_file || live_mounted, needed);
+            // A setting a known image cannot start without once another is set (MinIO's root
+            // user beside its root password) needs the value the user chooses.
+            if v.class == Class::Config && image_needs.contains(&v.name) {
+                v.required |= v
+                    .live
+                    .as_ref()
+                    .or(v.example.as_ref())
+                    .is_none_or(|e| e.value.as_deref().is_none_or(shape::is_blank));
+            }
         }
         // One value for a group: a member needed makes the others needed where they too are
         // left empty for the app (ToolJet's TOOLJET_DB_PASS beside the postgres PG_PASS).

@@ -166,9 +166,14 @@ pub(super) fn command_line_passwords(service: &crate::compose::Service) -> Vec<S
 /// key itself.
 pub(super) fn required_through_env_file(input: &Input<'_>, live_abs: &Path) -> Set<String> {
     let mut out = Set::default();
+    // The live file's keys, and the service's own settings, say whether a variable another
+    // depends on is set at all.
+    let in_live = |key: &str| input.live.is_some_and(|l| l.document.get(key).is_some());
     for (service, image) in closed_servers_loading(input, live_abs) {
+        let sets = |key: &str| in_live(key) || service.environment.iter().any(|e| e.key == key);
         for (name, rules) in &image.vars {
-            if rules.required && !service.environment.iter().any(|e| &e.key == name) {
+            let needed = rules.required || rules.required_with.as_deref().is_some_and(sets);
+            if needed && !service.environment.iter().any(|e| &e.key == name) {
                 out.insert(name.clone());
             }
         }
@@ -218,7 +223,13 @@ pub(super) fn required_by_running_images(input: &Input<'_>) -> Set<String> {
             continue;
         }
         for e in &service.environment {
-            if !image.vars.get(&e.key).is_some_and(|r| r.required) {
+            let needed = image.vars.get(&e.key).is_some_and(|r| {
+                r.required
+                    || r.required_with
+                        .as_deref()
+                        .is_some_and(|other| service.environment.iter().any(|x| x.key == other))
+            });
+            if !needed {
                 continue;
             }
             match &e.value {

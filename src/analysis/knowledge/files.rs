@@ -51,6 +51,10 @@ pub struct ValueRules {
     /// The image refuses to start without it.
     #[serde(default)]
     pub required: bool,
+    /// The image refuses to start when this other container variable is set and this one is
+    /// not (`MinIO`'s root user beside its root password).
+    #[serde(default)]
+    pub required_with: Option<String>,
 }
 
 /// Which of a server's credentials a container variable is.
