@@ -611,3 +611,29 @@ fn an_env_file_a_service_loads_that_does_not_exist_gets_a_note_naming_its_templa
         "json stays a document"
     );
 }
+
+/// Without an example, the variables compose reads are listed once, counted in words a user
+/// reads right: a plain `${X}` is read, not required (Compose leaves it empty), and one is
+/// "1 variable".
+#[test]
+fn without_an_example_the_variables_compose_reads_are_named_once() {
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: x\n    environment:\n      - KEY=${LLM_API_KEY}\n",
+        )
+        .file(".env", "APP_PORT=8080\n");
+    std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = project
+        .cmd()
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "there is no .env.example to document the 1 variable compose reads: LLM_API_KEY"
+        ),
+        "{text}"
+    );
+}

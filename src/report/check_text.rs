@@ -247,14 +247,14 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         format!("example {}", inv.example_file.display())
     };
     let head = format!(
-        "{}{}  ({} variables, {} policy; {example}; compose {})",
+        "{}{}  ({}, {} policy; {example}; compose {})",
         inv.env_file.display(),
         if inv.env_exists {
             ""
         } else {
             " (does not exist)"
         },
-        inv.variables.len(),
+        variables(inv.variables.len()),
         inv.policy.level.as_str(),
         inv.compose_files
             .iter()
@@ -300,11 +300,12 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         };
         let _ = writeln!(out, "\n{} ({count})", paint(group.title(), code, color));
         if group == Group::Rule(RuleId::Undocumented) && no_example {
-            // Without an example every required variable is undocumented: say it once.
+            // Without an example every variable compose reads is undocumented: say it once.
+            // "Reads", not "requires": most are plain `${X}`, which Compose leaves empty.
             let text = format!(
-                "there is no {} to document the {} variables compose requires: {}",
+                "there is no {} to document the {} compose reads: {}",
                 inv.example_file.display(),
-                items.len(),
+                variables(items.len()),
                 some_names(items.iter().filter_map(|f| f.variable.as_deref()), 6)
             );
             out.push_str("  ");
@@ -373,10 +374,10 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
         format!("; {} ignored by envward.toml", inv.ignored.len())
     };
     let summary = format!(
-        "{errors} error{}, {warnings} warning{} in {} variables ({}){ignored}",
+        "{errors} error{}, {warnings} warning{} in {} ({}){ignored}",
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
-        inv.variables.len(),
+        variables(inv.variables.len()),
         counts.join(", ")
     );
     let _ = write!(out, "\n{verdict} ");
@@ -510,5 +511,14 @@ mod next_step_tests {
         );
         assert!(steps.iter().any(|s| s.contains("fixable")), "{steps:?}");
         assert!(!steps.iter().any(|s| s.contains("you choose")), "{steps:?}");
+    }
+}
+
+/// "1 variable", "3 variables".
+fn variables(n: usize) -> String {
+    if n == 1 {
+        "1 variable".to_string()
+    } else {
+        format!("{n} variables")
     }
 }
