@@ -88,6 +88,14 @@ pub(crate) fn image_words(image: &str) -> Vec<String> {
 /// Whether an image reference is the provider `word` itself: one of its [`image_words`]
 /// (`quay.io/keycloak/keycloak`, `getsentry/sentry`). A component that only mentions it
 /// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
+/// Whether the only services handed the variable run an image named `word` (`HyperDX`'s
+/// `HYPERDX_API_KEY`, read by the hyperdx app alone): an API key a server reads about itself is
+/// one its own UI issues, where a key shared with the services that call it (a sandbox's
+/// `SANDBOX_API_KEY`, Supabase's Logflare tokens) is set at boot, the project's to make.
+fn only_its_namesake_reads(e: &Evidence<'_>, word: &str) -> bool {
+    !e.feeds.is_empty() && e.feeds.iter().all(|(image, _)| image_names(image, word))
+}
+
 fn image_names(image: &str, word: &str) -> bool {
     image_words(image)
         .iter()
@@ -266,7 +274,10 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                 w.as_str(),
                 "APP" | "WEB" | "SERVER" | "SERVICE" | "BACKEND" | "FRONTEND" | "WORKER" | "CLIENT"
             ) && (e.own_servers.contains(*w)
-                || (api_like && provider.is_none() && e.own_words.contains(*w))
+                || (api_like
+                    && provider.is_none()
+                    && e.own_words.contains(*w)
+                    && !only_its_namesake_reads(e, w))
                 || (api_like
                     && provider.is_none()
                     && matches!(

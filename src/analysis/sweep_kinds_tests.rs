@@ -327,3 +327,32 @@ fn minios_root_user_is_needed_once_its_root_password_is_set() {
     let legacy = "MINIO_ROOT_USER=\nMINIO_ACCESS_KEY=storage-admin\nMINIO_SECRET_KEY=k4Jd9Qw2Lx7Vb3Nm8Rt5Yp1Zs6Hc0Gf\n";
     assert!(vars_of(&run(compose, legacy, legacy), RuleId::Missing).is_empty());
 }
+
+#[test]
+fn a_login_to_a_server_on_the_internet_is_that_servers_account() {
+    // MiroTalk: the published credential of a metered.ca TURN account was generated; a TURN
+    // server checks it against its own accounts.
+    let example = "TURN_SERVER_URL=turn:a.relay.metered.ca:443\nTURN_SERVER_USERNAME=e8dd65b92c62d3e36cafb807\nTURN_SERVER_CREDENTIAL=uWdWNmkhvyqTEswO\nMYSQL_HOST=db.basic-docker\nMYSQL_USER=app\nMYSQL_PASSWORD=changeme\nAPP_URL=https://chat.acme.io\nAPP_USER=admin\nAPP_PASSWORD=changeme\n";
+    let compose = "services:\n  db:\n    image: example/db\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    assert_eq!(
+        inv.get("TURN_SERVER_CREDENTIAL").unwrap().class,
+        Class::External
+    );
+    // A service of the project on a compose network, and the project's own admin beside its
+    // own URL, stay the project's to set.
+    for name in ["MYSQL_PASSWORD", "APP_PASSWORD"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+}
+
+#[test]
+fn an_api_key_a_server_alone_reads_about_itself_is_issued_in_its_ui() {
+    // HyperDX: `HYPERDX_API_KEY`, read by the hyperdx app alone, is made in its team settings.
+    let example = "HYPERDX_API_KEY=\nSANDBOX_API_KEY=\n";
+    let compose = "services:\n  app:\n    image: docker.hyperdx.io/hyperdx/hyperdx:2\n    environment:\n      HYPERDX_API_KEY: ${HYPERDX_API_KEY}\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n  sandbox:\n    image: example/sandbox\n    environment:\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n";
+    let inv = run(compose, example, example);
+    assert_eq!(inv.get("HYPERDX_API_KEY").unwrap().class, Class::External);
+    // Shared with the service that calls it: set at boot, the project's own.
+    assert_eq!(inv.get("SANDBOX_API_KEY").unwrap().class, Class::Secret);
+}

@@ -332,7 +332,8 @@ impl<'a> Gathered<'a> {
             .collect();
         situation::situate(&mut vars, input, &live_abs, &declarations);
         bundle_passphrases(&mut vars);
-        super::key_pairs::outside_key_pairs(&mut vars, input);
+        super::outside_accounts::outside_key_pairs(&mut vars, input);
+        super::outside_accounts::outside_logins(&mut vars, input);
         // An image's needs count only where Compose starts it (not behind a profile).
         let needed = required_by_running_images(input);
         for v in &mut vars {

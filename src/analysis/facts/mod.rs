@@ -9,7 +9,7 @@ mod compose;
 mod entries;
 mod gates;
 mod gather;
-mod key_pairs;
+mod outside_accounts;
 mod required;
 mod servers;
 mod situation;
