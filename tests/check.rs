@@ -65,6 +65,17 @@ fn json_of(p: &TestProject, args: &[&str]) -> (Value, i32) {
     (serde_json::from_slice(&out.stdout).unwrap(), code)
 }
 
+/// `check --no-color` on a project whose `.env` is made private first (so `permissions` stays
+/// out of the way): its text and exit code.
+fn text_of(p: &TestProject) -> (String, i32) {
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
 fn status_of<'a>(doc: &'a Value, name: &str) -> &'a str {
     doc["variables"]
         .as_array()
@@ -570,18 +581,8 @@ fn an_env_file_a_service_loads_that_does_not_exist_gets_a_note_naming_its_templa
         .file(".env.example", "PORT=8080\n")
         .file(".env", "PORT=8080\n")
         .file("ui/.env.example", "API_URL=http://api:8080\n");
-    std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = project
-        .cmd()
-        .args(["check", "--no-color"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "nothing in .env is wrong: {text}"
-    );
+    let (text, code) = text_of(&project);
+    assert_eq!(code, 0, "nothing in .env is wrong: {text}");
     assert!(
         text.contains(
             "note: ui/.env does not exist, and service ui loads it: Compose will not start until it does; its template is ui/.env.example"
@@ -594,12 +595,7 @@ fn an_env_file_a_service_loads_that_does_not_exist_gets_a_note_naming_its_templa
     );
     // Once it exists, the note is the one about files this run does not judge.
     project.write("ui/.env", "API_URL=http://api:8080\n");
-    let out = project
-        .cmd()
-        .args(["check", "--no-color"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (text, _) = text_of(&project);
     assert!(!text.contains("does not exist"), "{text}");
     let json = project
         .cmd()
@@ -623,13 +619,7 @@ fn without_an_example_the_variables_compose_reads_are_named_once() {
             "services:\n  app:\n    image: x\n    environment:\n      - KEY=${LLM_API_KEY}\n",
         )
         .file(".env", "APP_PORT=8080\n");
-    std::fs::set_permissions(project.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = project
-        .cmd()
-        .args(["check", "--no-color"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (text, _) = text_of(&project);
     assert!(
         text.contains(
             "there is no .env.example to document the 1 variable compose reads: LLM_API_KEY"

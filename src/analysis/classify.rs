@@ -54,6 +54,8 @@ pub struct Evidence<'a> {
     /// Words of the project's service and image names: an API key named after one of them
     /// is the project's own.
     pub own_words: &'a foldhash::HashSet<String>,
+    /// Words of the project's service names alone: the compose author's own naming.
+    pub service_words: &'a foldhash::HashSet<String>,
     /// Words of the names of the known servers the project runs (its own MinIO): their
     /// credentials are the project's to set, not a provider's.
     pub own_servers: &'a foldhash::HashSet<String>,
@@ -89,9 +91,11 @@ pub(crate) fn image_words(image: &str) -> Vec<String> {
 /// (`quay.io/keycloak/keycloak`, `getsentry/sentry`). A component that only mentions it
 /// (`chat4all-telegram-connector`, a client of Telegram) is not the provider.
 /// Whether the only services handed the variable run an image named `word` (`HyperDX`'s
-/// `HYPERDX_API_KEY`, read by the hyperdx app alone): an API key a server reads about itself is
-/// one its own UI issues, where a key shared with the services that call it (a sandbox's
-/// `SANDBOX_API_KEY`, Supabase's Logflare tokens) is set at boot, the project's to make.
+/// `HYPERDX_API_KEY`, read by the hyperdx app alone, in a service called `app`): an API key
+/// named after a vendor's product and read by that product alone is one the product issues
+/// (in its UI), where a key shared with the services that call it (Supabase's Logflare
+/// tokens), or named after a service the compose author named (`SANDBOX_API_KEY` beside a
+/// `sandbox` service), is set at boot, the project's to make.
 fn only_its_namesake_reads(e: &Evidence<'_>, word: &str) -> bool {
     !e.feeds.is_empty() && e.feeds.iter().all(|(image, _)| image_names(image, word))
 }
@@ -277,7 +281,7 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                 || (api_like
                     && provider.is_none()
                     && e.own_words.contains(*w)
-                    && !only_its_namesake_reads(e, w))
+                    && (e.service_words.contains(*w) || !only_its_namesake_reads(e, w)))
                 || (api_like
                     && provider.is_none()
                     && matches!(
@@ -648,6 +652,7 @@ mod tests {
                 feeds,
                 whole_file_images: &[],
                 own_words: &foldhash::HashSet::default(),
+                service_words: &foldhash::HashSet::default(),
                 own_servers: &foldhash::HashSet::default(),
                 client_id: None,
             },
@@ -712,6 +717,7 @@ mod tests {
                     feeds: &[],
                     whole_file_images: &[],
                     own_words: &foldhash::HashSet::default(),
+                    service_words: &foldhash::HashSet::default(),
                     own_servers: &foldhash::HashSet::default(),
                     client_id: None,
                 },

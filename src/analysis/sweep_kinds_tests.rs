@@ -347,12 +347,16 @@ fn a_login_to_a_server_on_the_internet_is_that_servers_account() {
 }
 
 #[test]
-fn an_api_key_a_server_alone_reads_about_itself_is_issued_in_its_ui() {
-    // HyperDX: `HYPERDX_API_KEY`, read by the hyperdx app alone, is made in its team settings.
-    let example = "HYPERDX_API_KEY=\nSANDBOX_API_KEY=\n";
-    let compose = "services:\n  app:\n    image: docker.hyperdx.io/hyperdx/hyperdx:2\n    environment:\n      HYPERDX_API_KEY: ${HYPERDX_API_KEY}\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n  sandbox:\n    image: example/sandbox\n    environment:\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n";
+fn an_api_key_named_after_a_product_that_alone_reads_it_is_issued_in_its_ui() {
+    // HyperDX: `HYPERDX_API_KEY`, named after the product and read by the hyperdx app alone
+    // (a service called `app`), is made in its team settings.
+    let example = "HYPERDX_API_KEY=\nSANDBOX_API_KEY=\nSEARCH_API_KEY=\n";
+    let compose = "services:\n  app:\n    image: docker.hyperdx.io/hyperdx/hyperdx:2\n    environment:\n      HYPERDX_API_KEY: ${HYPERDX_API_KEY}\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n  sandbox:\n    image: example/sandbox\n    environment:\n      SANDBOX_API_KEY: ${SANDBOX_API_KEY}\n  search:\n    image: example/engine\n    environment:\n      SEARCH_API_KEY: ${SEARCH_API_KEY}\n";
     let inv = run(compose, example, example);
     assert_eq!(inv.get("HYPERDX_API_KEY").unwrap().class, Class::External);
-    // Shared with the service that calls it: set at boot, the project's own.
-    assert_eq!(inv.get("SANDBOX_API_KEY").unwrap().class, Class::Secret);
+    // Shared with the service that calls it, or named after a service the compose author
+    // named: set at boot, the project's own.
+    for name in ["SANDBOX_API_KEY", "SEARCH_API_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
 }

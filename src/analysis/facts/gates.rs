@@ -73,7 +73,7 @@ const PRIMARY_SUFFIXES: &[&str] = &["_API_KEY", "_SECRET_KEY", "_API_TOKEN", "_K
 const USE_WORDS: &[&str] = &["ALERT", "ALERTS", "NOTIFY", "NOTIFICATION", "NOTIFICATIONS"];
 
 /// The value in force: the live file's, else the example's, else a compose default.
-fn in_force<'v>(v: &'v Var<'_>) -> Option<&'v str> {
+pub(super) fn in_force<'v>(v: &'v Var<'_>) -> Option<&'v str> {
     v.live
         .as_ref()
         .or(v.example.as_ref())

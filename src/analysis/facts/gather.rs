@@ -101,24 +101,28 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
-        let own_words: foldhash::HashSet<String> = input
+        // The words of the services' names, and of those names and their images'.
+        let words_of = |n: &str| -> Vec<String> {
+            n.split(['-', '_', '.', '/'])
+                .filter(|w| !w.is_empty())
+                .map(str::to_ascii_uppercase)
+                .collect()
+        };
+        let service_words: foldhash::HashSet<String> = input
             .project
             .services
             .iter()
-            .flat_map(|s| {
-                let image = s
-                    .image
-                    .as_deref()
-                    .map_or("", crate::analysis::knowledge::image_name);
-                [s.name.clone(), image.to_string()]
-            })
-            .flat_map(|n| {
-                n.split(['-', '_', '.', '/'])
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_ascii_uppercase)
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|s| words_of(&s.name))
             .collect();
+        let mut own_words = service_words.clone();
+        own_words.extend(
+            input
+                .project
+                .services
+                .iter()
+                .filter_map(|s| s.image.as_deref())
+                .flat_map(|i| words_of(crate::analysis::knowledge::image_name(i))),
+        );
         let own_servers: foldhash::HashSet<String> = input
             .project
             .services
@@ -258,6 +262,7 @@ impl<'a> Gathered<'a> {
                             &[]
                         },
                         own_words: &own_words,
+                        service_words: &service_words,
                         own_servers: &own_servers,
                         client_id: client_ids.get(&name).map(String::as_str),
                     },

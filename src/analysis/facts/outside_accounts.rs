@@ -98,14 +98,7 @@ fn points_at_own_service(vars: &[Var<'_>], prefix: &str, input: &Input<'_>) -> b
                 .strip_prefix(prefix)
                 .is_some_and(|rest| ADDRESSES.contains(&rest))
         })
-        .filter_map(|v| {
-            v.live
-                .as_ref()
-                .or(v.example.as_ref())
-                .and_then(|e| e.value.as_deref())
-                .filter(|x| !x.trim().is_empty())
-                .or(v.default_value.as_deref())
-        })
+        .filter_map(|v| super::gates::in_force(v))
         .filter_map(crate::analysis::relations::host_of)
         .any(|host| {
             matches!(host, "localhost" | "127.0.0.1" | "host.docker.internal")
@@ -135,15 +128,6 @@ const OWN_PREFIXES: [&str; 14] = [
 /// account is the outside server's (`MiroTalk`'s published metered.ca TURN credential was
 /// generated; a TURN server checks it against its own accounts).
 pub(super) fn outside_logins(vars: &mut [Var<'_>], input: &Input<'_>) {
-    let value = |v: &Var<'_>| -> Option<String> {
-        v.live
-            .as_ref()
-            .or(v.example.as_ref())
-            .and_then(|e| e.value.as_deref())
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-    };
     // Looked up by name: a large project has a user-name setting per service.
     let by_name: super::Map<&str, &Var<'_>> = vars.iter().map(|v| (v.name.as_str(), v)).collect();
     let mut outside: Vec<String> = Vec::new();
@@ -158,7 +142,7 @@ pub(super) fn outside_logins(vars: &mut [Var<'_>], input: &Input<'_>) {
             .collect();
         if prefix.is_empty()
             || passwords.is_empty()
-            || value(v).is_none()
+            || super::gates::in_force(v).is_none()
             || OWN_PREFIXES
                 .iter()
                 .any(|p| prefix == *p || prefix.starts_with(&format!("{p}_")))
@@ -185,12 +169,7 @@ fn outside_address(by_name: &super::Map<&str, &Var<'_>>, prefix: &str, input: &I
     ADDRESSES
         .iter()
         .filter_map(|s| by_name.get(format!("{prefix}{s}").as_str()))
-        .filter_map(|v| {
-            v.live
-                .as_ref()
-                .or(v.example.as_ref())
-                .and_then(|e| e.value.as_deref())
-        })
+        .filter_map(|v| super::gates::in_force(v))
         .any(|value| {
             // `turn:host:port` and `stun:` URLs carry no `//`.
             let value = value.trim();
