@@ -612,6 +612,7 @@ fn shape_words(s: Shape) -> &'static str {
         Shape::Email => "an e-mail address",
         Shape::Host => "a host name",
         Shape::Number | Shape::Bit => "a number",
+        Shape::Publishable => "a publishable key, public by design",
         _ => "configuration",
     }
 }

@@ -57,6 +57,10 @@ pub enum Shape {
     Jwt,
     /// A JSON object or array (`{}` and `[]` count as empty).
     Json,
+    /// A key its vendor publishes for browsers, public by design: a `PostHog` project key
+    /// (`phc_…`), a Stripe publishable key (`pk_live_…`, `pk_test_…`), a Mapbox public token
+    /// (`pk.eyJ…`).
+    Publishable,
     /// Anything else.
     Text,
 }
@@ -73,6 +77,7 @@ impl Shape {
                 | Shape::Path
                 | Shape::Email
                 | Shape::Host
+                | Shape::Publishable
         )
     }
 
@@ -139,6 +144,9 @@ pub fn of(value: &str) -> Shape {
     if is_jwt(v) {
         return Shape::Jwt;
     }
+    if is_publishable(v) {
+        return Shape::Publishable;
+    }
     if is_json_document(v) {
         return Shape::Json;
     }
@@ -155,6 +163,21 @@ pub fn of(value: &str) -> Shape {
         return Shape::Host;
     }
     Shape::Text
+}
+
+/// A vendor's publishable key: its documented public prefix and a body of at least 16 key
+/// characters (a `phc_xxx` stand-in is not one).
+fn is_publishable(v: &str) -> bool {
+    ["phc_", "pk_live_", "pk_test_", "pk.eyJ"]
+        .iter()
+        .find_map(|p| v.strip_prefix(p))
+        .is_some_and(|body| {
+            body.len() >= 16
+                && body
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                && !body.bytes().all(|b| b == body.as_bytes()[0])
+        })
 }
 
 /// A JSON object or array that parses: brackets alone are not enough, since templates wrap
@@ -518,6 +541,25 @@ fn is_host(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vendors_publishable_key_is_public_by_design_and_its_stand_in_is_not_one() {
+        for v in [
+            "phc_hmVSxIjTW1REBHXgj2aw4HW9X6CXb6FzerBgP9XenC7",
+            "pk_test_51H8xQ2Lk9Jd7Vb3Nm8Rt5Yp1Zs6Hc0Gf",
+            "pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjazEyMyJ9.abcDEF123",
+        ] {
+            assert_eq!(of(v), Shape::Publishable, "{v}");
+            assert!(of(v).is_config());
+        }
+        for v in [
+            "phc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "phc_short",
+            "sk_live_51H8xQ2Lk9Jd7Vb3Nm8Rt5Yp1Zs6Hc0Gf",
+        ] {
+            assert_ne!(of(v), Shape::Publishable, "{v}");
+        }
+    }
 
     #[test]
     fn shapes_of_config_values() {

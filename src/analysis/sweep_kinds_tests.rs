@@ -360,3 +360,24 @@ fn an_api_key_named_after_a_product_that_alone_reads_it_is_issued_in_its_ui() {
         assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
     }
 }
+
+#[test]
+fn a_publishable_key_in_the_template_is_no_secret() {
+    // Agenta ships its own PostHog project key, public by design ("safe to expose in the
+    // browser", as morphic's template says of `phc_` keys): an error on it kept CI red.
+    let example = "POSTHOG_API_KEY=phc_hmVSxIjTW1REBHXgj2aw4HW9X6CXb6FzerBgP9XenC7\nSTRIPE_PUBLISHABLE_KEY=pk_test_51H8xQ2Lk9Jd7Vb3Nm8Rt5Yp1Zs6Hc0Gf\nSTRIPE_SECRET_KEY=sk_test_51H8xQ2Lk9Jd7Vb3Nm8Rt5Yp1Zs6Hc0Gf\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["POSTHOG_API_KEY", "STRIPE_PUBLISHABLE_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+        assert!(
+            inv.findings
+                .iter()
+                .all(|f| f.variable.as_deref() != Some(name)),
+            "{name}"
+        );
+    }
+    // The secret key beside it is still the provider's, and its published sample a stand-in.
+    assert_eq!(inv.get("STRIPE_SECRET_KEY").unwrap().class, Class::External);
+    assert!(vars_of(&inv, RuleId::Placeholder).contains(&"STRIPE_SECRET_KEY".to_string()));
+}
