@@ -627,3 +627,33 @@ fn without_an_example_the_variables_compose_reads_are_named_once() {
         "{text}"
     );
 }
+
+/// komodo writes `KOMODO_AWS_ACCESS_KEY_ID= # Alt: …_FILE`: Compose keeps the comment as the
+/// value, which then fails the key id's format. The message says why and how to fix it,
+/// without the value; and a provider named with a vowel takes "an".
+#[test]
+fn a_comment_read_as_the_value_is_named_as_such() {
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: x\n    env_file: .env\n",
+        )
+        .file(
+            ".env",
+            "AWS_ACCESS_KEY_ID= # Alt: AWS_ACCESS_KEY_ID_FILE\nOPENAI_API_KEY=not-a-key-1234567890\n",
+        );
+    let (text, code) = text_of(&project);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("AWS_ACCESS_KEY_ID") && text.contains("is set to the comment after its `=`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("does not have the format of an OpenAI API key"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Alt:") && !text.contains("not-a-key"),
+        "no value printed: {text}"
+    );
+}

@@ -378,12 +378,22 @@ pub fn judge(
             // MinIO's, R2's or B2's key ids have their own forms.
             && !(rel.s3_elsewhere && var.name.ends_with("ACCESS_KEY_ID"))
         {
-            return (
-                Verdict::Invalid {
-                    why: format!("does not have the format of a {}", p.name),
-                },
-                bits,
-            );
+            // komodo's `KEY= # Alt: KEY_FILE`: Compose keeps a comment written right after
+            // `=` as the value, which is what fails the format.
+            let why = if value.trim_start().starts_with('#') {
+                format!(
+                    "is set to the comment after its `=`: Compose reads text opening with `#` after `=` as the value, not as a comment; leave it empty (`{}=`) and put the comment on its own line",
+                    var.name
+                )
+            } else {
+                let article = if p.name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                format!("does not have the format of {article} {}", p.name)
+            };
+            return (Verdict::Invalid { why }, bits);
         }
         if let Some(g) = rel.group_of(&var.name).filter(|g| g.is_certain())
             && let Some(other) = g
