@@ -42,7 +42,7 @@ pub(super) fn outside_key_pairs(vars: &mut [Var<'_>], input: &Input<'_>) {
         .filter(|i| i.family.as_deref() == Some("s3"))
         .flat_map(|i| i.clients.iter().map(String::as_str))
         .collect();
-    let names: super::Set<String> = vars.iter().map(|v| v.name.clone()).collect();
+    let by_name = by_name(vars);
     let mut outside: Vec<String> = Vec::new();
     for v in vars.iter() {
         let Some(prefix) = LOGIN_HALVES.iter().find_map(|s| v.name.strip_suffix(s)) else {
@@ -54,14 +54,18 @@ pub(super) fn outside_key_pairs(vars: &mut [Var<'_>], input: &Input<'_>) {
         let secrets: Vec<String> = SECRET_HALVES
             .iter()
             .map(|s| format!("{prefix}{s}"))
-            .filter(|n| names.contains(n))
+            .filter(|n| by_name.contains_key(n.as_str()))
             .collect();
         if secrets.is_empty() {
             continue;
         }
         let for_own_store =
             name_words(prefix).any(|w| store_words.iter().any(|s| *s == w.as_ref()));
-        if for_own_store || points_at_own_service(vars, prefix, input) {
+        let own_service = address_hosts(&by_name, prefix).into_iter().any(|host| {
+            matches!(host, "localhost" | "127.0.0.1" | "host.docker.internal")
+                || input.project.services.iter().any(|s| s.name == host)
+        });
+        if for_own_store || own_service {
             continue;
         }
         outside.push(v.name.clone());
@@ -79,31 +83,39 @@ pub(super) fn outside_key_pairs(vars: &mut [Var<'_>], input: &Input<'_>) {
     }
 }
 
-/// Whether the pair's own address setting (`AGENTA_STORE_ENDPOINT_URL=http://seaweedfs:8333`)
-/// names a service of the project or this machine: a store it runs that envward has no
-/// template for, which takes the keys the env file sets.
-fn points_at_own_service(vars: &[Var<'_>], prefix: &str, input: &Input<'_>) -> bool {
-    const ADDRESSES: [&str; 7] = [
+/// The variables by name: every pair and login looks up its siblings, and a large project
+/// has one per service.
+fn by_name<'v, 'a>(vars: &'v [Var<'a>]) -> super::Map<&'v str, &'v Var<'a>> {
+    vars.iter().map(|v| (v.name.as_str(), v)).collect()
+}
+
+/// The hosts a prefix's address settings name (`AGENTA_STORE_ENDPOINT_URL=http://seaweedfs:8333`,
+/// `TURN_SERVER_URL=turn:a.relay.metered.ca:443`).
+fn address_hosts<'v>(by_name: &super::Map<&str, &'v Var<'_>>, prefix: &str) -> Vec<&'v str> {
+    const ADDRESSES: [&str; 9] = [
         "_ENDPOINT",
         "_ENDPOINT_URL",
         "_URL",
+        "_URI",
         "_HOST",
+        "_HOSTNAME",
         "_SERVER",
         "_ADDRESS",
         "_ADDR",
     ];
-    vars.iter()
-        .filter(|v| {
-            v.name
-                .strip_prefix(prefix)
-                .is_some_and(|rest| ADDRESSES.contains(&rest))
-        })
+    ADDRESSES
+        .iter()
+        .filter_map(|s| by_name.get(format!("{prefix}{s}").as_str()).copied())
         .filter_map(|v| super::gates::in_force(v))
-        .filter_map(crate::analysis::relations::host_of)
-        .any(|host| {
-            matches!(host, "localhost" | "127.0.0.1" | "host.docker.internal")
-                || input.project.services.iter().any(|s| s.name == host)
+        .filter_map(|value| {
+            // `turn:host:port` and `stun:` URLs carry no `//`.
+            let value = ["turn:", "turns:", "stun:", "stuns:"]
+                .iter()
+                .find_map(|s| value.strip_prefix(s))
+                .unwrap_or(value);
+            crate::analysis::relations::host_of(value)
         })
+        .collect()
 }
 
 /// How a login's user-name setting ends, and the password settings beside it.
@@ -128,8 +140,7 @@ const OWN_PREFIXES: [&str; 14] = [
 /// account is the outside server's (`MiroTalk`'s published metered.ca TURN credential was
 /// generated; a TURN server checks it against its own accounts).
 pub(super) fn outside_logins(vars: &mut [Var<'_>], input: &Input<'_>) {
-    // Looked up by name: a large project has a user-name setting per service.
-    let by_name: super::Map<&str, &Var<'_>> = vars.iter().map(|v| (v.name.as_str(), v)).collect();
+    let by_name = by_name(vars);
     let mut outside: Vec<String> = Vec::new();
     for v in vars.iter() {
         let Some(prefix) = USER_SUFFIXES.iter().find_map(|s| v.name.strip_suffix(s)) else {
@@ -165,33 +176,20 @@ pub(super) fn outside_logins(vars: &mut [Var<'_>], input: &Input<'_>) {
 /// Whether the prefix's address setting names a host on the internet: a dotted name, not a
 /// service of the project, not this machine, not a private address, not an example domain.
 fn outside_address(by_name: &super::Map<&str, &Var<'_>>, prefix: &str, input: &Input<'_>) -> bool {
-    const ADDRESSES: [&str; 6] = ["_URL", "_URI", "_HOST", "_SERVER", "_ENDPOINT", "_HOSTNAME"];
-    ADDRESSES
-        .iter()
-        .filter_map(|s| by_name.get(format!("{prefix}{s}").as_str()))
-        .filter_map(|v| super::gates::in_force(v))
-        .any(|value| {
-            // `turn:host:port` and `stun:` URLs carry no `//`.
-            let value = value.trim();
-            let value = ["turn:", "turns:", "stun:", "stuns:"]
+    address_hosts(by_name, prefix).into_iter().any(|host| {
+        // A top-level domain of letters only (`metered.ca`): not `db.basic-docker`, a service
+        // on a compose network, nor an address.
+        let tld = host.rsplit('.').next().unwrap_or("");
+        let first = host.split('.').next().unwrap_or("");
+        host.contains('.')
+            && (2..=24).contains(&tld.len())
+            && tld.bytes().all(|b| b.is_ascii_alphabetic())
+            && !matches!(tld, "local" | "internal" | "lan" | "localhost" | "docker")
+            && !input
+                .project
+                .services
                 .iter()
-                .find_map(|s| value.strip_prefix(s))
-                .unwrap_or(value);
-            crate::analysis::relations::host_of(value).is_some_and(|host| {
-                // A top-level domain of letters only (`metered.ca`): not `db.basic-docker`, a
-                // service on a compose network, nor an address.
-                let tld = host.rsplit('.').next().unwrap_or("");
-                let first = host.split('.').next().unwrap_or("");
-                host.contains('.')
-                    && (2..=24).contains(&tld.len())
-                    && tld.bytes().all(|b| b.is_ascii_alphabetic())
-                    && !matches!(tld, "local" | "internal" | "lan" | "localhost" | "docker")
-                    && !input
-                        .project
-                        .services
-                        .iter()
-                        .any(|s| s.name == host || s.name == first)
-                    && !input.knowledge.mentions_example_host(host)
-            })
-        })
+                .any(|s| s.name == host || s.name == first)
+            && !input.knowledge.mentions_example_host(host)
+    })
 }
