@@ -14,7 +14,14 @@ for tool in hyperfine dotenv-linter; do
     exit 2
   }
 done
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+# The binary as released (see benches/whole-process.sh).
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  (cd "$root" && cargo dist --quiet --bin envward)
+  bin="$root/target/x86_64-unknown-linux-gnu/release/envward"
+else
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin envward
+  bin="$root/target/release/envward"
+fi
 
 # The example as a user has it after `cp .env.example .env` (placeholders in place), outside
 # any git work tree so that neither tool looks at git.
@@ -26,6 +33,6 @@ chmod 600 "$work/.env"
 
 hyperfine --warmup 20 --min-runs 200 -N --ignore-failure \
   --export-markdown "$work/result.md" \
-  -n "envward check" "$root/target/release/envward -C $work check --no-color" \
+  -n "envward check" "$bin -C $work check --no-color" \
   -n "dotenv-linter check" "dotenv-linter --plain check $work/.env"
 cat "$work/result.md"

@@ -30,8 +30,16 @@ for tool in hyperfine jq /usr/bin/time; do
     exit 2
   }
 done
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin envward --example synthetic
-bin="$root/target/release/envward"
+# The binary as released: on Linux x86_64, `cargo dist` (.cargo/config.toml) links glibc in
+# statically; elsewhere the plain release build. Cargo finds the alias from the working directory.
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  (cd "$root" && cargo dist --quiet --bin envward --example synthetic)
+  out="$root/target/x86_64-unknown-linux-gnu/release"
+else
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin envward --example synthetic
+  out="$root/target/release"
+fi
+bin="$out/envward"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,7 +53,7 @@ project() { # NAME SOURCE-DIR EXAMPLE-FILE-NAME
 project example "$root/examples/chat4all" .env.example
 project corpus "$root/tests/fixtures/corpus/supabase__supabase" .env.example
 for n in 100 1000 10000; do
-  "$root/target/release/examples/synthetic" "$work/s$n" "$n"
+  "$out/examples/synthetic" "$work/s$n" "$n"
 done
 
 results="$work/results.tsv"
@@ -78,7 +86,7 @@ measure "check s10000" 3 "$bin" -C "$work/s10000" check --no-color
 measure "check --format json s10000" 3 "$bin" -C "$work/s10000" check --format json
 # The 10k project with `env_file: .env` on every service: each of the 1,000 services loads
 # all 10,000 variables (this once cost variables x variables per service).
-"$root/target/release/examples/synthetic" "$work/s1000ef" 1000 --env-file
+"$out/examples/synthetic" "$work/s1000ef" 1000 --env-file
 measure "check s1000 env_file" "$runs" "$bin" -C "$work/s1000ef" check --no-color
 measure "--version" "$runs" "$bin" --version
 
