@@ -83,7 +83,8 @@ impl<'de> de::Deserializer<'de> for &'static Baked {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self {
-            Baked::Str(s) => visitor.visit_str(s),
+            // Borrowed, so a file's `&'static str` fields point into the baked data.
+            Baked::Str(s) => visitor.visit_borrowed_str(s),
             Baked::Int(i) => visitor.visit_i64(*i),
             Baked::Float(f) => visitor.visit_f64(*f),
             Baked::Bool(b) => visitor.visit_bool(*b),

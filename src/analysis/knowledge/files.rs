@@ -69,24 +69,35 @@ pub enum ServerRole {
     Key,
 }
 
+// The template files' strings are borrowed from the baked data (`'static`): reading them
+// allocated and copied about 800 strings on every start.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct NamesFile {
-    pub secret_words: Vec<String>,
-    pub config_suffixes: Vec<String>,
-    pub flag_prefixes: Vec<String>,
-    pub provider_words: Vec<String>,
-    pub issued_words: Vec<String>,
-    pub exact: Vec<NameRuleFile>,
-    pub rule: Vec<NameRuleFile>,
+pub(super) struct NamesFile<'a> {
+    #[serde(borrow)]
+    pub secret_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub config_suffixes: Vec<&'a str>,
+    #[serde(borrow)]
+    pub flag_prefixes: Vec<&'a str>,
+    #[serde(borrow)]
+    pub provider_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub issued_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub exact: Vec<NameRuleFile<'a>>,
+    #[serde(borrow)]
+    pub rule: Vec<NameRuleFile<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct NameRuleFile {
-    pub patterns: Vec<String>,
+pub(super) struct NameRuleFile<'a> {
+    #[serde(borrow)]
+    pub patterns: Vec<&'a str>,
     pub class: Class,
-    pub kind: Option<String>,
+    #[serde(borrow)]
+    pub kind: Option<&'a str>,
 }
 
 /// `images.toml` whole: read by the test that checks every image; a run reads each image's
@@ -115,37 +126,46 @@ pub(super) struct ImageFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PlaceholdersFile {
+pub(super) struct PlaceholdersFile<'a> {
     // Compiled to a DFA by build.rs; read here only by the tests that check that DFA.
     #[allow(dead_code)]
-    pub patterns: Vec<String>,
-    pub secret_words: Vec<String>,
-    pub sentinels: Vec<String>,
-    pub example_hosts: Vec<String>,
+    #[serde(borrow)]
+    pub patterns: Vec<&'a str>,
+    #[serde(borrow)]
+    pub secret_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub sentinels: Vec<&'a str>,
+    #[serde(borrow)]
+    pub example_hosts: Vec<&'a str>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PasswordsFile {
-    pub defaults: Vec<String>,
-    pub dev_markers: Vec<String>,
-    pub public: Vec<String>,
+pub(super) struct PasswordsFile<'a> {
+    #[serde(borrow)]
+    pub defaults: Vec<&'a str>,
+    #[serde(borrow)]
+    pub dev_markers: Vec<&'a str>,
+    #[serde(borrow)]
+    pub public: Vec<&'a str>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ProvidersFile {
-    pub provider: Vec<ProviderFile>,
+pub(super) struct ProvidersFile<'a> {
+    #[serde(borrow)]
+    pub provider: Vec<ProviderFile<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ProviderFile {
-    pub name: String,
-    pub names: Vec<String>,
+pub(super) struct ProviderFile<'a> {
+    pub name: &'a str,
+    #[serde(borrow)]
+    pub names: Vec<&'a str>,
     // Compiled to a DFA by build.rs; read here only by the tests that check that DFA.
     #[allow(dead_code)]
-    pub format: String,
+    pub format: &'a str,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,7 +192,7 @@ pub struct DeriveRule {
 
 pub(super) fn parse_kind(
     file: &str,
-    kind: Option<&String>,
+    kind: Option<&str>,
 ) -> Result<Option<Kind>, TemplateFileError> {
     kind.map(|k| {
         k.parse::<Kind>().map_err(|e| TemplateFileError {

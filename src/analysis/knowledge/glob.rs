@@ -1,26 +1,26 @@
 //! `*` globs over variable names, compiled to the cheapest test that decides them: names are
 //! matched by the thousand, so the common `*_SUFFIX` form must cost one comparison.
 
-/// A compiled pattern; matching ignores ASCII case.
+/// A compiled pattern over upper-case names, pointing into the baked templates.
 #[derive(Debug, Clone)]
 pub(super) enum Glob {
-    Exact(String),
-    Suffix(String),
-    Prefix(String),
-    Contains(String),
-    General(String),
+    Exact(&'static str),
+    Suffix(&'static str),
+    Prefix(&'static str),
+    Contains(&'static str),
+    General(&'static str),
 }
 
 impl Glob {
-    pub(super) fn new(pattern: &str) -> Glob {
-        let p = pattern.to_ascii_uppercase();
+    /// Compiles an upper-case pattern (the templates' patterns are; a test checks it).
+    pub(super) fn new(p: &'static str) -> Glob {
         let stars = p.matches('*').count();
         match (stars, p.strip_prefix('*'), p.strip_suffix('*')) {
             (0, _, _) => Glob::Exact(p),
-            (1, Some(rest), _) => Glob::Suffix(rest.to_string()),
-            (1, _, Some(rest)) => Glob::Prefix(rest.to_string()),
+            (1, Some(rest), _) => Glob::Suffix(rest),
+            (1, _, Some(rest)) => Glob::Prefix(rest),
             (2, Some(inner), _) if inner.ends_with('*') => {
-                Glob::Contains(inner.trim_end_matches('*').to_string())
+                Glob::Contains(inner.trim_end_matches('*'))
             }
             _ => Glob::General(p),
         }
@@ -29,10 +29,10 @@ impl Glob {
     /// Matches an upper-case name.
     pub(super) fn matches(&self, n: &str) -> bool {
         match self {
-            Glob::Exact(p) => n == p,
-            Glob::Suffix(s) => n.ends_with(s.as_str()),
-            Glob::Prefix(s) => n.starts_with(s.as_str()),
-            Glob::Contains(s) => n.contains(s.as_str()),
+            Glob::Exact(p) => n == *p,
+            Glob::Suffix(s) => n.ends_with(s),
+            Glob::Prefix(s) => n.starts_with(s),
+            Glob::Contains(s) => n.contains(s),
             Glob::General(p) => glob_match_upper(p, n),
         }
     }

@@ -112,8 +112,8 @@ impl Image {
 #[derive(Debug, Clone)]
 pub struct Provider {
     /// Human name ("Telegram bot token").
-    pub name: String,
-    names: Vec<String>,
+    pub name: &'static str,
+    names: Vec<&'static str>,
     /// Every format, compiled by the build, and which one is this provider's.
     formats: Dfa,
     format: PatternID,
@@ -131,11 +131,13 @@ impl Provider {
 pub struct Knowledge {
     exact: Vec<NameRule>,
     names: Vec<NameRule>,
-    secret_words: HashSet<String>,
-    config_suffixes: HashSet<String>,
-    flag_prefixes: HashSet<String>,
-    provider_words: HashSet<String>,
-    issued_words: HashSet<String>,
+    // The word lists point into the baked templates, which are written in the case they are
+    // matched in (upper for name words, lower for values; a test checks it).
+    secret_words: HashSet<&'static str>,
+    config_suffixes: HashSet<&'static str>,
+    flag_prefixes: HashSet<&'static str>,
+    provider_words: HashSet<&'static str>,
+    issued_words: HashSet<&'static str>,
     /// Each known image, read from its baked table the first time a project uses it: a
     /// project runs a handful of the images the templates know, and reading all of them
     /// was a sixth of a small project's `check` (issue 13).
@@ -143,20 +145,20 @@ pub struct Knowledge {
     /// Each image name (lower case) to the first image that has it: asked for every
     /// (variable, service) pair a project wires, so a scan of every image's names each time
     /// made a 200-service project sharing one `env_file` quadratic.
-    image_by_name: HashMap<String, usize>,
+    image_by_name: HashMap<&'static str, usize>,
     /// The server families whose clients a name word denotes (`PG` → postgres): asked for
     /// every variable, and a scan of every image's clients each time was a tenth of the
     /// relations' cost.
-    families_by_client: HashMap<String, Vec<String>>,
+    families_by_client: HashMap<&'static str, Vec<&'static str>>,
     /// Every placeholder pattern as one DFA, compiled by the build: nothing to build at run
     /// time, one pass over a value to try them all.
     placeholders: Dfa,
-    placeholder_words: HashSet<String>,
-    sentinels: HashSet<String>,
-    example_hosts: Vec<String>,
-    defaults: HashSet<String>,
-    dev_markers: Vec<String>,
-    public: HashSet<String>,
+    placeholder_words: HashSet<&'static str>,
+    sentinels: HashSet<&'static str>,
+    example_hosts: Vec<&'static str>,
+    defaults: HashSet<&'static str>,
+    dev_markers: Vec<&'static str>,
+    public: HashSet<&'static str>,
     providers: Vec<Provider>,
     derived: Vec<DeriveRule>,
 }
@@ -259,18 +261,18 @@ impl Knowledge {
         let names_file: NamesFile =
             baked::read(&baked::files::NAMES).map_err(unreadable("names.toml"))?;
         let names_path = "templates/names.toml";
-        let rules = |list: Vec<files::NameRuleFile>| -> Result<Vec<NameRule>, TemplateFileError> {
-            list.into_iter()
-                .map(|r| {
-                    Ok(NameRule {
-                        kind: parse_kind(names_path, r.kind.as_ref())?,
-                        patterns: r.patterns.iter().map(|p| Glob::new(p)).collect(),
-                        class: r.class,
+        let rules =
+            |list: Vec<files::NameRuleFile<'static>>| -> Result<Vec<NameRule>, TemplateFileError> {
+                list.into_iter()
+                    .map(|r| {
+                        Ok(NameRule {
+                            kind: parse_kind(names_path, r.kind)?,
+                            patterns: r.patterns.into_iter().map(Glob::new).collect(),
+                            class: r.class,
+                        })
                     })
-                })
-                .collect()
-        };
-        let upper = |v: Vec<String>| v.into_iter().map(|w| w.to_ascii_uppercase()).collect();
+                    .collect()
+            };
         let images_file =
             baked::images(&baked::files::IMAGES).ok_or_else(|| TemplateFileError {
                 file: "templates/images.toml".to_string(),
@@ -302,22 +304,18 @@ impl Knowledge {
         }
         let derived_file: DerivedFile =
             baked::read(&baked::files::DERIVED).map_err(unreadable("derived.toml"))?;
-        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
         // The index and the client words come from the baked tables directly: only the
         // images a project runs are read whole.
-        let mut families_by_client: HashMap<String, Vec<String>> = HashMap::default();
-        let mut image_by_name: HashMap<String, usize> = HashMap::default();
+        let mut families_by_client: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
+        let mut image_by_name: HashMap<&'static str, usize> = HashMap::default();
         for (i, table) in images_file.iter().enumerate() {
             if let Some(family) = baked::str_at(table, "family") {
                 for client in baked::strs_at(table, "clients") {
-                    families_by_client
-                        .entry(client.to_string())
-                        .or_default()
-                        .push(family.to_string());
+                    families_by_client.entry(client).or_default().push(family);
                 }
             }
             for name in baked::strs_at(table, "match") {
-                image_by_name.entry(name.to_ascii_lowercase()).or_insert(i);
+                image_by_name.entry(name).or_insert(i);
             }
         }
         Ok(Knowledge {
@@ -325,11 +323,11 @@ impl Knowledge {
             image_by_name,
             exact: rules(names_file.exact)?,
             names: rules(names_file.rule)?,
-            secret_words: upper(names_file.secret_words),
-            config_suffixes: upper(names_file.config_suffixes),
-            flag_prefixes: upper(names_file.flag_prefixes),
-            provider_words: upper(names_file.provider_words),
-            issued_words: upper(names_file.issued_words),
+            secret_words: names_file.secret_words.into_iter().collect(),
+            config_suffixes: names_file.config_suffixes.into_iter().collect(),
+            flag_prefixes: names_file.flag_prefixes.into_iter().collect(),
+            provider_words: names_file.provider_words.into_iter().collect(),
+            issued_words: names_file.issued_words.into_iter().collect(),
             images: images_file
                 .iter()
                 .map(|baked| LazyImage {
@@ -338,15 +336,11 @@ impl Knowledge {
                 })
                 .collect(),
             placeholders,
-            placeholder_words: lower(ph.secret_words),
-            sentinels: lower(ph.sentinels),
+            placeholder_words: ph.secret_words.into_iter().collect(),
+            sentinels: ph.sentinels.into_iter().collect(),
             example_hosts: ph.example_hosts,
-            defaults: lower(pw.defaults),
-            dev_markers: pw
-                .dev_markers
-                .into_iter()
-                .map(|w| w.to_lowercase())
-                .collect(),
+            defaults: pw.defaults.into_iter().collect(),
+            dev_markers: pw.dev_markers,
             public: pw.public.into_iter().collect(),
             providers: provider_list,
             derived: derived_file.derive,
@@ -363,7 +357,7 @@ impl Knowledge {
             baked::read(&baked::files::IMAGES).map_err(unreadable("images.toml"))?;
         for image in &images_file.image {
             for rules in image.vars.values() {
-                parse_kind("templates/images.toml", rules.kind.as_ref())?;
+                parse_kind("templates/images.toml", rules.kind.as_deref())?;
             }
             for (var, recipe) in &image.rotate {
                 recipe.validate().map_err(|e| TemplateFileError {
@@ -379,7 +373,7 @@ impl Knowledge {
     pub fn image(&self, image: &str) -> Option<&Image> {
         let name = image_name(image);
         let index = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.image_by_name.get(&name.to_ascii_lowercase())
+            self.image_by_name.get(name.to_ascii_lowercase().as_str())
         } else {
             self.image_by_name.get(name)
         };

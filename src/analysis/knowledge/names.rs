@@ -94,7 +94,7 @@ impl Knowledge {
             self.provider_words.contains(w.as_ref()) || self.issued_words.contains(w.as_ref())
         }) || words.windows(2).any(|pair| {
             self.provider_words
-                .contains(&format!("{}{}", pair[0], pair[1]))
+                .contains(format!("{}{}", pair[0], pair[1]).as_str())
         })
     }
 
@@ -139,7 +139,7 @@ impl Knowledge {
             .iter()
             .filter_map(|w| self.families_by_client.get(w.as_ref()))
             .flatten()
-            .map(String::as_str)
+            .copied()
             .collect();
         out.sort_unstable();
         out.dedup();

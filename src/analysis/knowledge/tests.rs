@@ -4,6 +4,56 @@ fn k() -> Knowledge {
     Knowledge::builtin().expect("built-in templates parse")
 }
 
+/// The word lists and name patterns are used as the templates write them, without a copy
+/// in another case, so a word written in the wrong case would silently never match.
+#[test]
+fn template_words_are_written_in_the_case_they_are_matched_in() {
+    let k = k();
+    let upper = [
+        &k.secret_words,
+        &k.config_suffixes,
+        &k.flag_prefixes,
+        &k.provider_words,
+        &k.issued_words,
+    ];
+    for w in upper.into_iter().flatten() {
+        assert_eq!(*w, w.to_ascii_uppercase(), "templates/names.toml: {w}");
+    }
+    let names: super::files::NamesFile<'static> =
+        super::baked::read(&super::baked::files::NAMES).expect("names.toml reads");
+    for p in names
+        .exact
+        .iter()
+        .chain(&names.rule)
+        .flat_map(|r| &r.patterns)
+    {
+        assert_eq!(*p, p.to_ascii_uppercase(), "templates/names.toml: {p}");
+    }
+    for name in k.image_by_name.keys() {
+        assert_eq!(
+            *name,
+            name.to_ascii_lowercase(),
+            "templates/images.toml: {name}"
+        );
+    }
+    for client in k.families_by_client.keys() {
+        assert_eq!(
+            *client,
+            client.to_ascii_uppercase(),
+            "templates/images.toml: {client}"
+        );
+    }
+    let lower = [&k.placeholder_words, &k.sentinels, &k.defaults];
+    let lower_lists = [&k.example_hosts, &k.dev_markers];
+    for w in lower
+        .into_iter()
+        .flatten()
+        .chain(lower_lists.into_iter().flatten())
+    {
+        assert_eq!(*w, w.to_lowercase(), "templates: {w}");
+    }
+}
+
 #[test]
 fn every_template_file_parses() {
     Knowledge::validate_builtin().expect("image kinds and rotation recipes are valid");
@@ -261,7 +311,7 @@ fn the_built_provider_dfa_accepts_what_each_format_accepts() {
     let file: files::ProvidersFile = baked::read(&baked::files::PROVIDERS).unwrap();
     assert_eq!(file.provider.len(), k.providers.len());
     for (p, f) in k.providers.iter().zip(&file.provider) {
-        let format = regex_lite::Regex::new(&f.format).unwrap();
+        let format = regex_lite::Regex::new(f.format).unwrap();
         for v in SAMPLES.iter().map(ToString::to_string).chain([
             "AC0123456789abcdef0123456789ABCDEF".to_string(),
             "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1".to_string(),

@@ -41,7 +41,8 @@ impl Knowledge {
             return Some("follows a placeholder convention (a stand-in, not a real value)".into());
         }
         if secret
-            && (self.placeholder_words.contains(&lower) || self.placeholder_words.contains(bare))
+            && (self.placeholder_words.contains(lower.as_str())
+                || self.placeholder_words.contains(bare))
         {
             return Some("is a placeholder word".to_string());
         }
@@ -56,7 +57,8 @@ impl Knowledge {
 
     /// Whether `value` is a documented "supplied elsewhere" sentinel (`user_provided`).
     pub fn is_sentinel(&self, value: &str) -> bool {
-        self.sentinels.contains(&value.trim().to_lowercase())
+        self.sentinels
+            .contains(value.trim().to_lowercase().as_str())
     }
 
     /// Whether `value` still holds a template's fill-in marker: words in angle brackets
@@ -100,7 +102,7 @@ impl Knowledge {
             return true;
         }
         self.example_hosts.iter().any(|h| {
-            lower.match_indices(h.as_str()).any(|(at, _)| {
+            lower.match_indices(h).any(|(at, _)| {
                 // A whole host label: `example.com` in `mail.example.com`, not in
                 // `counterexample.community`.
                 let before = lower[..at].chars().next_back();
@@ -115,7 +117,7 @@ impl Knowledge {
     /// symbols appended (`password123!`) or capitalised.
     pub fn is_default_password(&self, value: &str) -> bool {
         let lower = value.to_lowercase();
-        if self.defaults.contains(&lower) {
+        if self.defaults.contains(lower.as_str()) {
             return true;
         }
         let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
@@ -125,7 +127,7 @@ impl Knowledge {
     /// Whether `value` contains a development marker (`dev_`, `_local`, `test` …).
     pub fn has_dev_marker(&self, value: &str) -> bool {
         let lower = value.to_lowercase();
-        self.dev_markers.iter().any(|m| lower.contains(m.as_str()))
+        self.dev_markers.iter().any(|m| lower.contains(m))
     }
 
     /// Whether `value` was published in a well-known template.
