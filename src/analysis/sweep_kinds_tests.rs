@@ -381,3 +381,27 @@ fn a_publishable_key_in_the_template_is_no_secret() {
     assert_eq!(inv.get("STRIPE_SECRET_KEY").unwrap().class, Class::External);
     assert!(vars_of(&inv, RuleId::Placeholder).contains(&"STRIPE_SECRET_KEY".to_string()));
 }
+
+#[test]
+fn a_public_key_or_certificate_is_configuration_and_its_tool_no_recipe() {
+    // Jackson's SAML pair: `PUBLIC_KEY` is the base64 of a certificate `openssl req -x509`
+    // makes, read whole by the app (env_file). `fill` wrote a random password into it.
+    let example = "# You can use `openssl req -x509 -newkey rsa:2048 -keyout key.pem -out public.crt -sha256 -days 365000 -nodes` to generate one\n# Base64 encoded value of public key `cat public.crt | base64`\nPUBLIC_KEY=\nPUBLIC_KEY_PEM=\nPUB_KEY=\n\n# Base64 encoded value of private key `cat key.pem | base64`\nPRIVATE_KEY=\n\n# Generate with: openssl genrsa 2048 | base64\nRSA_KEY=\n\n# Get it with: openssl rsa -in private.pem -pubout | base64, then generate one\nSIGNING_SECRET=\n\n# Generate one with: ssh-keygen -t ed25519\nDEPLOY_KEY=\n\n# Generate with: openssl rand -hex 32\nSESSION_SECRET=\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["PUBLIC_KEY", "PUBLIC_KEY_PEM", "PUB_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // A key a key-pair tool makes is never a random value, whatever its name says.
+    for name in ["PRIVATE_KEY", "RSA_KEY", "SIGNING_SECRET", "DEPLOY_KEY"] {
+        let v = inv.get(name).unwrap();
+        assert_eq!(v.class, Class::External, "{name}: {}", v.classified_by);
+    }
+    // Only the `openssl rand` recipe asks for a random value.
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["SESSION_SECRET"]);
+    // Nor does a key-pair tool in the comment atop a run give its entries a kind.
+    let block = "# Keys: openssl genrsa -out private.pem 4096 and openssl rsa -pubout, hex 64 characters\nAPP_SIGNING_KEY=\nAPP_VERIFY_KEY=\n";
+    let d = crate::analysis::declare::read(&crate::dotenv::parse(block).unwrap());
+    assert_eq!(d.get("APP_SIGNING_KEY").unwrap().recipe, None);
+    assert_eq!(d.get("APP_VERIFY_KEY").unwrap().block_recipe, None);
+}
