@@ -289,10 +289,21 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                         "INTERNAL" | "INNER" | "LOCAL" | "SELF" | "ADMIN" | "MASTER" | "SYSTEM"
                     )))
         });
+        // A list of API keys (Jackson's `JACKSON_API_KEYS`, split on `,`) is the set the app
+        // accepts from its callers: a provider issues its user one key, not a list.
+        let accepted_list = api_like
+            && provider.is_none()
+            && words
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "KEYS" | "APIKEYS"));
         if let Some(own) = own {
             class = Class::Secret;
             kind = Some(Kind::Password);
             why = format!("a credential of the project's own {}", own.to_lowercase());
+        } else if accepted_list {
+            class = Class::Secret;
+            kind = Some(Kind::Password);
+            why = "a list of API keys the app accepts, the project's own".to_string();
         } else if let Some(p) = provider
             && e.feeds
                 .iter()

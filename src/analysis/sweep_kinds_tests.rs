@@ -405,3 +405,49 @@ fn a_public_key_or_certificate_is_configuration_and_its_tool_no_recipe() {
     assert_eq!(d.get("APP_SIGNING_KEY").unwrap().recipe, None);
     assert_eq!(d.get("APP_VERIFY_KEY").unwrap().block_recipe, None);
 }
+
+#[test]
+fn a_plural_secret_name_is_a_secret_like_its_singular() {
+    // Jackson's JACKSON_API_KEYS=secret guards its whole admin API; plural names went unjudged.
+    let example = "APP_API_KEYS=secret\nADMIN_TOKENS=secret\nDB_PASSWORDS=secret\nOPENAI_API_KEYS=\nJWT_PUBLIC_KEYS=\nOPENAI_MAX_TOKENS=4096\nMAX_TOKENS=\nTOKENS_PER_MINUTE=\nNUM_KEYS=\nALLOWED_KEYS=\nKEYS_PREFIX=\nSECURE_COOKIES=\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n    environment:\n      - APP_API_KEYS=${APP_API_KEYS}\n      - ADMIN_TOKENS=${ADMIN_TOKENS}\n      - DB_PASSWORDS=${DB_PASSWORDS}\n      - LITERAL_API_KEYS=secret\n      - MAX_TOKENS=${MAX_TOKENS}\n";
+    let inv = run(compose, example, example);
+    for name in ["APP_API_KEYS", "ADMIN_TOKENS", "DB_PASSWORDS"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+    let mut flagged = vars_of(&inv, RuleId::Placeholder);
+    flagged.sort();
+    assert_eq!(flagged, ["ADMIN_TOKENS", "APP_API_KEYS", "DB_PASSWORDS"]);
+    assert_eq!(vars_of(&inv, RuleId::Hardcoded), ["LITERAL_API_KEYS"]);
+    // A provider's keys stay its own to issue; a list of public keys is no secret.
+    assert_eq!(inv.get("OPENAI_API_KEYS").unwrap().class, Class::External);
+    assert_eq!(inv.get("JWT_PUBLIC_KEYS").unwrap().class, Class::Config);
+    // Counts and limits of tokens or keys, and cookie settings, are configuration.
+    for name in [
+        "OPENAI_MAX_TOKENS",
+        "MAX_TOKENS",
+        "TOKENS_PER_MINUTE",
+        "NUM_KEYS",
+        "ALLOWED_KEYS",
+        "KEYS_PREFIX",
+        "SECURE_COOKIES",
+    ] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // A number is never a secret, whatever plural word names it.
+    let numbers = "CONTEXT_TOKENS=8192\nBATCH_KEYS=100\n";
+    let inv = run(compose, numbers, numbers);
+    for name in ["CONTEXT_TOKENS", "BATCH_KEYS"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // Weaviate's `AUTHENTICATION_APIKEY_ALLOWED_KEYS` still holds the keys: its `APIKEY` says so.
+    let weaviate =
+        "WEAVIATE_AUTHENTICATION_APIKEY_ALLOWED_KEYS=WVF5YThaHlkYwhGUSmCRgsX3tD5ngdN8pkih\n";
+    let inv = run(compose, weaviate, weaviate);
+    assert_eq!(
+        inv.get("WEAVIATE_AUTHENTICATION_APIKEY_ALLOWED_KEYS")
+            .unwrap()
+            .class,
+        Class::Secret
+    );
+}

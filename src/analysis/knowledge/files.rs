@@ -77,6 +77,9 @@ pub(super) struct NamesFile {
     pub flag_prefixes: Vec<String>,
     pub provider_words: Vec<String>,
     pub issued_words: Vec<String>,
+    pub plural_secret_words: Vec<String>,
+    pub plural_count_words: Vec<String>,
+    pub plural_naming_words: Vec<String>,
     pub exact: Vec<NameRuleFile>,
     pub rule: Vec<NameRuleFile>,
 }

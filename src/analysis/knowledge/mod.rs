@@ -136,6 +136,12 @@ pub struct Knowledge {
     flag_prefixes: HashSet<String>,
     provider_words: HashSet<String>,
     issued_words: HashSet<String>,
+    /// Plural secret words (`TOKENS`, `API_KEYS`' `KEYS`), read as their singular.
+    plural_secret_words: HashSet<String>,
+    /// Words that make a name with a plural secret word a count or limit of them.
+    plural_count_words: HashSet<String>,
+    /// Words that, right before a plural secret word, name which keys rather than hold them.
+    plural_naming_words: HashSet<String>,
     /// Each known image, read from its baked table the first time a project uses it: a
     /// project runs a handful of the images the templates know, and reading all of them
     /// was a sixth of a small project's `check` (issue 13).
@@ -330,6 +336,9 @@ impl Knowledge {
             flag_prefixes: upper(names_file.flag_prefixes),
             provider_words: upper(names_file.provider_words),
             issued_words: upper(names_file.issued_words),
+            plural_secret_words: upper(names_file.plural_secret_words),
+            plural_count_words: upper(names_file.plural_count_words),
+            plural_naming_words: upper(names_file.plural_naming_words),
             images: images_file
                 .iter()
                 .map(|baked| LazyImage {
