@@ -49,6 +49,20 @@ fn a_recipe_secret_in_a_file_no_service_loads_is_for_the_app_beside_compose() {
     let compose = "services:\n  db:\n    image: mysql:8\n    environment:\n      MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'\n";
     let inv = run(compose, example, example);
     assert_eq!(vars_of(&inv, RuleId::Missing), ["AUTH_SECRET"]);
+    // Jackson's DB_ENCRYPTION_KEY (sweep 23): kept as an error, but the message claims no
+    // service needs it.
+    let f = inv
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::Missing)
+        .unwrap();
+    assert!(
+        f.message.ends_with(
+            "required by the example file; no compose service reads it, only an app that reads .env itself"
+        ),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
