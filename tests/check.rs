@@ -657,3 +657,42 @@ fn a_comment_read_as_the_value_is_named_as_such() {
         "no value printed: {text}"
     );
 }
+
+/// boxyhq/jackson: `JACKSON_API_KEYS=secret` is the key list every admin API call is checked
+/// against. Plural names were configuration, so `check` was green on `secret`; after `fill`
+/// each holds one strong token (a one-element list) and `check` is green for good.
+#[test]
+fn a_plural_secret_name_is_judged_and_filled() {
+    let template = "# Comma-separated API keys that may call the admin API\nAPP_API_KEYS=secret\nADMIN_TOKENS=secret\nDB_PASSWORDS=secret\nOPENAI_MAX_TOKENS=4096\n";
+    let p = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app:1\n    environment:\n      - APP_API_KEYS=${APP_API_KEYS}\n      - ADMIN_TOKENS=${ADMIN_TOKENS}\n      - DB_PASSWORDS=${DB_PASSWORDS}\n      - OPENAI_MAX_TOKENS=${OPENAI_MAX_TOKENS}\n      - LITERAL_API_KEYS=secret\n",
+        )
+        .file(".env.example", template)
+        .file(".env", template);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (doc, code) = json_of(&p, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    for name in ["APP_API_KEYS", "ADMIN_TOKENS", "DB_PASSWORDS"] {
+        assert_eq!(status_of(&doc, name), "placeholder", "{name}");
+    }
+    assert_eq!(status_of(&doc, "OPENAI_MAX_TOKENS"), "ok");
+    let hardcoded: Vec<&Value> = findings(&doc, "hardcoded");
+    assert_eq!(hardcoded.len(), 1);
+    assert_eq!(hardcoded[0]["variable"], "LITERAL_API_KEYS");
+    // It exits 1: the compose literal is still there.
+    p.cmd().args(["fill", "--yes"]).assert().code(1);
+    let env = p.read(".env");
+    assert!(env.contains("OPENAI_MAX_TOKENS=4096\n"));
+    assert!(!env.contains("=secret"));
+    // The compose literal is the user's to move into .env; everything else is now clean.
+    let (doc, _) = json_of(&p, &["check", "--format", "json"]);
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["hardcoded"]);
+}

@@ -738,3 +738,23 @@ fn fill_keeps_a_root_login_equal_when_the_image_is_named_through_a_variable() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// boxyhq/jackson's SAML pair: `PUBLIC_KEY` is the base64 of a certificate `openssl req -x509`
+/// makes, and the app reads it whole (`env_file`). `check` called it missing and `fill` wrote a
+/// random password where a certificate belongs; neither half of the pair is envward's to make.
+#[test]
+fn a_certificate_a_key_pair_tool_makes_is_never_filled() {
+    let template = "# You can use `openssl req -x509 -newkey rsa:2048 -keyout key.pem -out public.crt -sha256 -days 365000 -nodes` to generate one\n# Base64 encoded value of public key `cat public.crt | base64`\nPUBLIC_KEY=\n\n# Base64 encoded value of private key `cat key.pem | base64`\nPRIVATE_KEY=\n\n# Generate with: openssl rand -hex 32\nSESSION_SECRET=\n";
+    let project = TestProject::new()
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    image: example/app:1\n    env_file: .env\n",
+        )
+        .file(".env.example", template);
+    project.cmd().args(["fill", "--yes"]).assert().success();
+    let values = dotenvy_map(&project.join(".env"));
+    assert_eq!(values["PUBLIC_KEY"], "");
+    assert_eq!(values["PRIVATE_KEY"], "");
+    assert_eq!(values["SESSION_SECRET"].len(), 64, "hex:32");
+    project.cmd().arg("check").assert().success();
+}

@@ -289,10 +289,21 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                         "INTERNAL" | "INNER" | "LOCAL" | "SELF" | "ADMIN" | "MASTER" | "SYSTEM"
                     )))
         });
+        // A list of API keys (Jackson's `JACKSON_API_KEYS`, split on `,`) is the set the app
+        // accepts from its callers: a provider issues its user one key, not a list.
+        let accepted_list = api_like
+            && provider.is_none()
+            && words
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "KEYS" | "APIKEYS"));
         if let Some(own) = own {
             class = Class::Secret;
             kind = Some(Kind::Password);
             why = format!("a credential of the project's own {}", own.to_lowercase());
+        } else if accepted_list {
+            class = Class::Secret;
+            kind = Some(Kind::Password);
+            why = "a list of API keys the app accepts, the project's own".to_string();
         } else if let Some(p) = provider
             && e.feeds
                 .iter()
@@ -437,6 +448,17 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         kind = None;
         why = "the example file says where to get it".to_string();
     }
+    // Its comment makes it with a key-pair or certificate tool (`openssl genrsa`, `openssl
+    // req -x509`, `ssh-keygen`): one half of a pair, made together with the other, which a
+    // random string cannot be.
+    if class == Class::Secret
+        && from_image.is_none()
+        && e.declared.is_some_and(|d| d.key_pair && d.class.is_none())
+    {
+        class = Class::External;
+        kind = None;
+        why = "the example file makes it with a key-pair or certificate tool".to_string();
+    }
     // Its own comment opens with the provider's name (openstatus's "Vercel Blob storage"
     // over `BLOB_READ_WRITE_TOKEN`, "Cloudflare API token for the DNS challenge"): the
     // provider issues it, unless the project runs that service. Protocol and generic words
@@ -491,10 +513,11 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
     // So is a comment asking for a random value (Activepieces' `AP_API_KEY`: "Random Long
     // Password"): no provider issues a random value the user is to pick.
     let asks_random = |d: &super::declare::Declared| {
-        d.description.as_deref().is_some_and(|t| {
-            let t = t.to_lowercase();
-            t.contains("random") && !super::declare::says_made_elsewhere(&t)
-        })
+        !d.key_pair
+            && d.description.as_deref().is_some_and(|t| {
+                let t = t.to_lowercase();
+                t.contains("random") && !super::declare::says_made_elsewhere(&t)
+            })
     };
     if class == Class::External
         && from_image.is_none()

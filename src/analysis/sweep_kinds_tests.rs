@@ -49,6 +49,20 @@ fn a_recipe_secret_in_a_file_no_service_loads_is_for_the_app_beside_compose() {
     let compose = "services:\n  db:\n    image: mysql:8\n    environment:\n      MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'\n";
     let inv = run(compose, example, example);
     assert_eq!(vars_of(&inv, RuleId::Missing), ["AUTH_SECRET"]);
+    // Jackson's DB_ENCRYPTION_KEY (sweep 23): kept as an error, but the message claims no
+    // service needs it.
+    let f = inv
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::Missing)
+        .unwrap();
+    assert!(
+        f.message.ends_with(
+            "required by the example file; no compose service reads it, only an app that reads .env itself"
+        ),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -380,4 +394,74 @@ fn a_publishable_key_in_the_template_is_no_secret() {
     // The secret key beside it is still the provider's, and its published sample a stand-in.
     assert_eq!(inv.get("STRIPE_SECRET_KEY").unwrap().class, Class::External);
     assert!(vars_of(&inv, RuleId::Placeholder).contains(&"STRIPE_SECRET_KEY".to_string()));
+}
+
+#[test]
+fn a_public_key_or_certificate_is_configuration_and_its_tool_no_recipe() {
+    // Jackson's SAML pair: `PUBLIC_KEY` is the base64 of a certificate `openssl req -x509`
+    // makes, read whole by the app (env_file). `fill` wrote a random password into it.
+    let example = "# You can use `openssl req -x509 -newkey rsa:2048 -keyout key.pem -out public.crt -sha256 -days 365000 -nodes` to generate one\n# Base64 encoded value of public key `cat public.crt | base64`\nPUBLIC_KEY=\nPUBLIC_KEY_PEM=\nPUB_KEY=\n\n# Base64 encoded value of private key `cat key.pem | base64`\nPRIVATE_KEY=\n\n# Generate with: openssl genrsa 2048 | base64\nRSA_KEY=\n\n# Get it with: openssl rsa -in private.pem -pubout | base64, then generate one\nSIGNING_SECRET=\n\n# Generate one with: ssh-keygen -t ed25519\nDEPLOY_KEY=\n\n# Generate with: openssl rand -hex 32\nSESSION_SECRET=\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["PUBLIC_KEY", "PUBLIC_KEY_PEM", "PUB_KEY"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // A key a key-pair tool makes is never a random value, whatever its name says.
+    for name in ["PRIVATE_KEY", "RSA_KEY", "SIGNING_SECRET", "DEPLOY_KEY"] {
+        let v = inv.get(name).unwrap();
+        assert_eq!(v.class, Class::External, "{name}: {}", v.classified_by);
+    }
+    // Only the `openssl rand` recipe asks for a random value.
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["SESSION_SECRET"]);
+    // Nor does a key-pair tool in the comment atop a run give its entries a kind.
+    let block = "# Keys: openssl genrsa -out private.pem 4096 and openssl rsa -pubout, hex 64 characters\nAPP_SIGNING_KEY=\nAPP_VERIFY_KEY=\n";
+    let d = crate::analysis::declare::read(&crate::dotenv::parse(block).unwrap());
+    assert_eq!(d.get("APP_SIGNING_KEY").unwrap().recipe, None);
+    assert_eq!(d.get("APP_VERIFY_KEY").unwrap().block_recipe, None);
+}
+
+#[test]
+fn a_plural_secret_name_is_a_secret_like_its_singular() {
+    // Jackson's JACKSON_API_KEYS=secret guards its whole admin API; plural names went unjudged.
+    let example = "APP_API_KEYS=secret\nADMIN_TOKENS=secret\nDB_PASSWORDS=secret\nOPENAI_API_KEYS=\nJWT_PUBLIC_KEYS=\nOPENAI_MAX_TOKENS=4096\nMAX_TOKENS=\nTOKENS_PER_MINUTE=\nNUM_KEYS=\nALLOWED_KEYS=\nKEYS_PREFIX=\nSECURE_COOKIES=\n";
+    let compose = "services:\n  app:\n    image: example/app\n    env_file: .env\n    environment:\n      - APP_API_KEYS=${APP_API_KEYS}\n      - ADMIN_TOKENS=${ADMIN_TOKENS}\n      - DB_PASSWORDS=${DB_PASSWORDS}\n      - LITERAL_API_KEYS=secret\n      - MAX_TOKENS=${MAX_TOKENS}\n";
+    let inv = run(compose, example, example);
+    for name in ["APP_API_KEYS", "ADMIN_TOKENS", "DB_PASSWORDS"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+    let mut flagged = vars_of(&inv, RuleId::Placeholder);
+    flagged.sort();
+    assert_eq!(flagged, ["ADMIN_TOKENS", "APP_API_KEYS", "DB_PASSWORDS"]);
+    assert_eq!(vars_of(&inv, RuleId::Hardcoded), ["LITERAL_API_KEYS"]);
+    // A provider's keys stay its own to issue; a list of public keys is no secret.
+    assert_eq!(inv.get("OPENAI_API_KEYS").unwrap().class, Class::External);
+    assert_eq!(inv.get("JWT_PUBLIC_KEYS").unwrap().class, Class::Config);
+    // Counts and limits of tokens or keys, and cookie settings, are configuration.
+    for name in [
+        "OPENAI_MAX_TOKENS",
+        "MAX_TOKENS",
+        "TOKENS_PER_MINUTE",
+        "NUM_KEYS",
+        "ALLOWED_KEYS",
+        "KEYS_PREFIX",
+        "SECURE_COOKIES",
+    ] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // A number is never a secret, whatever plural word names it.
+    let numbers = "CONTEXT_TOKENS=8192\nBATCH_KEYS=100\n";
+    let inv = run(compose, numbers, numbers);
+    for name in ["CONTEXT_TOKENS", "BATCH_KEYS"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    // Weaviate's `AUTHENTICATION_APIKEY_ALLOWED_KEYS` still holds the keys: its `APIKEY` says so.
+    let weaviate =
+        "WEAVIATE_AUTHENTICATION_APIKEY_ALLOWED_KEYS=WVF5YThaHlkYwhGUSmCRgsX3tD5ngdN8pkih\n";
+    let inv = run(compose, weaviate, weaviate);
+    assert_eq!(
+        inv.get("WEAVIATE_AUTHENTICATION_APIKEY_ALLOWED_KEYS")
+            .unwrap()
+            .class,
+        Class::Secret
+    );
 }

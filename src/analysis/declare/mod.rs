@@ -22,13 +22,15 @@ mod recipe;
 use decorators::{decorators, file_defaults};
 pub use phrases::says_made_elsewhere;
 use phrases::{
-    same_as_mentions, says_issued_elsewhere, says_not_required, says_optional,
+    makes_key_pair, same_as_mentions, says_issued_elsewhere, says_not_required, says_optional,
     says_optional_strongly, says_required, says_section_is_conditional,
 };
 pub use recipe::recipe;
 use recipe::recipe_lower;
 
 /// What the template declares about one variable.
+// Each flag is a separate thing a comment can say; an enum would pretend they exclude each other.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Declared {
     /// The comment lines right above the entry (and its inline comment), without `#`.
@@ -53,6 +55,10 @@ pub struct Declared {
     /// Its comment, or the comment above its run of entries, says where to get it from an
     /// outside party ("Get your ID and key from <https://bitwarden.com/host/>").
     pub issued_elsewhere: bool,
+    /// Its own comment makes it with a key-pair or certificate tool (`openssl genrsa`,
+    /// `openssl req -x509`, `ssh-keygen`): one half of a pair envward cannot make, so no
+    /// recipe for a random value.
+    pub key_pair: bool,
     /// The introduction of its section says the section is only needed for another setup
     /// (`These are only required for configuring PostgreSQL`): an empty value there is
     /// the default setup, not a gap.
@@ -103,6 +109,8 @@ struct Attached<'a> {
 /// What the comment block above a run of entries says about all of them, read once per block.
 struct BlockSays {
     optional: bool,
+    /// None where the block makes a key pair or certificate: its commands are no recipe
+    /// for a random value, for any entry of the run.
     recipe: Option<Kind>,
     issued_elsewhere: bool,
 }
@@ -117,7 +125,9 @@ pub fn read(doc: &Document) -> Declarations {
             let lower = lines.join(" ").to_lowercase();
             BlockSays {
                 optional: says_optional_strongly(&lower),
-                recipe: recipe_lower(&lower),
+                recipe: (!makes_key_pair(&lower))
+                    .then(|| recipe_lower(&lower))
+                    .flatten(),
                 issued_elsewhere: says_issued_elsewhere(&lower),
             }
         })
@@ -167,7 +177,8 @@ pub fn read(doc: &Document) -> Declarations {
             d.required = Some(false);
         }
         d.same_as = same_as_mentions(&text, &lower, a.key);
-        d.recipe = recipe_lower(&lower);
+        d.key_pair = makes_key_pair(&lower);
+        d.recipe = (!d.key_pair).then(|| recipe_lower(&lower)).flatten();
         d.block_recipe = block.recipe;
         d.issued_elsewhere = block.issued_elsewhere || says_issued_elsewhere(&lower);
         out.vars.entry(a.key.to_string()).or_insert(d);

@@ -247,3 +247,35 @@ pub fn says_made_elsewhere(lower: &str) -> bool {
     ]);
     TABLE.any_in(lower)
 }
+
+/// Whether a comment (lower-cased) makes its value with a key-pair or certificate tool
+/// (`openssl req -x509 … -out public.crt`, `openssl genrsa`, `openssl rsa -pubout`,
+/// `ssh-keygen`): that value is one half of a pair, or a certificate made from a key, and a
+/// random string in its place is neither. The comment is then no recipe for a random value,
+/// whatever else it says ("… to generate one").
+pub(super) fn makes_key_pair(lower: &str) -> bool {
+    const TABLE: Phrases = Phrases::new(&[
+        "openssl req",
+        "openssl genrsa",
+        "openssl genpkey",
+        "openssl gendsa",
+        "openssl dsaparam",
+        "openssl ecparam",
+        "openssl ec ",
+        "openssl rsa",
+        "openssl pkey",
+        "openssl x509",
+        "-pubout",
+        "ssh-keygen",
+        "age-keygen",
+        "keytool -genkey",
+        "mkcert",
+        "cfssl",
+        "step certificate create",
+        "gpg --gen-key",
+        "gpg --full-gen",
+        "gpg --quick-gen",
+        "generate-vapid-keys",
+    ]);
+    TABLE.any_in(lower)
+}

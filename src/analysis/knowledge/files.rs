@@ -85,6 +85,12 @@ pub(super) struct NamesFile<'a> {
     #[serde(borrow)]
     pub issued_words: Vec<&'a str>,
     #[serde(borrow)]
+    pub plural_secret_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub plural_count_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub plural_naming_words: Vec<&'a str>,
+    #[serde(borrow)]
     pub exact: Vec<NameRuleFile<'a>>,
     #[serde(borrow)]
     pub rule: Vec<NameRuleFile<'a>>,

@@ -138,6 +138,12 @@ pub struct Knowledge {
     flag_prefixes: HashSet<&'static str>,
     provider_words: HashSet<&'static str>,
     issued_words: HashSet<&'static str>,
+    /// Plural secret words (`TOKENS`, `API_KEYS`' `KEYS`), read as their singular.
+    plural_secret_words: HashSet<&'static str>,
+    /// Words that make a name with a plural secret word a count or limit of them.
+    plural_count_words: HashSet<&'static str>,
+    /// Words that, right before a plural secret word, name which keys rather than hold them.
+    plural_naming_words: HashSet<&'static str>,
     /// Each known image, read from its baked table the first time a project uses it: a
     /// project runs a handful of the images the templates know, and reading all of them
     /// was a sixth of a small project's `check` (issue 13).
@@ -328,6 +334,9 @@ impl Knowledge {
             flag_prefixes: names_file.flag_prefixes.into_iter().collect(),
             provider_words: names_file.provider_words.into_iter().collect(),
             issued_words: names_file.issued_words.into_iter().collect(),
+            plural_secret_words: names_file.plural_secret_words.into_iter().collect(),
+            plural_count_words: names_file.plural_count_words.into_iter().collect(),
+            plural_naming_words: names_file.plural_naming_words.into_iter().collect(),
             images: images_file
                 .iter()
                 .map(|baked| LazyImage {

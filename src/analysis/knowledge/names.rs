@@ -26,6 +26,9 @@ impl Knowledge {
             };
         }
         let words: Vec<Cow<'_, str>> = name_words(name).collect();
+        if let Some(singular) = self.singular(&words) {
+            return self.name(&singular);
+        }
         let config = |why| NameReading {
             class: Class::Config,
             kind: None,
@@ -84,6 +87,37 @@ impl Knowledge {
                 exact: false,
             },
         }
+    }
+
+    /// The name with its plural secret words made singular (`JACKSON_API_KEYS` reads as
+    /// `JACKSON_API_KEY`), or `None` when it has none that counts: a name that counts or
+    /// limits them (`OPENAI_MAX_TOKENS`, `ALLOWED_KEYS`) is read as if the word were no secret
+    /// word, since the plural is not in `secret_words`.
+    fn singular(&self, words: &[Cow<'_, str>]) -> Option<String> {
+        if !words
+            .iter()
+            .any(|w| self.plural_secret_words.contains(w.as_ref()))
+            || words
+                .iter()
+                .any(|w| self.plural_count_words.contains(w.as_ref()))
+        {
+            return None;
+        }
+        let mut changed = false;
+        let out: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let naming = i > 0 && self.plural_naming_words.contains(words[i - 1].as_ref());
+                if self.plural_secret_words.contains(w.as_ref()) && !naming {
+                    changed = true;
+                    w.strip_suffix('S').unwrap_or(w)
+                } else {
+                    w.as_ref()
+                }
+            })
+            .collect();
+        changed.then(|| out.join("_"))
     }
 
     /// Whether these name words name an outside provider or an issued credential. A provider

@@ -15,6 +15,9 @@ fn template_words_are_written_in_the_case_they_are_matched_in() {
         &k.flag_prefixes,
         &k.provider_words,
         &k.issued_words,
+        &k.plural_secret_words,
+        &k.plural_count_words,
+        &k.plural_naming_words,
     ];
     for w in upper.into_iter().flatten() {
         assert_eq!(*w, w.to_ascii_uppercase(), "templates/names.toml: {w}");
@@ -382,9 +385,19 @@ fn registration_tokens_are_issued_and_public_keys_are_not_secret() {
     ] {
         assert_eq!(k.name(name).class, Class::External, "{name}");
     }
-    assert_eq!(k.name("JWT_PUBLIC_KEY").class, Class::Config);
+    // A name that opens with the public key reads as one that ends with it.
+    for name in [
+        "JWT_PUBLIC_KEY",
+        "PUBLIC_KEY",
+        "PUBLIC_KEY_PEM",
+        "APP_PUB_KEY",
+    ] {
+        assert_eq!(k.name(name).class, Class::Config, "{name}");
+    }
     assert_eq!(k.name("RECAPTCHA_PUBLIC_KEY").class, Class::External);
-    assert_eq!(k.name("JWT_PRIVATE_KEY").class, Class::External);
+    for name in ["JWT_PRIVATE_KEY", "PRIVATE_KEY", "PRIVATE_KEY_PEM"] {
+        assert_eq!(k.name(name).class, Class::External, "{name}");
+    }
 }
 
 #[test]

@@ -84,7 +84,12 @@ impl Rule for Missing {
                 let s = if reading.len() == 1 { "" } else { "s" };
                 format!("needed by service{s} {} (env_file)", reading.join(", "))
             } else if cx.input.example.is_some() {
-                "required by the example file".to_string()
+                // No compose reference and no env_file: the template asks for it (a recipe,
+                // `# Required`) for an app that reads the file itself (Next.js beside compose).
+                // Saying so keeps a green `fill` from reading as "the containers have it".
+                format!(
+                    "required by the example file; no compose service reads it, only an app that reads {live} itself"
+                )
             } else {
                 "listed to be set".to_string()
             };
