@@ -2,7 +2,7 @@
 //! (Formbricks, Dub, Postiz, Activepieces, a `MinIO` beside Penpot, `MISP`, highlight, iris-web):
 //! one test per kind, on small projects built in memory.
 
-use super::testkit::{Fixture, analysed as run, vars_of};
+use super::testkit::{Fixture, analysed as run, first_of, vars_of};
 use super::{Class, RuleId};
 
 #[test]
@@ -51,11 +51,7 @@ fn a_recipe_secret_in_a_file_no_service_loads_is_for_the_app_beside_compose() {
     assert_eq!(vars_of(&inv, RuleId::Missing), ["AUTH_SECRET"]);
     // Jackson's DB_ENCRYPTION_KEY (sweep 23): kept as an error, but the message claims no
     // service needs it.
-    let f = inv
-        .findings
-        .iter()
-        .find(|f| f.rule == RuleId::Missing)
-        .unwrap();
+    let f = first_of(&inv, RuleId::Missing);
     assert!(
         f.message.ends_with(
             "required by the example file; no compose service reads it, only an app that reads .env itself"

@@ -183,6 +183,14 @@ pub(crate) fn vars_of(inv: &Inventory, rule: RuleId) -> Vec<String> {
         .collect()
 }
 
+/// The first finding of a rule; the test fails when the rule reported none.
+pub(crate) fn first_of(inv: &Inventory, rule: RuleId) -> &crate::analysis::Finding {
+    inv.findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule:?} finding"))
+}
+
 /// The lines a rule reported, in order.
 pub(crate) fn lines_of(inv: &Inventory, rule: RuleId) -> Vec<usize> {
     inv.findings

@@ -1,7 +1,7 @@
 //! The kinds of misjudgement issue 9 found on real projects, one test each, on small
 //! projects built in memory. Each names the kind, not the project it was seen in.
 
-use super::testkit::{Fixture, count_of, vars_of};
+use super::testkit::{Fixture, count_of, first_of, vars_of};
 use super::{Class, RuleId, Status};
 use crate::generate::Kind;
 
@@ -544,11 +544,7 @@ fn host_and_path_values_in_their_uri_part_are_safe() {
 fn extension_blocks_are_not_called_services() {
     let compose = "x-common: &c\n  environment:\n    TOKEN_SECRET: ${TOKEN_SECRET:?set it}\nservices:\n  app:\n    image: x\n";
     let inv = Fixture::new().compose(compose).run();
-    let f = inv
-        .findings
-        .iter()
-        .find(|f| f.rule == RuleId::Missing)
-        .unwrap();
+    let f = first_of(&inv, RuleId::Missing);
     assert!(
         f.message.contains("extension block x-common"),
         "{}",

@@ -27,7 +27,7 @@ impl Rule for Derived {
 #[cfg(test)]
 mod tests {
     use crate::analysis::RuleId;
-    use crate::analysis::testkit::{Fixture, vars_of};
+    use crate::analysis::testkit::{Fixture, first_of, vars_of};
 
     const SECRET: &str = "your-super-secret-jwt-token-with-at-least-32-characters-long";
     const ANON: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyAgCiAgICAicm9sZSI6ICJhbm9uIiwKICAgICJpc3MiOiAic3VwYWJhc2UtZGVtbyIsCiAgICAiaWF0IjogMTY0MTc2OTIwMCwKICAgICJleHAiOiAxNzk5NTM1NjAwCn0.dc_X5iR_VP_qT0zsiyj_I_OZ2T9FtRU2BBNWN8Bu4GE";
@@ -39,11 +39,7 @@ mod tests {
             .live(&format!("JWT_SECRET={strong}\nANON_KEY={ANON}\n"))
             .run();
         assert_eq!(vars_of(&inv, RuleId::Derived), ["ANON_KEY"]);
-        let f = inv
-            .findings
-            .iter()
-            .find(|f| f.rule == RuleId::Derived)
-            .unwrap();
+        let f = first_of(&inv, RuleId::Derived);
         assert!(
             !f.message.contains(strong) && !f.message.contains("eyJ"),
             "{}",

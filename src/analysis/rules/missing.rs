@@ -153,7 +153,7 @@ fn unfilled_references(rule: RuleId, cx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::analysis::RuleId;
-    use crate::analysis::testkit::{Fixture, vars_of};
+    use crate::analysis::testkit::{Fixture, first_of, vars_of};
 
     const COMPOSE: &str = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n      TZ: ${TZ:-UTC}\n";
 
@@ -181,12 +181,7 @@ mod tests {
         // Nextcloud's db.env: read whole by two services, no compose entry names the key.
         let compose = "services:\n  db:\n    image: postgres\n    env_file: .env\n  app:\n    image: nextcloud\n    env_file: .env\n";
         let message = |inv: &crate::analysis::Inventory| -> String {
-            inv.findings
-                .iter()
-                .find(|f| f.rule == RuleId::Missing)
-                .expect("missing")
-                .message
-                .clone()
+            first_of(inv, RuleId::Missing).message.clone()
         };
         let inv = Fixture::new()
             .compose(compose)

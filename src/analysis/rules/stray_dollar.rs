@@ -47,7 +47,7 @@ impl Rule for StrayDollar {
 #[cfg(test)]
 mod tests {
     use crate::analysis::RuleId;
-    use crate::analysis::testkit::{Fixture, vars_of};
+    use crate::analysis::testkit::{Fixture, first_of, vars_of};
 
     #[test]
     fn truth_table() {
@@ -72,11 +72,7 @@ mod tests {
     #[test]
     fn the_message_never_holds_the_value() {
         let inv = Fixture::new().live("DB_PASSWORD=hunter$kLq7secret\n").run();
-        let f = inv
-            .findings
-            .iter()
-            .find(|f| f.rule == RuleId::StrayDollar)
-            .expect("stray-dollar");
+        let f = first_of(&inv, RuleId::StrayDollar);
         for part in ["hunter", "kLq7"] {
             assert!(!f.message.contains(part), "{}", f.message);
         }
