@@ -166,6 +166,12 @@ fn merge_rules(into: &mut ValueRules, from: &ValueRules) {
     into.required |= from.required;
 }
 
+/// Why a secret a key-pair or certificate tool makes is external: not a provider's, but no
+/// random value either. The report lists it among the values the user makes, not among
+/// those a provider issues.
+pub const MADE_WITH_KEY_PAIR_TOOL: &str =
+    "the example file makes it with a key-pair or certificate tool";
+
 /// The class and kind of one variable.
 pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
     let mut rules = ValueRules::default();
@@ -457,7 +463,7 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
     {
         class = Class::External;
         kind = None;
-        why = "the example file makes it with a key-pair or certificate tool".to_string();
+        why = MADE_WITH_KEY_PAIR_TOOL.to_string();
     }
     // Its own comment opens with the provider's name (openstatus's "Vercel Blob storage"
     // over `BLOB_READ_WRITE_TOKEN`, "Cloudflare API token for the DNS challenge"): the

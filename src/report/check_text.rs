@@ -139,6 +139,12 @@ fn some_names<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
     out
 }
 
+/// Whether the template makes the variable with a key-pair or certificate tool: the user
+/// runs that tool (`openssl genrsa`); no provider issues it.
+fn made_with_key_pair_tool(v: &crate::analysis::Variable) -> bool {
+    v.classified_by == crate::analysis::classify::MADE_WITH_KEY_PAIR_TOOL
+}
+
 /// What to do next, one sentence each: what `fill` fixes, what needs a provider or a person.
 pub fn next_steps(inv: &Inventory) -> Vec<String> {
     let fixable: Vec<&str> = inv
@@ -154,6 +160,7 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         .iter()
         .filter(|v| {
             v.class == Class::External
+                && !made_with_key_pair_tool(v)
                 && matches!(
                     v.status,
                     Status::Missing | Status::Placeholder | Status::Invalid
@@ -173,6 +180,11 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         .iter()
         .filter(|v| {
             (v.class == Class::Config && v.status != Status::Ok && v.status != Status::Unused)
+                || (made_with_key_pair_tool(v)
+                    && matches!(
+                        v.status,
+                        Status::Missing | Status::Placeholder | Status::Invalid
+                    ))
                 || (v.class == Class::Secret
                     && v.kind.is_none()
                     && v.status != Status::Ok
@@ -451,6 +463,25 @@ mod tests {
         assert!(
             out.contains("1 need a value from their provider: STRIPE_SECRET_KEY"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_key_the_user_makes_with_a_key_pair_tool_is_not_asked_of_a_provider() {
+        // A secret the template makes with `openssl genrsa` is external (never generated),
+        // but it is the user who runs the tool: no provider issues it.
+        let inv = Fixture::new()
+            .compose("services:\n  app:\n    image: x\n    environment:\n      SIGNING: ${RSA_KEY:?set it}\n      TOKEN: ${STRIPE_SECRET_KEY:?set it}\n")
+            .example("# Generate with: openssl genrsa 2048 | base64\nRSA_KEY=\nSTRIPE_SECRET_KEY=\n")
+            .run();
+        let steps = next_steps(&inv);
+        assert!(
+            steps.contains(&"1 need a value from their provider: STRIPE_SECRET_KEY".to_string()),
+            "{steps:?}"
+        );
+        assert!(
+            steps.contains(&"1 need a value you choose: RSA_KEY".to_string()),
+            "{steps:?}"
         );
     }
 
