@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 pub mod fill;
 mod generate;
+pub mod heap;
 pub mod records;
 mod refs;
 pub mod rotate;

@@ -14,7 +14,9 @@ pub struct FsSource;
 /// Reads a text file with the size limit and UTF-8 check, keeping the snapshot that later
 /// lets a save notice the file changed on disk.
 pub fn read_loaded(path: &Path) -> Result<store::read::Loaded, ReadError> {
-    store::read::read_text(path).map_err(|e| read_error(path, e))
+    let loaded = store::read::read_text(path).map_err(|e| read_error(path, e))?;
+    super::heap::input_read(loaded.text.len());
+    Ok(loaded)
 }
 
 /// The loader's [`ReadError`] for a store error reading `path`.
@@ -42,7 +44,9 @@ fn read_error(path: &Path, e: StoreError) -> ReadError {
 
 /// Reads a text file's content (no snapshot: for files envward does not write).
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    store::read::read_text_only(path).map_err(|e| read_error(path, e))
+    let text = store::read::read_text_only(path).map_err(|e| read_error(path, e))?;
+    super::heap::input_read(text.len());
+    Ok(text)
 }
 
 impl Source for FsSource {
