@@ -527,6 +527,8 @@ mod tests;
 #[cfg(test)]
 mod stand_in_tests;
 #[cfg(test)]
+mod sweep24_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod switched_off_tests;
