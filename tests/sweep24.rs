@@ -7,7 +7,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::TestProject;
+use common::{Home, TestProject};
 
 /// Tolgee: the app reads `spring.datasource.password` and a `jdbc:postgresql://db…` URL; `db`
 /// keeps the literal `POSTGRES_PASSWORD=postgres`. `fill` must leave the password (a new one
@@ -16,9 +16,21 @@ use common::TestProject;
 fn a_password_beside_a_jdbc_url_to_a_compose_literal_is_left() {
     let compose = "services:\n  db:\n    image: postgres:11\n    environment:\n      - POSTGRES_PASSWORD=postgres\n  app:\n    image: tolgee/tolgee\n    env_file:\n      - .env\n";
     for (url, pw, scheme) in [
-        ("spring.datasource.url", "spring.datasource.password", "jdbc:postgresql"),
-        ("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_PASSWORD", "jdbc:postgresql"),
-        ("spring.datasource.url", "spring.datasource.password", "JDBC:postgresql"),
+        (
+            "spring.datasource.url",
+            "spring.datasource.password",
+            "jdbc:postgresql",
+        ),
+        (
+            "SPRING_DATASOURCE_URL",
+            "SPRING_DATASOURCE_PASSWORD",
+            "jdbc:postgresql",
+        ),
+        (
+            "spring.datasource.url",
+            "spring.datasource.password",
+            "JDBC:postgresql",
+        ),
     ] {
         let env = format!("{url}={scheme}://db:5432/postgres\n{pw}=postgres\n");
         let p = TestProject::new()
@@ -38,4 +50,46 @@ fn a_password_beside_a_jdbc_url_to_a_compose_literal_is_left() {
         assert!(text.contains(&step), "{text}");
         assert_eq!(p.read(".env"), env);
     }
+}
+
+/// kan: `NEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn` reaches the container as the comment.
+/// `check` warns (without printing it) and says how to write it; `fill` generates the secret
+/// written the same way, leaves the setting and names it as the user's to choose.
+#[test]
+fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
+    let example = "# Required environment variables\nNEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn\nBETTER_AUTH_SECRET= # Random 32+ char string\n";
+    let compose = "services:\n  web:\n    image: ghcr.io/kanbn/kan:latest\n    env_file:\n      - .env\n    environment:\n      - NEXT_PUBLIC_BASE_URL=${NEXT_PUBLIC_BASE_URL}\n      - BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET}\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file(".env.example", example)
+        .file(".env", example);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("NEXT_PUBLIC_BASE_URL  .env:2:1  is a placeholder: its value is the comment written after its `=`: Compose reads text opening with `#` after `=` as the value, not as a comment; write `NEXT_PUBLIC_BASE_URL=` with the comment on its own line, or `NEXT_PUBLIC_BASE_URL=\"\"  # …` (warning)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("kan.bn") && !text.contains("Random"),
+        "no value printed: {text}"
+    );
+    let home = Home::new();
+    let out = home
+        .on(&p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("need a value you choose: NEXT_PUBLIC_BASE_URL"),
+        "{text}"
+    );
+    let after = p.read(".env");
+    assert!(
+        after.contains("\nNEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn\n"),
+        "{after}"
+    );
+    assert!(!after.contains("# Random"), "{after}");
 }

@@ -9,6 +9,7 @@
 //! It reads no file, no clock and no environment: all of that is passed in.
 
 pub mod classify;
+mod comment_value;
 pub mod config_pairs;
 pub mod declare;
 pub mod facts;
