@@ -93,3 +93,45 @@ fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
     );
     assert!(!after.contains("# Random"), "{after}");
 }
+
+/// Shuffle: `SHUFFLE_ENCRYPTION_MODIFIER=` ("This HAS to be set") is hashed into the AES key
+/// credentials are stored with. `check` says it is missing and `fill` makes it.
+#[test]
+fn an_empty_encryption_modifier_is_missing_and_filled() {
+    let example = "# Encryption modifier. This HAS to be set to encrypt any authentication being used in the app.\nAPP_ENCRYPTION_MODIFIER=\nAPP_PORT=5001\n";
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n    ports:\n      - \"${APP_PORT}:5001\"\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file(".env.example", example)
+        .file(".env", example);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("APP_ENCRYPTION_MODIFIER  .env:2:1  is empty in .env but needed by service backend (env_file)"),
+        "{text}"
+    );
+    let home = Home::new();
+    let out = home
+        .on(&p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let after = p.read(".env");
+    let line = after
+        .lines()
+        .find(|l| l.starts_with("APP_ENCRYPTION_MODIFIER="))
+        .unwrap();
+    assert!(
+        line.len() > "APP_ENCRYPTION_MODIFIER=".len() + 32,
+        "{after}"
+    );
+    assert!(after.contains("\nAPP_PORT=5001\n"), "{after}");
+}

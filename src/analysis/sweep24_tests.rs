@@ -120,3 +120,28 @@ fn a_comment_only_an_apps_dotenv_library_reads_is_an_empty_value() {
     let inv = run(compose, example, example);
     assert!(vars_of(&inv, RuleId::Placeholder).is_empty());
 }
+
+#[test]
+fn a_word_for_what_a_key_is_made_of_after_an_encryption_word_names_a_key() {
+    // Shuffle: `SHUFFLE_ENCRYPTION_MODIFIER=` "has to be set"; it is hashed into the AES key.
+    let example = "# Encryption modifier. This HAS to be set to encrypt any authentication being used in the app.\nAPP_ENCRYPTION_MODIFIER=\nAPP_SIGNING_SEED=\nUSE_ENCRYPTION_SEED=true\nZBX_DB_CIPHER_LIST=\nPAYLOAD_ENCRYPTION_CACHE_MAX_ITEMS=\nLETS_ENCRYPT_TLS_CHALLENGE=\nAPP_ENCRYPTION_ALGORITHM=\nAPP_PORT=5001\n";
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n";
+    let inv = run(compose, example, example);
+    for name in ["APP_ENCRYPTION_MODIFIER", "APP_SIGNING_SEED"] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Secret, "{name}");
+    }
+    // A switch, and settings whose last word is anything else, stay configuration.
+    for name in [
+        "USE_ENCRYPTION_SEED",
+        "ZBX_DB_CIPHER_LIST",
+        "PAYLOAD_ENCRYPTION_CACHE_MAX_ITEMS",
+        "LETS_ENCRYPT_TLS_CHALLENGE",
+        "APP_ENCRYPTION_ALGORITHM",
+    ] {
+        assert_eq!(inv.get(name).unwrap().class, Class::Config, "{name}");
+    }
+    assert_eq!(
+        vars_of(&inv, RuleId::Missing),
+        ["APP_ENCRYPTION_MODIFIER", "APP_SIGNING_SEED"]
+    );
+}
