@@ -135,3 +135,50 @@ fn an_empty_encryption_modifier_is_missing_and_filled() {
     );
     assert!(after.contains("\nAPP_PORT=5001\n"), "{after}");
 }
+
+/// Shuffle: `OpenSearch` refuses an initial admin password without an upper-case and a
+/// lower-case letter, a digit and a symbol. `fill` writes one value to the variable compose
+/// hands it and to the copy the backend reads, meeting that policy every time (a random
+/// base64url value misses a symbol about one time in four; twenty runs all passing by luck
+/// would happen once in four hundred).
+#[test]
+fn fill_meets_an_images_password_policy_for_a_whole_group() {
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n  opensearch:\n    image: opensearchproject/opensearch:3.2.0\n    environment:\n      - OPENSEARCH_INITIAL_ADMIN_PASSWORD=${SHUFFLE_OPENSEARCH_PASSWORD}\n";
+    let env = "SHUFFLE_OPENSEARCH_USERNAME=\"admin\"\nSHUFFLE_OPENSEARCH_PASSWORD=\"StrongShufflePassword321!\" # first setup\nOPENSEARCH_INITIAL_ADMIN_PASSWORD=\"StrongShufflePassword321!\" # first setup\n";
+    for run in 0..20 {
+        let p = TestProject::new()
+            .file("docker-compose.yml", compose)
+            .file(".env", env);
+        std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let home = Home::new();
+        let out = home
+            .on(&p)
+            .args(["fill", "--yes", "--no-color"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let after = p.read(".env");
+        let value = |key: &str| {
+            let line = after.lines().find(|l| l.starts_with(key)).unwrap();
+            let quoted = line.split('"').nth(1).unwrap();
+            quoted.to_string()
+        };
+        let a = value("SHUFFLE_OPENSEARCH_PASSWORD=");
+        assert_eq!(a, value("OPENSEARCH_INITIAL_ADMIN_PASSWORD="), "run {run}");
+        assert_ne!(a, "StrongShufflePassword321!");
+        assert!(
+            a.chars().any(|c| c.is_ascii_uppercase())
+                && a.chars().any(|c| c.is_ascii_lowercase())
+                && a.chars().any(|c| c.is_ascii_digit())
+                && a.chars()
+                    .any(|c| c.is_ascii_graphic() && !c.is_ascii_alphanumeric())
+                && !a.starts_with('-'),
+            "run {run}: the value misses a character class OpenSearch requires"
+        );
+    }
+}
