@@ -645,7 +645,7 @@ fn a_comment_read_as_the_value_is_named_as_such() {
     let (text, code) = text_of(&project);
     assert_eq!(code, 1, "{text}");
     assert!(
-        text.contains("AWS_ACCESS_KEY_ID") && text.contains("is set to the comment after its `=`"),
+        text.contains("AWS_ACCESS_KEY_ID") && text.contains("is the comment written after its `=`"),
         "{text}"
     );
     assert!(

@@ -9,6 +9,7 @@
 //! It reads no file, no clock and no environment: all of that is passed in.
 
 pub mod classify;
+mod comment_value;
 pub mod config_pairs;
 pub mod declare;
 pub mod facts;
@@ -526,6 +527,8 @@ mod tests;
 
 #[cfg(test)]
 mod stand_in_tests;
+#[cfg(test)]
+mod sweep24_tests;
 #[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]

@@ -221,9 +221,21 @@ fn is_duration(lower: &str) -> bool {
     parts > 0
 }
 
-/// `scheme://…` (the scheme letters, digits, `+ - .`), with or without a password.
-fn url_shape(v: &str) -> Option<Shape> {
+/// The scheme of a `scheme://…` value, read through a JDBC prefix: Java apps name their
+/// database `jdbc:postgresql://db:5432/app`, which is a `postgresql` URL to `db` like any
+/// other (its host and credentials sit where a plain URL's do).
+pub fn url_scheme(v: &str) -> Option<&str> {
     let (scheme, _) = v.split_once("://")?;
+    Some(match scheme.get(..5) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("jdbc:") => &scheme[5..],
+        _ => scheme,
+    })
+}
+
+/// `scheme://…` (the scheme letters, digits, `+ - .`, after a `jdbc:` prefix), with or
+/// without a password.
+fn url_shape(v: &str) -> Option<Shape> {
+    let scheme = url_scheme(v)?;
     let scheme_ok = scheme
         .chars()
         .next()
@@ -581,6 +593,14 @@ mod tests {
             ),
             ("redis://:pw@redis:6379", Shape::Url { credentials: true }),
             ("postgres://u@db/x", Shape::Url { credentials: false }),
+            (
+                "jdbc:postgresql://db:5432/x",
+                Shape::Url { credentials: false },
+            ),
+            (
+                "jdbc:mysql://app:pw@db:3306/x",
+                Shape::Url { credentials: true },
+            ),
             ("/run/secrets/db_password", Shape::Path),
             ("./data", Shape::Path),
             ("%kernel.project_dir%/config/jwt/private.pem", Shape::Path),

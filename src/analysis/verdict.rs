@@ -285,15 +285,24 @@ pub fn judge(
     // In configuration only an address left pointing at an example host is worth a word: a
     // stand-in user name or sender is the user's business, and CI fails on secrets. A
     // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
-    let mut placeholder = if sensitive {
-        k.placeholder(&judged, true)
-    } else if var.reaches
+    let address = var.reaches
         && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name))
         && !provider_left_unset(k, var, vars)
         // A lone `*` in an address setting is the wildcard "any" (CORS origins, allowed
         // domains), not a masked value.
-        && judged.trim() != "*"
+        && judged.trim() != "*";
+    // `KEY= # comment` handed to a container: the comment is what is wrong, whatever else
+    // it looks like (an example host, a stand-in, the example's value).
+    if via_default.is_none()
+        && super::comment_value::reaches_a_container(var)
+        && super::comment_value::worth_a_finding(var, address)
     {
+        let why = super::comment_value::why(&var.name);
+        return (Verdict::Placeholder { why, via_default }, None);
+    }
+    let mut placeholder = if sensitive {
+        k.placeholder(&judged, true)
+    } else if address {
         k.placeholder(&judged, false).or_else(|| {
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())
@@ -381,10 +390,7 @@ pub fn judge(
             // komodo's `KEY= # Alt: KEY_FILE`: Compose keeps a comment written right after
             // `=` as the value, which is what fails the format.
             let why = if value.trim_start().starts_with('#') {
-                format!(
-                    "is set to the comment after its `=`: Compose reads text opening with `#` after `=` as the value, not as a comment; leave it empty (`{}=`) and put the comment on its own line",
-                    var.name
-                )
+                super::comment_value::why(&var.name)
             } else {
                 let article = if p.name.starts_with(['A', 'E', 'I', 'O', 'U']) {
                     "an"

@@ -189,11 +189,25 @@ fn left_to_do(inv: &crate::analysis::Inventory) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     let errors = inv.errors();
     if errors == 0 {
-        writeln!(
-            out,
-            "{} is clean: nothing left to do",
-            inv.env_file.display()
-        )?;
+        // A warning fill cannot settle (a setting holding a comment Compose passes on, kan's
+        // `NEXT_PUBLIC_BASE_URL= # e.g. …`) is named, not hidden behind "clean".
+        let steps = crate::report::check::next_steps(inv);
+        if steps.is_empty() {
+            writeln!(
+                out,
+                "{} is clean: nothing left to do",
+                inv.env_file.display()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "no errors left in {}; warnings to look at (`envward check` lists them)",
+                inv.env_file.display()
+            )?;
+            for step in steps {
+                writeln!(out, "  → {step}")?;
+            }
+        }
         return Ok(ExitCode::Clean);
     }
     writeln!(

@@ -6,6 +6,7 @@ use crate::analysis::jwt;
 use crate::analysis::shape::url_password_span;
 use crate::analysis::testkit::{Built, Fixture};
 use crate::dotenv::parse;
+use crate::generate::CharClass;
 
 fn change(name: &str, value: &str) -> Change {
     Change {
@@ -177,4 +178,58 @@ fn propagate_follows_a_typed_value() {
     assert_eq!(names, ["POSTGRES_PASSWORD", "DB_PASSWORD", "DATABASE_URL"]);
     let url = plan.changes[2].value.expose_secret();
     assert_eq!(url, "postgres://app:n3w%20p%40ss@db:5432/app");
+}
+
+/// A value `OpenSearch` accepts as its initial admin password: an upper-case and a lower-case
+/// letter, a digit and a symbol, not opening with `-` (templates/images.toml).
+fn opensearch_accepts(v: &str) -> bool {
+    v.chars().any(|c| c.is_ascii_uppercase())
+        && v.chars().any(|c| c.is_ascii_lowercase())
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars()
+            .any(|c| c.is_ascii_graphic() && !c.is_ascii_alphanumeric())
+        && !v.starts_with('-')
+}
+
+#[test]
+fn an_image_password_policy_reaches_the_variable_behind_it_and_its_group() {
+    // Shuffle: OpenSearch gets `${SHUFFLE_OPENSEARCH_PASSWORD}`; the backend reads a copy,
+    // `OPENSEARCH_INITIAL_ADMIN_PASSWORD`, from the env file, with the same sample. A random
+    // base64url password lacks a symbol about one time in four, and OpenSearch then refuses
+    // to start: every draw must meet the policy, for both members alike.
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n  opensearch:\n    image: opensearchproject/opensearch:3.2.0\n    environment:\n      - OPENSEARCH_INITIAL_ADMIN_PASSWORD=${SHUFFLE_OPENSEARCH_PASSWORD}\n";
+    let env = "SHUFFLE_OPENSEARCH_PASSWORD=\"StrongShufflePassword321!\"\nOPENSEARCH_INITIAL_ADMIN_PASSWORD=\"StrongShufflePassword321!\"\n";
+    let b = Fixture::new()
+        .compose(compose)
+        .example(env)
+        .live(env)
+        .build();
+    let inv = &b.inventory;
+    assert!(inv.relations.same(
+        "SHUFFLE_OPENSEARCH_PASSWORD",
+        "OPENSEARCH_INITIAL_ADMIN_PASSWORD"
+    ));
+    let all = [
+        CharClass::Upper,
+        CharClass::Lower,
+        CharClass::Digit,
+        CharClass::Symbol,
+    ];
+    let fed = &inv.get("SHUFFLE_OPENSEARCH_PASSWORD").unwrap().constraints;
+    assert!(all.iter().all(|c| fed.require.contains(c)), "{fed:?}");
+    let input = PlanInput {
+        inventory: inv,
+        live: b.live.as_ref(),
+        example: b.example.as_ref(),
+        project: &b.project,
+        now: jiff::Timestamp::from_second(1_800_000_000).unwrap(),
+    };
+    for seed in 0..200 {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let plan = plan_fill(&input, &[Status::Placeholder, Status::Weak], &mut rng).unwrap();
+        let a = plan.value_of("SHUFFLE_OPENSEARCH_PASSWORD").unwrap();
+        let c = plan.value_of("OPENSEARCH_INITIAL_ADMIN_PASSWORD").unwrap();
+        assert_eq!(a.expose_secret(), c.expose_secret(), "seed {seed}");
+        assert!(opensearch_accepts(a.expose_secret()), "seed {seed}");
+    }
 }

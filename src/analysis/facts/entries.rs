@@ -64,9 +64,11 @@ pub(super) fn entries(
             uri_parts: Vec::new(),
             all_positions: Vec::new(),
             stray_dollar: false,
+            comment_as_value: false,
         });
         facts.position = entry.position();
         facts.stray_dollar = stray_dollar;
+        facts.comment_as_value = comment_as_value(entry);
         facts.all_positions.push(entry.position());
         facts.refs = refs;
         facts.uri_parts = uri_parts;
@@ -112,4 +114,19 @@ pub(super) fn uncomment(doc: &crate::dotenv::Document) -> Option<crate::dotenv::
         }
     }
     any.then(|| crate::dotenv::parse_recovering(&out).0)
+}
+
+/// Whether a statement is `KEY= # comment`: unquoted, blanks after the separator, then `#`.
+/// Compose cuts an unquoted value only at ` #` after some text, so a `#` right after the
+/// blanks opens the value (compose-go's dotenv parser; COMPOSE-SEMANTICS.md §2.8). `KEY=#fff`
+/// with no blank is a value that merely starts with `#` and is read alike everywhere.
+fn comment_as_value(entry: &crate::dotenv::Entry) -> bool {
+    if entry.quote() != crate::dotenv::Quote::None || !entry.raw_value().starts_with('#') {
+        return false;
+    }
+    // A key holds neither `=` nor `:`, so the first of them is the separator.
+    let text = entry.text();
+    text.find(['=', ':'])
+        .and_then(|at| text.get(at + 1..))
+        .is_some_and(|rest| rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'))
 }

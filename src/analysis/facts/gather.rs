@@ -280,6 +280,7 @@ impl<'a> Gathered<'a> {
                 }
                 let reaches =
                     !my_refs.is_empty() || whole_file_reaches || value_refs.contains(&name);
+                let compose_reads = !my_refs.is_empty() || live_is_env_file;
                 used.push(
                     !my_refs.is_empty()
                         || example_entry.is_some()
@@ -321,6 +322,7 @@ impl<'a> Gathered<'a> {
                     passwordless_server: false,
                     switched_off: false,
                     reaches,
+                    compose_reads,
                     strength_bits: None,
                     verdict: Verdict::Ok,
                     // The effective value of a setting the env file leaves to compose; never a

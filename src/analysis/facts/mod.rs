@@ -51,6 +51,10 @@ pub struct EntryFacts {
     /// Its value has a bare `$word` naming nothing the file or the environment sets, which
     /// Compose reads as an unset variable and drops.
     pub stray_dollar: bool,
+    /// Written `KEY= # comment`: an unquoted value opening with `#` after blanks. Compose
+    /// reads the comment as the value; a dotenv library (dotenvy, Node's dotenv) reads it
+    /// empty.
+    pub comment_as_value: bool,
 }
 
 /// Why a variable has the status it has.

@@ -63,6 +63,7 @@ pub(super) fn situate(
     declarations: &crate::analysis::declare::Declarations,
 ) {
     let literals = compose_literals(input);
+    let beside = relations::UrlsBeside::of(vars, input);
     let env_file_services: Vec<&crate::compose::Service> = input
         .project
         .services
@@ -98,6 +99,8 @@ pub(super) fn situate(
             .and_then(|s| s.image.as_deref())
             .and_then(|i| input.knowledge.image(i))
             .and_then(|i| i.family.as_deref());
+        // Or by the host of the database URL setting beside it (`spring.datasource.url`).
+        let beside_family = beside.server_of(&v.name).map(|(_, family)| family);
         v.pinned_by = if v.class != Class::Config && !v.follows_others() {
             secret_part.as_deref().and_then(|p| {
                 literals
@@ -105,7 +108,8 @@ pub(super) fn situate(
                     .find(|l| {
                         l.password == p
                             && (families.contains(&l.family.as_str())
-                                || url_family == Some(l.family.as_str()))
+                                || url_family == Some(l.family.as_str())
+                                || beside_family == Some(l.family.as_str()))
                     })
                     .map(|l| l.at.clone())
             })

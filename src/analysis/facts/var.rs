@@ -68,6 +68,11 @@ pub struct Var<'a> {
     /// does, or the live file goes into a container whole (`env_file:`, a bind mount, a
     /// build context). An example host in a setting that reaches none is harmless.
     pub reaches: bool,
+    /// Compose itself reads its value, by a compose reference (`${KEY}`, `- KEY`) or by
+    /// loading the live file with `env_file:`, so Compose's dotenv rules decide what the
+    /// container gets. A file only mounted or in a build context is read by the app's own
+    /// dotenv library, whose rules differ (`KEY= # comment` is empty there).
+    pub compose_reads: bool,
     /// Strength of the judged value, when judged.
     pub strength_bits: Option<f64>,
     /// The verdict.

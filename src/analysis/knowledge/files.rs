@@ -91,6 +91,10 @@ pub(super) struct NamesFile<'a> {
     #[serde(borrow)]
     pub plural_naming_words: Vec<&'a str>,
     #[serde(borrow)]
+    pub crypto_words: Vec<&'a str>,
+    #[serde(borrow)]
+    pub key_material_words: Vec<&'a str>,
+    #[serde(borrow)]
     pub exact: Vec<NameRuleFile<'a>>,
     #[serde(borrow)]
     pub rule: Vec<NameRuleFile<'a>>,

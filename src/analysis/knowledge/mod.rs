@@ -144,6 +144,10 @@ pub struct Knowledge {
     plural_count_words: HashSet<&'static str>,
     /// Words that, right before a plural secret word, name which keys rather than hold them.
     plural_naming_words: HashSet<&'static str>,
+    /// Words saying what a key is for (`ENCRYPTION`, `SIGNING`).
+    crypto_words: HashSet<&'static str>,
+    /// Words saying what a key is made of (`MODIFIER`, `SEED`): after a crypto word, a key.
+    key_material_words: HashSet<&'static str>,
     /// Each known image, read from its baked table the first time a project uses it: a
     /// project runs a handful of the images the templates know, and reading all of them
     /// was a sixth of a small project's `check` (issue 13).
@@ -337,6 +341,8 @@ impl Knowledge {
             plural_secret_words: names_file.plural_secret_words.into_iter().collect(),
             plural_count_words: names_file.plural_count_words.into_iter().collect(),
             plural_naming_words: names_file.plural_naming_words.into_iter().collect(),
+            crypto_words: names_file.crypto_words.into_iter().collect(),
+            key_material_words: names_file.key_material_words.into_iter().collect(),
             images: images_file
                 .iter()
                 .map(|baked| LazyImage {

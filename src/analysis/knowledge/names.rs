@@ -39,6 +39,16 @@ impl Knowledge {
             .iter()
             .rposition(|w| self.secret_words.contains(w.as_ref()))
         else {
+            if self.names_key_material(&words) {
+                // Made like the key it feeds (`*ENCRYPTION_KEY` is `base64:32`): an app key,
+                // which the app cannot run without.
+                return NameReading {
+                    class: Class::Secret,
+                    kind: Some(Kind::Base64(32)),
+                    why: "a key by its name (an encryption or signing word, then MODIFIER, SEED …)",
+                    exact: false,
+                };
+            }
             return config("no secret word in its name");
         };
         if words[..last_secret]
@@ -118,6 +128,19 @@ impl Knowledge {
             })
             .collect();
         changed.then(|| out.join("_"))
+    }
+
+    /// Whether a name ends in a word for what a key is made of right after a word for what it
+    /// is for (`…_ENCRYPTION_MODIFIER`), and is no switch (`USE_…`).
+    fn names_key_material(&self, words: &[Cow<'_, str>]) -> bool {
+        let [before @ .., crypto, material] = words else {
+            return false;
+        };
+        self.crypto_words.contains(crypto.as_ref())
+            && self.key_material_words.contains(material.as_ref())
+            && !before
+                .iter()
+                .any(|w| self.flag_prefixes.contains(w.as_ref()))
     }
 
     /// Whether these name words name an outside provider or an issued credential. A provider

@@ -18,6 +18,8 @@ fn template_words_are_written_in_the_case_they_are_matched_in() {
         &k.plural_secret_words,
         &k.plural_count_words,
         &k.plural_naming_words,
+        &k.crypto_words,
+        &k.key_material_words,
     ];
     for w in upper.into_iter().flatten() {
         assert_eq!(*w, w.to_ascii_uppercase(), "templates/names.toml: {w}");

@@ -22,8 +22,11 @@ use super::knowledge::name_words;
 use super::{Class, Input};
 use crate::position::Position;
 
+mod beside;
 mod urls;
 mod wiring;
+
+pub use beside::UrlsBeside;
 
 use urls::{derivations, url_links};
 pub use urls::{percent_decode, percent_encode};

@@ -192,9 +192,10 @@ impl<'v, 'i> Holders<'v, 'i> {
     }
 }
 
-/// Whether the URL's scheme is a database or broker's, the servers compose projects run.
-fn is_server_url(url: &str) -> bool {
-    let Some((scheme, _)) = url.split_once("://") else {
+/// Whether the URL's scheme is a database or broker's, the servers compose projects run
+/// (also behind a `jdbc:` prefix).
+pub(super) fn is_server_url(url: &str) -> bool {
+    let Some(scheme) = crate::analysis::shape::url_scheme(url) else {
         return false;
     };
     matches!(

@@ -220,6 +220,7 @@ pub(super) fn wiring(
     // Each service's inputs as a client, worked out when a server first asks.
     let client_inputs: Vec<OnceCell<Vec<ClientInput<'_>>>> =
         (0..inputs.len()).map(|_| OnceCell::new()).collect();
+    let beside = super::UrlsBeside::of(vars, input);
     let mut out = Vec::new();
     for server in &servers {
         let same_family = family_size[server.family];
@@ -243,6 +244,7 @@ pub(super) fn wiring(
                     index,
                     vars,
                     knowledge,
+                    &beside,
                 )
             });
             // A service whose own settings hand it the server's password variable
@@ -286,9 +288,16 @@ pub(super) fn wiring(
                 if client.providers.iter().any(|w| !server.clients.contains(w)) {
                     continue;
                 }
+                // A database URL setting beside the password (`spring.datasource.url` beside
+                // `spring.datasource.password`) names the one server it logs in to.
+                let beside_host = client.beside_host.as_deref();
+                if beside_host.is_some_and(|h| h != server.service) {
+                    continue;
+                }
                 let specific = client.specific.contains(&server.family);
-                let speaks_family = client.words.iter().any(|w| server.clients.contains(w))
-                    && (specific || mentions_server);
+                let speaks_family = (client.words.iter().any(|w| server.clients.contains(w))
+                    && (specific || mentions_server))
+                    || beside_host == Some(server.service);
                 if !(speaks_family && client.credential) {
                     continue;
                 }
@@ -365,6 +374,8 @@ struct ClientInput<'k> {
     /// The host its own host setting names: the setting whose key is the credential's with
     /// `HOST` for its password word (`_APP_DB_HOST_VECTORSDB` for `_APP_DB_PASS_VECTORSDB`).
     own_host: Option<String>,
+    /// The host of the database URL setting beside it (see [`super::UrlsBeside`]).
+    beside_host: Option<String>,
 }
 
 /// The inputs of a service that can be a client's credential: a `.env` variable that is not
@@ -376,6 +387,7 @@ fn client_inputs_of<'k>(
     index: &HashMap<String, usize>,
     vars: &[Var<'_>],
     knowledge: &'k super::super::Knowledge,
+    beside: &super::UrlsBeside<'_>,
 ) -> Vec<ClientInput<'k>> {
     feeds
         .iter()
@@ -444,8 +456,13 @@ fn client_inputs_of<'k>(
                     .and_then(host_of)
                     .map(str::to_string)
             });
+            let beside_host = beside
+                .server_of(var)
+                .or_else(|| beside.server_of(container))
+                .map(|(host, _)| host.to_string());
             Some(ClientInput {
                 var: i,
+                beside_host,
                 url_host,
                 own_host,
                 admin: is_admin_name(var) || is_admin_name(container),

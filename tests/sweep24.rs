@@ -1,0 +1,184 @@
+//! The kinds of mistakes blind sweep 24 found (Tolgee, kan, Shuffle), through the real
+//! binary: what `check` says and what `fill` writes.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::{Home, TestProject};
+
+/// Tolgee: the app reads `spring.datasource.password` and a `jdbc:postgresql://db…` URL; `db`
+/// keeps the literal `POSTGRES_PASSWORD=postgres`. `fill` must leave the password (a new one
+/// locks the app out of its database) and name the literal.
+#[test]
+fn a_password_beside_a_jdbc_url_to_a_compose_literal_is_left() {
+    let compose = "services:\n  db:\n    image: postgres:11\n    environment:\n      - POSTGRES_PASSWORD=postgres\n  app:\n    image: tolgee/tolgee\n    env_file:\n      - .env\n";
+    for (url, pw, scheme) in [
+        (
+            "spring.datasource.url",
+            "spring.datasource.password",
+            "jdbc:postgresql",
+        ),
+        (
+            "SPRING_DATASOURCE_URL",
+            "SPRING_DATASOURCE_PASSWORD",
+            "jdbc:postgresql",
+        ),
+        (
+            "spring.datasource.url",
+            "spring.datasource.password",
+            "JDBC:postgresql",
+        ),
+    ] {
+        let env = format!("{url}={scheme}://db:5432/postgres\n{pw}=postgres\n");
+        let p = TestProject::new()
+            .file("docker-compose.yml", compose)
+            .file(".env", &env);
+        std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let step = format!(
+            "kept in two places, to change in both together: {pw} (also POSTGRES_PASSWORD in docker-compose.yml:5)"
+        );
+        let out = p
+            .cmd()
+            .args(["fill", "--yes", "--no-color"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with("nothing to fill"), "{pw}: {text}");
+        assert!(text.contains(&step), "{text}");
+        assert_eq!(p.read(".env"), env);
+    }
+}
+
+/// kan: `NEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn` reaches the container as the comment.
+/// `check` warns (without printing it) and says how to write it; `fill` generates the secret
+/// written the same way, leaves the setting and names it as the user's to choose.
+#[test]
+fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
+    let example = "# Required environment variables\nNEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn\nBETTER_AUTH_SECRET= # Random 32+ char string\n";
+    let compose = "services:\n  web:\n    image: ghcr.io/kanbn/kan:latest\n    env_file:\n      - .env\n    environment:\n      - NEXT_PUBLIC_BASE_URL=${NEXT_PUBLIC_BASE_URL}\n      - BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET}\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file(".env.example", example)
+        .file(".env", example);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("NEXT_PUBLIC_BASE_URL  .env:2:1  is a placeholder: its value is the comment written after its `=`: Compose reads text opening with `#` after `=` as the value, not as a comment; write `NEXT_PUBLIC_BASE_URL=` with the comment on its own line, or `NEXT_PUBLIC_BASE_URL=\"\"  # …` (warning)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("kan.bn") && !text.contains("Random"),
+        "no value printed: {text}"
+    );
+    let home = Home::new();
+    let out = home
+        .on(&p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("need a value you choose: NEXT_PUBLIC_BASE_URL"),
+        "{text}"
+    );
+    let after = p.read(".env");
+    assert!(
+        after.contains("\nNEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn\n"),
+        "{after}"
+    );
+    assert!(!after.contains("# Random"), "{after}");
+}
+
+/// Shuffle: `SHUFFLE_ENCRYPTION_MODIFIER=` ("This HAS to be set") is hashed into the AES key
+/// credentials are stored with. `check` says it is missing and `fill` makes it.
+#[test]
+fn an_empty_encryption_modifier_is_missing_and_filled() {
+    let example = "# Encryption modifier. This HAS to be set to encrypt any authentication being used in the app.\nAPP_ENCRYPTION_MODIFIER=\nAPP_PORT=5001\n";
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n    ports:\n      - \"${APP_PORT}:5001\"\n";
+    let p = TestProject::new()
+        .file("docker-compose.yml", compose)
+        .file(".env.example", example)
+        .file(".env", example);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("APP_ENCRYPTION_MODIFIER  .env:2:1  is empty in .env but needed by service backend (env_file)"),
+        "{text}"
+    );
+    let home = Home::new();
+    let out = home
+        .on(&p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let after = p.read(".env");
+    let line = after
+        .lines()
+        .find(|l| l.starts_with("APP_ENCRYPTION_MODIFIER="))
+        .unwrap();
+    assert!(
+        line.len() > "APP_ENCRYPTION_MODIFIER=".len() + 32,
+        "{after}"
+    );
+    assert!(after.contains("\nAPP_PORT=5001\n"), "{after}");
+}
+
+/// Shuffle: `OpenSearch` refuses an initial admin password without an upper-case and a
+/// lower-case letter, a digit and a symbol. `fill` writes one value to the variable compose
+/// hands it and to the copy the backend reads, meeting that policy every time (a random
+/// base64url value misses a symbol about one time in four; twenty runs all passing by luck
+/// would happen once in four hundred).
+#[test]
+fn fill_meets_an_images_password_policy_for_a_whole_group() {
+    let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n  opensearch:\n    image: opensearchproject/opensearch:3.2.0\n    environment:\n      - OPENSEARCH_INITIAL_ADMIN_PASSWORD=${SHUFFLE_OPENSEARCH_PASSWORD}\n";
+    let env = "SHUFFLE_OPENSEARCH_USERNAME=\"admin\"\nSHUFFLE_OPENSEARCH_PASSWORD=\"StrongShufflePassword321!\" # first setup\nOPENSEARCH_INITIAL_ADMIN_PASSWORD=\"StrongShufflePassword321!\" # first setup\n";
+    for run in 0..20 {
+        let p = TestProject::new()
+            .file("docker-compose.yml", compose)
+            .file(".env", env);
+        std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let home = Home::new();
+        let out = home
+            .on(&p)
+            .args(["fill", "--yes", "--no-color"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let after = p.read(".env");
+        let value = |key: &str| {
+            let line = after.lines().find(|l| l.starts_with(key)).unwrap();
+            let quoted = line.split('"').nth(1).unwrap();
+            quoted.to_string()
+        };
+        let a = value("SHUFFLE_OPENSEARCH_PASSWORD=");
+        assert_eq!(a, value("OPENSEARCH_INITIAL_ADMIN_PASSWORD="), "run {run}");
+        assert_ne!(a, "StrongShufflePassword321!");
+        assert!(
+            a.chars().any(|c| c.is_ascii_uppercase())
+                && a.chars().any(|c| c.is_ascii_lowercase())
+                && a.chars().any(|c| c.is_ascii_digit())
+                && a.chars()
+                    .any(|c| c.is_ascii_graphic() && !c.is_ascii_alphanumeric())
+                && !a.starts_with('-'),
+            "run {run}: the value misses a character class OpenSearch requires"
+        );
+    }
+}
