@@ -1,5 +1,5 @@
-//! The kinds of mistakes blind sweep 24 found (Tolgee, kan, Shuffle), through the real
-//! binary: what `check` says and what `fill` writes.
+//! The kinds of mistakes blind sweeps 24 and 25 found (Tolgee, kan, Shuffle, useSend), through
+//! the real binary: what `check` says and what `fill` writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -181,4 +181,28 @@ fn fill_meets_an_images_password_policy_for_a_whole_group() {
             "run {run}: the value misses a character class OpenSearch requires"
         );
     }
+}
+
+/// useSend (blind sweep 25): a fill-in marker in a login provider's id is worth a warning
+/// where a service reads it, and nothing where none does (no reference, no `env_file:`).
+#[test]
+fn a_fill_in_marker_no_container_reads_is_not_flagged() {
+    let example = "# Login providers\nGITHUB_ID=\"<your-github-client-id>\"\nGITHUB_SECRET=\"<your-github-client-secret>\"\nGOOGLE_CLIENT_ID=\"<your-google-client-id>\"\nGOOGLE_CLIENT_SECRET=\"<your-google-client-secret>\"\nAPP_URL=http://localhost:3000\n";
+    let compose = "services:\n  app:\n    image: nginx:alpine\n    environment:\n      - APP_URL=${APP_URL:?err}\n      - GITHUB_ID=${GITHUB_ID:?err}\n      - GITHUB_SECRET=${GITHUB_SECRET:?err}\n";
+    let p = TestProject::new()
+        .file("compose.yml", compose)
+        .file(".env.example", example)
+        .file(".env", example);
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("GITHUB_ID      .env:2:1  is a placeholder: its value still holds the template's fill-in marker (<…>) (warning)"),
+        "{text}"
+    );
+    assert!(!text.contains("GOOGLE_CLIENT"), "{text}");
+    assert!(
+        text.contains("need a value you choose: GITHUB_ID\n"),
+        "{text}"
+    );
 }

@@ -1,5 +1,5 @@
-//! What the blind sweep 24 found envward misread (Tolgee, kan, Shuffle): one test per kind,
-//! on small projects built in memory.
+//! What the blind sweeps 24 and 25 found envward misread (Tolgee, kan, Shuffle, useSend): one
+//! test per kind, on small projects built in memory.
 
 use super::testkit::{analysed as run, first_of, vars_of};
 use super::{Class, RuleId, Severity};
@@ -143,5 +143,25 @@ fn a_word_for_what_a_key_is_made_of_after_an_encryption_word_names_a_key() {
     assert_eq!(
         vars_of(&inv, RuleId::Missing),
         ["APP_ENCRYPTION_MODIFIER", "APP_SIGNING_SEED"]
+    );
+}
+
+#[test]
+fn a_fill_in_marker_in_a_setting_no_container_reads_is_left_alone() {
+    // useSend (blind sweep 25): `GOOGLE_CLIENT_ID="<your-google-client-id>"`, which no
+    // service references and no `env_file:` loads, is not flagged; the same marker in a
+    // setting a service reads still is.
+    let compose = "services:\n  app:\n    image: example/app\n    environment:\n      - GITHUB_ID=${GITHUB_ID:?err}\n";
+    let env = "GITHUB_ID=\"<your-github-id>\"\nGOOGLE_CLIENT_ID=\"<your-google-client-id>\"\n";
+    let inv = run(compose, env, env);
+    let flagged = first_of(&inv, RuleId::Placeholder);
+    assert_eq!(flagged.variable.as_deref(), Some("GITHUB_ID"));
+    assert_eq!(flagged.severity, Severity::Warning);
+    assert!(
+        !inv.findings
+            .iter()
+            .any(|f| f.variable.as_deref() == Some("GOOGLE_CLIENT_ID")),
+        "{:?}",
+        inv.findings
     );
 }

@@ -284,7 +284,9 @@ pub fn judge(
         .filter(|v| !v.is_empty());
     // In configuration only an address left pointing at an example host is worth a word: a
     // stand-in user name or sender is the user's business, and CI fails on secrets. A
-    // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally.
+    // fill-in marker (`<MY EMAIL ADDRESS>`) is the exception: nobody means it literally. Like
+    // an example host, it matters only where the value reaches a container: a setting no
+    // service reads (useSend's `GOOGLE_CLIENT_ID="<your-google-client-id>"`) is left alone.
     let address = var.reaches
         && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name))
         && !provider_left_unset(k, var, vars)
@@ -307,7 +309,7 @@ pub fn judge(
             k.mentions_example_host(&judged)
                 .then(|| "names an example host (example.com, yourdomain …)".to_string())
         })
-    } else if super::Knowledge::has_fill_in_marker(&judged) {
+    } else if var.reaches && super::Knowledge::has_fill_in_marker(&judged) {
         Some("still holds the template's fill-in marker (<…>)".to_string())
     } else {
         None
