@@ -9,6 +9,25 @@ use std::os::unix::fs::PermissionsExt;
 
 use common::{Home, TestProject};
 
+/// A project of one compose file and a live `.env` (mode 0600, as `fill` leaves it), with an
+/// `.env.example` equal to it when the template is the example.
+fn project(compose_file: &str, compose: &str, env: &str, with_example: bool) -> TestProject {
+    let mut p = TestProject::new()
+        .file(compose_file, compose)
+        .file(".env", env);
+    if with_example {
+        p = p.file(".env.example", env);
+    }
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+/// `check --no-color`: its exit code and what it printed.
+fn check(p: &TestProject) -> (Option<i32>, String) {
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
 /// Tolgee: the app reads `spring.datasource.password` and a `jdbc:postgresql://db…` URL; `db`
 /// keeps the literal `POSTGRES_PASSWORD=postgres`. `fill` must leave the password (a new one
 /// locks the app out of its database) and name the literal.
@@ -33,10 +52,7 @@ fn a_password_beside_a_jdbc_url_to_a_compose_literal_is_left() {
         ),
     ] {
         let env = format!("{url}={scheme}://db:5432/postgres\n{pw}=postgres\n");
-        let p = TestProject::new()
-            .file("docker-compose.yml", compose)
-            .file(".env", &env);
-        std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let p = project("docker-compose.yml", compose, &env, false);
         let step = format!(
             "kept in two places, to change in both together: {pw} (also POSTGRES_PASSWORD in docker-compose.yml:5)"
         );
@@ -59,14 +75,9 @@ fn a_password_beside_a_jdbc_url_to_a_compose_literal_is_left() {
 fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
     let example = "# Required environment variables\nNEXT_PUBLIC_BASE_URL= # e.g. https://kan.bn\nBETTER_AUTH_SECRET= # Random 32+ char string\n";
     let compose = "services:\n  web:\n    image: ghcr.io/kanbn/kan:latest\n    env_file:\n      - .env\n    environment:\n      - NEXT_PUBLIC_BASE_URL=${NEXT_PUBLIC_BASE_URL}\n      - BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET}\n";
-    let p = TestProject::new()
-        .file("docker-compose.yml", compose)
-        .file(".env.example", example)
-        .file(".env", example);
-    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let p = project("docker-compose.yml", compose, example, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("NEXT_PUBLIC_BASE_URL  .env:2:1  is a placeholder: its value is the comment written after its `=`: Compose reads text opening with `#` after `=` as the value, not as a comment; write `NEXT_PUBLIC_BASE_URL=` with the comment on its own line, or `NEXT_PUBLIC_BASE_URL=\"\"  # …` (warning)"),
         "{text}"
@@ -100,14 +111,9 @@ fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
 fn an_empty_encryption_modifier_is_missing_and_filled() {
     let example = "# Encryption modifier. This HAS to be set to encrypt any authentication being used in the app.\nAPP_ENCRYPTION_MODIFIER=\nAPP_PORT=5001\n";
     let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n    ports:\n      - \"${APP_PORT}:5001\"\n";
-    let p = TestProject::new()
-        .file("docker-compose.yml", compose)
-        .file(".env.example", example)
-        .file(".env", example);
-    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let p = project("docker-compose.yml", compose, example, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("APP_ENCRYPTION_MODIFIER  .env:2:1  is empty in .env but needed by service backend (env_file)"),
         "{text}"
@@ -146,10 +152,7 @@ fn fill_meets_an_images_password_policy_for_a_whole_group() {
     let compose = "services:\n  backend:\n    image: ghcr.io/shuffle/shuffle-backend:latest\n    env_file: .env\n  opensearch:\n    image: opensearchproject/opensearch:3.2.0\n    environment:\n      - OPENSEARCH_INITIAL_ADMIN_PASSWORD=${SHUFFLE_OPENSEARCH_PASSWORD}\n";
     let env = "SHUFFLE_OPENSEARCH_USERNAME=\"admin\"\nSHUFFLE_OPENSEARCH_PASSWORD=\"StrongShufflePassword321!\" # first setup\nOPENSEARCH_INITIAL_ADMIN_PASSWORD=\"StrongShufflePassword321!\" # first setup\n";
     for run in 0..20 {
-        let p = TestProject::new()
-            .file("docker-compose.yml", compose)
-            .file(".env", env);
-        std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let p = project("docker-compose.yml", compose, env, false);
         let home = Home::new();
         let out = home
             .on(&p)
@@ -189,13 +192,8 @@ fn fill_meets_an_images_password_policy_for_a_whole_group() {
 fn a_fill_in_marker_no_container_reads_is_not_flagged() {
     let example = "# Login providers\nGITHUB_ID=\"<your-github-client-id>\"\nGITHUB_SECRET=\"<your-github-client-secret>\"\nGOOGLE_CLIENT_ID=\"<your-google-client-id>\"\nGOOGLE_CLIENT_SECRET=\"<your-google-client-secret>\"\nAPP_URL=http://localhost:3000\n";
     let compose = "services:\n  app:\n    image: nginx:alpine\n    environment:\n      - APP_URL=${APP_URL:?err}\n      - GITHUB_ID=${GITHUB_ID:?err}\n      - GITHUB_SECRET=${GITHUB_SECRET:?err}\n";
-    let p = TestProject::new()
-        .file("compose.yml", compose)
-        .file(".env.example", example)
-        .file(".env", example);
-    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let p = project("compose.yml", compose, example, true);
+    let (_, text) = check(&p);
     assert!(
         text.contains("GITHUB_ID      .env:2:1  is a placeholder: its value still holds the template's fill-in marker (<…>) (warning)"),
         "{text}"
