@@ -22,6 +22,17 @@ fn project(compose_file: &str, compose: &str, env: &str, with_example: bool) -> 
     p
 }
 
+/// `fill --yes --no-color` with its own home (for the backup key): its exit code and what it
+/// printed.
+fn fill(p: &TestProject) -> (Option<i32>, String) {
+    let out = Home::new()
+        .on(p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
 /// `check --no-color`: its exit code and what it printed.
 fn check(p: &TestProject) -> (Option<i32>, String) {
     let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
@@ -86,13 +97,7 @@ fn a_comment_compose_reads_as_the_value_is_flagged_and_left_to_the_user() {
         !text.contains("kan.bn") && !text.contains("Random"),
         "no value printed: {text}"
     );
-    let home = Home::new();
-    let out = home
-        .on(&p)
-        .args(["fill", "--yes", "--no-color"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, text) = fill(&p);
     assert!(
         text.contains("need a value you choose: NEXT_PUBLIC_BASE_URL"),
         "{text}"
@@ -118,18 +123,8 @@ fn an_empty_encryption_modifier_is_missing_and_filled() {
         text.contains("APP_ENCRYPTION_MODIFIER  .env:2:1  is empty in .env but needed by service backend (env_file)"),
         "{text}"
     );
-    let home = Home::new();
-    let out = home
-        .on(&p)
-        .args(["fill", "--yes", "--no-color"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let (code, text) = fill(&p);
+    assert_eq!(code, Some(0), "{text}");
     let after = p.read(".env");
     let line = after
         .lines()
@@ -153,18 +148,8 @@ fn fill_meets_an_images_password_policy_for_a_whole_group() {
     let env = "SHUFFLE_OPENSEARCH_USERNAME=\"admin\"\nSHUFFLE_OPENSEARCH_PASSWORD=\"StrongShufflePassword321!\" # first setup\nOPENSEARCH_INITIAL_ADMIN_PASSWORD=\"StrongShufflePassword321!\" # first setup\n";
     for run in 0..20 {
         let p = project("docker-compose.yml", compose, env, false);
-        let home = Home::new();
-        let out = home
-            .on(&p)
-            .args(["fill", "--yes", "--no-color"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        let (code, text) = fill(&p);
+        assert_eq!(code, Some(0), "{text}");
         let after = p.read(".env");
         let value = |key: &str| {
             let line = after.lines().find(|l| l.starts_with(key)).unwrap();
