@@ -1,5 +1,5 @@
-//! The kinds of mistakes blind sweeps 24 and 25 found (Tolgee, kan, Shuffle, useSend), through
-//! the real binary: what `check` says and what `fill` writes.
+//! The kinds of mistakes blind sweeps 24, 25 and 26 found (Tolgee, kan, Shuffle, useSend,
+//! cognee), through the real binary: what `check` says and what `fill` writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -188,4 +188,21 @@ fn a_fill_in_marker_no_container_reads_is_not_flagged() {
         text.contains("need a value you choose: GITHUB_ID\n"),
         "{text}"
     );
+}
+
+/// cognee (blind sweep 26): `NEO4J_AUTH=neo4j/pleaseletmein` is a password no env file can
+/// change; `none` turns authentication off.
+#[test]
+fn a_user_slash_password_literal_in_neo4j_auth_is_hardcoded() {
+    let compose = "services:\n  neo4j:\n    image: neo4j:5.26\n    environment:\n      - NEO4J_AUTH=neo4j/pleaseletmein\n  open:\n    image: neo4j:5.26\n    environment:\n      - NEO4J_AUTH=none\n";
+    let env = "A=1\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("NEO4J_AUTH  docker-compose.yml:5:9  of service neo4j has a password written into it in docker-compose.yml; interpolate it from the env file"),
+        "{text}"
+    );
+    assert!(!text.contains("service open"), "{text}");
+    assert!(!text.contains("pleaseletmein"), "{text}");
 }

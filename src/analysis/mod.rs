@@ -530,6 +530,8 @@ mod stand_in_tests;
 #[cfg(test)]
 mod sweep24_tests;
 #[cfg(test)]
+mod sweep26_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod switched_off_tests;

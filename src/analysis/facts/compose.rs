@@ -25,14 +25,30 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
         let Some(image) = &service.image else {
             continue;
         };
+        // A container variable holding its credential inside a form (neo4j's
+        // `NEO4J_AUTH=<user>/<password>`) is fed the password only by what sits in the
+        // password's part: the user's reference, or a variable holding the whole form, is no
+        // password (a generated one would lose the `<user>/`).
+        let form_of = |key: &str| input.knowledge.image_var(image, key).and_then(|r| r.form);
         for var in &service.environment {
             match &var.value {
+                None if form_of(&var.key).is_some() => {}
                 None => out
                     .entry(var.key.clone())
                     .or_default()
                     .push((image.clone(), var.key.clone())),
                 Some(v) => {
+                    let from = match form_of(&var.key) {
+                        Some(form) => match form.password_start(v) {
+                            Some(at) => at,
+                            None => continue,
+                        },
+                        None => 0,
+                    };
                     for r in interpolate::references(v).unwrap_or_default() {
+                        if r.span.start < from {
+                            continue;
+                        }
                         out.entry(r.name)
                             .or_default()
                             .push((image.clone(), var.key.clone()));
@@ -65,7 +81,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
                 }
                 continue;
             }
-            for key in live_keys {
+            for key in live_keys.iter().filter(|k| form_of(k).is_none()) {
                 out.entry(key.clone())
                     .or_default()
                     .push((image.clone(), key.clone()));

@@ -55,6 +55,41 @@ pub struct ValueRules {
     /// not (`MinIO`'s root user beside its root password).
     #[serde(default)]
     pub required_with: Option<String>,
+    /// The value is not the credential alone but a form holding it (neo4j's `NEO4J_AUTH`,
+    /// `<user>/<password>`): only the credential's part is a password, so a variable that
+    /// fills the whole value is not one.
+    #[serde(default)]
+    pub form: Option<ValueForm>,
+}
+
+/// How a container variable holds its credential inside a longer value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ValueForm {
+    /// `<user>/<password>`, split at the first `/`; `none` alone turns authentication off
+    /// (neo4j's `NEO4J_AUTH`).
+    #[serde(rename = "user/password")]
+    UserSlashPassword,
+}
+
+impl ValueForm {
+    /// Where the password part of `value` starts, in `value`'s bytes: after the first `/`
+    /// outside a `${…}` reference (a default's `/` is the reference's own). `None` when the
+    /// value has no password part (no `/`, or `none`).
+    pub fn password_start(self, value: &str) -> Option<usize> {
+        match self {
+            Self::UserSlashPassword => {
+                let refs = crate::interpolate::references(value).unwrap_or_default();
+                let inside = |at: usize| {
+                    refs.iter()
+                        .any(|r| !r.nested && r.span.start <= at && at < r.span.end)
+                };
+                value
+                    .char_indices()
+                    .find(|&(at, c)| c == '/' && !inside(at))
+                    .map(|(at, _)| at + 1)
+            }
+        }
+    }
 }
 
 /// Which of a server's credentials a container variable is.

@@ -23,7 +23,7 @@ use regex_automata::{Anchored, Input, PatternID};
 use super::Class;
 use crate::generate::Kind;
 
-pub use files::{DeriveRule, ServerRole, TemplateFileError, ValueRules};
+pub use files::{DeriveRule, ServerRole, TemplateFileError, ValueForm, ValueRules};
 pub use glob::glob_match;
 
 #[cfg(test)]

@@ -32,6 +32,39 @@ fn loads_live(cx: &Context<'_>, service: &crate::compose::Service) -> bool {
     service.env_files.iter().any(|f| &f.path == live)
 }
 
+/// Where each literal (key, file, place) sits in the list of literals.
+type Seen<'p> = HashMap<(&'p str, &'p PathBuf, Position), usize>;
+
+/// Adds `var`'s literal in `service` to `literals`: one literal shared through an anchor is
+/// one finding naming every service.
+fn push<'p>(
+    literals: &mut Vec<Literal<'p>>,
+    seen: &mut Seen<'p>,
+    var: &'p crate::compose::EnvVar,
+    service: &'p crate::compose::Service,
+    whole: Option<&'static str>,
+    loads: bool,
+) {
+    let at = (var.key.as_str(), &var.file, var.position);
+    match seen.get(&at) {
+        Some(&i) => {
+            literals[i].services.push(service.name.as_str());
+            literals[i].all_load_live &= loads;
+        }
+        None => {
+            seen.insert(at, literals.len());
+            literals.push(Literal {
+                key: at.0,
+                file: at.1,
+                position: at.2,
+                whole,
+                services: vec![service.name.as_str()],
+                all_load_live: loads,
+            });
+        }
+    }
+}
+
 /// See the module docs.
 pub struct Hardcoded;
 
@@ -230,17 +263,37 @@ impl Rule for Hardcoded {
         let k = cx.input.knowledge;
         // Each literal (key, file, place) in first-seen order, with what it is and who reads it.
         let mut literals: Vec<Literal<'_>> = Vec::new();
-        let mut seen: HashMap<(&str, &PathBuf, Position), usize> = HashMap::default();
+        let mut seen: Seen<'_> = HashMap::default();
         for service in &cx.input.project.services {
             for var in &service.environment {
                 let Some(value) = &var.value else { continue };
-                if value.contains('$') && !embedded_secret(value) {
-                    continue;
-                }
                 let image_rules = service
                     .image
                     .as_deref()
                     .and_then(|i| k.image_var(i, &var.key));
+                // A form holding the password (neo4j's `NEO4J_AUTH=neo4j/pleaseletmein`)
+                // hard-codes it when its password part is literal text; `none` (no password
+                // part) or a reference there leaves it to the env file.
+                if let Some(form) = image_rules.and_then(|r| r.form) {
+                    let literal = form.password_start(value).is_some_and(|at| {
+                        let part = &value[at..];
+                        !part.is_empty() && !part.contains('$')
+                    });
+                    if literal {
+                        push(
+                            &mut literals,
+                            &mut seen,
+                            var,
+                            service,
+                            None,
+                            loads_live(cx, service),
+                        );
+                    }
+                    continue;
+                }
+                if value.contains('$') && !embedded_secret(value) {
+                    continue;
+                }
                 let image_class = image_rules.and_then(|r| r.class);
                 // An image that runs without it (ClickHouse's CLICKHOUSE_PASSWORD: "" is its
                 // password-less default user) is told to by the empty literal.
@@ -267,26 +320,14 @@ impl Rule for Hardcoded {
                 } else {
                     continue;
                 };
-                // One literal shared through an anchor is one finding naming every service.
-                let at = (var.key.as_str(), &var.file, var.position);
-                let loads = loads_live(cx, service);
-                match seen.get(&at) {
-                    Some(&i) => {
-                        literals[i].services.push(service.name.as_str());
-                        literals[i].all_load_live &= loads;
-                    }
-                    None => {
-                        seen.insert(at, literals.len());
-                        literals.push(Literal {
-                            key: at.0,
-                            file: at.1,
-                            position: at.2,
-                            whole,
-                            services: vec![service.name.as_str()],
-                            all_load_live: loads,
-                        });
-                    }
-                }
+                push(
+                    &mut literals,
+                    &mut seen,
+                    var,
+                    service,
+                    whole,
+                    loads_live(cx, service),
+                );
             }
             commands(self.id(), service, out);
         }

@@ -1,0 +1,70 @@
+//! What blind sweep 26 found envward misread (cognee): one test per kind, on small projects
+//! built in memory.
+
+use super::testkit::{analysed as run, vars_of};
+use super::{Class, RuleId};
+
+#[test]
+fn a_user_slash_password_literal_in_neo4j_auth_is_hardcoded() {
+    // cognee: `NEO4J_AUTH=neo4j/pleaseletmein` sets the server's password; no env file can
+    // change it. The list form and the map form alike.
+    for env in [
+        "      - NEO4J_AUTH=neo4j/pleaseletmein\n",
+        "      NEO4J_AUTH: neo4j/pleaseletmein\n",
+        "      NEO4J_AUTH: ${NEO4J_USER:-neo4j}/pleaseletmein\n",
+    ] {
+        let compose =
+            format!("services:\n  neo4j:\n    image: neo4j:5.26\n    environment:\n{env}");
+        let inv = run(&compose, "A=1\n", "A=1\n");
+        assert_eq!(vars_of(&inv, RuleId::Hardcoded), ["NEO4J_AUTH"], "{env}");
+        let f = inv
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::Hardcoded)
+            .unwrap();
+        assert!(!f.message.contains("pleaseletmein"), "{}", f.message);
+    }
+    // `none` turns authentication off; a reference in the password's part is the env file's;
+    // an image that is not neo4j reads its own NEO4J_AUTH however it likes.
+    for (image, env) in [
+        ("neo4j:5", "NEO4J_AUTH: none"),
+        ("neo4j:5", "NEO4J_AUTH: neo4j/${NEO4J_PASSWORD}"),
+        (
+            "neo4j:5",
+            "NEO4J_AUTH: ${NEO4J_USER}/${NEO4J_PASSWORD:-password}",
+        ),
+        ("neo4j:5", "NEO4J_AUTH: ${NEO4J_AUTH}"),
+        ("example/app", "NEO4J_AUTH: neo4j/pleaseletmein"),
+    ] {
+        let compose =
+            format!("services:\n  graph:\n    image: {image}\n    environment:\n      {env}\n");
+        let inv = run(&compose, "A=1\n", "A=1\n");
+        assert!(vars_of(&inv, RuleId::Hardcoded).is_empty(), "{image} {env}");
+    }
+}
+
+#[test]
+fn the_reference_after_neo4j_auths_slash_is_the_servers_password() {
+    // graphiti: `NEO4J_AUTH=${NEO4J_USER}/${NEO4J_PASSWORD}`: the password, not the user,
+    // nor a variable holding the whole `user/password` (a generated one would lose `neo4j/`).
+    let compose = "services:\n  neo4j:\n    image: neo4j:5.26\n    environment:\n      - NEO4J_AUTH=${NEO4J_USER}/${NEO4J_PASSWORD}\n  other:\n    image: neo4j:5.26\n    environment:\n      - NEO4J_AUTH=${GRAPH_AUTH}\n";
+    let env = "NEO4J_USER=neo4j\nNEO4J_PASSWORD=\nGRAPH_AUTH=neo4j/x\n";
+    let inv = run(compose, env, env);
+    let password = inv.get("NEO4J_PASSWORD").unwrap();
+    assert_eq!(password.class, Class::Secret);
+    assert!(
+        password
+            .classified_by
+            .contains("image neo4j reads it as NEO4J_AUTH"),
+        "{}",
+        password.classified_by
+    );
+    for name in ["NEO4J_USER", "GRAPH_AUTH"] {
+        let v = inv.get(name).unwrap();
+        assert!(
+            !v.classified_by.contains("image neo4j"),
+            "{name}: {}",
+            v.classified_by
+        );
+    }
+}
