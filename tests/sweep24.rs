@@ -206,3 +206,19 @@ fn a_user_slash_password_literal_in_neo4j_auth_is_hardcoded() {
     assert!(!text.contains("service open"), "{text}");
     assert!(!text.contains("pleaseletmein"), "{text}");
 }
+
+/// cognee (blind sweep 26): a Cognee Cloud token beside a service called `cognee` is the
+/// vendor's: checked, never generated.
+#[test]
+fn a_vendor_cloud_token_is_not_generated_beside_a_service_of_its_name() {
+    let compose =
+        "services:\n  cognee:\n    image: busybox\n    volumes:\n      - .env:/app/.env:ro\n";
+    let env = "COGNEE_CLOUD_AUTH_TOKEN=\"your-api-key\"\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (_, text) = fill(&p);
+    assert!(
+        text.contains("need a value from their provider: COGNEE_CLOUD_AUTH_TOKEN"),
+        "{text}"
+    );
+    assert_eq!(p.read(".env"), env);
+}

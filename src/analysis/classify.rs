@@ -279,21 +279,29 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
             })
             .unwrap_or(words.len());
         let naming = &words[..first_generic];
+        // `<VENDOR>_CLOUD_…` (cognee's `COGNEE_CLOUD_AUTH_TOKEN`): a credential for the
+        // vendor's hosted cloud, which issues it, even where a service shares the vendor's
+        // name. Not when the project runs a service or image named for a cloud itself
+        // (AppFlowy-Cloud's `appflowy_cloud`): then the cloud is the project's own.
+        // `NEXTCLOUD`, `OWNCLOUD` are one word, no cloud word.
+        let hosted_cloud =
+            naming.iter().skip(1).any(|w| w == "CLOUD") && !e.own_words.contains("CLOUD");
         let own = naming.iter().find(|w| {
             !matches!(
                 w.as_str(),
                 "APP" | "WEB" | "SERVER" | "SERVICE" | "BACKEND" | "FRONTEND" | "WORKER" | "CLIENT"
-            ) && (e.own_servers.contains(*w)
-                || (api_like
-                    && provider.is_none()
-                    && e.own_words.contains(*w)
-                    && (e.service_words.contains(*w) || !only_its_namesake_reads(e, w)))
-                || (api_like
-                    && provider.is_none()
-                    && matches!(
-                        w.as_str(),
-                        "INTERNAL" | "INNER" | "LOCAL" | "SELF" | "ADMIN" | "MASTER" | "SYSTEM"
-                    )))
+            ) && !hosted_cloud
+                && (e.own_servers.contains(*w)
+                    || (api_like
+                        && provider.is_none()
+                        && e.own_words.contains(*w)
+                        && (e.service_words.contains(*w) || !only_its_namesake_reads(e, w)))
+                    || (api_like
+                        && provider.is_none()
+                        && matches!(
+                            w.as_str(),
+                            "INTERNAL" | "INNER" | "LOCAL" | "SELF" | "ADMIN" | "MASTER" | "SYSTEM"
+                        )))
         });
         // A list of API keys (Jackson's `JACKSON_API_KEYS`, split on `,`) is the set the app
         // accepts from its callers: a provider issues its user one key, not a list.

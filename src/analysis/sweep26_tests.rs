@@ -68,3 +68,35 @@ fn the_reference_after_neo4j_auths_slash_is_the_servers_password() {
         );
     }
 }
+
+#[test]
+fn a_vendor_cloud_token_is_the_vendors_even_beside_a_service_of_its_name() {
+    // cognee: `COGNEE_CLOUD_AUTH_TOKEN` is a Cognee Cloud API key, beside a service called
+    // `cognee`.
+    let env = "COGNEE_CLOUD_AUTH_TOKEN=\"your-api-key\"\n";
+    let class_of =
+        |compose: &str, name: &str, env: &str| run(compose, env, env).get(name).unwrap().class;
+    let cognee =
+        "services:\n  cognee:\n    image: busybox\n    volumes:\n      - .env:/app/.env:ro\n";
+    assert_eq!(
+        class_of(cognee, "COGNEE_CLOUD_AUTH_TOKEN", env),
+        Class::External
+    );
+    // The control the sweep ran: another service name gave `external` already.
+    let app = cognee.replace("  cognee:", "  app:");
+    assert_eq!(
+        class_of(&app, "COGNEE_CLOUD_AUTH_TOKEN", env),
+        Class::External
+    );
+    // Without the cloud word, a key named after the project's own service stays its own.
+    let own = "COGNEE_AUTH_TOKEN=\"your-api-key\"\n";
+    assert_eq!(class_of(cognee, "COGNEE_AUTH_TOKEN", own), Class::Secret);
+    // A project that runs a cloud itself (AppFlowy-Cloud's `appflowy_cloud` service) keeps
+    // its `<NAME>_CLOUD_…` keys.
+    let runs_cloud = "services:\n  appflowy_cloud:\n    image: busybox\n    volumes:\n      - .env:/app/.env:ro\n";
+    let env = "APPFLOWY_CLOUD_API_KEY=\"your-api-key\"\n";
+    assert_eq!(
+        class_of(runs_cloud, "APPFLOWY_CLOUD_API_KEY", env),
+        Class::Secret
+    );
+}
