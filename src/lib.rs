@@ -4,12 +4,13 @@
 //! with thin edges (the command line, the terminal UI, the filesystem).
 //!
 //! Core (no filesystem, terminal or processes): [`dotenv`], [`interpolate`], [`compose`],
-//! [`analysis`], [`generate`], [`plan`], [`config`], [`position`], [`audit`], [`export`],
-//! [`rotate`].
+//! [`analysis`], [`automata`], [`generate`], [`plan`], [`config`], [`position`], [`audit`],
+//! [`export`], [`rotate`].
 //! Edges: [`cli`], [`report`], [`store`], [`tui`].
 
 pub mod analysis;
 pub mod audit;
+pub mod automata;
 pub mod compose;
 pub mod config;
 pub mod dotenv;

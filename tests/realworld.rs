@@ -107,6 +107,8 @@ struct Found {
     variable: Option<String>,
     file: String,
     line: u64,
+    /// The finding's message (which never holds a value): printed when a fill check fails.
+    message: String,
 }
 
 impl Found {
@@ -233,6 +235,7 @@ fn findings(json: &Value) -> Vec<Found> {
             variable: f["variable"].as_str().map(str::to_string),
             file: f["file"].as_str().unwrap().to_string(),
             line: f["line"].as_u64().unwrap_or(0),
+            message: f["message"].as_str().unwrap_or_default().to_string(),
         })
         .collect()
 }
@@ -510,7 +513,10 @@ fn score(dir: &Path) -> Score {
                 "missing" | "placeholder" | "weak" | "weak-default" | "derived" | "reused"
             )
         {
-            check(false, format!("{v} still {} after fill", found.rule));
+            check(
+                false,
+                format!("{v} still {} after fill: {}", found.rule, found.message),
+            );
         }
     }
     s

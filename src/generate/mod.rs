@@ -95,14 +95,25 @@ pub fn generate<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<SecretString, GenerateError> {
     let plan = plan(kind, constraints)?;
+    // The placeholder conventions `check` applies. They cannot fail to read (a test reads the
+    // same bytes through the validating reader); if they did, no draw would be refused for them.
+    let conventions = crate::automata::read(crate::automata::PLACEHOLDERS).ok();
     // Character-class requirements (an image's password policy) are met by drawing again: a
     // 43-character value lacks a class rarely, so a few draws suffice; the bound turns an
     // impossible requirement into an error rather than a loop. A value that starts with `-`
     // is drawn again too: passed on a command line it reads as an option (airflow's
-    // entrypoint runs `users create --password "$pw" || true`, and no admin was made).
+    // entrypoint runs `users create --password "$pw" || true`, and no admin was made). So is
+    // one that spells a placeholder convention (`…XXxXX…`, `Tbd+…`, `add-a…`, about 1 in
+    // 600,000 base64 keys): `check` would call what `fill` wrote a stand-in.
     for _ in 0..256 {
         let value = draw_once(&plan, rng)?;
-        if constraints.accepts(&value) && !looks_like_a_sample(&value) && !value.starts_with('-') {
+        if constraints.accepts(&value)
+            && !looks_like_a_sample(&value)
+            && !value.starts_with('-')
+            && !conventions
+                .as_ref()
+                .is_some_and(|c| crate::automata::follows_placeholder_convention(c, &value))
+        {
             return Ok(SecretString::from(value));
         }
     }

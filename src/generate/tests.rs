@@ -520,3 +520,69 @@ fn no_value_starts_with_a_dash() {
         }
     }
 }
+
+/// A generator that hands out `script` first, then the bytes of a seeded one.
+struct Scripted {
+    script: Vec<u8>,
+    at: usize,
+    then: StdRng,
+}
+
+impl rand::TryRng for Scripted {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.then.next_u32())
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.then.next_u64())
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for b in dst {
+            *b = match self.script.get(self.at) {
+                Some(&s) => s,
+                None => self.then.random(),
+            };
+            self.at += 1;
+        }
+        Ok(())
+    }
+}
+impl rand::TryCryptoRng for Scripted {}
+
+#[test]
+fn a_draw_that_spells_a_placeholder_convention_is_drawn_again() {
+    // Each first draw spells what `check` reads as a stand-in: a run of five x's in a
+    // password, a leading `tbd` and a word boundary in a base64 key (each seen about once in
+    // a million random draws). `fill` wrote one such key in a CI run, and `check` then called
+    // it a placeholder.
+    let conventions = crate::automata::read(crate::automata::PLACEHOLDERS).unwrap();
+    let pad = |head: &str, len: usize, tail: &str| {
+        format!("{head}{}{tail}", "A".repeat(len - head.len() - tail.len()))
+    };
+    for (kind, first) in [
+        (Kind::Password, pad("QmZ0XXxXX", 43, "")),
+        (Kind::Base64(32), pad("Tbd+", 44, "=")),
+    ] {
+        assert!(
+            crate::automata::follows_placeholder_convention(&conventions, &first),
+            "{first} should read as a stand-in"
+        );
+        let script = match kind {
+            Kind::Password => URL_SAFE_NO_PAD.decode(&first).unwrap(),
+            _ => STANDARD.decode(&first).unwrap(),
+        };
+        let mut rng = Scripted {
+            script,
+            at: 0,
+            then: seeded(5),
+        };
+        let v = generate(kind, &Constraints::default(), &mut rng).unwrap();
+        let v = v.expose_secret();
+        assert_ne!(v, first, "{kind}: the stand-in-shaped draw was kept");
+        assert_eq!(v.len(), first.len(), "{kind}");
+        assert!(!crate::automata::follows_placeholder_convention(
+            &conventions,
+            v
+        ));
+    }
+}

@@ -31,12 +31,6 @@ pub mod files {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
-/// The placeholder patterns, as one DFA serialised by the build.
-pub static PLACEHOLDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/placeholders.dfa"));
-
-/// The provider token formats, as one DFA with a start state per format.
-pub static PROVIDERS_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/providers.dfa"));
-
 /// The `[[image]]` tables of `images.toml`, unread.
 pub fn images(file: &'static Baked) -> Option<&'static [Baked]> {
     match at(file, "image")? {

@@ -16,9 +16,8 @@ use std::borrow::Cow;
 
 use foldhash::{HashMap, HashSet};
 
+use regex_automata::PatternID;
 use regex_automata::dfa::Automaton as _;
-use regex_automata::dfa::sparse;
-use regex_automata::{Anchored, Input, PatternID};
 
 use super::Class;
 use crate::generate::Kind;
@@ -32,37 +31,17 @@ use files::{DerivedFile, NamesFile, PasswordsFile, PlaceholdersFile, ProvidersFi
 use glob::Glob;
 
 /// Patterns compiled by the build (see `build.rs`), read back from their bytes.
-type Dfa = sparse::DFA<&'static [u8]>;
+type Dfa = crate::automata::Dfa;
 
-/// A DFA the build serialised, read back without copying or re-validating it.
-///
-/// Validation walks every state of the 150 KiB placeholder automaton: in a `check` of a
-/// small project it was the largest single cost after process start-up (issue 13). The
-/// bytes cannot be other than what `build.rs` wrote with this same `regex-automata` (one
-/// version in `Cargo.lock`, a build dependency and a dependency alike), and the test
-/// `baked_automata_pass_full_validation` reads both through the checked `from_bytes`.
-#[allow(unsafe_code)]
+/// A DFA the build serialised, read back (see [`crate::automata::read`]).
 fn compiled(file: &str, bytes: &'static [u8]) -> Result<Dfa, TemplateFileError> {
-    // SAFETY: `bytes` is an `include_bytes!` of `sparse::DFA::to_bytes_*_endian` output for
-    // this target's endianness, produced by the same crate version at build time; sparse
-    // DFAs have no alignment requirement. The unchecked read still checks the header (label,
-    // endianness, version) and returns an error on a mismatch.
-    unsafe { sparse::DFA::from_bytes_unchecked(bytes) }
-        .map(|(dfa, _)| dfa)
-        .map_err(|e| TemplateFileError {
-            file: format!("templates/{file}"),
-            message: e.to_string(),
-        })
+    crate::automata::read(bytes).map_err(|e| TemplateFileError {
+        file: format!("templates/{file}"),
+        message: e.to_string(),
+    })
 }
 
-/// Whether `dfa` matches `haystack`, anchored at pattern `pattern` or anywhere.
-fn dfa_matches(dfa: &Dfa, haystack: &[u8], pattern: Option<PatternID>) -> bool {
-    let anchored = pattern.map_or(Anchored::No, Anchored::Pattern);
-    let input = Input::new(haystack).anchored(anchored).earliest(true);
-    // A search only fails on a quit byte or a look-around the DFA cannot do; the build
-    // configures neither, and a failure reads as "no match".
-    dfa.try_search_fwd(&input).ok().flatten().is_some()
-}
+use crate::automata::matches as dfa_matches;
 
 /// A class and kind chosen by a name pattern.
 #[derive(Debug, Clone)]
@@ -290,12 +269,12 @@ impl Knowledge {
             })?;
         let ph: PlaceholdersFile =
             baked::read(&baked::files::PLACEHOLDERS).map_err(unreadable("placeholders.toml"))?;
-        let placeholders = compiled("placeholders.toml", baked::PLACEHOLDERS_DFA)?;
+        let placeholders = compiled("placeholders.toml", crate::automata::PLACEHOLDERS)?;
         let pw: PasswordsFile =
             baked::read(&baked::files::PASSWORDS).map_err(unreadable("passwords.toml"))?;
         let prov: ProvidersFile =
             baked::read(&baked::files::PROVIDERS).map_err(unreadable("providers.toml"))?;
-        let formats = compiled("providers.toml", baked::PROVIDERS_DFA)?;
+        let formats = compiled("providers.toml", crate::automata::PROVIDERS)?;
         let mut provider_list = Vec::new();
         for (i, p) in prov.provider.into_iter().enumerate() {
             let format = PatternID::new(i)

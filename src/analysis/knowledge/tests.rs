@@ -182,9 +182,18 @@ fn placeholders_from_the_corpus_are_recognised() {
         "this_password_is_insecure_and_should_be_updated",
         "fake_mail_password",
         "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "add-your-token",
+        "set a strong password",
+        "insert_here",
     ] {
         assert!(k.placeholder(v, true).is_some(), "{v}");
     }
+    // A random key that merely starts with such a verb and a letter is real: one base64url
+    // key in a million starts `add-a` (`fill` drew one).
+    assert!(
+        k.placeholder("add-aoWsGY7sbECtoHOCF0KU_us45H8y5AXT4x_UKy4", true)
+            .is_none()
+    );
     for v in ["chat4all", "production", "k8Jd2-xQ_9vLm", "test"] {
         assert!(k.placeholder(v, false).is_none(), "{v} is fine for config");
     }
@@ -249,7 +258,7 @@ fn default_passwords_with_suffixes() {
 
 /// Values of every shape the patterns meet: each pattern's own examples, near misses,
 /// decorations, Unicode, and real secrets.
-const SAMPLES: [&str; 40] = [
+const SAMPLES: [&str; 42] = [
     "changeme",
     "change_me_in_production",
     "changePassword",
@@ -269,6 +278,8 @@ const SAMPLES: [&str; 40] = [
     "placeholder",
     "generate_strong_key_here",
     "insert_your_key",
+    "add-aowsgy7sbectohocf0ku",
+    "set-a-password",
     "fake_mail_password",
     "get_a_key_from_slack",
     "this_password_is_insecure_and_should_be_updated",
@@ -422,16 +433,19 @@ fn baked_automata_pass_full_validation() {
     // `compiled` reads the baked automata without validating their transitions; this is
     // the validation it skips, run on the very bytes the binary embeds.
     for (name, bytes) in [
-        ("placeholders", baked::PLACEHOLDERS_DFA),
-        ("providers", baked::PROVIDERS_DFA),
+        ("placeholders", crate::automata::PLACEHOLDERS),
+        ("providers", crate::automata::PROVIDERS),
     ] {
-        let (dfa, read) = sparse::DFA::from_bytes(bytes)
+        let (dfa, read) = regex_automata::dfa::sparse::DFA::from_bytes(bytes)
             .unwrap_or_else(|e| panic!("{name}: the baked automaton is invalid: {e}"));
         assert_eq!(
             read,
             bytes.len(),
             "{name}: trailing bytes after the automaton"
         );
-        assert!(dfa.pattern_len() > 0, "{name}: no patterns");
+        assert!(
+            regex_automata::dfa::Automaton::pattern_len(&dfa) > 0,
+            "{name}: no patterns"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! elsewhere" sentinels, fill-in markers, example hosts, default and public passwords and
 //! development markers. Each answers one question about one value.
 
-use super::{Knowledge, dfa_matches};
+use super::Knowledge;
 
 impl Knowledge {
     /// Why `value` is a placeholder, if it is one. `secret` enables the exact words that are
@@ -13,33 +13,11 @@ impl Knowledge {
         if v.is_empty() || self.is_sentinel(v) {
             return None;
         }
-        let lower = v.to_lowercase();
-        let bare = lower.trim_matches(|c: char| {
-            matches!(
-                c,
-                '_' | '-'
-                    | '['
-                    | ']'
-                    | '<'
-                    | '>'
-                    | '{'
-                    | '}'
-                    | '('
-                    | ')'
-                    | '%'
-                    | '#'
-                    | '@'
-                    | '!'
-                    | '.'
-                    | '*'
-                    | '"'
-                    | '\''
-            ) || c.is_whitespace()
-        });
-        let pattern_hit = |s: &str| dfa_matches(&self.placeholders, s.as_bytes(), None);
-        if pattern_hit(&lower) || (!bare.is_empty() && bare != lower && pattern_hit(bare)) {
+        if crate::automata::follows_placeholder_convention(&self.placeholders, v) {
             return Some("follows a placeholder convention (a stand-in, not a real value)".into());
         }
+        let lower = v.to_lowercase();
+        let bare = crate::automata::undecorated(&lower);
         if secret
             && (self.placeholder_words.contains(lower.as_str())
                 || self.placeholder_words.contains(bare))
