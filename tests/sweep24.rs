@@ -1,5 +1,5 @@
-//! The kinds of mistakes blind sweeps 24, 25 and 26 found (Tolgee, kan, Shuffle, useSend,
-//! cognee), through the real binary: what `check` says and what `fill` writes.
+//! The kinds of mistakes blind sweeps 24 to 27 found (Tolgee, kan, Shuffle, useSend,
+//! cognee, Hexabot), through the real binary: what `check` says and what `fill` writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -37,6 +37,27 @@ fn fill(p: &TestProject) -> (Option<i32>, String) {
 fn check(p: &TestProject) -> (Option<i32>, String) {
     let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
     (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// Hexabot (sweep 27): `SIGNED_URL_SECRET` signs URLs with HMAC; its template's 32 hex
+/// characters give the encoding, and `fill` writes a 32-byte key (64 hex), as for a JWT key.
+#[test]
+fn a_signing_secret_is_filled_with_32_bytes_whatever_its_samples_size() {
+    let sample = "f661ff500fff6b0c8f91310b6fff6b0c";
+    let env = format!("SIGNED_URL_SECRET={sample}\n");
+    let p = project(
+        "docker-compose.yml",
+        "services:\n  api:\n    image: example/api\n    env_file: .env\n",
+        &env,
+        true,
+    );
+    let (code, _) = fill(&p);
+    assert_eq!(code, Some(0));
+    let text = std::fs::read_to_string(p.join(".env")).unwrap();
+    let value = text.trim().strip_prefix("SIGNED_URL_SECRET=").unwrap();
+    assert_ne!(value, sample);
+    assert_eq!(value.len(), 64, "32 bytes of hex");
+    assert!(value.bytes().all(|b| b.is_ascii_hexdigit()));
 }
 
 /// Tolgee: the app reads `spring.datasource.password` and a `jdbc:postgresql://db…` URL; `db`

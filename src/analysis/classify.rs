@@ -560,15 +560,21 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
         // A signing key's sample gives its encoding, not its size: HMAC takes a key of any
         // length, and RFC 7518 (3.2) asks at least 256 bits of one (JJWT refuses less), so a
         // short public sample (`JWT_SECRET=<16 bytes of base64>`) is no size to copy.
-        // An encryption key's size is the cipher's (AES-128 takes exactly 16 bytes).
-        let signs = super::knowledge::name_words(e.name)
-            .any(|w| matches!(&*w, "JWT" | "HMAC" | "SIGNING"))
-            && !super::knowledge::name_words(e.name).any(|w| {
-                matches!(
-                    &*w,
-                    "ENCRYPTION" | "ENCRYPT" | "ENC" | "AES" | "IV" | "CIPHER" | "JWE"
-                )
-            });
+        // An encryption key's size is the cipher's (AES-128 takes exactly 16 bytes). Only a
+        // name that says it signs counts (Hexabot's `SIGNED_URL_SECRET`): a session or cookie
+        // secret may be a cipher's key too (oauth2-proxy's cookie secret must be 16, 24 or 32
+        // bytes).
+        let signs = super::knowledge::name_words(e.name).any(|w| {
+            matches!(
+                &*w,
+                "JWT" | "HMAC" | "SIGN" | "SIGNED" | "SIGNATURE" | "SIGNING"
+            )
+        }) && !super::knowledge::name_words(e.name).any(|w| {
+            matches!(
+                &*w,
+                "ENCRYPTION" | "ENCRYPT" | "ENC" | "AES" | "IV" | "CIPHER" | "JWE"
+            )
+        });
         let sample_kind = sample_kind.map(|kd| match kd {
             Kind::Base64(n) if signs && n < 32 => Kind::Base64(32),
             Kind::Hex(n) if signs && n < 32 => Kind::Hex(32),

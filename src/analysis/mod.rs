@@ -532,6 +532,8 @@ mod sweep24_tests;
 #[cfg(test)]
 mod sweep26_tests;
 #[cfg(test)]
+mod sweep27_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod switched_off_tests;
