@@ -69,6 +69,12 @@ fn is_host_setting(name: &str) -> bool {
     })
 }
 
+/// Whether a value is a web address (`https://issuer.example.com/…`), whatever its name says.
+fn is_web_address(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    v.starts_with("https://") || v.starts_with("http://")
+}
+
 /// Whether a provider's setting belongs to an integration the project leaves unset: its name
 /// starts with the provider (`STRIPE_PAYMENT_REDIRECT_URL`), and every credential starting the
 /// same way is empty (Bigcapital's `STRIPE_*` keys). A stand-in address there is no more to
@@ -288,7 +294,9 @@ pub fn judge(
     // an example host, it matters only where the value reaches a container: a setting no
     // service reads (useSend's `GOOGLE_CLIENT_ID="<your-google-client-id>"`) is left alone.
     let address = var.reaches
-        && (is_host_setting(&var.name) || is_provider_identifier(k, &var.name))
+        && (is_host_setting(&var.name)
+            || is_provider_identifier(k, &var.name)
+            || is_web_address(&judged))
         && !provider_left_unset(k, var, vars)
         // A lone `*` in an address setting is the wildcard "any" (CORS origins, allowed
         // domains), not a masked value.
