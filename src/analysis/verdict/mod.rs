@@ -10,6 +10,12 @@ use super::{Input, jwt};
 use crate::compose::ComposeRef;
 use crate::generate::Kind;
 
+mod address;
+mod described;
+
+use address::{is_host_setting, is_provider_identifier, is_web_address, provider_left_unset};
+use described::described_placeholder;
+
 /// The value a compose default supplies while the live file leaves the variable unset (or
 /// empty, for `:-`), with the reference it comes from.
 fn default_supply(var: &Var<'_>) -> Option<(String, ComposeRef)> {
@@ -40,161 +46,6 @@ fn current<'v>(vars: &Vars<'v, '_>, name: &str) -> Option<&'v str> {
         .and_then(|e| e.value.as_deref())
         .filter(|s| !s.is_empty())
         .or(v.default_value.as_deref())
-}
-
-/// Whether a config variable's name says it holds a host, domain or address.
-fn is_host_setting(name: &str) -> bool {
-    super::knowledge::name_words(name).any(|w| {
-        matches!(
-            &*w,
-            "HOST"
-                | "HOSTS"
-                | "HOSTNAME"
-                | "DOMAIN"
-                | "DOMAINS"
-                | "URL"
-                | "URI"
-                | "ORIGIN"
-                | "ORIGINS"
-                | "FQDN"
-                | "SERVERNAME"
-                | "BASEURL"
-                | "ENDPOINT"
-                | "DOMAINNAME"
-                | "HOSTNAMES"
-                | "PUBLICURL"
-                | "SITEURL"
-                | "APPURL"
-        )
-    })
-}
-
-/// Whether a value is a web address (`https://issuer.example.com/…`), whatever its name says.
-fn is_web_address(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.starts_with("https://") || v.starts_with("http://")
-}
-
-/// Whether a provider's setting belongs to an integration the project leaves unset: its name
-/// starts with the provider (`STRIPE_PAYMENT_REDIRECT_URL`), and every credential starting the
-/// same way is empty (Bigcapital's `STRIPE_*` keys). A stand-in address there is no more to
-/// act on than the empty keys beside it.
-fn provider_left_unset(k: &super::Knowledge, var: &Var<'_>, vars: &Vars<'_, '_>) -> bool {
-    let Some(provider) = super::knowledge::name_words(&var.name).next() else {
-        return false;
-    };
-    if !k.is_provider_word(&provider) {
-        return false;
-    }
-    let prefix = format!("{provider}_");
-    let mut credentials = vars
-        .all
-        .iter()
-        .filter(|v| {
-            v.class.is_sensitive()
-                && v.name
-                    .as_bytes()
-                    .get(..prefix.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
-        })
-        .peekable();
-    credentials.peek().is_some() && credentials.all(|v| current(vars, &v.name).is_none())
-}
-
-/// Whether a configuration name is an identifier a provider issues with a credential
-/// (`GITHUB_CLIENT_ID`, `SLACK_APP_ID`): a stand-in there means the integration is broken.
-fn is_provider_identifier(k: &super::Knowledge, name: &str) -> bool {
-    let words: Vec<String> = super::knowledge::name_words(name)
-        .map(std::borrow::Cow::into_owned)
-        .collect();
-    words.last().is_some_and(|w| w == "ID")
-        && ((words.iter().any(|w| k.is_provider_word(w))
-            && words
-                .iter()
-                .any(|w| matches!(w.as_str(), "CLIENT" | "APP" | "ACCOUNT" | "CONSUMER" | "TENANT")))
-            // An OAuth client's id is issued by its provider, named or not (ever-gauzy's
-            // `FIVERR_CLIENT_ID=XXXXXXX` beside `GOOGLE_CLIENT_ID=XXXXXXX`).
-            || words.ends_with(&["CLIENT".to_string(), "ID".to_string()]))
-}
-
-/// Words that fill out a sample value describing itself (`secret-erlang-cookie`).
-const FILLER_WORDS: [&str; 24] = [
-    "secret", "secrets", "key", "password", "pass", "pwd", "token", "my", "your", "the", "a",
-    "value", "here", "some", "random", "string", "example", "sample", "default", "super", "very",
-    "long", "strong", "unique",
-];
-
-/// Why the template's own sample is a placeholder although no pattern says so: its comment
-/// tells the user to change it, or the value only spells out the variable's name.
-fn described_placeholder(var: &Var<'_>, value: &str) -> Option<String> {
-    let from_template = var
-        .example
-        .as_ref()
-        .or(var.live.as_ref())
-        .and_then(|e| e.value.as_deref())
-        == Some(value);
-    // A random-looking value is never the template's description of itself, even where the
-    // comment above it still says "change it" (after `fill`, with no example to compare). A
-    // long value that still reads as words is no random value, whatever its length.
-    // Checked in order of cost: the value's words are read only for a template sample.
-    if !from_template {
-        return None;
-    }
-    // A signed token (JWT) is never a description: its parts are base64 of JSON and a
-    // signature, and reading them for words cost zxcvbn's whole dictionary build (85% of a
-    // check of Supabase's template, whose two sample keys are JWTs).
-    let shape = super::shape::of(value);
-    let random_looking = super::strength::charset_bits(value) >= 128.0
-        && (shape == super::shape::Shape::Jwt
-            || shape.kind().is_some()
-            || !super::strength::reads_as_words(value));
-    if random_looking {
-        return None;
-    }
-    let comment = var
-        .declared
-        .as_ref()
-        .and_then(|d| d.description.as_deref())
-        .unwrap_or("")
-        .to_lowercase();
-    if [
-        "change it",
-        "change this",
-        "change me",
-        "please change",
-        "must be changed",
-        "should be changed",
-        "needs to be changed",
-        "need to be changed",
-        "has to be changed",
-        "replace this",
-        "replace it",
-        "unpredictable",
-    ]
-    .iter()
-    .any(|p| comment.contains(p))
-    {
-        return Some("is the template's sample, which its comment says to change".to_string());
-    }
-    // The comment asks for a random value (or says how to make one) and the sample is words.
-    let asks_random =
-        comment.contains("random") || var.declared.as_ref().is_some_and(|d| d.recipe.is_some());
-    if asks_random && super::strength::reads_as_words(value) {
-        return Some("is a readable sample where its comment asks for a random value".to_string());
-    }
-    let name_words: Vec<String> = super::knowledge::name_words(&var.name)
-        .map(|w| w.to_lowercase())
-        .collect();
-    let words: Vec<String> = value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    (words.len() >= 2
-        && words
-            .iter()
-            .all(|w| FILLER_WORDS.contains(&w.as_str()) || name_words.contains(w)))
-    .then(|| "only spells out what it is, like a placeholder".to_string())
 }
 
 /// Whether a name says it holds a password (`…_PASSWORD`, `…_PASS`, `…_PASSWD`).
