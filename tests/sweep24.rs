@@ -222,3 +222,32 @@ fn a_vendor_cloud_token_is_not_generated_beside_a_service_of_its_name() {
     );
     assert_eq!(p.read(".env"), env);
 }
+
+/// opencloud (blind sweep 26): "only needed when using the built-in LDAP server", the setup
+/// compose runs, and "If not set, opencloud will not work properly": missing, and filled.
+#[test]
+fn a_secret_the_app_fails_without_is_missing_despite_an_only_needed_comment() {
+    let compose = "services:\n  opencloud:\n    image: opencloudeu/opencloud-rolling:7.3.0\n    environment:\n      IDM_ADMIN_PASSWORD: \"${INITIAL_ADMIN_PASSWORD}\"\n";
+    let env = "# Admin Password for the OpenCloud admin user.\n# NOTE: This is only needed when using the built-in LDAP server (idm).\n# If not set, opencloud will not work properly. The container will be restarting.\nINITIAL_ADMIN_PASSWORD=\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "INITIAL_ADMIN_PASSWORD  .env:4:1  is empty in .env but required by service opencloud"
+        ),
+        "{text}"
+    );
+    let (_, text) = fill(&p);
+    let after = p.read(".env");
+    let value = after
+        .lines()
+        .find_map(|l| l.strip_prefix("INITIAL_ADMIN_PASSWORD="))
+        .unwrap();
+    assert!(value.len() >= 32, "{text}\n{after}");
+    // A feature's failure leaves the condition in force: optional, not filled.
+    let feature = env.replace("opencloud will not work properly", "uploads will not work");
+    let p = project("docker-compose.yml", compose, &feature, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(0), "{text}");
+}
