@@ -1,5 +1,5 @@
 //! The kinds of mistakes blind sweeps 24, 25 and 26 found (Tolgee, kan, Shuffle, useSend,
-//! cognee), through the real binary: what `check` says and what `fill` writes.
+//! cognee, opencloud), through the real binary: what `check` says and what `fill` writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -248,6 +248,34 @@ fn a_secret_the_app_fails_without_is_missing_despite_an_only_needed_comment() {
     // A feature's failure leaves the condition in force: optional, not filled.
     let feature = env.replace("opencloud will not work properly", "uploads will not work");
     let p = project("docker-compose.yml", compose, &feature, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+/// opencloud (blind sweep 26, the Keycloak overlay): a bind password that also sets the
+/// project's own openldap server is the project's secret: its `admin` default is flagged and
+/// fill writes one value both sides read.
+#[test]
+fn an_ldap_bind_password_for_the_projects_own_openldap_is_weak_by_default_and_filled() {
+    let compose = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n  ldap-server:\n    image: bitnamilegacy/openldap:2.6\n    environment:\n      LDAP_ADMIN_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let env = "# Password of LDAP bind user \"cn=admin,dc=opencloud,dc=eu\". Defaults to \"admin\"\nLDAP_BIND_PASSWORD=\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("LDAP_BIND_PASSWORD  docker-compose.yml:5:30  is not set in .env, so compose uses the default written in docker-compose.yml, which is weak"),
+        "{text}"
+    );
+    let (_, text) = fill(&p);
+    let after = p.read(".env");
+    let value = after
+        .lines()
+        .find_map(|l| l.strip_prefix("LDAP_BIND_PASSWORD="))
+        .unwrap();
+    assert!(value.len() >= 32, "{text}\n{after}");
+    // Without the server in the project, the directory is someone else's: left alone.
+    let outside = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let p = project("docker-compose.yml", outside, env, true);
     let (code, text) = check(&p);
     assert_eq!(code, Some(0), "{text}");
 }

@@ -141,3 +141,39 @@ fn a_failure_without_the_value_outranks_an_only_needed_condition() {
         .replace("opencloudeu/opencloud-rolling:7", "example/files:1");
     assert!(missing(&other, "If not set, opencloud will not work properly.").is_empty());
 }
+
+#[test]
+fn an_ldap_bind_password_that_sets_the_projects_own_openldap_is_its_secret() {
+    // opencloud's idm/ldap-keycloak.yml: `${LDAP_BIND_PASSWORD:-admin}` is the app's bind
+    // password and the bundled openldap's admin password: the project's, weak by default.
+    let env = "# Password of LDAP bind user \"cn=admin,dc=opencloud,dc=eu\". Defaults to \"admin\"\nLDAP_BIND_PASSWORD=\n";
+    for image in [
+        "bitnamilegacy/openldap:2.6",
+        "bitnami/openldap:2",
+        "osixia/openldap:1.5.0",
+    ] {
+        let compose = format!(
+            "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${{LDAP_BIND_PASSWORD:-admin}}\n  ldap-server:\n    image: {image}\n    environment:\n      LDAP_ADMIN_PASSWORD: ${{LDAP_BIND_PASSWORD:-admin}}\n"
+        );
+        let inv = run(&compose, env, env);
+        assert_eq!(
+            inv.get("LDAP_BIND_PASSWORD").unwrap().class,
+            Class::Secret,
+            "{image}"
+        );
+        assert_eq!(
+            vars_of(&inv, RuleId::WeakDefault),
+            ["LDAP_BIND_PASSWORD"],
+            "{image}"
+        );
+    }
+    // A directory the project does not run stays the outside party's: checked, not judged
+    // weak, never generated.
+    let compose = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let inv = run(compose, env, env);
+    assert_eq!(
+        inv.get("LDAP_BIND_PASSWORD").unwrap().class,
+        Class::External
+    );
+    assert!(vars_of(&inv, RuleId::WeakDefault).is_empty());
+}
