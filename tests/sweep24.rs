@@ -1,5 +1,6 @@
 //! The kinds of mistakes blind sweeps 24 to 27 found (Tolgee, kan, Shuffle, useSend,
-//! cognee, Hexabot), through the real binary: what `check` says and what `fill` writes.
+//! cognee, opencloud, Hexabot), through the real binary: what `check` says and what `fill`
+//! writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -242,4 +243,61 @@ fn a_vendor_cloud_token_is_not_generated_beside_a_service_of_its_name() {
         "{text}"
     );
     assert_eq!(p.read(".env"), env);
+}
+
+/// opencloud (blind sweep 26): "only needed when using the built-in LDAP server", the setup
+/// compose runs, and "If not set, opencloud will not work properly": missing, and filled.
+#[test]
+fn a_secret_the_app_fails_without_is_missing_despite_an_only_needed_comment() {
+    let compose = "services:\n  opencloud:\n    image: opencloudeu/opencloud-rolling:7.3.0\n    environment:\n      IDM_ADMIN_PASSWORD: \"${INITIAL_ADMIN_PASSWORD}\"\n";
+    let env = "# Admin Password for the OpenCloud admin user.\n# NOTE: This is only needed when using the built-in LDAP server (idm).\n# If not set, opencloud will not work properly. The container will be restarting.\nINITIAL_ADMIN_PASSWORD=\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "INITIAL_ADMIN_PASSWORD  .env:4:1  is empty in .env but required by service opencloud"
+        ),
+        "{text}"
+    );
+    let (_, text) = fill(&p);
+    let after = p.read(".env");
+    let value = after
+        .lines()
+        .find_map(|l| l.strip_prefix("INITIAL_ADMIN_PASSWORD="))
+        .unwrap();
+    assert!(value.len() >= 32, "{text}\n{after}");
+    // A feature's failure leaves the condition in force: optional, not filled.
+    let feature = env.replace("opencloud will not work properly", "uploads will not work");
+    let p = project("docker-compose.yml", compose, &feature, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+/// opencloud (blind sweep 26, the Keycloak overlay): a bind password that also sets the
+/// project's own openldap server is the project's secret: its `admin` default is flagged and
+/// fill writes one value both sides read.
+#[test]
+fn an_ldap_bind_password_for_the_projects_own_openldap_is_weak_by_default_and_filled() {
+    let compose = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n  ldap-server:\n    image: bitnamilegacy/openldap:2.6\n    environment:\n      LDAP_ADMIN_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let env = "# Password of LDAP bind user \"cn=admin,dc=opencloud,dc=eu\". Defaults to \"admin\"\nLDAP_BIND_PASSWORD=\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("LDAP_BIND_PASSWORD  docker-compose.yml:5:30  is not set in .env, so compose uses the default written in docker-compose.yml, which is weak"),
+        "{text}"
+    );
+    let (_, text) = fill(&p);
+    let after = p.read(".env");
+    let value = after
+        .lines()
+        .find_map(|l| l.strip_prefix("LDAP_BIND_PASSWORD="))
+        .unwrap();
+    assert!(value.len() >= 32, "{text}\n{after}");
+    // Without the server in the project, the directory is someone else's: left alone.
+    let outside = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let p = project("docker-compose.yml", outside, env, true);
+    let (code, text) = check(&p);
+    assert_eq!(code, Some(0), "{text}");
 }

@@ -100,3 +100,80 @@ fn a_vendor_cloud_token_is_the_vendors_even_beside_a_service_of_its_name() {
         Class::Secret
     );
 }
+
+#[test]
+fn a_failure_without_the_value_outranks_an_only_needed_condition() {
+    // opencloud: the comment opens "only needed when using the built-in LDAP server (idm)",
+    // the default setup, and goes on "If not set, <the app> will not work properly".
+    let compose = "services:\n  opencloud:\n    image: opencloudeu/opencloud-rolling:7\n    environment:\n      IDM_ADMIN_PASSWORD: \"${INITIAL_ADMIN_PASSWORD}\"\n";
+    let env_with = |failure: &str| {
+        format!(
+            "# Admin Password for the admin user.\n# NOTE: This is only needed when using the built-in LDAP server (idm).\n# {failure}\nINITIAL_ADMIN_PASSWORD=\n"
+        )
+    };
+    let missing = |compose: &str, failure: &str| {
+        let env = env_with(failure);
+        vars_of(&run(compose, &env, &env), RuleId::Missing)
+    };
+    for failure in [
+        "If not set, the app will not work properly. The container will be restarting.",
+        "If not set, opencloud will not work properly.",
+        "Without it, the opencloud server won't start.",
+    ] {
+        assert_eq!(
+            missing(compose, failure),
+            ["INITIAL_ADMIN_PASSWORD"],
+            "{failure}"
+        );
+    }
+    // A feature's failure, or a subject that is no service of this project, leaves the
+    // condition in force.
+    for failure in [
+        "If not set, uploads will not work.",
+        "If not set, the notifications service will not start.",
+        "If not set, it will not work.",
+        "Documentation: https://docs.opencloud.eu",
+    ] {
+        assert!(missing(compose, failure).is_empty(), "{failure}");
+    }
+    let other = compose
+        .replace("opencloud:", "cloud:")
+        .replace("opencloudeu/opencloud-rolling:7", "example/files:1");
+    assert!(missing(&other, "If not set, opencloud will not work properly.").is_empty());
+}
+
+#[test]
+fn an_ldap_bind_password_that_sets_the_projects_own_openldap_is_its_secret() {
+    // opencloud's idm/ldap-keycloak.yml: `${LDAP_BIND_PASSWORD:-admin}` is the app's bind
+    // password and the bundled openldap's admin password: the project's, weak by default.
+    let env = "# Password of LDAP bind user \"cn=admin,dc=opencloud,dc=eu\". Defaults to \"admin\"\nLDAP_BIND_PASSWORD=\n";
+    for image in [
+        "bitnamilegacy/openldap:2.6",
+        "bitnami/openldap:2",
+        "osixia/openldap:1.5.0",
+    ] {
+        let compose = format!(
+            "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${{LDAP_BIND_PASSWORD:-admin}}\n  ldap-server:\n    image: {image}\n    environment:\n      LDAP_ADMIN_PASSWORD: ${{LDAP_BIND_PASSWORD:-admin}}\n"
+        );
+        let inv = run(&compose, env, env);
+        assert_eq!(
+            inv.get("LDAP_BIND_PASSWORD").unwrap().class,
+            Class::Secret,
+            "{image}"
+        );
+        assert_eq!(
+            vars_of(&inv, RuleId::WeakDefault),
+            ["LDAP_BIND_PASSWORD"],
+            "{image}"
+        );
+    }
+    // A directory the project does not run stays the outside party's: checked, not judged
+    // weak, never generated.
+    let compose = "services:\n  app:\n    image: busybox\n    environment:\n      OC_LDAP_BIND_PASSWORD: ${LDAP_BIND_PASSWORD:-admin}\n";
+    let inv = run(compose, env, env);
+    assert_eq!(
+        inv.get("LDAP_BIND_PASSWORD").unwrap().class,
+        Class::External
+    );
+    assert!(vars_of(&inv, RuleId::WeakDefault).is_empty());
+}

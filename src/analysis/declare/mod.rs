@@ -22,8 +22,9 @@ mod recipe;
 use decorators::{decorators, file_defaults};
 pub use phrases::says_made_elsewhere;
 use phrases::{
-    makes_key_pair, same_as_mentions, says_issued_elsewhere, says_not_required, says_optional,
-    says_optional_strongly, says_required, says_section_is_conditional,
+    fails_without_despite_condition, makes_key_pair, same_as_mentions, says_issued_elsewhere,
+    says_not_required, says_optional, says_optional_strongly, says_required,
+    says_section_is_conditional,
 };
 pub use recipe::recipe;
 use recipe::recipe_lower;
@@ -66,6 +67,13 @@ pub struct Declared {
     /// It opens a run of entries that all share its first name word (`EMAIL_ALERT` over
     /// `EMAIL_HOST`, `EMAIL_PASSWORD` …): a switch there governs the run.
     pub heads_run: bool,
+    /// Its comment makes it optional only by a condition ("only needed when using the
+    /// built-in LDAP server") and says, in a sentence of its own, that something fails
+    /// without it ("If not set, opencloud will not work properly"): that sentence's subject,
+    /// the word before its last and its last, lower-cased. Where the subject names the app
+    /// (a service compose runs, "the app", "the container"), the failure outranks the
+    /// condition: the analysis sets `required` back to undeclared.
+    pub fails_without: Option<(String, String)>,
 }
 
 /// Everything a template declares.
@@ -175,6 +183,9 @@ pub fn read(doc: &Document) -> Declarations {
         }
         if d.required.is_none() && (says_optional(&lower) || block.optional) {
             d.required = Some(false);
+            if !block.optional {
+                d.fails_without = fails_without_despite_condition(&lower);
+            }
         }
         d.same_as = same_as_mentions(&text, &lower, a.key);
         d.key_pair = makes_key_pair(&lower);
@@ -463,6 +474,42 @@ mod tests {
 
     fn read_str(text: &str) -> Declarations {
         read(&parse_recovering(text).0)
+    }
+
+    #[test]
+    fn a_failure_without_the_value_is_kept_beside_an_only_needed_condition() {
+        // opencloud: "only needed when using the built-in LDAP server", yet "If not set, the
+        // app will not work properly": the sentence's subject is kept for the analysis.
+        let d = read_str(
+            "# Admin Password for the admin user.\n# NOTE: This is only needed when using the built-in LDAP server (idm).\n# If not set, the app will not work properly. The container will be restarting.\nINITIAL_ADMIN_PASSWORD=\n",
+        );
+        let v = d.get("INITIAL_ADMIN_PASSWORD").unwrap();
+        assert_eq!(v.required, Some(false));
+        assert_eq!(
+            v.fails_without,
+            Some(("the".to_string(), "app".to_string()))
+        );
+        let subject = |comment: &str| {
+            read_str(&format!("{comment}\nX=\n"))
+                .get("X")
+                .unwrap()
+                .fails_without
+                .clone()
+        };
+        assert_eq!(
+            subject("# Only needed when using idm. Without it, OpenCloud won't start."),
+            Some(("it".to_string(), "opencloud".to_string()))
+        );
+        // Anything else that calls it optional, or no condition at all: nothing is kept.
+        for comment in [
+            "# Optional. Only needed for idm. If not set, the app will not work.",
+            "# Only needed for S3; leave empty to disable. If empty, the app will not start.",
+            "# If not set, the app will not work properly.",
+            "# Only needed when using idm. The app will not work properly.",
+            "# Only needed if you use S3.",
+        ] {
+            assert_eq!(subject(comment), None, "{comment}");
+        }
     }
 
     #[test]

@@ -115,6 +115,102 @@ pub(super) fn says_optional(lower: &str) -> bool {
     TABLE.any_word_in(lower) || MADE.any_word_in(lower)
 }
 
+/// A sentence saying something fails without the value: "If not set, opencloud will not
+/// work properly", "Without it the container won't start". Its subject, lower-cased: the
+/// word right before the failure and the one before that ("the app", "notifications
+/// service"); the analysis, which knows the services, decides whether it names the app.
+/// `sentence` is lower-cased.
+fn fails_without(sentence: &str) -> Option<(String, String)> {
+    const ABSENT: Phrases = Phrases::new(&[
+        "if not set",
+        "if unset",
+        "if not provided",
+        "if not specified",
+        "if not defined",
+        "if not configured",
+        "if missing",
+        "if empty",
+        "if left empty",
+        "if left blank",
+        "if it is not set",
+        "if this is not set",
+        "if you don't set",
+        "if you do not set",
+        "when not set",
+        "when unset",
+        "without it",
+        "without this",
+        "without a value",
+    ]);
+    const FAILS: Phrases = Phrases::new(&[
+        "will not work",
+        "won't work",
+        "won’t work",
+        "will not start",
+        "won't start",
+        "won’t start",
+        "will not run",
+        "won't run",
+        "will not function",
+        "will not boot",
+        "will fail to start",
+        "fails to start",
+        "refuses to start",
+        "will refuse to start",
+        "cannot start",
+        "can't start",
+        "does not start",
+        "doesn't start",
+        "will crash",
+        "will keep restarting",
+        "will be restarting",
+    ]);
+    if !ABSENT.any_word_in(sentence) {
+        return None;
+    }
+    let at = FAILS
+        .first_starts::<21>(sentence)
+        .into_iter()
+        .flatten()
+        .min()?;
+    let mut words = sentence[..at]
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty());
+    let last = words.next_back()?.to_string();
+    let before = words.next_back().unwrap_or_default().to_string();
+    Some((before, last))
+}
+
+/// The subject of a sentence in the comment saying something fails without the value, where
+/// the comment's only other word on the matter is an "only needed" or "only required"
+/// condition ("NOTE: This is only needed when using the built-in LDAP server (idm). … If not
+/// set, opencloud will not work properly."). `None` where no such sentence is, or where
+/// anything else in the comment calls the value optional. `lower` is the comment lower-cased.
+pub(super) fn fails_without_despite_condition(lower: &str) -> Option<(String, String)> {
+    const CONDITION: Phrases = Phrases::new(&["only needed", "only required"]);
+    let mut subject = None;
+    let mut rest = String::with_capacity(lower.len());
+    for sentence in lower.split(['.', '!', '?', ';', '\n']) {
+        if subject.is_none()
+            && let Some(s) = fails_without(sentence)
+        {
+            subject = Some(s);
+            continue;
+        }
+        rest.push_str(sentence);
+        rest.push_str(". ");
+    }
+    let subject = subject?;
+    if !CONDITION.any_word_in(&rest) {
+        return None;
+    }
+    let rest = rest
+        .replace("only needed", "needed")
+        .replace("only required", "required");
+    (!says_optional(&rest)).then_some(subject)
+}
+
 /// The phrases that say "optional" even about a whole block of entries (not the conditional
 /// "if you want …", which a block intro uses for one of its entries; a plural "if these are
 /// set" speaks of the whole block). `lower` is the comment lower-cased.

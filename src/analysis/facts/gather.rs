@@ -4,6 +4,7 @@
 
 use super::compose::{compose_uri_parts, feeds};
 use super::entries::{default_value, entries, uncomment};
+use super::required::names_the_app;
 use super::servers::required_by_running_images;
 use super::{Map, Set, Var, Verdict, situation};
 use crate::analysis::classify::{self, Evidence};
@@ -226,7 +227,17 @@ impl<'a> Gathered<'a> {
                     .get_mut(&name)
                     .map(std::mem::take)
                     .or_else(|| live_declared.remove(&name))
-                    .map(Box::new);
+                    .map(|mut d| {
+                        // "Only needed when …", yet the app fails without it: required after all.
+                        if d.required == Some(false)
+                            && d.fails_without
+                                .as_ref()
+                                .is_some_and(|(before, last)| names_the_app(before, last, input))
+                        {
+                            d.required = None;
+                        }
+                        Box::new(d)
+                    });
                 let live_set_empty = live_entry
                     .as_ref()
                     .is_some_and(|e| e.value.as_deref() == Some(""));

@@ -154,6 +154,30 @@ pub(super) fn required(
     }
 }
 
+/// Whether the subject of a sentence saying something fails without a value (`before` and
+/// `last`, its last two words, lower-cased) names the app rather than one of its features: a
+/// service compose runs or its image (`opencloud`, of `opencloudeu/opencloud-rolling`), or a
+/// generic noun for the whole ("the app", "the container", "the opencloud server"); not "the
+/// notifications service", nor "uploads" or "it".
+pub(super) fn names_the_app(before: &str, last: &str, input: &Input<'_>) -> bool {
+    let runs = |w: &str| {
+        !w.is_empty()
+            && input.project.services.iter().any(|s| {
+                s.name.eq_ignore_ascii_case(w)
+                    || s.image.as_deref().is_some_and(|i| {
+                        knowledge::image_name(i)
+                            .split(['-', '_', '.'])
+                            .any(|part| part.eq_ignore_ascii_case(w))
+                    })
+            })
+    };
+    let whole = matches!(
+        last,
+        "app" | "application" | "container" | "server" | "service" | "stack" | "instance"
+    );
+    runs(last) || (whole && (matches!(before, "" | "the" | "your" | "this") || runs(before)))
+}
+
 /// Whether the template's comment asks for a value to be made: a recipe, or a description of
 /// a random value ("A random 32-character secret key", "use … to generate one").
 fn asked_for(v: &Var<'_>) -> bool {
