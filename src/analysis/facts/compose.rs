@@ -29,7 +29,9 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
         // `NEO4J_AUTH=<user>/<password>`) is fed the password only by what sits in the
         // password's part: the user's reference, or a variable holding the whole form, is no
         // password (a generated one would lose the `<user>/`).
-        let form_of = |key: &str| input.knowledge.image_var(image, key).and_then(|r| r.form);
+        // The image looked up once per service, not once per variable it is given.
+        let known = input.knowledge.image(image);
+        let form_of = |key: &str| known.and_then(|i| i.vars.get(key)).and_then(|r| r.form);
         for var in &service.environment {
             match &var.value {
                 None if form_of(&var.key).is_some() => {}
@@ -58,11 +60,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
         }
         // A variable on Redis's command line is its password (`redis-server --requirepass
         // ${REDIS_AUTH}`), whatever it is called.
-        if let Some(image_rules) = input
-            .knowledge
-            .image(image)
-            .filter(|i| i.family.as_deref() == Some("redis"))
-        {
+        if let Some(image_rules) = known.filter(|i| i.family.as_deref() == Some("redis")) {
             let password = image_rules
                 .server_var(knowledge::ServerRole::Password)
                 .next();
@@ -75,7 +73,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
             }
         }
         if service.env_files.iter().any(|f| f.path == live_abs) {
-            if input.knowledge.image(image).is_none() {
+            if known.is_none() {
                 if !whole_file_images.contains(image) {
                     whole_file_images.push(image.clone());
                 }

@@ -200,10 +200,23 @@ impl LazyImage {
 }
 
 /// The image's name as templates match it: the last path part, without tag or digest.
+///
+/// Byte scans rather than `split`: asked for every (variable, service) pair a project wires
+/// (42,000 times on a 1,000-service project), and the string searchers cost several times
+/// the lookup they served (issue 13).
 pub fn image_name(image: &str) -> &str {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
-    last.split(':').next().unwrap_or(last)
+    let b = image.as_bytes();
+    let end = b.iter().position(|&c| c == b'@').unwrap_or(b.len());
+    let start = b[..end]
+        .iter()
+        .rposition(|&c| c == b'/')
+        .map_or(0, |i| i + 1);
+    let tag = b[start..end]
+        .iter()
+        .position(|&c| c == b':')
+        .map_or(end, |i| start + i);
+    // Every cut is at an ASCII byte, so each is a character boundary.
+    image.get(start..tag).unwrap_or(image)
 }
 
 /// The words of a variable name, upper-cased: split on `_`, `.` and `-` and where a
