@@ -17,7 +17,7 @@ type Pairs = Map<String, Vec<(String, String)>>;
 /// provider test asks, see [`crate::analysis::classify::Evidence::whole_file_images`]). Those
 /// images come back apart, once each; one pair per variable and service made a project with
 /// `env_file: .env` on every service cost variables × services.
-pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<String>) {
+pub(super) fn feeds(input: &Input<'_>, live_keys: &[&str]) -> (Pairs, Vec<String>) {
     let mut out: Pairs = Map::default();
     let mut whole_file_images: Vec<String> = Vec::new();
     let live_abs = input.project.env_file.clone();
@@ -80,9 +80,9 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
                 continue;
             }
             for key in live_keys.iter().filter(|k| form_of(k).is_none()) {
-                out.entry(key.clone())
+                out.entry((*key).to_string())
                     .or_default()
-                    .push((image.clone(), key.clone()));
+                    .push((image.clone(), (*key).to_string()));
             }
         }
     }
