@@ -272,6 +272,7 @@ impl<'a> Gathered<'a> {
                         client_id: client_ids.get(name).map(String::as_str),
                     },
                 );
+                let (families, specific_families) = input.knowledge.name_families(name);
                 let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(name);
                 let mut parts: Vec<crate::analysis::shape::UriPart> =
                     value_uri_parts.get(name).cloned().unwrap_or_default();
@@ -325,6 +326,8 @@ impl<'a> Gathered<'a> {
                     pinned_with: None,
                     shadowed: false,
                     passwordless_server: false,
+                    families,
+                    specific_families,
                     switched_off: false,
                     reaches,
                     compose_reads,
