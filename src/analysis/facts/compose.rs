@@ -17,7 +17,7 @@ type Pairs = Map<String, Vec<(String, String)>>;
 /// provider test asks, see [`crate::analysis::classify::Evidence::whole_file_images`]). Those
 /// images come back apart, once each; one pair per variable and service made a project with
 /// `env_file: .env` on every service cost variables × services.
-pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<String>) {
+pub(super) fn feeds(input: &Input<'_>, live_keys: &[&str]) -> (Pairs, Vec<String>) {
     let mut out: Pairs = Map::default();
     let mut whole_file_images: Vec<String> = Vec::new();
     let live_abs = input.project.env_file.clone();
@@ -29,7 +29,9 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
         // `NEO4J_AUTH=<user>/<password>`) is fed the password only by what sits in the
         // password's part: the user's reference, or a variable holding the whole form, is no
         // password (a generated one would lose the `<user>/`).
-        let form_of = |key: &str| input.knowledge.image_var(image, key).and_then(|r| r.form);
+        // The image looked up once per service, not once per variable it is given.
+        let known = input.knowledge.image(image);
+        let form_of = |key: &str| known.and_then(|i| i.vars.get(key)).and_then(|r| r.form);
         for var in &service.environment {
             match &var.value {
                 None if form_of(&var.key).is_some() => {}
@@ -58,11 +60,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
         }
         // A variable on Redis's command line is its password (`redis-server --requirepass
         // ${REDIS_AUTH}`), whatever it is called.
-        if let Some(image_rules) = input
-            .knowledge
-            .image(image)
-            .filter(|i| i.family.as_deref() == Some("redis"))
-        {
+        if let Some(image_rules) = known.filter(|i| i.family.as_deref() == Some("redis")) {
             let password = image_rules
                 .server_var(knowledge::ServerRole::Password)
                 .next();
@@ -75,16 +73,16 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[String]) -> (Pairs, Vec<Stri
             }
         }
         if service.env_files.iter().any(|f| f.path == live_abs) {
-            if input.knowledge.image(image).is_none() {
+            if known.is_none() {
                 if !whole_file_images.contains(image) {
                     whole_file_images.push(image.clone());
                 }
                 continue;
             }
             for key in live_keys.iter().filter(|k| form_of(k).is_none()) {
-                out.entry(key.clone())
+                out.entry((*key).to_string())
                     .or_default()
-                    .push((image.clone(), key.clone()));
+                    .push((image.clone(), (*key).to_string()));
             }
         }
     }
@@ -169,7 +167,14 @@ pub(super) fn compose_uri_parts(
     let mut out = Map::default();
     for s in &input.project.services {
         for e in &s.environment {
-            let Some(v) = e.value.as_deref().filter(|v| v.contains('$')) else {
+            // Only a reference the compose walk placed in a URI is asked about, and it
+            // places none in a value without `://` (`compose::refs`): reading the others
+            // again was a fortieth of a 10,000-variable check (issue 13).
+            let Some(v) = e
+                .value
+                .as_deref()
+                .filter(|v| v.contains('$') && v.contains("://"))
+            else {
                 continue;
             };
             let refs = interpolate::references(v).unwrap_or_default();

@@ -64,7 +64,7 @@ impl<'a> Gathered<'a> {
             .or(input.live)
             .map(|e| declare::read(e.document))
             .unwrap_or_default();
-        let live_keys: Vec<String> = live.keys().cloned().collect();
+        let live_keys: Vec<&str> = live.keys().copied().collect();
         // Keys the example does not list (a `settings.env` beside the `.env.example` of
         // `.env`): the live file's own comments are all that describe them ("Get your ID and
         // key from …" above Bitwarden's installation key).
@@ -77,7 +77,7 @@ impl<'a> Gathered<'a> {
                 declare::read(l.document)
                     .vars
                     .into_iter()
-                    .filter(|(k, _)| !example.contains_key(k)),
+                    .filter(|(k, _)| !example.contains_key(k.as_str())),
             );
         }
         let (mut feeds, whole_file_images) = feeds(input, &live_keys);
@@ -86,7 +86,7 @@ impl<'a> Gathered<'a> {
         let whole_keys: Set<&str> = if whole_file_images.is_empty() {
             Set::default()
         } else {
-            live_keys.iter().map(String::as_str).collect()
+            live_keys.iter().copied().collect()
         };
         let mut whole_sources: Set<String> = Set::default();
         let whole_fed =
@@ -94,7 +94,7 @@ impl<'a> Gathered<'a> {
         // `APP_S3_SECRET=${AWS_SECRET}`: whatever the alias feeds, its source feeds.
         for (name, e) in example.iter().chain(live.iter()) {
             if let [(source, _)] = e.refs.as_slice() {
-                if let Some(fed) = feeds.get(name).cloned() {
+                if let Some(fed) = feeds.get(*name).cloned() {
                     feeds.entry(source.clone()).or_default().extend(fed);
                 }
                 if whole_fed(name, &whole_sources) {
@@ -171,13 +171,18 @@ impl<'a> Gathered<'a> {
             .flat_map(|e| e.refs.iter().map(|(n, _)| n.clone()))
             .collect();
 
-        // Order: the example's order, then the rest by name.
-        let mut names: Vec<String> = example_input
-            .map(|e| e.document.keys().into_iter().map(str::to_string).collect())
+        // Order: the example's order, then the rest by name. Borrowed from the documents and
+        // the project until each becomes its variable's own name.
+        let mut listed: Set<&str> = Set::default();
+        let mut names: Vec<&str> = example_input
+            .map(|e| {
+                e.document
+                    .entries()
+                    .map(crate::dotenv::Entry::key)
+                    .filter(|k| listed.insert(k))
+                    .collect()
+            })
             .unwrap_or_default();
-        let mut seen_names: Set<String> = Set::default();
-        names.retain(|n| seen_names.insert(n.clone()));
-        let listed: Set<&String> = names.iter().collect();
         // A password a known image loading the live file cannot start without (the postgres
         // image's POSTGRES_PASSWORD) is a variable of the project even where nothing names it.
         let image_needs = if input.live.is_some() {
@@ -195,14 +200,14 @@ impl<'a> Gathered<'a> {
         } else {
             Vec::new()
         };
-        let mut rest: Vec<String> = live
+        let mut rest: Vec<&str> = live
             .keys()
-            .cloned()
-            .chain(refs.keys().map(|k| (*k).to_string()))
-            .chain(image_needs)
+            .copied()
+            .chain(refs.keys().copied())
+            .chain(image_needs.iter().map(String::as_str))
             .filter(|n| !listed.contains(n))
             .collect();
-        rest.sort();
+        rest.sort_unstable();
         rest.dedup();
         names.extend(rest);
 
@@ -217,16 +222,16 @@ impl<'a> Gathered<'a> {
         let mut vars: Vec<Var<'a>> = names
             .into_iter()
             .map(|name| {
-                let my_refs = refs.remove(name.as_str()).unwrap_or_default();
-                let example_entry = example.remove(&name);
-                let live_entry = live.remove(&name);
+                let my_refs = refs.remove(name).unwrap_or_default();
+                let example_entry = example.remove(name);
+                let live_entry = live.remove(name);
                 // Taken, not copied: afterwards the declarations are asked only which names
                 // they document.
                 let declared = declarations
                     .vars
-                    .get_mut(&name)
+                    .get_mut(name)
                     .map(std::mem::take)
-                    .or_else(|| live_declared.remove(&name))
+                    .or_else(|| live_declared.remove(name))
                     .map(|mut d| {
                         // "Only needed when …", yet the app fails without it: required after all.
                         if d.required == Some(false)
@@ -261,13 +266,13 @@ impl<'a> Gathered<'a> {
                 let c = classify::classify(
                     input.knowledge,
                     &Evidence {
-                        name: &name,
-                        config: input.config.vars.get(&name),
+                        name,
+                        config: input.config.vars.get(name),
                         declared: declared.as_deref(),
                         sample,
                         defaults,
-                        feeds: feeds.get(&name).map_or(&[], Vec::as_slice),
-                        whole_file_images: if whole_fed(&name, &whole_sources) {
+                        feeds: feeds.get(name).map_or(&[], Vec::as_slice),
+                        whole_file_images: if whole_fed(name, &whole_sources) {
                             &whole_file_images
                         } else {
                             &[]
@@ -275,12 +280,13 @@ impl<'a> Gathered<'a> {
                         own_words: &own_words,
                         service_words: &service_words,
                         own_servers: &own_servers,
-                        client_id: client_ids.get(&name).map(String::as_str),
+                        client_id: client_ids.get(name).map(String::as_str),
                     },
                 );
-                let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(&name);
+                let (families, specific_families) = input.knowledge.name_families(name);
+                let in_uri = my_refs.iter().any(|r| r.in_uri) || uri_refs.contains(name);
                 let mut parts: Vec<crate::analysis::shape::UriPart> =
-                    value_uri_parts.get(&name).cloned().unwrap_or_default();
+                    value_uri_parts.get(name).cloned().unwrap_or_default();
                 for r in my_refs.iter().filter(|r| r.in_uri) {
                     parts.push(
                         compose_parts
@@ -290,31 +296,31 @@ impl<'a> Gathered<'a> {
                     );
                 }
                 let reaches =
-                    !my_refs.is_empty() || whole_file_reaches || value_refs.contains(&name);
+                    !my_refs.is_empty() || whole_file_reaches || value_refs.contains(name);
                 let compose_reads = !my_refs.is_empty() || live_is_env_file;
                 used.push(
                     !my_refs.is_empty()
                         || example_entry.is_some()
                         || live_is_env_file
-                        || value_refs.contains(&name)
+                        || value_refs.contains(name)
                         // A commented-out line of the example documents a variable. With no
                         // example, the live file is its own template (a committed `.env`):
                         // nothing says which of its keys are stale.
                         || input.example.is_none()
-                        || declarations.documents(&name)
+                        || declarations.documents(name)
                         || name.starts_with("COMPOSE_"),
                 );
                 Var {
                     same_as: input
                         .config
                         .vars
-                        .get(&name)
+                        .get(name)
                         .map(|v| v.same_as.clone())
                         .unwrap_or_default(),
                     example: example_entry,
                     live: live_entry,
                     refs: my_refs,
-                    name,
+                    name: name.to_string(),
                     class: c.class,
                     kind: c.kind,
                     rules: c.rules,
@@ -331,6 +337,8 @@ impl<'a> Gathered<'a> {
                     pinned_with: None,
                     shadowed: false,
                     passwordless_server: false,
+                    families,
+                    specific_families,
                     switched_off: false,
                     reaches,
                     compose_reads,

@@ -159,11 +159,7 @@ impl<'a> Context<'a> {
         for v in &mut vars {
             let needed = image_needs.contains(&v.name)
                 || (!v.passwordless_server
-                    && input
-                        .knowledge
-                        .specific_families_of_name(&v.name)
-                        .iter()
-                        .any(|f| own_families.contains(f)));
+                    && v.specific_families.iter().any(|f| own_families.contains(f)));
             // A live file a service mounts is read whole by the app, as through env_file.
             v.required = required(v, input, live_is_env_file || live_mounted, needed);
             // A setting a known image cannot start without once another is set (MinIO's root

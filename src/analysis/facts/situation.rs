@@ -91,7 +91,6 @@ pub(super) fn situate(
         });
         // Pinned: it holds the same password a compose literal gives a server it speaks
         // for (by its name, or by the host of its URL).
-        let families = input.knowledge.families_of_name(&v.name);
         let url_family = value
             .filter(|_| v.url_credentials)
             .and_then(relations::host_of)
@@ -107,7 +106,7 @@ pub(super) fn situate(
                     .iter()
                     .find(|l| {
                         l.password == p
-                            && (families.contains(&l.family.as_str())
+                            && (v.families.contains(&l.family.as_str())
                                 || url_family == Some(l.family.as_str())
                                 || beside_family == Some(l.family.as_str()))
                     })
@@ -167,14 +166,10 @@ pub(super) fn situate(
         if v.class == Class::Config {
             continue;
         }
-        let k = input.knowledge;
-        let specific = k.specific_families_of_name(&v.name);
+        let specific = &v.specific_families;
         // A credential for a server the project runs without a password, or for a kind
         // of server it does not run at all (the template's optional Redis), may stay empty.
-        v.passwordless_server = k
-            .families_of_name(&v.name)
-            .iter()
-            .any(|f| open.contains(*f))
+        v.passwordless_server = v.families.iter().any(|f| open.contains(*f))
             || (!specific.is_empty() && !specific.iter().any(|f| run.contains(*f)));
     }
     let off = switched_off_scopes(vars);

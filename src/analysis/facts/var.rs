@@ -61,6 +61,12 @@ pub struct Var<'a> {
     /// A client credential for a kind of server the project runs without a password
     /// (`POSTGRES_HOST_AUTH_METHOD=trust`): left empty, it is right.
     pub passwordless_server: bool,
+    /// The server families whose clients its name speaks for
+    /// ([`crate::analysis::Knowledge::families_of_name`]), read once.
+    pub families: Vec<&'a str>,
+    /// The families its name names specifically
+    /// ([`crate::analysis::Knowledge::specific_families_of_name`]), read once.
+    pub specific_families: Vec<&'a str>,
     /// A provider credential of an integration the template switches off
     /// (`FILE_STORAGE=local` for S3 keys, `EMAIL_BACKEND=console` for SMTP ones).
     pub switched_off: bool,

@@ -8,6 +8,13 @@ use super::{Knowledge, NameReading, name_words};
 use crate::analysis::Class;
 use crate::generate::Kind;
 
+/// Name words any server family's clients use (`DB`, `CACHE`, `STORAGE` …): they name no
+/// family specifically.
+const GENERIC_FAMILY_WORDS: [&str; 16] = [
+    "DB", "DATABASE", "SQL", "CACHE", "KV", "STORAGE", "OBJECT", "BUCKET", "BLOB", "SEARCH", "MQ",
+    "BROKER", "VECTOR", "ES", "CH", "WS",
+];
+
 impl Knowledge {
     /// What the name alone says: specific rules first, then its words (a switch, a setting
     /// about a secret, or no secret word at all are configuration), then the patterns.
@@ -180,15 +187,29 @@ impl Knowledge {
     /// The server families a variable's name names specifically (`REDIS_PASSWORD`: redis),
     /// leaving out words any family's clients use (`DB`, `CACHE`, `STORAGE` …).
     pub fn specific_families_of_name(&self, name: &str) -> Vec<&str> {
-        const GENERIC: [&str; 16] = [
-            "DB", "DATABASE", "SQL", "CACHE", "KV", "STORAGE", "OBJECT", "BUCKET", "BLOB",
-            "SEARCH", "MQ", "BROKER", "VECTOR", "ES", "CH", "WS",
-        ];
         self.families_by_words(
             &name_words(name)
-                .filter(|w| !GENERIC.contains(&w.as_ref()))
+                .filter(|w| !GENERIC_FAMILY_WORDS.contains(&w.as_ref()))
                 .collect::<Vec<_>>(),
         )
+    }
+
+    /// [`Knowledge::families_of_name`] and [`Knowledge::specific_families_of_name`] from one
+    /// reading of the name's words: both are asked of every variable, and reading the words
+    /// again for each question was a twentieth of a 10,000-variable check (issue 13).
+    pub fn name_families(&self, name: &str) -> (Vec<&str>, Vec<&str>) {
+        let words: Vec<Cow<'_, str>> = name_words(name).collect();
+        let all = self.families_by_words(&words);
+        if all.is_empty() {
+            // No word names any family's clients: neither does any part of them.
+            return (all, Vec::new());
+        }
+        let specific: Vec<Cow<'_, str>> = words
+            .into_iter()
+            .filter(|w| !GENERIC_FAMILY_WORDS.contains(&w.as_ref()))
+            .collect();
+        let specific = self.families_by_words(&specific);
+        (all, specific)
     }
 
     fn families_by_words(&self, words: &[Cow<'_, str>]) -> Vec<&str> {

@@ -23,6 +23,11 @@ impl Rule for RotationDue {
         let now = cx.input.now;
         let state = &cx.input.live_facts.rotation;
         for var in &cx.vars {
+            // A secret without a date is never due: its schedule is not worked out (a name
+            // read against the strategy's table, for each of 10,000 variables; issue 13).
+            if !state.set.contains_key(&var.name) {
+                continue;
+            }
             // A value that follows another (a URL carrying a password, a signed token, a
             // reference) is rotated with it: only the source is reported.
             let follower = cx.relations.url_of(&var.name).is_some()
