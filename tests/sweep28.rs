@@ -74,3 +74,32 @@ fn fill_gives_secrets_sharing_a_stand_in_their_own_values() {
     values.dedup();
     assert_eq!(values.len(), 4, "{values:?}");
 }
+
+/// `OpenPanel` (sweep 28): `COOKIE_SECRET="$COOKIE_SECRET"` resolves to "" with nothing
+/// exported: `check` says it is missing and `fill` writes a real value in its place.
+#[test]
+fn a_self_referencing_marker_is_missing_and_filled() {
+    let env = "# Will be replaced with the setup script\nCOOKIE_SECRET=\"$COOKIE_SECRET\"\nDB_PASSWORD=\n";
+    let compose = "services:\n  api:\n    image: node:22-alpine\n    env_file:\n      - .env\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD:?set it}\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, out) = check(&p);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("COOKIE_SECRET") && l.contains("empty")),
+        "{out}"
+    );
+    // Exported, the value is the environment's: nothing to say about it.
+    let out = p
+        .cmd()
+        .env("COOKIE_SECRET", "Zq8vN3kLw7Xr2TbY5mHs9PdC4aE6uJ1oXk")
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.contains("COOKIE_SECRET"), "{out}");
+    let (code, _) = fill(&p);
+    assert_eq!(code, Some(0));
+    let v = value_of(&p, "COOKIE_SECRET");
+    assert!(!v.contains('$') && v.len() >= 32, "{v}");
+}

@@ -41,3 +41,23 @@ fn a_shared_instruction_sample_ties_no_unrelated_secrets() {
     let inv = run(compose, pair, pair);
     assert!(inv.relations.same("DB_PASSWORD", "POSTGRES_PASSWORD"));
 }
+
+#[test]
+fn a_self_reference_is_judged_by_what_compose_resolves_it_to() {
+    // OpenPanel: `COOKIE_SECRET="$COOKIE_SECRET"` is a marker for its setup script. Compose
+    // reads it from the OS environment, or as "": with nothing exported the app gets an
+    // empty secret. A reference to another variable still follows it.
+    let compose = "services:\n  api:\n    image: node:22-alpine\n    env_file:\n      - .env\n";
+    let env = "# Will be replaced with the setup script\nCOOKIE_SECRET=\"$COOKIE_SECRET\"\nSESSION_SECRET=Zq8vN3kLw7Xr2TbY5mHs9PdC4aE6uJ1o\nOTHER_SECRET=\"$SESSION_SECRET\"\n";
+    let inv = run(compose, env, env);
+    let missing = vars_of(&inv, RuleId::Missing);
+    assert!(
+        missing.contains(&"COOKIE_SECRET".to_string()),
+        "{missing:?}"
+    );
+    assert!(
+        !missing.contains(&"OTHER_SECRET".to_string()),
+        "{missing:?}"
+    );
+    assert!(inv.get("OTHER_SECRET").unwrap().findings.is_empty());
+}
