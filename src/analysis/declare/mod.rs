@@ -24,7 +24,7 @@ pub use phrases::says_made_elsewhere;
 use phrases::{
     fails_without_despite_condition, makes_key_pair, same_as_mentions, says_issued_elsewhere,
     says_not_required, says_optional, says_optional_strongly, says_required,
-    says_section_is_conditional,
+    says_section_is_conditional, says_values_differ,
 };
 pub use recipe::recipe;
 use recipe::recipe_lower;
@@ -74,6 +74,10 @@ pub struct Declared {
     /// (a service compose runs, "the app", "the container"), the failure outranks the
     /// condition: the analysis sets `required` back to undeclared.
     pub fails_without: Option<(String, String)>,
+    /// Its comment, or the comment above its run of entries, says the values may or must
+    /// differ ("All of these can be different values"): a sample it shares with another
+    /// entry is a stand-in typed twice, not one secret.
+    pub values_differ: bool,
 }
 
 /// Everything a template declares.
@@ -121,15 +125,19 @@ struct BlockSays {
     /// for a random value, for any entry of the run.
     recipe: Option<Kind>,
     issued_elsewhere: bool,
+    values_differ: bool,
 }
 
 /// What an entry's own comment says, beyond its lines.
 #[derive(Clone, Copy)]
+// Each flag is a separate thing a comment can say, as in `Declared`.
+#[allow(clippy::struct_excessive_bools)]
 struct OwnSays {
     optional: bool,
     key_pair: bool,
     recipe: Option<Kind>,
     issued_elsewhere: bool,
+    values_differ: bool,
 }
 
 impl OwnSays {
@@ -141,6 +149,7 @@ impl OwnSays {
             key_pair,
             recipe: (!key_pair).then(|| recipe_lower(lower)).flatten(),
             issued_elsewhere: says_issued_elsewhere(lower),
+            values_differ: says_values_differ(lower),
         }
     }
 }
@@ -159,6 +168,7 @@ pub fn read(doc: &Document) -> Declarations {
                     .then(|| recipe_lower(&lower))
                     .flatten(),
                 issued_elsewhere: says_issued_elsewhere(&lower),
+                values_differ: says_values_differ(&lower),
             }
         })
         .collect();
@@ -222,6 +232,7 @@ pub fn read(doc: &Document) -> Declarations {
         d.recipe = says.recipe;
         d.block_recipe = block.recipe;
         d.issued_elsewhere = block.issued_elsewhere || says.issued_elsewhere;
+        d.values_differ = block.values_differ || says.values_differ;
         out.vars.entry(a.key.to_string()).or_insert(d);
     }
     // The first entry of a run whose every entry shares its first name word heads it.

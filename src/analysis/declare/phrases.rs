@@ -375,3 +375,23 @@ pub(super) fn makes_key_pair(lower: &str) -> bool {
     ]);
     TABLE.any_in(lower)
 }
+
+/// Whether a comment (lower-cased) says the values of the entries it covers may or must
+/// differ from each other (`OneUptime`'s "All of these can be different values" over seven
+/// secrets that share one stand-in): a shared sample there ties nothing.
+pub(super) fn says_values_differ(lower: &str) -> bool {
+    const TABLE: Phrases = Phrases::new(&[
+        "can be different values",
+        "can be different",
+        "should be different",
+        "must be different",
+        "should all be different",
+        "must all be different",
+        "different from each other",
+        "a different value for each",
+        "not share the same value",
+        "should not be the same",
+        "must not be the same",
+    ]);
+    TABLE.any_in(lower)
+}

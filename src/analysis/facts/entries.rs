@@ -32,12 +32,21 @@ pub(super) fn entries<'d>(
     for entry in input.document.entries() {
         let mut uri_parts = Vec::new();
         let mut stray_dollar = false;
+        let mut self_marker = false;
         let refs = if entry.raw_value().contains('$') {
             // A bare `$word` naming nothing the file or the environment sets is a `$` typed
             // inside a random-looking value (Maxun's sample `a9Z$kLq7^f03…`), which Compose
             // reads as an unset variable. The value is still judged as a value: taken for a
             // reference, the published sample passed as "following another variable".
-            let (refs, stray): (Vec<_>, Vec<_>) = entry.references().into_iter().partition(|r| {
+            // A reference to the entry's own name (OpenPanel's `COOKIE_SECRET="$COOKIE_SECRET"`,
+            // a marker its setup script replaces) follows nothing in the file: Compose reads
+            // it from the OS environment, or as "" (COMPOSE-SEMANTICS §2.11), and the value it
+            // resolves to is judged as any other value, and replaced by `fill`.
+            let key = entry.key();
+            let (own, others): (Vec<_>, Vec<_>) =
+                entry.references().into_iter().partition(|r| r.name == key);
+            self_marker = !own.is_empty();
+            let (refs, stray): (Vec<_>, Vec<_>) = others.into_iter().partition(|r| {
                 r.form != Form::Bare
                     || values.contains_key(r.name.as_str())
                     || env.contains_key(&r.name)
@@ -68,9 +77,11 @@ pub(super) fn entries<'d>(
             all_positions: Vec::new(),
             stray_dollar: false,
             comment_as_value: false,
+            self_marker: false,
         });
         facts.position = entry.position();
         facts.stray_dollar = stray_dollar;
+        facts.self_marker = self_marker;
         facts.comment_as_value = comment_as_value(entry);
         facts.all_positions.push(entry.position());
         facts.refs = refs;

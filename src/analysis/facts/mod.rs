@@ -55,6 +55,10 @@ pub struct EntryFacts {
     /// reads the comment as the value; a dotenv library (dotenvy, Node's dotenv) reads it
     /// empty.
     pub comment_as_value: bool,
+    /// Its value refers to its own name (`OpenPanel`'s `COOKIE_SECRET="$COOKIE_SECRET"`, a
+    /// marker a setup script replaces): Compose reads that from the OS environment, or as
+    /// "". The reference is not kept in `refs`; the template asks for a value there.
+    pub self_marker: bool,
 }
 
 /// Why a variable has the status it has.

@@ -98,7 +98,18 @@ pub(super) fn required(
     // comment says how to make it.
     let only_the_app_reads = !interpolated;
     match v.class {
-        Class::Secret if only_the_app_reads && example_empty && !needed && !asked_for(v) => false,
+        // A template that writes the secret as a reference to itself (a setup script's
+        // marker, `COOKIE_SECRET="$COOKIE_SECRET"`) asks for a value there: Compose reads it
+        // as "" when nothing is exported, and the app gets an empty secret.
+        Class::Secret
+            if only_the_app_reads
+                && example_empty
+                && !needed
+                && !asked_for(v)
+                && !example.self_marker =>
+        {
+            false
+        }
         Class::Secret => {
             // An integration's key, unless the template says how to make it: then it is the
             // project's own (`CUBEJS_API_SECRET` with an `openssl rand` recipe).

@@ -300,10 +300,27 @@ pub(crate) fn is_login_half(name: &str) -> bool {
 /// (`user_provided`) is no value at all, and no stand-in either.
 pub(crate) fn is_stand_in(value: &str, k: &super::Knowledge) -> bool {
     k.placeholder(value, true).is_some()
+        || is_instruction(value)
         || (!k.is_sentinel(value)
             && (value.trim().contains(char::is_whitespace)
                 || crate::analysis::strength::charset_bits(value)
                     < crate::analysis::strength::Policy::default().min_bits))
+}
+
+/// Whether a value is an instruction to the reader spelled as words
+/// (`please-change-this-to-random-value`, `replace_with_random_string`): two or more words,
+/// one of them asking for a value. Long enough to pass a character-set test, it is still
+/// one sentence typed into every field, not one secret.
+fn is_instruction(value: &str) -> bool {
+    const ASKS: [&str; 8] = [
+        "change", "changeme", "please", "replace", "random", "generate", "insert", "fill",
+    ];
+    let words: Vec<String> = value
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.len() >= 2 && words.iter().any(|w| ASKS.contains(&w.as_str()))
 }
 
 /// Finds the groups, URL links and derivations among `vars`, and records each variable's
@@ -357,7 +374,10 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // would be no secret at all.
     let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, v) in vars.iter().enumerate() {
-        if v.class != Class::Config && !v.url_credentials && !interpolated(v) {
+        // A comment saying the values may differ ("All of these can be different values")
+        // outranks the sample they share.
+        let differ = v.declared.as_ref().is_some_and(|d| d.values_differ);
+        if v.class != Class::Config && !v.url_credentials && !interpolated(v) && !differ {
             let s = v
                 .example
                 .as_ref()

@@ -181,6 +181,9 @@ pub fn judge(
         && via_default.is_none()
         && !var.url_credentials
         && example_value == Some(value.as_str())
+        // A template marker (`COOKIE_SECRET="$COOKIE_SECRET"`) publishes nothing: both
+        // files read the value from the environment.
+        && !var.example.as_ref().is_some_and(|e| e.self_marker)
         && input.live.is_some()
         && input.example.is_some()
     {

@@ -1,0 +1,105 @@
+//! The kinds of mistakes blind sweep 28 found (`OneUptime`, `OpenPanel`), through the real
+//! binary: what `check` says and what `fill` writes.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::{Home, TestProject};
+
+/// A project of one compose file and a live `.env` (mode 0600, as `fill` leaves it), with an
+/// `.env.example` equal to it when the template is the example.
+fn project(compose_file: &str, compose: &str, env: &str, with_example: bool) -> TestProject {
+    let mut p = TestProject::new()
+        .file(compose_file, compose)
+        .file(".env", env);
+    if with_example {
+        p = p.file(".env.example", env);
+    }
+    std::fs::set_permissions(p.join(".env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+/// `fill --yes --no-color` with its own home (for the backup key): its exit code and what it
+/// printed.
+fn fill(p: &TestProject) -> (Option<i32>, String) {
+    let out = Home::new()
+        .on(p)
+        .args(["fill", "--yes", "--no-color"])
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// `check --no-color`: its exit code and what it printed.
+fn check(p: &TestProject) -> (Option<i32>, String) {
+    let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// The value of `key` in the project's `.env`.
+fn value_of(p: &TestProject, key: &str) -> String {
+    let text = std::fs::read_to_string(p.join(".env")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .unwrap()
+        .trim_matches('"')
+        .to_string()
+}
+
+/// `OneUptime` (sweep 28): secrets that share the stand-in `please-change-this-to-random-value`
+/// under "All of these can be different values" get one generated value each.
+#[test]
+fn fill_gives_secrets_sharing_a_stand_in_their_own_values() {
+    let env = "# Secrets - PLEASE CHANGE THESE. All of these can be different values.\nAPP_SECRET=please-change-this-to-random-value\nDATABASE_PASSWORD=please-change-this-to-random-value\nREDIS_PASSWORD=please-change-this-to-random-value\nENCRYPTION_SECRET=please-change-this-to-random-value\n";
+    let compose = "services:\n  redis:\n    image: redis:7\n    command: redis-server --requirepass \"${REDIS_PASSWORD}\"\n  postgres:\n    image: postgres:15\n    environment:\n      POSTGRES_PASSWORD: ${DATABASE_PASSWORD}\n  app:\n    image: example/app\n    environment:\n      APP_SECRET: ${APP_SECRET}\n      ENCRYPTION_SECRET: ${ENCRYPTION_SECRET}\n      DATABASE_PASSWORD: ${DATABASE_PASSWORD}\n      REDIS_PASSWORD: ${REDIS_PASSWORD}\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (_, out) = check(&p);
+    assert!(!out.contains("tied together"), "{out}");
+    let (code, _) = fill(&p);
+    assert_eq!(code, Some(0));
+    let mut values: Vec<String> = [
+        "APP_SECRET",
+        "DATABASE_PASSWORD",
+        "REDIS_PASSWORD",
+        "ENCRYPTION_SECRET",
+    ]
+    .iter()
+    .map(|k| value_of(&p, k))
+    .collect();
+    assert!(values.iter().all(|v| !v.contains("please")), "{values:?}");
+    values.sort();
+    values.dedup();
+    assert_eq!(values.len(), 4, "{values:?}");
+}
+
+/// `OpenPanel` (sweep 28): `COOKIE_SECRET="$COOKIE_SECRET"` resolves to "" with nothing
+/// exported: `check` says it is missing and `fill` writes a real value in its place.
+#[test]
+fn a_self_referencing_marker_is_missing_and_filled() {
+    let env = "# Will be replaced with the setup script\nCOOKIE_SECRET=\"$COOKIE_SECRET\"\nDB_PASSWORD=\n";
+    let compose = "services:\n  api:\n    image: node:22-alpine\n    env_file:\n      - .env\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD:?set it}\n";
+    let p = project("docker-compose.yml", compose, env, true);
+    let (code, out) = check(&p);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("COOKIE_SECRET") && l.contains("empty")),
+        "{out}"
+    );
+    // Exported, the value is the environment's: nothing to say about it.
+    let out = p
+        .cmd()
+        .env("COOKIE_SECRET", "Zq8vN3kLw7Xr2TbY5mHs9PdC4aE6uJ1oXk")
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.contains("COOKIE_SECRET"), "{out}");
+    let (code, _) = fill(&p);
+    assert_eq!(code, Some(0));
+    let v = value_of(&p, "COOKIE_SECRET");
+    assert!(!v.contains('$') && v.len() >= 32, "{v}");
+}
