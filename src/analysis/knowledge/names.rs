@@ -46,11 +46,11 @@ impl Knowledge {
             .rposition(|w| self.secret_words.contains(w.as_ref()))
         else {
             if self.names_key_material(&words) {
-                // Made like the key it feeds (`*ENCRYPTION_KEY` is `base64:32`): an app key,
+                // Made like the key it feeds (`*ENCRYPTION_KEY` is `hex:32`): an app key,
                 // which the app cannot run without.
                 return NameReading {
                     class: Class::Secret,
-                    kind: Some(Kind::Base64(32)),
+                    kind: Some(Kind::Hex(32)),
                     why: "a key by its name (an encryption or signing word, then MODIFIER, SEED …)",
                     exact: false,
                 };
