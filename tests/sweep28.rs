@@ -1,5 +1,5 @@
-//! The kinds of mistakes blind sweep 28 found (`OneUptime`, `OpenPanel`), through the real
-//! binary: what `check` says and what `fill` writes.
+//! The kinds of mistakes blind sweep 28 found (Chartbrew, `OneUptime`, `OpenPanel`), through
+//! the real binary: what `check` says and what `fill` writes.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -102,4 +102,59 @@ fn a_self_referencing_marker_is_missing_and_filled() {
     assert_eq!(code, Some(0));
     let v = value_of(&p, "COOKIE_SECRET");
     assert!(!v.contains('$') && v.len() >= 32, "{v}");
+}
+
+/// Chartbrew: `CB_ENCRYPTION_KEY=` with no sample and no recipe; the app exits unless the key
+/// is 64 hex characters. `fill` writes 32 bytes of hex.
+#[test]
+fn an_empty_encryption_key_is_filled_with_64_hex() {
+    let p = project(
+        "docker-compose.yml",
+        "services:\n  app:\n    image: node:22-alpine\n    env_file: .env\n",
+        "## The new secret key used for encrypting data\nCB_ENCRYPTION_KEY=\n",
+        true,
+    );
+    let (code, _) = fill(&p);
+    assert_eq!(code, Some(0));
+    let text = std::fs::read_to_string(p.join(".env")).unwrap();
+    let value = text
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("CB_ENCRYPTION_KEY=")
+        .unwrap();
+    assert_eq!(value.len(), 64, "{value}");
+    assert!(value.bytes().all(|b| b.is_ascii_hexdigit()), "{value}");
+}
+
+/// `OneUptime`: "Generate a private key via openssl, encode it to base64" describes a PEM
+/// private key; `check` asks nothing of it and `fill` leaves it empty.
+#[test]
+fn a_private_key_described_in_prose_is_never_generated() {
+    let env = "PROVISION_SSL=false\n# Generate a private key via openssl, encode it to base64 and paste it here.\n# Example: \"LS0tLS....1cbg==\"\nLETS_ENCRYPT_ACCOUNT_KEY=\n";
+    let p = project(
+        "docker-compose.yml",
+        "services:\n  app:\n    image: example/app\n    environment:\n      PROVISION_SSL: ${PROVISION_SSL}\n      LETS_ENCRYPT_ACCOUNT_KEY: ${LETS_ENCRYPT_ACCOUNT_KEY}\n",
+        env,
+        true,
+    );
+    let (code, out) = check(&p);
+    assert_eq!(code, Some(0), "{out}");
+    fill(&p);
+    assert_eq!(std::fs::read_to_string(p.join(".env")).unwrap(), env);
+}
+
+/// `OneUptime`: `VAPID_SUBJECT=mailto:…` is a contact address, configuration; with the push keys
+/// empty nothing is asked of a provider.
+#[test]
+fn a_contact_address_beside_a_providers_keys_is_not_a_placeholder() {
+    let p = project(
+        "docker-compose.yml",
+        "services:\n  app:\n    image: example/app\n    environment:\n      VAPID_PUBLIC_KEY: ${VAPID_PUBLIC_KEY}\n      VAPID_PRIVATE_KEY: ${VAPID_PRIVATE_KEY}\n      VAPID_SUBJECT: ${VAPID_SUBJECT}\n",
+        "# Generate using: npx web-push generate-vapid-keys\nVAPID_PUBLIC_KEY=\nVAPID_PRIVATE_KEY=\nVAPID_SUBJECT=mailto:support@oneuptime.com\n",
+        true,
+    );
+    let (code, out) = check(&p);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("VAPID_SUBJECT"), "{out}");
 }

@@ -156,7 +156,8 @@ pub fn of(value: &str) -> Shape {
     if is_path(v) {
         return Shape::Path;
     }
-    if is_email(v) {
+    // A `mailto:` URI (web push's VAPID subject) is an address as much as the bare one.
+    if is_email(v.strip_prefix("mailto:").unwrap_or(v)) {
         return Shape::Email;
     }
     if is_host(v) {
@@ -605,6 +606,7 @@ mod tests {
             ("./data", Shape::Path),
             ("%kernel.project_dir%/config/jwt/private.pem", Shape::Path),
             ("admin@example.com", Shape::Email),
+            ("mailto:support@oneuptime.com", Shape::Email),
             ("smtp.gmail.com", Shape::Host),
             ("10.0.0.1", Shape::Host),
             ("", Shape::Empty),

@@ -1,8 +1,9 @@
-//! What blind sweep 28 found envward misread (`OneUptime`, `OpenPanel`): one test per kind,
-//! on small projects built in memory.
+//! What blind sweep 28 found envward misread (Chartbrew, `OneUptime`, `OpenPanel`): one test
+//! per kind, on small projects built in memory.
 
-use super::RuleId;
 use super::testkit::{analysed as run, vars_of};
+use super::{Class, RuleId};
+use crate::generate::Kind;
 
 #[test]
 fn a_shared_instruction_sample_ties_no_unrelated_secrets() {
@@ -60,4 +61,62 @@ fn a_self_reference_is_judged_by_what_compose_resolves_it_to() {
         "{missing:?}"
     );
     assert!(inv.get("OTHER_SECRET").unwrap().findings.is_empty());
+}
+
+#[test]
+fn an_encryption_key_with_no_sample_or_recipe_is_made_as_64_hex() {
+    // Chartbrew: `CB_ENCRYPTION_KEY=` under "The new secret key used for encrypting data";
+    // the app exits unless the key is 64 hex characters. Most templates ask for that form,
+    // and an app taking any string of 32 or more accepts it too.
+    let compose = "services:\n  app:\n    image: node:22-alpine\n    env_file: .env\n";
+    let env = "## The new secret key used for encrypting data\nCB_ENCRYPTION_KEY=\n";
+    let inv = run(compose, env, env);
+    assert_eq!(
+        inv.get("CB_ENCRYPTION_KEY").unwrap().kind,
+        Some(Kind::Hex(32))
+    );
+    // A recipe or a sample still decides.
+    let env = "# Generate with: openssl rand -base64 32\nDB_ENCRYPTION_KEY=\n\nSESSION_ENCRYPTION_KEY=6c1fe4e407b8911c104518103505b218\n";
+    let inv = run(compose, env, env);
+    assert_eq!(
+        inv.get("DB_ENCRYPTION_KEY").unwrap().kind,
+        Some(Kind::Base64(32))
+    );
+    assert_eq!(
+        inv.get("SESSION_ENCRYPTION_KEY").unwrap().kind,
+        Some(Kind::Hex(16))
+    );
+}
+
+#[test]
+fn a_private_key_described_in_prose_is_external_not_generated() {
+    // OneUptime: "Generate a private key via openssl, encode it to base64 and paste it here."
+    // describes a PEM private key (one half of a pair), not a random value.
+    let compose = "services:\n  app:\n    image: example/app\n    environment:\n      LETS_ENCRYPT_ACCOUNT_KEY: ${LETS_ENCRYPT_ACCOUNT_KEY}\n      SIGNING_KEY: ${SIGNING_KEY}\n";
+    let env = "# Generate a private key via openssl, encode it to base64 and paste it here.\n# Example: \"LS0tLS....1cbg==\"\nLETS_ENCRYPT_ACCOUNT_KEY=\n# Generate a private key with openssl rand -hex 32\nSIGNING_KEY=\n";
+    let inv = run(compose, env, env);
+    let v = inv.get("LETS_ENCRYPT_ACCOUNT_KEY").unwrap();
+    assert_eq!(v.class, Class::External);
+    assert_eq!(v.kind, None);
+    assert!(
+        !vars_of(&inv, RuleId::Missing).contains(&"LETS_ENCRYPT_ACCOUNT_KEY".to_string()),
+        "{:?}",
+        inv.findings
+    );
+    // A random recipe beside the words "private key" is still that recipe.
+    let v = inv.get("SIGNING_KEY").unwrap();
+    assert_eq!(v.class, Class::Secret);
+    assert_eq!(v.kind, Some(Kind::Hex(32)));
+}
+
+#[test]
+fn a_contact_setting_beside_a_providers_keys_is_configuration() {
+    // OneUptime: `VAPID_SUBJECT=mailto:support@oneuptime.com` is the contact web push sends
+    // with, not a credential: the `VAPID_*` rule speaks for the keys.
+    let compose = "services:\n  app:\n    image: example/app\n    environment:\n      VAPID_PUBLIC_KEY: ${VAPID_PUBLIC_KEY}\n      VAPID_PRIVATE_KEY: ${VAPID_PRIVATE_KEY}\n      VAPID_SUBJECT: ${VAPID_SUBJECT}\n";
+    let env = "# VAPID keys for Web Push Notifications\n# Generate using: npx web-push generate-vapid-keys\nVAPID_PUBLIC_KEY=\nVAPID_PRIVATE_KEY=\nVAPID_SUBJECT=mailto:support@oneuptime.com\n";
+    let inv = run(compose, env, env);
+    assert_eq!(inv.get("VAPID_SUBJECT").unwrap().class, Class::Config);
+    assert_eq!(inv.get("VAPID_PRIVATE_KEY").unwrap().class, Class::External);
+    assert!(inv.findings.is_empty(), "{:?}", inv.findings);
 }

@@ -373,7 +373,25 @@ pub(super) fn makes_key_pair(lower: &str) -> bool {
         "gpg --quick-gen",
         "generate-vapid-keys",
     ]);
-    TABLE.any_in(lower)
+    // The same said in prose (OneUptime's "Generate a private key via openssl, encode it to
+    // base64"): an asymmetric private key, which no random string is. "Private key" alone is
+    // not enough (a provider's "public and private key"), nor where a random recipe is given.
+    const PROSE: Phrases = Phrases::new(&[
+        "generate a private key",
+        "generate the private key",
+        "generate a new private key",
+        "private key via openssl",
+        "private key with openssl",
+        "private key using openssl",
+        "rsa private key",
+        "pem private key",
+        "pem-encoded private key",
+        "pem encoded private key",
+        "ec private key",
+        "ecdsa private key",
+        "ed25519 private key",
+    ]);
+    TABLE.any_in(lower) || (PROSE.any_word_in(lower) && !lower.contains("openssl rand"))
 }
 
 /// Whether a comment (lower-cased) says the values of the entries it covers may or must

@@ -26,6 +26,11 @@ impl Glob {
         }
     }
 
+    /// Whether the pattern is a prefix and a `*` (`VAPID_*`): a rule over a whole family.
+    pub(super) fn is_prefix(&self) -> bool {
+        matches!(self, Glob::Prefix(_))
+    }
+
     /// Matches an upper-case name.
     pub(super) fn matches(&self, n: &str) -> bool {
         match self {

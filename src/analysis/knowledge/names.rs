@@ -20,11 +20,17 @@ impl Knowledge {
     /// about a secret, or no secret word at all are configuration), then the patterns.
     pub fn name(&self, name: &str) -> NameReading {
         let upper = name.to_ascii_uppercase();
-        if let Some(r) = self
-            .exact
-            .iter()
-            .find(|r| r.patterns.iter().any(|p| p.matches(&upper)))
-        {
+        // A rule over a provider's whole prefix (`VAPID_*`, `TWILIO_*`) speaks for its keys
+        // and identifiers, not for a setting beside them: `VAPID_SUBJECT=mailto:…` is a
+        // contact address, configuration, which the name's words then say.
+        let setting = name_words(name)
+            .last()
+            .is_some_and(|w| self.config_suffixes.contains(w.as_ref()));
+        if let Some(r) = self.exact.iter().find(|r| {
+            r.patterns
+                .iter()
+                .any(|p| p.matches(&upper) && !(setting && p.is_prefix()))
+        }) {
             return NameReading {
                 class: r.class,
                 kind: r.kind,
@@ -47,11 +53,11 @@ impl Knowledge {
             .rposition(|w| self.secret_words.contains(w.as_ref()))
         else {
             if self.names_key_material(&words) {
-                // Made like the key it feeds (`*ENCRYPTION_KEY` is `base64:32`): an app key,
+                // Made like the key it feeds (`*ENCRYPTION_KEY` is `hex:32`): an app key,
                 // which the app cannot run without.
                 return NameReading {
                     class: Class::Secret,
-                    kind: Some(Kind::Base64(32)),
+                    kind: Some(Kind::Hex(32)),
                     why: "a key by its name (an encryption or signing word, then MODIFIER, SEED …)",
                     exact: false,
                 };

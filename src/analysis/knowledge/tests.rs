@@ -90,7 +90,7 @@ fn names_choose_class_and_kind() {
     let cases = [
         ("POSTGRES_PASSWORD", Class::Secret, Some("password")),
         ("JWT_SIGNING_KEY", Class::Secret, Some("hex:32")),
-        ("ENCRYPTION_KEY", Class::Secret, Some("base64:32")),
+        ("ENCRYPTION_KEY", Class::Secret, Some("hex:32")),
         ("WHATSAPP_WEBHOOK_VERIFY_TOKEN", Class::Secret, Some("uuid")),
         ("TELEGRAM_WEBHOOK_SECRET", Class::Secret, Some("token:64")),
         ("APP_KEY", Class::Secret, Some("laravel")),
