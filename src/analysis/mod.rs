@@ -534,6 +534,8 @@ mod sweep26_tests;
 #[cfg(test)]
 mod sweep27_tests;
 #[cfg(test)]
+mod sweep28_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod switched_off_tests;
