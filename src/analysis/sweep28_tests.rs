@@ -48,3 +48,34 @@ fn the_official_redis_image_reads_no_password_from_its_environment() {
         );
     }
 }
+
+#[test]
+fn a_development_twin_is_not_judged_for_production_nor_tied_to_its_twin() {
+    // Chartbrew: `CB_SECRET_DEV` and `CB_REDIS_PASSWORD_DEV` under "DEVELOPMENT VARS", read
+    // only when NODE_ENV is not production; the app container runs in production.
+    let compose = "services:\n  redis:\n    image: redis:alpine\n    command: redis-server --requirepass \"${APP_REDIS_PASSWORD:?}\"\n  app:\n    image: node:22-alpine\n    env_file: .env\n";
+    let env = "APP_SECRET=change_to_random_string\nAPP_REDIS_PASSWORD=\nAPP_SECRET_DEV=change_to_random_string\nAPP_REDIS_PASSWORD_DEV=\nDEV_API_TOKEN=\nAPI_TOKEN=replace-me\n";
+    let inv = run(compose, env, env);
+    assert_eq!(vars_of(&inv, RuleId::Missing), ["APP_REDIS_PASSWORD"]);
+    assert_eq!(
+        vars_of(&inv, RuleId::Placeholder),
+        ["APP_SECRET", "API_TOKEN"]
+    );
+    for twin in ["APP_SECRET_DEV", "APP_REDIS_PASSWORD_DEV", "DEV_API_TOKEN"] {
+        assert!(inv.relations.group_of(twin).is_none(), "{twin}");
+        assert!(!inv.get(twin).unwrap().required, "{twin}");
+    }
+    // A name that ends in DEV with no twin beside it is judged as ever.
+    let alone = "APP_SECRET_DEV=change_to_random_string\n";
+    let inv = run(compose, alone, alone);
+    assert_eq!(vars_of(&inv, RuleId::Placeholder), ["APP_SECRET_DEV"]);
+    // Run in development, the twin is the one the app reads: judged, though still not tied.
+    let dev = format!("NODE_ENV=development\n{env}");
+    let inv = run(compose, &dev, &dev);
+    assert!(
+        vars_of(&inv, RuleId::Placeholder).contains(&"APP_SECRET_DEV".to_string()),
+        "{:?}",
+        vars_of(&inv, RuleId::Placeholder)
+    );
+    assert!(inv.relations.group_of("APP_SECRET_DEV").is_none());
+}

@@ -332,6 +332,7 @@ impl<'a> Gathered<'a> {
                     shadowed: false,
                     passwordless_server: false,
                     switched_off: false,
+                    dev_twin: false,
                     reaches,
                     compose_reads,
                     strength_bits: None,

@@ -357,7 +357,8 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // would be no secret at all.
     let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, v) in vars.iter().enumerate() {
-        if v.class != Class::Config && !v.url_credentials && !interpolated(v) {
+        // A development twin never shares its production twin's value, nor another's.
+        if v.class != Class::Config && !v.url_credentials && !interpolated(v) && !v.dev_twin {
             let s = v
                 .example
                 .as_ref()
@@ -420,6 +421,10 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // (only classes do), so it is worked out once for both uses.
     let inputs = service_inputs(input, vars);
     for (client, server, why) in wiring(vars, &index, input, &inputs) {
+        // A development twin logs in to the developer's server, not the project's own.
+        if vars[client].dev_twin || vars[server].dev_twin {
+            continue;
+        }
         u.join(client, server, GroupWhy::Wiring, why);
     }
 
