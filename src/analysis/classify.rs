@@ -185,7 +185,15 @@ pub fn classify(k: &Knowledge, e: &Evidence<'_>) -> Classification {
                 from_image = Some((
                     class,
                     r.kind.as_deref().and_then(|s| s.parse().ok()),
-                    format!("image {} reads it as {container_var}", image_name(image)),
+                    if container_var.starts_with("--") {
+                        // A password the command line hands the server (`--requirepass`).
+                        format!(
+                            "image {} takes it as {container_var} on its command line",
+                            image_name(image)
+                        )
+                    } else {
+                        format!("image {} reads it as {container_var}", image_name(image))
+                    },
                 ));
             }
         }

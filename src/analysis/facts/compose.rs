@@ -65,7 +65,7 @@ pub(super) fn feeds(input: &Input<'_>, live_keys: &[&str]) -> (Pairs, Vec<String
                 .server_var(knowledge::ServerRole::Password)
                 .next();
             if let Some(password) = password {
-                for name in super::servers::command_line_passwords(service) {
+                for name in super::servers::command_line_passwords(service, &live_abs) {
                     out.entry(name)
                         .or_default()
                         .push((image.clone(), password.to_string()));

@@ -340,6 +340,7 @@ impl<'a> Gathered<'a> {
                     families,
                     specific_families,
                     switched_off: false,
+                    dev_twin: false,
                     reaches,
                     compose_reads,
                     strength_bits: None,

@@ -18,6 +18,7 @@ mod var;
 
 use gather::Gathered;
 pub use gather::relations;
+pub use servers::command_line_passwords;
 pub use var::Var;
 
 // The analysis builds a dozen maps keyed by every variable name; foldhash (hashbrown's own

@@ -30,9 +30,9 @@ pub(super) fn server_families<'i>(
         };
         run.insert(family);
         // Redis takes its password on the command line (`--requirepass ${PW}`).
-        let on_command_line = family == "redis" && !command_line_passwords(s).is_empty();
-        let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         let live_abs = input.project.env_file.clone();
+        let on_command_line = family == "redis" && !command_line_passwords(s, &live_abs).is_empty();
+        let pw: Vec<&str> = image.server_var(knowledge::ServerRole::Password).collect();
         let loads_live = s.env_files.iter().any(|f| f.path == live_abs);
         // A setting that lets the server run open (`POSTGRES_HOST_AUTH_METHOD: trust`) wins
         // over a password handed to it too: the server then accepts any password, or none.
@@ -69,7 +69,7 @@ pub(super) fn command_line_server_passwords(input: &Input<'_>) -> Set<String> {
         .iter()
         .filter(|s| is_active(s, input))
         .filter(|s| known_image(s, input).is_some_and(|i| i.family.as_deref() == Some("redis")))
-        .flat_map(command_line_passwords)
+        .flat_map(|s| command_line_passwords(s, &input.project.env_file))
         .collect()
 }
 
@@ -132,7 +132,12 @@ pub(super) fn server_passwords_apps_use(input: &Input<'_>) -> Set<String> {
 /// ${REDIS_PASSWORD}`, or the same as list items). Any other reference on the line (a config
 /// file, a port, a log level) is not the password, and judging it as one would replace a
 /// path with a random string.
-pub(super) fn command_line_passwords(service: &crate::compose::Service) -> Vec<String> {
+///
+/// A shell in the container may read the password from the container's own environment
+/// (`sh -c 'redis-server --requirepass "$${REDIS_PASSWORD}"'`): the variable feeding that
+/// `environment:` entry is the password, or the container variable itself when the service
+/// loads `live` (the live env file) whole.
+pub fn command_line_passwords(service: &crate::compose::Service, live: &Path) -> Vec<String> {
     let line: Vec<&str> = service
         .commands
         .iter()
@@ -143,20 +148,51 @@ pub(super) fn command_line_passwords(service: &crate::compose::Service) -> Vec<S
     let Ok(refs) = interpolate::references(&line) else {
         return Vec::new();
     };
-    refs.into_iter()
+    let flag_before = |at: usize| {
+        let before = line.get(..at).unwrap_or_default();
+        let flag = before
+            .trim_end_matches(['"', '\'', ' ', '\t', '='])
+            .rsplit([' ', '\t', '"', '\''])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        matches!(flag.as_str(), "--requirepass" | "--masterauth")
+    };
+    let mut out: Vec<String> = refs
+        .into_iter()
         .filter(|r| !r.nested)
-        .filter(|r| {
-            let before = line.get(..r.span.start).unwrap_or_default();
-            let flag = before
-                .trim_end_matches(['"', '\'', ' ', '\t', '='])
-                .rsplit([' ', '\t', '"', '\''])
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            matches!(flag.as_str(), "--requirepass" | "--masterauth")
-        })
+        .filter(|r| flag_before(r.span.start))
         .map(|r| r.name)
-        .collect()
+        .collect();
+    for (at, _) in line.match_indices("$$") {
+        if !flag_before(at) {
+            continue;
+        }
+        let rest = &line[at + 2..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if name.is_empty() {
+            continue;
+        }
+        match service.environment.iter().find(|e| e.key == name) {
+            Some(e) => match e.value.as_deref() {
+                None => out.push(name.to_string()),
+                Some(v) => out.extend(
+                    interpolate::references(v)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|r| !r.nested)
+                        .map(|r| r.name),
+                ),
+            },
+            None if service.env_files.iter().any(|f| f.path == live) => out.push(name.to_string()),
+            None => {}
+        }
+    }
+    out
 }
 
 /// The env-file variables that feed a container variable a known image cannot start without

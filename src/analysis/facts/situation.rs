@@ -186,4 +186,82 @@ pub(super) fn situate(
             }) || gates.iter().any(|g| g.covers(&v.name, &words));
         }
     }
+    dev_twins(vars, input);
+}
+
+/// The base name of a variable named for development: `CB_SECRET` of `CB_SECRET_DEV`,
+/// `DB_PASSWORD` of `DEV_DB_PASSWORD` (`_DEVELOPMENT` and `DEVELOPMENT_` too, in any case).
+pub(crate) fn dev_twin_base(name: &str) -> Option<&str> {
+    let upper = name.to_ascii_uppercase();
+    for suffix in ["_DEV", "_DEVELOPMENT"] {
+        if upper.len() > suffix.len() && upper.ends_with(suffix) {
+            return name.get(..name.len() - suffix.len());
+        }
+    }
+    for prefix in ["DEV_", "DEVELOPMENT_"] {
+        if upper.len() > prefix.len() && upper.starts_with(prefix) {
+            return name.get(prefix.len()..);
+        }
+    }
+    None
+}
+
+/// The settings that name the mode an app runs in.
+const MODE_SETTINGS: &[&str] = &[
+    "NODE_ENV",
+    "APP_ENV",
+    "APP_ENVIRONMENT",
+    "ENVIRONMENT",
+    "ENV",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "FLASK_ENV",
+    "DJANGO_ENV",
+    "MIX_ENV",
+    "GO_ENV",
+];
+
+/// Marks the development twins (see [`Var::dev_twin`]). Judged for production (the prod
+/// policy, and no service or env file setting a mode to development), a twin is switched
+/// off: the app reads it only in development (Chartbrew's `CB_SECRET_DEV`, read by
+/// `settings-dev.js` when `NODE_ENV` is not production), so its empty or sample value keeps
+/// nothing from running. A twin compose asks for by `${X:?}` stays judged.
+fn dev_twins(vars: &mut [Var<'_>], input: &Input<'_>) {
+    let names: Set<String> = vars.iter().map(|v| v.name.clone()).collect();
+    let dev_value = |value: &str| value.to_ascii_lowercase().contains("dev");
+    let mode_setting = |key: &str| MODE_SETTINGS.iter().any(|m| key.eq_ignore_ascii_case(m));
+    let in_development = input.policy.level == crate::analysis::strength::PolicyLevel::Dev
+        || input.project.services.iter().any(|s| {
+            s.environment
+                .iter()
+                .any(|e| mode_setting(&e.key) && e.value.as_deref().is_some_and(dev_value))
+        })
+        || vars.iter().any(|v| {
+            mode_setting(&v.name)
+                && v.live
+                    .as_ref()
+                    .or(v.example.as_ref())
+                    .and_then(|e| e.value.as_deref())
+                    .is_some_and(dev_value)
+        });
+    for v in vars.iter_mut() {
+        let Some(base) = dev_twin_base(&v.name) else {
+            continue;
+        };
+        if !names.contains(base) {
+            continue;
+        }
+        v.dev_twin = true;
+        let strict = v.refs.iter().any(|r| {
+            matches!(
+                r.usage,
+                Usage::Interpolation(
+                    crate::interpolate::Form::Required | crate::interpolate::Form::RequiredNonEmpty
+                )
+            )
+        });
+        if !in_development && !strict {
+            v.switched_off = true;
+        }
+    }
 }

@@ -70,6 +70,10 @@ pub struct Var<'a> {
     /// A provider credential of an integration the template switches off
     /// (`FILE_STORAGE=local` for S3 keys, `EMAIL_BACKEND=console` for SMTP ones).
     pub switched_off: bool,
+    /// Named for development beside a variable of the project that it copies
+    /// (`CB_SECRET_DEV` beside `CB_SECRET`, `DEV_DB_PASSWORD` beside `DB_PASSWORD`): the app
+    /// reads one or the other by the mode it runs in, so the two never share a value.
+    pub dev_twin: bool,
     /// Its value can reach a container: compose references it, another variable's value
     /// does, or the live file goes into a container whole (`env_file:`, a bind mount, a
     /// build context). An example host in a setting that reaches none is harmless.

@@ -198,6 +198,17 @@ pub fn image_name(image: &str) -> &str {
     image.get(start..tag).unwrap_or(image)
 }
 
+/// The image's publisher and name as templates match them (`bitnami/redis` of
+/// `docker.io/bitnami/redis:7.2`), without tag or digest; `None` for an image named by its
+/// name alone (`redis:7`).
+pub fn image_publisher_name(image: &str) -> Option<&str> {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let name = image_name(image);
+    let end = no_digest.rfind('/')?;
+    let start = no_digest[..end].rfind('/').map_or(0, |i| i + 1);
+    no_digest.get(start..end + 1 + name.len())
+}
+
 /// The words of a variable name, upper-cased: split on `_`, `.` and `-` and where a
 /// lower-case letter meets a capital (`dbPass`, the `LibrePhotos` database password), with a
 /// numbering suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and
@@ -386,15 +397,22 @@ impl Knowledge {
         Ok(())
     }
 
-    /// A known image.
+    /// A known image: matched by its publisher and name first (`bitnami/redis`, whose
+    /// entrypoint reads variables the official image does not), then by its name alone.
     pub fn image(&self, image: &str) -> Option<&Image> {
-        let name = image_name(image);
-        let index = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.image_by_name.get(name.to_ascii_lowercase().as_str())
-        } else {
-            self.image_by_name.get(name)
+        let lookup = |name: &str| {
+            if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                self.image_by_name
+                    .get(name.to_ascii_lowercase().as_str())
+                    .copied()
+            } else {
+                self.image_by_name.get(name).copied()
+            }
         };
-        index.and_then(|&i| self.images[i].get())
+        let index = image_publisher_name(image)
+            .and_then(lookup)
+            .or_else(|| lookup(image_name(image)));
+        index.and_then(|i| self.images[i].get())
     }
 
     /// What a known image says about its container variable `var`.

@@ -375,9 +375,15 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     let mut by_sample: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, v) in vars.iter().enumerate() {
         // A comment saying the values may differ ("All of these can be different values")
-        // outranks the sample they share.
+        // outranks the sample they share. A development twin never shares its production
+        // twin's value, nor another's.
         let differ = v.declared.as_ref().is_some_and(|d| d.values_differ);
-        if v.class != Class::Config && !v.url_credentials && !interpolated(v) && !differ {
+        if v.class != Class::Config
+            && !v.url_credentials
+            && !interpolated(v)
+            && !differ
+            && !v.dev_twin
+        {
             let s = v
                 .example
                 .as_ref()
@@ -440,6 +446,10 @@ pub fn infer(vars: &mut [Var<'_>], input: &Input<'_>) -> Relations {
     // (only classes do), so it is worked out once for both uses.
     let inputs = service_inputs(input, vars);
     for (client, server, why) in wiring(vars, &index, input, &inputs) {
+        // A development twin logs in to the developer's server, not the project's own.
+        if vars[client].dev_twin || vars[server].dev_twin {
+            continue;
+        }
         u.join(client, server, GroupWhy::Wiring, why);
     }
 

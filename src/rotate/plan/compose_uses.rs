@@ -81,7 +81,19 @@ fn feeds(
     password_role: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    match service.environment.iter().find(|e| e.key == container_var) {
+    // A password the command line hands the server (the official redis image's
+    // `--requirepass`) is read from no environment entry of that name.
+    if container_var.starts_with("--") {
+        out.extend(crate::analysis::facts::command_line_passwords(
+            service,
+            input.live_path,
+        ));
+    }
+    match service
+        .environment
+        .iter()
+        .find(|e| e.key == container_var && !container_var.starts_with("--"))
+    {
         Some(entry) => match &entry.value {
             None => out.push(container_var.to_string()),
             Some(v) => out.extend(
@@ -91,7 +103,9 @@ fn feeds(
                     .map(|r| r.name),
             ),
         },
-        None if loads_live(input, service) => out.push(container_var.to_string()),
+        None if loads_live(input, service) && !container_var.starts_with("--") => {
+            out.push(container_var.to_string());
+        }
         None => {}
     }
     // Redis takes its password on the command line (`--requirepass ${REDIS_PASSWORD}`).

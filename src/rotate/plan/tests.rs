@@ -115,7 +115,8 @@ fn servers_are_found_by_environment_command_line_or_restart() {
     assert_eq!(
         found,
         [
-            ("cache", "REDIS_PASSWORD", Some("")),
+            // The official redis image reads its password from the command line only.
+            ("cache", "--requirepass", Some("")),
             ("mysql", "MARIADB_PASSWORD", Some("shop")),
             ("s3", "MINIO_ROOT_PASSWORD", Some("")),
         ]
