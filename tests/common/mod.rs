@@ -16,6 +16,8 @@
 //! Each test binary includes this module with `mod common;` and uses only part of it.
 #![allow(dead_code)]
 
+pub mod sweep;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
