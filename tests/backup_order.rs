@@ -8,9 +8,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Home, TestProject};
+use common::{Home, TestProject, run_bounded};
 use envward::store;
 
 const COMPOSE: &str = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n";
@@ -31,15 +31,17 @@ fn plain(home: &Home, backup: &Path) -> Vec<u8> {
     store::backup::read_backup(backup, &me).unwrap().to_vec()
 }
 
-/// Runs a command, checks it took under a second, and returns (exit code, stdout, stderr).
-fn run(mut cmd: assert_cmd::Command) -> (i32, String, String) {
-    let started = Instant::now();
-    let out = cmd.output().unwrap();
+/// Runs a command, checks it used under a second of CPU (wall time is what a loaded CI box
+/// stretches) and did not hang, and returns (exit code, stdout, stderr).
+fn run(cmd: &assert_cmd::Command) -> (i32, String, String) {
+    let ran = run_bounded(cmd, Duration::from_secs(120));
+    assert!(!ran.killed, "hung");
     assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "took {:?}",
-        started.elapsed()
+        ran.cpu < Duration::from_secs(1),
+        "took {:?} of CPU",
+        ran.cpu
     );
+    let out = ran.output;
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
@@ -63,7 +65,7 @@ fn future_dated_backups_no_longer_get_a_fresh_save_pruned() {
     // A hand edit since, so the save backs up the old version and the new one.
     p.write(".env", "# edited\nDB_PASSWORD=changeme\n");
 
-    let (code, out, err) = run({
+    let (code, out, err) = run(&{
         let mut c = me.on(&p);
         c.args(["fill", "--yes"]);
         c
@@ -90,7 +92,7 @@ fn future_dated_backups_no_longer_get_a_fresh_save_pruned() {
     assert_eq!(plain(&me, &p.join(wrote[1])), live);
 
     // restore with no argument picks the newest by order and names it.
-    let (code, out, _) = run({
+    let (code, out, _) = run(&{
         let mut c = me.on(&p);
         c.args(["restore", "--dry-run"]);
         c
@@ -111,7 +113,7 @@ fn a_future_dated_backup_is_reported_and_never_restored_by_default() {
     std::fs::rename(&first, &future).unwrap();
     p.write(".env", "# edited\nDB_PASSWORD=changeme\n");
     me.on(&p).args(["fill", "--yes"]).assert().success();
-    let (code, out, err) = run({
+    let (code, out, err) = run(&{
         let mut c = me.on(&p);
         c.args(["restore", "--dry-run"]);
         c
@@ -123,7 +125,7 @@ fn a_future_dated_backup_is_reported_and_never_restored_by_default() {
         err.contains(".env.000009.20990101T000000Z.age is dated in the future"),
         "{err}"
     );
-    let (_, listing, _) = run({
+    let (_, listing, _) = run(&{
         let mut c = me.on(&p);
         c.arg("backups");
         c
@@ -172,7 +174,7 @@ fn a_planted_symlink_at_the_next_backup_name_no_longer_blocks_saves() {
     // A link where the next backup would go (number 2, any date: it is skipped by number).
     let planted = p.join(name.replacen("000001", "000002", 1));
     std::os::unix::fs::symlink(p.join("elsewhere"), &planted).unwrap();
-    let (code, out, err) = run({
+    let (code, out, err) = run(&{
         let mut c = me.on(&p);
         c.args(["fill", "--yes"]);
         c

@@ -9,7 +9,6 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use common::TestProject;
 use serde_json::Value;
@@ -83,9 +82,7 @@ fn check_no_longer_runs_the_fsmonitor_a_repository_configures() {
     assert!(marker.exists(), "git status runs core.fsmonitor");
     std::fs::remove_file(&marker).unwrap();
 
-    let started = Instant::now();
     assert_eq!(git_rules(&p), ["not-ignored"]);
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert!(
         !marker.exists(),
         "envward check ran the repository's fsmonitor"

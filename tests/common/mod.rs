@@ -238,3 +238,91 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// A run of the binary under [`run_bounded`]: its output, the CPU time (user + system) the
+/// process itself used, and whether the wall-clock deadline had to kill it.
+#[derive(Debug)]
+pub struct Bounded {
+    pub output: std::process::Output,
+    pub cpu: std::time::Duration,
+    pub killed: bool,
+}
+
+/// Runs `cmd` with stdin closed and its output captured, and measures the CPU time the child
+/// itself used (`wait4`'s accounting). Unlike the wall clock, CPU time does not grow when other
+/// jobs load the machine, so a bound on it catches a quadratic path without flaking on a busy
+/// box: stop 27's CI run took 5.7 s of wall time for a run of under a second of CPU. A child
+/// still running after `deadline` of wall time (blocked on a FIFO, say, which costs no CPU) is
+/// killed, and [`Bounded::killed`] says so.
+// The child is reaped with wait4 (for its rusage), which clippy cannot see.
+#[allow(unsafe_code, clippy::zombie_processes)]
+pub fn run_bounded(cmd: &assert_cmd::Command, deadline: std::time::Duration) -> Bounded {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let mut std_cmd = std::process::Command::new(cmd.get_program());
+    std_cmd.args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => std_cmd.env(key, value),
+            None => std_cmd.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        std_cmd.current_dir(dir);
+    }
+    let mut child = std_cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start envward");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes)
+                .expect("read the child's output");
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
+
+    let started = std::time::Instant::now();
+    let mut killed = false;
+    let mut status = 0;
+    // SAFETY: wait4 writes only into the status and the rusage it is given, both initialised;
+    // the child is ours and not yet reaped (std's `Child` is never waited on here).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        let flags = if killed { 0 } else { libc::WNOHANG };
+        let reaped = unsafe { libc::wait4(pid, &raw mut status, flags, &raw mut usage) };
+        assert!(reaped >= 0, "wait4 failed");
+        if reaped == pid {
+            break;
+        }
+        if started.elapsed() >= deadline {
+            child.kill().expect("kill a child past its deadline");
+            killed = true;
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    let time = |t: libc::timeval| {
+        std::time::Duration::new(
+            u64::try_from(t.tv_sec).expect("non-negative seconds"),
+            u32::try_from(t.tv_usec).expect("microseconds fit") * 1000,
+        )
+    };
+    Bounded {
+        output: std::process::Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
+        },
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        killed,
+    }
+}
