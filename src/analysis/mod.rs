@@ -536,6 +536,8 @@ mod sweep27_tests;
 #[cfg(test)]
 mod sweep28_tests;
 #[cfg(test)]
+mod sweep29_tests;
+#[cfg(test)]
 mod sweep_kinds_tests;
 #[cfg(test)]
 mod switched_off_tests;

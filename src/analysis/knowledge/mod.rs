@@ -212,24 +212,70 @@ pub fn image_publisher_name(image: &str) -> Option<&str> {
 /// The words of a variable name, upper-cased: split on `_`, `.` and `-` and where a
 /// lower-case letter meets a capital (`dbPass`, the `LibrePhotos` database password), with a
 /// numbering suffix dropped from long words (`PASSWORD1` is `PASSWORD`; `S3`, `B2` and
-/// `OAUTH2` stay).
+/// `OAUTH2` stay), and a secret word fused to the letters before it read as a word of its own
+/// (`GITHUBSECRET` is `GITHUB` and `SECRET`: `glued_secret_words` in `templates/names.toml`).
 ///
 /// A word already in upper case (as names almost always are) is borrowed, not copied: the
 /// words of every name are asked for a dozen times in an analysis.
-pub fn name_words(name: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    Pieces { name, at: 0 }.map(|(w, lower)| {
+pub fn name_words<'a>(name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+    let glued: &'static [&'static str] = &GLUED_SECRET_WORDS;
+    let mut pieces = Pieces { name, at: 0 };
+    // The fused secret word of the last piece, given after the letters before it.
+    let mut pending: Option<Cow<'a, str>> = None;
+    std::iter::from_fn(move || {
+        if let Some(w) = pending.take() {
+            return Some(w);
+        }
+        let (w, lower) = pieces.next()?;
         // Byte scans: names are ASCII where it matters, and the words of every variable are
         // read a dozen times in an analysis (issue 13).
         let digits = w.bytes().rev().take_while(u8::is_ascii_digit).count();
         let stem = &w[..w.len() - digits];
         let word = if stem.len() >= 6 { stem } else { w };
         // The digits cut off hold no lower-case letter: the piece's answer is the word's.
-        if lower {
-            Cow::Owned(word.to_ascii_uppercase())
-        } else {
-            Cow::Borrowed(word)
+        let upper = |s: &'a str| -> Cow<'a, str> {
+            if lower {
+                Cow::Owned(s.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        };
+        match glued_at(word, glued) {
+            Some(at) => {
+                pending = Some(upper(&word[at..]));
+                Some(upper(&word[..at]))
+            }
+            None => Some(upper(word)),
         }
     })
+}
+
+/// `glued_secret_words` of `templates/names.toml`, longest first: read from the baked file
+/// once, as [`name_words`] is asked without a [`Knowledge`] at hand.
+static GLUED_SECRET_WORDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut words: Vec<&'static str> =
+            baked::strs_at(&baked::files::NAMES, "glued_secret_words").collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        words
+    });
+
+/// Where the secret word fused to the end of `word` starts (`GITHUBSECRET`: at 6), if `word`
+/// ends in one of `glued` after at least one other character. Compared ignoring case, on
+/// bytes: every word of every name comes here, and most are shorter than any secret word.
+fn glued_at(word: &str, glued: &[&str]) -> Option<usize> {
+    let b = word.as_bytes();
+    glued.iter().find_map(|g| {
+        let at = b.len().checked_sub(g.len()).filter(|&at| at > 0)?;
+        // The cut is where an ASCII tail starts: a character boundary.
+        b[at..].eq_ignore_ascii_case(g.as_bytes()).then_some(at)
+    })
+}
+
+/// How many pieces a name is cut into before fused secret words are read apart: fewer than
+/// its [`name_words`] when it has one.
+fn piece_count(name: &str) -> usize {
+    Pieces { name, at: 0 }.count()
 }
 
 /// The pieces of a name: cut at `_`, `.` and `-`, and where a lower-case letter meets a

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{Knowledge, NameReading, name_words};
+use super::{Knowledge, NameReading, name_words, piece_count};
 use crate::analysis::Class;
 use crate::generate::Kind;
 
@@ -39,6 +39,12 @@ impl Knowledge {
             };
         }
         let words: Vec<Cow<'_, str>> = name_words(name).collect();
+        // A fused secret word (`SQUIDEX_GITHUBSECRET`, `NGROK_AUTHTOKEN`) made more words than
+        // the name has pieces: the name reads as spelled with separators, which the patterns
+        // are written for (`*_AUTH_TOKEN`).
+        if words.len() != piece_count(name) {
+            return self.name(&words.join("_"));
+        }
         if let Some(singular) = self.singular(&words) {
             return self.name(&singular);
         }

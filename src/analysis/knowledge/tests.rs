@@ -26,6 +26,9 @@ fn template_words_are_written_in_the_case_they_are_matched_in() {
     }
     let names: super::files::NamesFile<'static> =
         super::baked::read(&super::baked::files::NAMES).expect("names.toml reads");
+    for w in &names.glued_secret_words {
+        assert_eq!(*w, w.to_ascii_uppercase(), "templates/names.toml: {w}");
+    }
     for p in names
         .exact
         .iter()
