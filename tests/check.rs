@@ -419,19 +419,44 @@ fn every_common_template_name_is_found_as_the_example() {
 }
 
 /// Akaunting keeps every secret in `env/run.env` and `env/db.env` and has no `.env`: a bare
-/// "0 errors" read as "nothing to do" while both files held stand-in passwords. The text says
-/// which files the run did not judge; the exit code stays the judged file's, and JSON stays
-/// the inventory alone. It suggests no `--env-file` run: that makes the file the one Compose
-/// interpolates from, and `fill` then added the interpolation file's variables to a service's
-/// env file (docker-mautic's `.mautic_env`).
+/// "0 errors" read as "nothing to do" while both files held stand-in passwords. Each file is
+/// judged now (sweep 29, `LibreBooking`), one section each. Where compose interpolates from the
+/// absent `.env`, that stays the file judged and the text only names the others: it suggests
+/// no `--env-file` run, which makes the file the one Compose interpolates from, and `fill`
+/// then added the interpolation file's variables to a service's env file (docker-mautic's
+/// `.mautic_env`). The exit code stays the judged file's, and JSON the inventory alone.
 #[test]
 fn env_files_the_services_load_but_the_run_did_not_judge_are_named() {
-    let compose = "services:\n  app:\n    image: akaunting/akaunting\n    env_file:\n      - env/run.env\n  db:\n    image: mariadb\n    env_file:\n      - env/db.env\n";
+    let compose = "services:\n  app:\n    image: akaunting/akaunting\n    env_file:\n      - env/run.env\n    environment:\n      - AKAUNTING_SETUP\n  db:\n    image: mariadb\n    env_file:\n      - env/db.env\n";
     let p = TestProject::new()
         .file("docker-compose.yml", compose)
         .file("env/run.env", "DB_PASSWORD=akaunting_password\n")
         .file("env/db.env", "MYSQL_PASSWORD=akaunting_password\n");
     let out = p.cmd().args(["check", "--no-color"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with(".env does not exist: each env file the services load is judged as the live file (env/run.env, env/db.env)\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nenv/run.env  ("), "{text}");
+    assert!(text.contains("\nenv/db.env  ("), "{text}");
+    assert!(!text.contains("not judged"), "{text}");
+    assert!(!text.contains("akaunting_password"));
+    // Compose reads `${APP_PORT}` from `.env`: that is the file judged, the others named.
+    p.write(
+        "docker-compose.yml",
+        compose.replace(
+            "    environment:",
+            "    ports: [\"${APP_PORT:-8080}:80\"]\n    environment:",
+        ),
+    );
+    let out = p
+        .cmd()
+        .env_remove("APP_PORT")
+        .args(["check", "--no-color"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
     // The header never presents a file that is not there as judged and clean.

@@ -213,7 +213,13 @@ fn two_different_env_files_are_not_guessed_between() {
         .file("b.env", "B_PASSWORD=changeme\n");
     let home = Home::new();
     let (_, json) = check_json(&home, &p, &["-f", "docker/compose.yml"]);
-    assert_eq!(json["env_file"], "docker/.env", "{json}");
+    // Neither is taken for the other: each is judged (sweep 29), in the order first named.
+    assert_eq!(
+        json["env_files"],
+        serde_json::json!(["a.env", "b.env"]),
+        "{json}"
+    );
+    assert_eq!(json["files"][1]["env_file"], "b.env", "{json}");
 }
 
 #[test]

@@ -38,6 +38,11 @@ pub fn run(global: &GlobalArgs, options: &FillOptions) -> Result<ExitCode, Error
     } else {
         workspace::load(global)?
     };
+    // It writes one file: where the services load several and none is `.env`, say how to
+    // fill each (`check` judges them all).
+    if let Some(note) = workspace::one_at_a_time(global, &ws, " fill") {
+        println!("note: {note}");
+    }
     let knowledge = Knowledge::builtin()?;
     // On a fresh checkout the live file will be the example's copy: judged as that copy.
     let created = workspace::as_created_from_example(global, &ws);

@@ -147,6 +147,12 @@ fn made_with_key_pair_tool(v: &crate::analysis::Variable) -> bool {
 
 /// What to do next, one sentence each: what `fill` fixes, what needs a provider or a person.
 pub fn next_steps(inv: &Inventory) -> Vec<String> {
+    next_steps_for(inv, None)
+}
+
+/// [`next_steps`], its commands naming the live file with `--env-file` (a shell word) when
+/// plain `envward` would open another file.
+pub fn next_steps_for(inv: &Inventory, env_file: Option<&str>) -> Vec<String> {
     let fixable: Vec<&str> = inv
         .variables
         .iter()
@@ -212,8 +218,9 @@ pub fn next_steps(inv: &Inventory) -> Vec<String> {
         .collect();
     let mut out = Vec::new();
     if !fixable.is_empty() {
+        let flag = env_file.map_or_else(String::new, |f| format!(" --env-file {f}"));
         out.push(format!(
-            "{} fixable: run `envward fill` (or `envward`, then G)",
+            "{} fixable: run `envward{flag} fill` (or `envward{flag}`, then G)",
             fixable.len()
         ));
     }
@@ -249,6 +256,11 @@ pub fn text(inv: &Inventory, color: bool) -> String {
 /// Aligned text grouped by status, wrapped to the terminal's width by words, with a summary
 /// and the next steps.
 pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
+    text_with_steps(inv, options, &next_steps(inv))
+}
+
+/// [`text_with`], ending with the next steps given.
+pub fn text_with_steps(inv: &Inventory, options: TextOptions, steps: &[String]) -> String {
     let (color, width) = (options.color, options.width);
     let mut out = String::new();
     // Never name an example file that is not there.
@@ -394,9 +406,9 @@ pub fn text_with(inv: &Inventory, options: TextOptions) -> String {
     );
     let _ = write!(out, "\n{verdict} ");
     push_wrapped(&mut out, &summary, 2, 2, width);
-    for step in next_steps(inv) {
+    for step in steps {
         out.push_str("  → ");
-        push_wrapped(&mut out, &step, 4, 4, width);
+        push_wrapped(&mut out, step, 4, 4, width);
     }
     out
 }

@@ -5,5 +5,6 @@
 pub mod audit;
 pub mod check;
 pub mod check_json;
+pub mod check_many;
 pub mod check_text;
 pub mod refs;

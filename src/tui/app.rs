@@ -76,6 +76,14 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
         options,
     );
     model.config_text = config_text;
+    // It edits one file: where the services load several and none is `.env`, say how to
+    // open each instead of "Nothing to fix".
+    if let Some(note) = workspace::one_at_a_time(global, &model.ws, "") {
+        model.status = Some(super::mode::StatusLine {
+            text: note,
+            tone: super::mode::Tone::Warn,
+        });
+    }
     let signals = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGTERM,

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 mod fresh;
 mod others;
+mod several;
 
 pub use fresh::as_created_from_example;
 use fresh::env_file_in_use;
 use others::{mounted_config_files, other_env_files};
+pub use several::{each_live_file, load_each, one_at_a_time, shell_word};
 
 use super::{Error, GlobalArgs, source};
 use crate::analysis::{
